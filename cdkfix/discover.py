@@ -1,0 +1,113 @@
+"""Paths -> the Python files cdkfix should read."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+# Folders that never hold a user's CDK source.
+SKIPPED_DIRS = frozenset(
+    {".git", ".hg", ".svn", "node_modules", "cdk.out", "__pycache__", ".venv", "venv", ".tox", ".nox",
+     ".mypy_cache", ".pytest_cache", ".ruff_cache", ".hypothesis", "site-packages", ".eggs", "build", "dist"}
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    message: str
+
+
+def _is_virtualenv(directory: Path) -> bool:
+    return (directory / "pyvenv.cfg").is_file()
+
+
+def _walk(root: Path, problems: list[Problem]) -> Iterator[Path]:
+    real_root = root.resolve()
+    seen: set[str] = set()
+
+    def on_error(error: OSError) -> None:
+        problems.append(Problem(str(error.filename or root), f"cannot read folder: {error.strerror}"))
+
+    for folder, dirs, files in os.walk(root, onerror=on_error, followlinks=False):
+        here = Path(folder)
+        dirs[:] = sorted(
+            name for name in dirs
+            if name not in SKIPPED_DIRS and not name.endswith(".egg-info") and not _is_virtualenv(here / name)
+        )
+        for name in sorted(files):
+            if not name.endswith(".py"):
+                continue
+            path = here / name
+            if path.is_symlink():
+                # A link is read only when it stays inside the tree being fixed.
+                try:
+                    target = path.resolve(strict=True)
+                except (OSError, RuntimeError):
+                    problems.append(Problem(str(path), "broken or looping symlink, skipped"))
+                    continue
+                if real_root not in target.parents:
+                    problems.append(Problem(str(path), "symlink points outside the target tree, skipped"))
+                    continue
+                if str(target) in seen:
+                    continue
+            key = str(path.resolve())
+            if key in seen:
+                continue
+            seen.add(key)
+            yield path
+
+
+def git_ignored(paths: list[Path]) -> set[Path]:
+    """The paths git ignores (none when git or a repository is missing)."""
+    if not paths:
+        return set()
+    by_dir: dict[Path, list[Path]] = {}
+    for path in paths:
+        by_dir.setdefault(path.parent, []).append(path)
+    ignored: set[Path] = set()
+    try:
+        top = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"], cwd=paths[0].parent, capture_output=True, text=True, timeout=10
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ignored
+    if top.returncode != 0:
+        return ignored
+    data = "\0".join(str(path.resolve()) for path in paths) + "\0"
+    try:
+        done = subprocess.run(
+            ["git", "check-ignore", "-z", "--stdin"], cwd=top.stdout.strip(), input=data,
+            capture_output=True, text=True, timeout=60,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ignored
+    if done.returncode not in (0, 1):
+        return ignored
+    names = {name for name in done.stdout.split("\0") if name}
+    return {path for path in paths if str(path.resolve()) in names}
+
+
+def discover(targets: Iterable[str | os.PathLike], respect_gitignore: bool = True) -> tuple[list[Path], list[Problem]]:
+    """The .py files under `targets`, in a stable order, and the paths that could not be used."""
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for target in targets:
+        path = Path(target)
+        if not path.exists() and not path.is_symlink():
+            problems.append(Problem(str(path), "no such file or folder"))
+        elif path.is_dir():
+            walked = list(_walk(path, problems))
+            if respect_gitignore:
+                ignored = git_ignored(walked)
+                walked = [item for item in walked if item not in ignored]
+            files.extend(walked)
+        elif path.is_file():
+            files.append(path)  # named explicitly: processed even if ignored or not .py
+        else:
+            problems.append(Problem(str(path), "not a regular file or folder"))
+    unique = list(dict.fromkeys(files))
+    return unique, problems

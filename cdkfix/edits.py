@@ -1,0 +1,187 @@
+"""What a fix changes, and the one transformer that applies the changes of many fixes.
+
+Rules never rewrite the tree themselves: they describe edits against the nodes of the
+original tree (change this node, insert these statements after that one, import this
+name). All the fixes of a file are then applied in a single transformation, which lets
+any number of rules touch the same call (one adds `encryption=`, another
+`removal_policy=`) without knowing about each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Sequence
+
+import libcst as cst
+
+from cdkfix.layout import append_separated
+
+
+@dataclass(frozen=True)
+class ChangeNode:
+    """Replace `target` (a node of the original tree) by `change(updated target)`."""
+
+    target: cst.CSTNode
+    change: Callable[[cst.CSTNode], cst.CSTNode]
+    statement: cst.BaseStatement  # the statement holding `target`, for reports and positions
+
+
+@dataclass(frozen=True)
+class InsertStatements:
+    """Insert `statements` after (or before) `anchor`, a statement of the original tree."""
+
+    anchor: cst.BaseStatement
+    statements: Sequence[cst.BaseStatement]
+    before: bool = False
+
+    @property
+    def statement(self) -> cst.BaseStatement:
+        return self.anchor
+
+
+Edit = ChangeNode | InsertStatements
+
+
+@dataclass(frozen=True)
+class NeededImport:
+    """`from module import name as asname` (name None: `import module as asname`)."""
+
+    module: str
+    name: str | None
+    asname: str | None
+
+    def statement_source(self) -> str:
+        alias = f" as {self.asname}" if self.asname and self.asname != (self.name or self.module) else ""
+        if self.name is None:
+            return f"import {self.module}{alias}"
+        return f"from {self.module} import {self.name}{alias}"
+
+
+class ApplyEdits(cst.CSTTransformer):
+    """Applies edits in one pass; `top_level=False` applies them to a lone statement."""
+
+    def __init__(self, edits: Iterable[Edit], *, flatten_root: bool = True) -> None:
+        super().__init__()
+        self.changes: dict[cst.CSTNode, list[Callable]] = {}
+        self.after: dict[cst.CSTNode, list[cst.BaseStatement]] = {}
+        self.before: dict[cst.CSTNode, list[cst.BaseStatement]] = {}
+        for edit in edits:
+            if isinstance(edit, ChangeNode):
+                self.changes.setdefault(edit.target, []).append(edit.change)
+            elif edit.before:
+                self.before.setdefault(edit.anchor, []).extend(edit.statements)
+            else:
+                self.after.setdefault(edit.anchor, []).extend(edit.statements)
+        self.flatten_root = flatten_root
+        self._depth = 0
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self._depth += 1
+        return True
+
+    def on_leave(self, original_node, updated_node):
+        self._depth -= 1
+        result = updated_node
+        for change in self.changes.get(original_node, ()):
+            result = change(result)
+        before = self.before.get(original_node)
+        after = self.after.get(original_node)
+        if (before or after) and (self.flatten_root or self._depth > 0):
+            if before:
+                # The anchor keeps its comments; the inserted block takes its blank lines.
+                blank = [line for line in result.leading_lines if line.comment is None][:1]
+                first, *rest = before
+                before = [first.with_changes(leading_lines=blank), *rest]
+                result = result.with_changes(
+                    leading_lines=[line for line in result.leading_lines if line.comment is not None]
+                )
+            return cst.FlattenSentinel([*(before or ()), result, *(after or ())])
+        return result
+
+
+def statement_snippet(statement: cst.BaseStatement, edits: Sequence[Edit]) -> tuple[str, str]:
+    """Code of one original statement before and after `edits`, without its leading lines."""
+    empty = cst.Module(body=[])
+    bare = statement.with_changes(leading_lines=[]) if hasattr(statement, "leading_lines") else statement
+    before = empty.code_for_node(bare)
+    applier = ApplyEdits(edits, flatten_root=False)
+    # Apply to the original node (identity matters), then strip leading lines for display.
+    changed = statement.visit(applier)
+    parts = []
+    for inserted in applier.before.get(statement, ()):
+        parts.append(empty.code_for_node(inserted.with_changes(leading_lines=[])))
+    parts.append(empty.code_for_node(changed.with_changes(leading_lines=[]) if hasattr(changed, "leading_lines") else changed))
+    for inserted in applier.after.get(statement, ()):
+        parts.append(empty.code_for_node(inserted.with_changes(leading_lines=[])))
+    return before.rstrip("\n"), "".join(parts).rstrip("\n")
+
+
+# --- imports -----------------------------------------------------------------------------
+
+
+def _is_import(statement: cst.BaseStatement) -> bool:
+    return isinstance(statement, cst.SimpleStatementLine) and all(
+        isinstance(small, (cst.Import, cst.ImportFrom)) for small in statement.body
+    )
+
+
+def _is_docstring(statement: cst.BaseStatement) -> bool:
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and len(statement.body) == 1
+        and isinstance(statement.body[0], cst.Expr)
+        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    )
+
+
+def _from_module(small: cst.BaseSmallStatement) -> str | None:
+    if not isinstance(small, cst.ImportFrom) or small.relative or small.module is None:
+        return None
+    if isinstance(small.names, cst.ImportStar):
+        return None
+    return cst.Module([]).code_for_node(small.module)
+
+
+def add_imports(module: cst.Module, needed: Iterable[NeededImport]) -> cst.Module:
+    """Add the imports a fix needs, in the module's own style.
+
+    A name from a module that already has a parenthesized multi-line `from X import (...)`
+    joins that list on its own line; anything else gets a new import line after the
+    module's last top-level import, so no user line is rewritten.
+    """
+    pending = list(dict.fromkeys(needed))
+    if not pending:
+        return module
+    body = list(module.body)
+    new_lines: list[cst.SimpleStatementLine] = []
+    for imp in pending:
+        merged = False
+        if imp.name is not None:
+            for index, statement in enumerate(body):
+                if not _is_import(statement) or len(statement.body) != 1:
+                    continue
+                small = statement.body[0]
+                if _from_module(small) != imp.module or not small.lpar:
+                    continue
+                if not isinstance(small.lpar.whitespace_after, cst.ParenthesizedWhitespace):
+                    continue
+                alias = cst.ImportAlias(
+                    name=cst.Name(imp.name),
+                    asname=cst.AsName(name=cst.Name(imp.asname)) if imp.asname and imp.asname != imp.name else None,
+                )
+                names = append_separated(small.names, alias, small.lpar.whitespace_after)
+                body[index] = statement.with_changes(body=[small.with_changes(names=names)])
+                merged = True
+                break
+        if not merged:
+            new_lines.append(cst.parse_statement(imp.statement_source() + "\n"))
+    if new_lines:
+        # After the module's leading run of docstring and imports.
+        position = 0
+        for index, statement in enumerate(body):
+            if _is_import(statement) or (index == 0 and _is_docstring(statement)):
+                position = index + 1
+            else:
+                break
+        body[position:position] = new_lines
+    return module.with_changes(body=body)

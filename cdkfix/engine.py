@@ -1,0 +1,177 @@
+"""One file through the pipeline: parse once, run every selected rule, apply, check, record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import libcst as cst
+
+from cdkfix.config import RunConfig
+from cdkfix.edits import ApplyEdits, add_imports, statement_snippet
+from cdkfix.names import ImportMap
+from cdkfix.positions import statement_lines
+from cdkfix.records import FileError, FileResult, FixRecord, FixStatus
+from cdkfix.rule import FileContext, Fix, Rule, Safety
+
+CDK_MARKER = b"aws_cdk"
+
+
+class RuleRunner(cst.CSTVisitor):
+    """Dispatches one traversal to every rule's visit_/leave_ methods (Fixit's batched visitor)."""
+
+    def __init__(self, rules: Sequence[Rule], context: FileContext) -> None:
+        super().__init__()
+        self.context = context
+        self.visitors: dict[str, list] = {}
+        self.leavers: dict[str, list] = {}
+        for rule in rules:
+            for attribute in dir(type(rule)):
+                if attribute.startswith("visit_"):
+                    self.visitors.setdefault(attribute[6:], []).append(getattr(rule, attribute))
+                elif attribute.startswith("leave_"):
+                    self.leavers.setdefault(attribute[6:], []).append(getattr(rule, attribute))
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self.context.ancestors.append(node)
+        for method in self.visitors.get(type(node).__name__, ()):
+            method(node)
+        return True
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        for method in self.leavers.get(type(original_node).__name__, ()):
+            method(original_node)
+        self.context.ancestors.pop()
+
+
+def _apply(module: cst.Module, fixes: Sequence[Fix]) -> cst.Module:
+    edits = [edit for fix in fixes for edit in fix.edits]
+    changed = module.visit(ApplyEdits(edits)) if edits else module
+    return add_imports(changed, [imp for fix in fixes for imp in fix.imports])
+
+
+def _compiles(code: str, path: str) -> str | None:
+    """None when `code` compiles, else the compiler's message."""
+    try:
+        compile(code, path, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as error:
+        return f"{type(error).__name__}: {error}"
+    return None
+
+
+def find_fixes(module: cst.Module, imports: ImportMap, path: str, config: RunConfig) -> list[Fix]:
+    context = FileContext(module, imports, path, config.line_length)
+    rules = [rule_class(context, config.rule_options.get(rule_class.code)) for rule_class in config.rules]
+    module.visit(RuleRunner(rules, context))
+    return context.fixes
+
+
+def _record(fix: Fix, path: str, lines: dict, status: FixStatus, detail: str = "") -> FixRecord:
+    anchors = list(dict.fromkeys([fix.anchor, *(edit.statement for edit in fix.edits)]))
+    anchors.sort(key=lambda node: lines.get(node, (0, 0)))
+    starts = [lines[node][0] for node in anchors if node in lines]
+    ends = [lines[node][1] for node in anchors if node in lines]
+    befores, afters = [], []
+    for anchor in anchors:
+        own = [edit for edit in fix.edits if edit.statement is anchor]
+        before, after = statement_snippet(anchor, own)
+        befores.append(before)
+        afters.append(after)
+    rule = fix.rule
+    return FixRecord(
+        code=rule.code,
+        name=rule.name,
+        title=rule.title,
+        category=rule.category.value,
+        kind=rule.kind.value,
+        safety=rule.safety.value,
+        path=path,
+        start_line=min(starts) if starts else 0,
+        end_line=max(ends) if ends else 0,
+        message=fix.message,
+        before="\n\n".join(befores),
+        after="\n\n".join(afters),
+        imports=[imp.statement_source() for imp in dict.fromkeys(fix.imports)],
+        status=status,
+        detail=detail,
+    )
+
+
+def fix_module(source: bytes, path: str, config: RunConfig) -> FileResult:
+    """Run the selected rules over one file's bytes; never raises for bad input."""
+    result = FileResult(path=path)
+    if CDK_MARKER not in source:
+        return result  # no CDK: not even parsed
+    try:
+        module = cst.parse_module(source)
+    except cst.ParserSyntaxError as error:
+        result.errors.append(FileError(path, error.raw_line, f"syntax error: {error.message}"))
+        return result
+    except (UnicodeDecodeError, LookupError, SyntaxError) as error:
+        result.errors.append(FileError(path, 1, f"cannot decode: {error}"))
+        return result
+    except RecursionError:
+        result.errors.append(FileError(path, 1, "too deeply nested for the parser"))
+        return result
+    imports = ImportMap.from_module(module)
+    if not imports.uses_cdk:
+        return result
+    try:
+        fixes = find_fixes(module, imports, path, config)
+    except RecursionError:
+        result.errors.append(FileError(path, 1, "too deeply nested to analyse"))
+        return result
+    if not fixes:
+        return result
+
+    wanted = [fix for fix in fixes if fix.rule.safety is Safety.SAFE or config.unsafe_fixes]
+    held_back = [fix for fix in fixes if fix not in wanted]
+    applied, dropped, new_module = _apply_compiling(module, wanted, path)
+
+    lines = statement_lines(module, {node for fix in fixes for node in [fix.anchor, *(e.statement for e in fix.edits)]})
+    for fix in fixes:
+        if fix in applied:
+            result.fixes.append(_record(fix, path, lines, FixStatus.APPLIED))
+        elif fix in held_back:
+            result.fixes.append(_record(fix, path, lines, FixStatus.UNSAFE))
+        else:
+            record = _record(fix, path, lines, FixStatus.DROPPED, dropped[id(fix)])
+            result.fixes.append(record)
+            result.errors.append(
+                FileError(path, record.start_line, f"internal error in {fix.rule.code}: its fix did not compile ({dropped[id(fix)]}); fix dropped")
+            )
+    result.fixes.sort(key=lambda record: (record.start_line, record.code))
+    if applied:
+        result.new_source = new_module.bytes
+    return result
+
+
+def _apply_compiling(
+    module: cst.Module, fixes: list[Fix], path: str
+) -> tuple[list[Fix], dict[int, str], cst.Module]:
+    """The fixes whose combined output compiles, and that output; a fix that breaks compilation is dropped."""
+    if not fixes:
+        return [], {}, module
+    new_module, error = _try(module, fixes, path)
+    if error is None:
+        return fixes, {}, new_module
+    # Rare path: add fixes one by one and keep each only if the file still compiles.
+    kept: list[Fix] = []
+    dropped: dict[int, str] = {}
+    new_module = module
+    for fix in fixes:
+        candidate, error = _try(module, [*kept, fix], path)
+        if error is None:
+            kept.append(fix)
+            new_module = candidate
+        else:
+            dropped[id(fix)] = error
+    return kept, dropped, new_module
+
+
+def _try(module: cst.Module, fixes: list[Fix], path: str) -> tuple[cst.Module, str | None]:
+    try:
+        new_module = _apply(module, fixes)
+        return new_module, _compiles(new_module.code, path)
+    except Exception as error:  # a rule's edit that LibCST cannot apply or print
+        return module, f"{type(error).__name__}: {error}"

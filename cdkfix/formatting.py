@@ -1,0 +1,45 @@
+"""Black for the code a rule inserts, never for the user's own lines."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import libcst as cst
+
+DEFAULT_LINE_LENGTH = 88
+# Narrower than this and black's output stops being readable; deep nesting gets this much.
+MIN_WIDTH = 40
+
+
+@lru_cache(maxsize=None)
+def _mode(line_length: int):
+    import black  # imported here: black is slow to import and only needed when a fix inserts code
+
+    return black.Mode(line_length=line_length)
+
+
+@lru_cache(maxsize=4096)
+def format_source(source: str, line_length: int) -> str:
+    import black
+
+    try:
+        return black.format_str(source, mode=_mode(max(line_length, MIN_WIDTH)))
+    except Exception:  # black refuses some valid code (rare); the unformatted code still compiles
+        return source if source.endswith("\n") else source + "\n"
+
+
+def format_statements(source: str, width: int) -> list[cst.BaseStatement]:
+    """Statements from `source`, formatted to fit `width` columns (the room left after indentation)."""
+    module = cst.parse_module(format_source(source, width))
+    return list(module.body)
+
+
+def format_expression(source: str, width: int) -> cst.BaseExpression:
+    """An expression formatted by black to fit in `width` columns, continuation lines at column 0."""
+    prefix = "_ = "
+    module = cst.parse_module(format_source(prefix + source, width + len(prefix)))
+    statement = module.body[0]
+    assert isinstance(statement, cst.SimpleStatementLine)
+    assign = statement.body[0]
+    assert isinstance(assign, cst.Assign)
+    return assign.value

@@ -1,0 +1,203 @@
+"""Node-level helpers that change a call or a list while keeping the user's layout.
+
+A new keyword in a multi-line call goes on its own line, indented like its neighbours,
+before the closing parenthesis; a trailing comment stays on the line it was on; a
+single-line call stays on one line. Nothing here knows about CDK.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence, TypeVar
+
+import libcst as cst
+
+SeparatedNode = TypeVar("SeparatedNode", cst.Arg, cst.Element, cst.DictElement, cst.ImportAlias)
+
+
+def parse_expression(source: str) -> cst.BaseExpression:
+    return cst.parse_expression(source)
+
+
+def has_double_star(call: cst.Call) -> bool:
+    """A `**kwargs` splat hides which keywords the call really gets: such a call is unknown."""
+    return any(arg.star == "**" for arg in call.args)
+
+
+def keyword_arg(call: cst.Call, name: str) -> cst.Arg | None:
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == name:
+            return arg
+    return None
+
+
+def argument(call: cst.Call, position: int, name: str) -> cst.Arg | None:
+    """The argument given by keyword `name` or as the `position`-th positional one."""
+    found = keyword_arg(call, name)
+    if found is not None:
+        return found
+    positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
+    return positional[position] if position < len(positional) else None
+
+
+def _is_multiline(whitespace: cst.BaseParenthesizableWhitespace | None) -> bool:
+    return isinstance(whitespace, cst.ParenthesizedWhitespace)
+
+
+def _separator_after(node: SeparatedNode) -> cst.BaseParenthesizableWhitespace:
+    comma = node.comma
+    return comma.whitespace_after if isinstance(comma, cst.Comma) else cst.SimpleWhitespace("")
+
+
+def _closing_whitespace(node: SeparatedNode) -> cst.BaseParenthesizableWhitespace:
+    """The whitespace between the last element and the closing bracket."""
+    if isinstance(node, cst.Arg):
+        return node.whitespace_after_arg
+    return cst.SimpleWhitespace("")
+
+
+def _with_closing_whitespace(node: SeparatedNode, whitespace) -> SeparatedNode:
+    if isinstance(node, cst.Arg):
+        return node.with_changes(whitespace_after_arg=whitespace)
+    return node
+
+
+def shift_continuation_lines(node: cst.CSTNode, extra: str) -> cst.CSTNode:
+    """Indent every continuation line of an inserted expression by `extra`.
+
+    Code parsed from a string starts at column 0; inside a call its continuation lines
+    must line up with the argument it belongs to.
+    """
+    if not extra:
+        return node
+
+    class _Shift(cst.CSTTransformer):
+        def leave_ParenthesizedWhitespace(self, original, updated):
+            return updated.with_changes(last_line=cst.SimpleWhitespace(extra + updated.last_line.value))
+
+    return node.visit(_Shift())
+
+
+def _element_indent(
+    elements: Sequence[SeparatedNode], opening: cst.BaseParenthesizableWhitespace | None
+) -> cst.ParenthesizedWhitespace | None:
+    """The line break + indentation used before elements, or None for a one-line sequence."""
+    for element in elements[:-1]:
+        after = _separator_after(element)
+        if _is_multiline(after):
+            return after
+    if _is_multiline(opening):
+        return opening
+    return None
+
+
+def append_separated(
+    elements: Sequence[SeparatedNode],
+    new: SeparatedNode,
+    opening: cst.BaseParenthesizableWhitespace | None,
+) -> list[SeparatedNode]:
+    """`elements` + `new`, laid out like the existing elements.
+
+    `opening` is the whitespace after the opening bracket; it tells a one-element
+    multi-line sequence from a one-line one.
+    """
+    if not elements:
+        return [new]
+    elements = list(elements)
+    last = elements[-1]
+    indent = _element_indent(elements, opening)
+    if indent is None:
+        # One line: `f(a)` -> `f(a, new)`; a trailing comma moves to the new last element.
+        trailing = last.comma
+        elements[-1] = _with_closing_whitespace(
+            last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))),
+            cst.SimpleWhitespace(""),
+        )
+        new = _with_closing_whitespace(new.with_changes(comma=trailing), _closing_whitespace(last))
+        elements.append(new)
+        return elements
+
+    new = shift_continuation_lines(new, indent.last_line.value)
+    if isinstance(last.comma, cst.Comma):
+        # `b=2,  # note\n)`: the comment stays after b; the new element keeps the trailing comma.
+        closing = last.comma.whitespace_after
+        elements[-1] = last.with_changes(
+            comma=last.comma.with_changes(whitespace_after=_continue_line(closing, indent))
+        )
+        new = new.with_changes(comma=cst.Comma(whitespace_after=_close_line(closing)))
+    else:
+        closing = _closing_whitespace(last)
+        elements[-1] = _with_closing_whitespace(
+            last.with_changes(comma=cst.Comma(whitespace_after=_continue_line(closing, indent))),
+            cst.SimpleWhitespace(""),
+        )
+        new = _with_closing_whitespace(new, _close_line(closing))
+    elements.append(new)
+    return elements
+
+
+def _continue_line(closing, indent: cst.ParenthesizedWhitespace) -> cst.ParenthesizedWhitespace:
+    """The break between the old last element and the new one, keeping any trailing comment."""
+    if isinstance(closing, cst.ParenthesizedWhitespace):
+        return indent.with_changes(first_line=closing.first_line, empty_lines=closing.empty_lines)
+    return indent
+
+
+def _close_line(closing) -> cst.BaseParenthesizableWhitespace:
+    """The whitespace before the closing bracket, without the old element's comment."""
+    if isinstance(closing, cst.ParenthesizedWhitespace):
+        return closing.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=[])
+    return closing
+
+
+def set_keyword(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.Call:
+    """Set keyword `name` of `call` to `value`: replaced in place, or appended in the call's layout."""
+    args = list(call.args)
+    for index, arg in enumerate(args):
+        if arg.keyword is not None and arg.keyword.value == name:
+            args[index] = arg.with_changes(value=value)
+            return call.with_changes(args=args)
+    new_arg = cst.Arg(
+        keyword=cst.Name(name),
+        value=value,
+        equal=cst.AssignEqual(
+            whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
+        ),
+    )
+    return call.with_changes(args=append_separated(args, new_arg, call.whitespace_before_args))
+
+
+def remove_separated(elements: Sequence[SeparatedNode], index: int) -> list[SeparatedNode]:
+    """`elements` without the one at `index`, keeping the others' layout."""
+    elements = list(elements)
+    removed = elements.pop(index)
+    if elements and index == len(elements):
+        # The removed element was the last: its predecessor takes over its comma and closing.
+        previous = elements[-1]
+        elements[-1] = _with_closing_whitespace(
+            previous.with_changes(comma=removed.comma), _closing_whitespace(removed)
+        )
+    return elements
+
+
+def remove_keyword(call: cst.Call, name: str) -> cst.Call:
+    for index, arg in enumerate(call.args):
+        if arg.keyword is not None and arg.keyword.value == name:
+            return call.with_changes(args=remove_separated(call.args, index))
+    return call
+
+
+def append_element(sequence: cst.List, value: cst.BaseExpression) -> cst.List:
+    elements = append_separated(sequence.elements, cst.Element(value=value), sequence.lbracket.whitespace_after)
+    return sequence.with_changes(elements=elements)
+
+
+def set_dict_item(mapping: cst.Dict, key: cst.BaseExpression, value: cst.BaseExpression) -> cst.Dict:
+    """Set `key` (a literal) in a dict display: value replaced in place, or a new item appended."""
+    key_code = cst.Module([]).code_for_node(key)
+    elements = list(mapping.elements)
+    for index, element in enumerate(elements):
+        if isinstance(element, cst.DictElement) and cst.Module([]).code_for_node(element.key) == key_code:
+            elements[index] = element.with_changes(value=value)
+            return mapping.with_changes(elements=elements)
+    new = cst.DictElement(key=key, value=value)
+    return mapping.with_changes(elements=append_separated(elements, new, mapping.lbrace.whitespace_after))

@@ -1,0 +1,64 @@
+"""Plain data that leaves the engine: what was fixed where, and what went wrong.
+
+Everything here is picklable and holds no CST nodes, so results can come back from
+worker processes, and every output format (Markdown, JSON, SARIF, terminal) is built
+from the same records.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import asdict, dataclass, field
+
+
+class FixStatus(str, enum.Enum):
+    APPLIED = "applied"  # in the new source (or would be, in a dry run)
+    UNSAFE = "unsafe"  # found, held back until the user allows unsafe fixes
+    DROPPED = "dropped"  # the rule's output did not compile; an internal error
+
+
+@dataclass
+class FixRecord:
+    code: str
+    name: str
+    title: str
+    category: str  # "A", "B" or "I"
+    kind: str
+    safety: str
+    path: str
+    start_line: int
+    end_line: int
+    message: str
+    before: str
+    after: str
+    imports: list[str] = field(default_factory=list)
+    status: FixStatus = FixStatus.APPLIED
+    detail: str = ""
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["status"] = self.status.value
+        return data
+
+
+@dataclass
+class FileError:
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass
+class FileResult:
+    path: str
+    new_source: bytes | None = None  # None: the file is left as it is
+    fixes: list[FixRecord] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)
+    original_digest: str = ""  # sha256 of the bytes read, to detect edits made meanwhile
+
+    @property
+    def changed(self) -> bool:
+        return self.new_source is not None

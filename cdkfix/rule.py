@@ -1,0 +1,269 @@
+"""The rule model: metadata, examples, and the helpers a rule uses to describe its fixes.
+
+A rule is one class in one module of `transforms/`: its metadata (printed by the report,
+`cdkfix rules` and `cdkfix explain`), its examples (run by the test suite for every rule),
+and `visit_<Node>`/`leave_<Node>` methods that match constructs by their resolved CDK
+name and describe edits. All selected rules see the same traversal of a file.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Sequence
+
+import libcst as cst
+
+from cdkfix import layout
+from cdkfix.edits import ChangeNode, Edit, InsertStatements, NeededImport
+from cdkfix.formatting import DEFAULT_LINE_LENGTH, format_expression, format_statements
+from cdkfix.names import CONVENTIONAL_ALIASES, CDK_ROOT, ImportMap
+
+
+class Category(str, enum.Enum):
+    CRITICAL = "A"
+    CONFIGURATION = "B"
+    IMPROVEMENT = "I"
+
+    @property
+    def label(self) -> str:
+        return {
+            "A": "Category A (Critical Security & Architecture)",
+            "B": "Category B (Configuration & Best Practices)",
+            "I": "Additional Improvements",
+        }[self.value]
+
+
+class Safety(str, enum.Enum):
+    SAFE = "safe"
+    # Changes data lifetime, cost or access: applied only when the user asks for it.
+    UNSAFE = "unsafe"
+
+
+class Kind(str, enum.Enum):
+    """What a fix is about, for the report's analysis section."""
+
+    SECURITY = "security"
+    HIGH_AVAILABILITY = "high availability"
+    DESTROYABILITY = "destroyability"
+    OBSERVABILITY = "observability"
+    CONFIGURATION = "configuration"
+
+
+@dataclass(frozen=True)
+class Example:
+    """`before` must become exactly `after`; with `after=None`, `before` must stay untouched."""
+
+    before: str
+    after: str | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+    name: str = ""
+
+
+@dataclass
+class Fix:
+    """One fix found in a file, described against the original tree."""
+
+    rule: "Rule"
+    message: str
+    anchor: cst.BaseStatement
+    edits: list[Edit]
+    imports: list[NeededImport]
+
+
+class FileContext:
+    """What every rule shares while one file is traversed."""
+
+    def __init__(self, module: cst.Module, imports: ImportMap, path: str, line_length: int) -> None:
+        self.module = module
+        self.imports = imports
+        self.path = path
+        self.line_length = line_length
+        self.ancestors: list[cst.CSTNode] = []
+        self.fixes: list[Fix] = []
+        self.added_imports: dict[str, NeededImport] = {}
+        self._names_in_module: set[str] | None = None
+
+    @property
+    def names_in_module(self) -> set[str]:
+        """Every identifier the module uses: a new variable must not collide with any."""
+        if self._names_in_module is None:
+            names: set[str] = set()
+
+            class _Names(cst.CSTVisitor):
+                def visit_Name(self, node: cst.Name) -> None:
+                    names.add(node.value)
+
+            self.module.visit(_Names())
+            self._names_in_module = names
+        return self._names_in_module
+
+
+class Rule:
+    # --- metadata (every rule sets these) ---
+    code: ClassVar[str]
+    name: ClassVar[str]
+    title: ClassVar[str]
+    category: ClassVar[Category]
+    kind: ClassVar[Kind]
+    safety: ClassVar[Safety] = Safety.SAFE
+    issue: ClassVar[str]  # why the flagged code is wrong
+    fix: ClassVar[str]  # what the rule writes instead
+    impact: ClassVar[str]
+    options: ClassVar[dict[str, Any]] = {}
+    examples: ClassVar[Sequence[Example]] = ()
+
+    def __init__(self, context: FileContext, options: dict[str, Any] | None = None) -> None:
+        self.context = context
+        self.settings = {**self.options, **(options or {})}
+        self._pending_imports: list[NeededImport] = []
+
+    # --- names ---
+    @property
+    def imports(self) -> ImportMap:
+        return self.context.imports
+
+    def resolve(self, node: cst.BaseExpression) -> str | None:
+        return self.context.imports.resolve(node)
+
+    def is_call_to(self, node: cst.CSTNode, *qualified: str) -> bool:
+        """True when `node` calls one of `qualified` with no `**` splat (a splat means unknown)."""
+        return (
+            isinstance(node, cst.Call)
+            and self.resolve(node.func) in qualified
+            and not layout.has_double_star(node)
+        )
+
+    def ref(self, qualified: str) -> str:
+        """How to spell `qualified` in this file, importing it the file's way when needed."""
+        local = self.context.imports.local_name_for(qualified)
+        if local is None:
+            local = self._import(qualified)
+        # Every fix that spells a name through an import cdkfix adds carries that import,
+        # so it stays correct when another fix is dropped.
+        added = self.context.added_imports.get(local.split(".")[0])
+        if added is not None:
+            self._pending_imports.append(added)
+        return local
+
+    def _import(self, qualified: str) -> str:
+        imports = self.context.imports
+        parts = qualified.split(".")
+        if len(parts) > 2 and parts[1].startswith("aws_"):
+            module = ".".join(parts[:2])  # aws_cdk.aws_ecr.Repository -> aws_cdk.aws_ecr
+        else:
+            module = CDK_ROOT  # aws_cdk.RemovalPolicy.DESTROY -> RemovalPolicy
+            name = parts[1]
+            imports.bindings[name] = f"{CDK_ROOT}.{name}"
+            imports.taken.add(name)
+            self.context.added_imports[name] = NeededImport(CDK_ROOT, name, None)
+            return imports.local_name_for(qualified)
+        submodule = module.split(".")[1]
+        alias = CONVENTIONAL_ALIASES.get(module, submodule.removeprefix("aws_"))
+        if alias in imports.taken or alias in self.context.names_in_module:
+            alias = submodule
+        imports.bindings[alias] = module
+        imports.taken.add(alias)
+        self.context.added_imports[alias] = NeededImport(CDK_ROOT, submodule, alias)
+        return imports.local_name_for(qualified)
+
+    # --- where we are ---
+    @property
+    def current_statement(self) -> cst.BaseStatement:
+        """The innermost statement around the node being visited."""
+        for node in reversed(self.context.ancestors):
+            if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+                return node
+        raise LookupError("not inside a statement")
+
+    def enclosing(self, *types: type) -> cst.CSTNode | None:
+        for node in reversed(self.context.ancestors[:-1]):
+            if isinstance(node, types):
+                return node
+        return None
+
+    @property
+    def indent_width(self) -> int:
+        depth = sum(isinstance(node, cst.IndentedBlock) for node in self.context.ancestors)
+        return depth * len(self.context.module.default_indent.expandtabs())
+
+    # --- building edits ---
+    def expression(self, source: str, extra_indent: int = 0) -> cst.BaseExpression:
+        width = self.context.line_length - self.indent_width - extra_indent
+        return format_expression(source, width)
+
+    def statements(self, source: str) -> list[cst.BaseStatement]:
+        return format_statements(source, self.context.line_length - self.indent_width)
+
+    def set_keyword(
+        self, call: cst.Call, name: str, value: str, statement: cst.BaseStatement | None = None
+    ) -> ChangeNode:
+        """An edit that sets `name=value` on `call`, keeping the call's layout."""
+        expression = self.expression(value, extra_indent=len(self.context.module.default_indent) + len(name) + 2)
+        return ChangeNode(
+            call,
+            lambda updated: layout.set_keyword(updated, name, expression),
+            statement or self.current_statement,
+        )
+
+    def change(self, node: cst.CSTNode, change, statement: cst.BaseStatement | None = None) -> ChangeNode:
+        return ChangeNode(node, change, statement or self.current_statement)
+
+    def insert_after(self, anchor: cst.BaseStatement, source: str) -> InsertStatements:
+        return InsertStatements(anchor, self.statements(source))
+
+    def insert_before(self, anchor: cst.BaseStatement, source: str) -> InsertStatements:
+        return InsertStatements(anchor, self.statements(source), before=True)
+
+    def unique_name(self, preferred: str) -> str:
+        taken = self.context.names_in_module | self.context.imports.taken
+        name, counter = preferred, 2
+        while name in taken:
+            name, counter = f"{preferred}_{counter}", counter + 1
+        self.context.names_in_module.add(name)
+        return name
+
+    def reference_to(self, call: cst.Call, preferred: str) -> tuple[str, list[Edit]] | None:
+        """How later code can refer to the construct `call` creates.
+
+        `x = Call(...)` -> "x"; `self.x = Call(...)` -> "self.x"; a bare `Call(...)`
+        statement gets bound to a new variable. A construct nested in another expression
+        has no name to use: None.
+        """
+        statement = self.current_statement
+        if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+            return None
+        small = statement.body[0]
+        empty = cst.Module([])
+        if isinstance(small, cst.Assign) and small.value is call and len(small.targets) == 1:
+            target = small.targets[0].target
+            if isinstance(target, (cst.Name, cst.Attribute)):
+                return empty.code_for_node(target), []
+        if isinstance(small, cst.AnnAssign) and small.value is call:
+            if isinstance(small.target, (cst.Name, cst.Attribute)):
+                return empty.code_for_node(small.target), []
+        if isinstance(small, cst.Expr) and small.value is call:
+            name = self.unique_name(preferred)
+
+            def bind(updated: cst.SimpleStatementLine) -> cst.SimpleStatementLine:
+                expr = updated.body[0]
+                return updated.with_changes(
+                    body=[cst.Assign(targets=[cst.AssignTarget(cst.Name(name))], value=expr.value, semicolon=expr.semicolon)]
+                )
+
+            return name, [ChangeNode(statement, bind, statement)]
+        return None
+
+    def report(
+        self, message: str, edits: Sequence[Edit], anchor: cst.BaseStatement | None = None
+    ) -> None:
+        """Record a fix. Must be called after the `ref()` calls whose imports it needs."""
+        imports, self._pending_imports = self._pending_imports, []
+        if anchor is None:
+            anchor = edits[0].statement if edits else self.current_statement
+        self.context.fixes.append(Fix(self, message, anchor, list(edits), imports))
+
+    # --- metadata helpers ---
+    @classmethod
+    def number_prefix(cls) -> str:
+        return cls.category.value

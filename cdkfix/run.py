@@ -1,0 +1,121 @@
+"""Many files: discover, fix each (in worker processes when asked), write, and collect results."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from cdkfix.config import RunConfig
+from cdkfix.discover import discover
+from cdkfix.engine import fix_module
+from cdkfix.records import FileError, FileResult, FixStatus
+from cdkfix.write import ChangedOnDisk, write_atomically
+
+
+def display_path(path: Path) -> str:
+    """The path as the user will recognise it: relative to the current folder when inside it."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def process_file(path: Path, config: RunConfig) -> FileResult:
+    """Read and fix one file; all failures become FileErrors, never exceptions."""
+    shown = display_path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return FileResult(shown, errors=[FileError(shown, 0, f"cannot read: {error.strerror or error}")])
+    try:
+        result = fix_module(data, shown, config)
+    except Exception as error:  # a bug in a rule must not stop the other files
+        return FileResult(shown, errors=[FileError(shown, 0, f"internal error: {type(error).__name__}: {error}")])
+    result.original_digest = digest(data)
+    return result
+
+
+@dataclass
+class RunResult:
+    results: list[FileResult] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)
+    files_seen: int = 0
+    written: list[str] = field(default_factory=list)
+
+    @property
+    def fixes(self):
+        return [fix for result in self.results for fix in result.fixes]
+
+    @property
+    def changed(self) -> list[FileResult]:
+        return [result for result in self.results if result.changed]
+
+    @property
+    def all_errors(self) -> list[FileError]:
+        return [*self.errors, *(error for result in self.results for error in result.errors)]
+
+
+def iter_results(files: list[Path], config: RunConfig, jobs: int) -> Iterator[FileResult]:
+    if jobs <= 1 or len(files) <= 1:
+        for path in files:
+            yield process_file(path, config)
+        return
+    from cdkfix.parallel import process_in_pool
+
+    yield from process_in_pool(files, config, jobs)
+
+
+def run(
+    targets: Iterable[str],
+    config: RunConfig,
+    *,
+    write: bool = False,
+    jobs: int = 1,
+    on_file: Callable[[FileResult], None] | None = None,
+    on_start: Callable[[int], None] | None = None,
+) -> RunResult:
+    files, problems = discover(targets)
+    outcome = RunResult(files_seen=len(files))
+    outcome.errors.extend(FileError(problem.path, 0, problem.message) for problem in problems)
+    if on_start:
+        on_start(len(files))
+    for result in iter_results(files, config, jobs):
+        if write and result.changed:
+            _write(result, outcome)
+        outcome.results.append(result)
+        if on_file:
+            on_file(result)
+    outcome.results.sort(key=lambda result: result.path)
+    return outcome
+
+
+def _write(result: FileResult, outcome: RunResult) -> None:
+    path = Path(result.path)
+    try:
+        current = path.read_bytes()
+        if digest(current) != result.original_digest:
+            raise ChangedOnDisk(result.path)
+        write_atomically(path, result.new_source, expected=current)
+        outcome.written.append(result.path)
+    except ChangedOnDisk:
+        result.errors.append(FileError(result.path, 0, "changed on disk while cdkfix ran; not written"))
+        _unapply(result)
+    except OSError as error:
+        result.errors.append(FileError(result.path, 0, f"cannot write: {error.strerror or error}"))
+        _unapply(result)
+
+
+def _unapply(result: FileResult) -> None:
+    """A file that could not be written keeps none of its fixes."""
+    result.new_source = None
+    for fix in result.fixes:
+        if fix.status is FixStatus.APPLIED:
+            fix.status = FixStatus.DROPPED
+            fix.detail = "file not written"

@@ -1,0 +1,1 @@
+"""cdkfix's rules, one module a rule. Installed as `cdkfix.transforms`."""
