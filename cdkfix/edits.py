@@ -95,7 +95,11 @@ class ApplyEdits(cst.CSTTransformer):
                 result = result.with_changes(
                     leading_lines=[line for line in result.leading_lines if line.comment is not None]
                 )
-            return cst.FlattenSentinel([*(before or ()), result, *(after or ())])
+            # Inserted statements go through this transformer too, so one rule may refine
+            # a statement another rule inserts (e.g. a setting on a new deployment group).
+            before = [statement.visit(self) for statement in before or ()]
+            after = [statement.visit(self) for statement in after or ()]
+            return cst.FlattenSentinel([*before, result, *after])
         return result
 
 

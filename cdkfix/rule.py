@@ -82,6 +82,9 @@ class FileContext:
         self.ancestors: list[cst.CSTNode] = []
         self.fixes: list[Fix] = []
         self.added_imports: dict[str, NeededImport] = {}
+        # Rules that cooperate leave notes here, keyed by rule code (e.g. the deployment
+        # group CDK-A3 inserts, which CDK-I3 gives automatic rollback). Rules run in code order.
+        self.shared: dict[str, dict] = {}
         self._names_in_module: set[str] | None = None
 
     @property

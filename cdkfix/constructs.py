@@ -1,0 +1,64 @@
+"""Small CDK-shaped helpers shared by rules: construct ids and scopes."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from cdkfix import layout
+
+_EMPTY = cst.Module([])
+
+
+def code(node: cst.CSTNode) -> str:
+    return _EMPTY.code_for_node(node)
+
+
+def construct_id(call: cst.Call) -> cst.BaseExpression | None:
+    """The id argument of a construct call: `Bucket(self, "Id", ...)` -> "Id"."""
+    arg = layout.argument(call, 1, "id")
+    return arg.value if arg is not None else None
+
+
+def construct_scope(call: cst.Call) -> str:
+    """The scope argument's code (`self` for most constructs)."""
+    arg = layout.argument(call, 0, "scope")
+    return code(arg.value) if arg is not None else "self"
+
+
+def derive_id(id_node: cst.BaseExpression | None, suffix: str, fallback: str) -> str:
+    """Source of a new construct id next to `id_node`.
+
+    "Bucket" -> "BucketLogs"; f"Tg{env}" -> f"TgGreen{env}"; anything else -> `expr + "Suffix"`;
+    no id at all -> `fallback` as a string.
+    """
+    if isinstance(id_node, cst.SimpleString):
+        quote = id_node.quote
+        body = id_node.raw_value
+        return f"{id_node.prefix}{quote}{body}{suffix}{quote}"
+    if isinstance(id_node, cst.FormattedString):
+        parts = list(id_node.parts)
+        index = 0
+        while index < len(parts) and isinstance(parts[index], cst.FormattedStringText):
+            index += 1
+        parts.insert(index, cst.FormattedStringText(suffix))
+        return code(id_node.with_changes(parts=parts))
+    if id_node is not None:
+        return f"{code(id_node)} + {suffix!r}"
+    return repr(fallback)
+
+
+def string_value(node: cst.BaseExpression | None) -> str | None:
+    """The value of a plain string literal, or None."""
+    if isinstance(node, cst.SimpleString):
+        return node.evaluated_value if isinstance(node.evaluated_value, str) else None
+    if isinstance(node, cst.ConcatenatedString):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+def static_text(node: cst.BaseExpression | None) -> str:
+    """The literal text of a string or f-string (placeholders dropped), for matching names."""
+    if isinstance(node, cst.FormattedString):
+        return "".join(part.value for part in node.parts if isinstance(part, cst.FormattedStringText))
+    return string_value(node) or ""
