@@ -61,6 +61,7 @@ def _compiles(code: str, path: str) -> str | None:
 
 def find_fixes(module: cst.Module, imports: ImportMap, path: str, config: RunConfig) -> list[Fix]:
     context = FileContext(module, imports, path, config.line_length)
+    context.selected = frozenset(rule.code for rule in config.rules)
     rules = [rule_class(context, config.rule_options.get(rule_class.code)) for rule_class in config.rules]
     module.visit(RuleRunner(rules, context))
     return context.fixes

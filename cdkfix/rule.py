@@ -85,6 +85,8 @@ class FileContext:
         # Rules that cooperate leave notes here, keyed by rule code (e.g. the deployment
         # group CDK-A3 inserts, which CDK-I3 gives automatic rollback). Rules run in code order.
         self.shared: dict[str, dict] = {}
+        # Codes of the rules in this run, for the rare rule whose fix depends on another's.
+        self.selected: frozenset[str] = frozenset()
         self._names_in_module: set[str] | None = None
 
     @property
