@@ -14,6 +14,8 @@ class RunConfig:
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     unsafe_fixes: bool = False
     line_length: int = DEFAULT_LINE_LENGTH
+    # FixRecord ids to leave out (status SKIPPED), e.g. fixes that --verify rolled back.
+    skip: frozenset[str] = frozenset()
 
     @classmethod
     def default(cls, **overrides) -> "RunConfig":

@@ -10,7 +10,7 @@ import libcst as cst
 from cdkfix.config import RunConfig
 from cdkfix.edits import ApplyEdits, add_imports, statement_snippet
 from cdkfix.names import ImportMap
-from cdkfix.positions import statement_lines
+from cdkfix.positions import node_spans
 from cdkfix.records import FileError, FileResult, FixRecord, FixStatus
 from cdkfix.rule import FileContext, Fix, Rule, Safety
 
@@ -67,17 +67,20 @@ def find_fixes(module: cst.Module, imports: ImportMap, path: str, config: RunCon
     return context.fixes
 
 
-def _record(fix: Fix, path: str, lines: dict, status: FixStatus, detail: str = "") -> FixRecord:
+def _record(fix: Fix, path: str, spans: dict, status: FixStatus = FixStatus.APPLIED, detail: str = "") -> FixRecord:
     anchors = list(dict.fromkeys([fix.anchor, *(edit.statement for edit in fix.edits)]))
-    anchors.sort(key=lambda node: lines.get(node, (0, 0)))
-    starts = [lines[node][0] for node in anchors if node in lines]
-    ends = [lines[node][1] for node in anchors if node in lines]
+    anchors.sort(key=lambda node: spans.get(node, (0,)))
+    starts = [spans[node][0] for node in anchors if node in spans]
+    ends = [spans[node][2] for node in anchors if node in spans]
     befores, afters = [], []
     for anchor in anchors:
         own = [edit for edit in fix.edits if edit.statement is anchor]
         before, after = statement_snippet(anchor, own)
         befores.append(before)
         afters.append(after)
+    line, column, end_line, end_column = spans.get(fix.node, spans.get(fix.anchor, (0, 0, 0, 0)))
+    if end_column < 0:  # a statement: up to the end of its last line
+        end_column = column
     rule = fix.rule
     return FixRecord(
         code=rule.code,
@@ -87,14 +90,18 @@ def _record(fix: Fix, path: str, lines: dict, status: FixStatus, detail: str = "
         kind=rule.kind.value,
         safety=rule.safety.value,
         path=path,
-        start_line=min(starts) if starts else 0,
-        end_line=max(ends) if ends else 0,
+        start_line=min(starts) if starts else line,
+        end_line=max(ends) if ends else end_line,
         message=fix.message,
         before="\n\n".join(befores),
         after="\n\n".join(afters),
         imports=[imp.statement_source() for imp in dict.fromkeys(fix.imports)],
         status=status,
         detail=detail,
+        line=line,
+        column=column + 1,
+        node_end_line=end_line,
+        node_end_column=end_column + 1,
     )
 
 
@@ -125,22 +132,28 @@ def fix_module(source: bytes, path: str, config: RunConfig) -> FileResult:
     if not fixes:
         return result
 
-    wanted = [fix for fix in fixes if fix.rule.safety is Safety.SAFE or config.unsafe_fixes]
-    held_back = [fix for fix in fixes if fix not in wanted]
-    applied, dropped, new_module = _apply_compiling(module, wanted, path)
-
-    lines = statement_lines(module, {node for fix in fixes for node in [fix.anchor, *(e.statement for e in fix.edits)]})
+    spans = node_spans(
+        module, {node for fix in fixes for node in [fix.anchor, fix.node, *(edit.statement for edit in fix.edits)]}
+    )
+    records = {id(fix): _record(fix, path, spans) for fix in fixes}
+    wanted = []
     for fix in fixes:
-        if fix in applied:
-            result.fixes.append(_record(fix, path, lines, FixStatus.APPLIED))
-        elif fix in held_back:
-            result.fixes.append(_record(fix, path, lines, FixStatus.UNSAFE))
+        record = records[id(fix)]
+        if record.id in config.skip:
+            record.status, record.detail = FixStatus.SKIPPED, "left out on request"
+        elif fix.rule.safety is Safety.UNSAFE and not config.unsafe_fixes:
+            record.status = FixStatus.UNSAFE
         else:
-            record = _record(fix, path, lines, FixStatus.DROPPED, dropped[id(fix)])
-            result.fixes.append(record)
+            wanted.append(fix)
+    applied, dropped, new_module = _apply_compiling(module, wanted, path)
+    for fix in wanted:
+        if id(fix) in dropped:
+            record = records[id(fix)]
+            record.status, record.detail = FixStatus.DROPPED, dropped[id(fix)]
             result.errors.append(
-                FileError(path, record.start_line, f"internal error in {fix.rule.code}: its fix did not compile ({dropped[id(fix)]}); fix dropped")
+                FileError(path, record.line, f"internal error in {fix.rule.code}: its fix did not compile ({record.detail}); fix dropped")
             )
+    result.fixes = list(records.values())
     result.fixes.sort(key=lambda record: (record.start_line, record.code))
     if applied:
         result.new_source = new_module.bytes

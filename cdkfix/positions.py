@@ -17,27 +17,45 @@ class _LineCountingState(CodegenState):
     def __init__(self, module: cst.Module, targets: set[cst.CSTNode]) -> None:
         super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
         self.line = 1
+        self.column = 0
         self.targets = targets
-        self.starts: dict[cst.CSTNode, int] = {}
-        self.lines: dict[cst.CSTNode, tuple[int, int]] = {}
+        self.starts: dict[cst.CSTNode, tuple[int, int]] = {}
+        self.spans: dict[cst.CSTNode, tuple[int, int, int, int]] = {}
+
+    def add_indent_tokens(self) -> None:
+        for token in self.indent_tokens:
+            self.add_token(token)
 
     def add_token(self, value: str) -> None:
         self.tokens.append(value)
-        self.line += value.count("\n") or value.count("\r")
+        newlines = value.count("\n") or value.count("\r")
+        if newlines:
+            self.line += newlines
+            self.column = len(value) - max(value.rfind("\n"), value.rfind("\r")) - 1
+        else:
+            self.column += len(value)
 
     def before_codegen(self, node: cst.CSTNode) -> None:
         if node in self.targets:
-            # A statement's own code starts after its leading blank and comment lines.
-            self.starts[node] = self.line + len(getattr(node, "leading_lines", ()))
+            self.starts[node] = (self.line, self.column)
 
     def after_codegen(self, node: cst.CSTNode) -> None:
         if node in self.targets:
-            start = self.starts[node]
-            self.lines[node] = (start, max(start, self.line - 1))
+            line, column = self.starts[node]
+            if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+                # A statement's own code starts after its leading blank and comment lines,
+                # and its indentation; its code ends before its final newline.
+                line += len(node.leading_lines)
+                column = len("".join(self.indent_tokens))
+                end_line = max(line, self.line - 1)
+                self.spans[node] = (line, column, end_line, -1)
+            else:
+                self.spans[node] = (line, column, self.line, self.column)
 
 
-def statement_lines(module: cst.Module, statements: Iterable[cst.CSTNode]) -> dict[cst.CSTNode, tuple[int, int]]:
-    """First and last line (1-based, inclusive) of each of `statements`."""
-    state = _LineCountingState(module, set(statements))
+def node_spans(module: cst.Module, nodes: Iterable[cst.CSTNode]) -> dict[cst.CSTNode, tuple[int, int, int, int]]:
+    """(start line, start column, end line, end column) of each of `nodes`; lines 1-based,
+    columns 0-based. Statements span their own lines (end column -1: to the end of the line)."""
+    state = _LineCountingState(module, set(nodes))
     module._codegen(state)
-    return state.lines
+    return state.spans

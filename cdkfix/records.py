@@ -15,6 +15,7 @@ class FixStatus(str, enum.Enum):
     APPLIED = "applied"  # in the new source (or would be, in a dry run)
     UNSAFE = "unsafe"  # found, held back until the user allows unsafe fixes
     DROPPED = "dropped"  # the rule's output did not compile; an internal error
+    SKIPPED = "skipped"  # left out on request (RunConfig.skip), e.g. rolled back by --verify
 
 
 @dataclass
@@ -26,7 +27,7 @@ class FixRecord:
     kind: str
     safety: str
     path: str
-    start_line: int
+    start_line: int  # the statements the report shows
     end_line: int
     message: str
     before: str
@@ -34,10 +35,21 @@ class FixRecord:
     imports: list[str] = field(default_factory=list)
     status: FixStatus = FixStatus.APPLIED
     detail: str = ""
+    # The node the finding points at: 1-based lines and columns, end exclusive.
+    line: int = 0
+    column: int = 0
+    node_end_line: int = 0
+    node_end_column: int = 0
+
+    @property
+    def id(self) -> str:
+        """Stable within one version of a file: the rule, the file and where the finding is."""
+        return f"{self.code}:{self.path}:{self.line}:{self.column}"
 
     def to_dict(self) -> dict:
         data = asdict(self)
         data["status"] = self.status.value
+        data["id"] = self.id
         return data
 
 

@@ -69,6 +69,7 @@ class Fix:
     anchor: cst.BaseStatement
     edits: list[Edit]
     imports: list[NeededImport]
+    node: cst.CSTNode  # what the finding is about (the construct call), for line:column
 
 
 class FileContext:
@@ -260,13 +261,24 @@ class Rule:
         return None
 
     def report(
-        self, message: str, edits: Sequence[Edit], anchor: cst.BaseStatement | None = None
+        self,
+        message: str,
+        edits: Sequence[Edit],
+        anchor: cst.BaseStatement | None = None,
+        node: cst.CSTNode | None = None,
     ) -> None:
-        """Record a fix. Must be called after the `ref()` calls whose imports it needs."""
+        """Record a fix. Must be called after the `ref()` calls whose imports it needs.
+
+        `anchor` is the statement the report shows (default: the first edit's); `node` is
+        what the finding points at (default: the first edit's target, else the anchor).
+        """
         imports, self._pending_imports = self._pending_imports, []
         if anchor is None:
             anchor = edits[0].statement if edits else self.current_statement
-        self.context.fixes.append(Fix(self, message, anchor, list(edits), imports))
+        if node is None:
+            first = edits[0] if edits else None
+            node = first.target if isinstance(first, ChangeNode) else anchor
+        self.context.fixes.append(Fix(self, message, anchor, list(edits), imports, node))
 
     # --- metadata helpers ---
     @classmethod
