@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+import sys
+import threading
 from typing import Sequence
 
 import libcst as cst
@@ -13,6 +15,7 @@ from cdkfix.names import ImportMap
 from cdkfix.positions import node_spans
 from cdkfix.records import FileError, FileResult, FixRecord, FixStatus
 from cdkfix.rule import FileContext, Fix, Rule, Safety
+from cdkfix.splice import CannotSplice, splice
 
 CDK_MARKER = b"aws_cdk"
 
@@ -105,32 +108,85 @@ def _record(fix: Fix, path: str, spans: dict, status: FixStatus = FixStatus.APPL
     )
 
 
+def _nesting_error(source: bytes) -> str | None:
+    """CPython refuses more than 200 nested brackets; LibCST's native parser can crash on
+    a few thousand. A bracket count finds such files cheaply, and CPython's own compiler
+    then says exactly what is wrong (brackets inside strings are not nesting)."""
+    depth = deepest = 0
+    for match in _BRACKETS.finditer(source):
+        depth += 1 if match.group() in b"([{" else -1
+        deepest = max(deepest, depth)
+    if deepest <= 200:
+        return None
+    try:
+        compile(source, "<cdkfix>", "exec", dont_inherit=True)
+    except SyntaxError as error:
+        return f"{error.msg} (line {error.lineno})"
+    except (ValueError, MemoryError, RecursionError) as error:
+        return str(error) or type(error).__name__
+    return None
+
+
+_BRACKETS = re.compile(rb"[()\[\]{}]")
+# Deeply nested (but valid) code makes LibCST recurse deeply; a worker thread with a large
+# stack lets it, instead of the process crashing or giving up on the file.
+_STACK_SIZE = 512 * 1024 * 1024
+_RECURSION_LIMIT = 30_000
+
+
 def fix_module(source: bytes, path: str, config: RunConfig) -> FileResult:
     """Run the selected rules over one file's bytes; never raises for bad input."""
     result = FileResult(path=path)
+    if b"\0" in source:
+        result.errors.append(FileError(path, 1, "binary file (contains NUL bytes), skipped"))
+        return result
     if CDK_MARKER not in source:
         return result  # no CDK: not even parsed
+    nesting = _nesting_error(source)
+    if nesting is not None:
+        result.errors.append(FileError(path, 1, f"syntax error: {nesting}"))
+        return result
+    outcome: list = []
+
+    def work() -> None:
+        try:
+            _fix_parsed(source, path, config, result)
+        except RecursionError:
+            result.errors.append(FileError(path, 1, "too deeply nested to analyse"))
+        except BaseException as error:  # handed to the calling thread
+            outcome.append(error)
+
+    old_limit = sys.getrecursionlimit()
+    old_stack = threading.stack_size()
+    sys.setrecursionlimit(max(old_limit, _RECURSION_LIMIT))
+    try:
+        threading.stack_size(_STACK_SIZE)
+        worker = threading.Thread(target=work, name=f"cdkfix {path}")
+        worker.start()
+    finally:
+        threading.stack_size(old_stack)
+    worker.join()
+    sys.setrecursionlimit(old_limit)
+    if outcome:
+        raise outcome[0]
+    return result
+
+
+def _fix_parsed(source: bytes, path: str, config: RunConfig, result: FileResult) -> None:
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as error:
         result.errors.append(FileError(path, error.raw_line, f"syntax error: {error.message}"))
-        return result
+        return
     except (UnicodeDecodeError, LookupError, SyntaxError) as error:
         result.errors.append(FileError(path, 1, f"cannot decode: {error}"))
-        return result
-    except RecursionError:
-        result.errors.append(FileError(path, 1, "too deeply nested for the parser"))
-        return result
+        return
     imports = ImportMap.from_module(module)
     if not imports.uses_cdk:
-        return result
-    try:
-        fixes = find_fixes(module, imports, path, config)
-    except RecursionError:
-        result.errors.append(FileError(path, 1, "too deeply nested to analyse"))
-        return result
+        return
+    fixes = find_fixes(module, imports, path, config)
     if not fixes:
-        return result
+        return
 
     spans = node_spans(
         module, {node for fix in fixes for node in [fix.anchor, fix.node, *(edit.statement for edit in fix.edits)]}
@@ -154,27 +210,40 @@ def fix_module(source: bytes, path: str, config: RunConfig) -> FileResult:
                 FileError(path, record.line, f"internal error in {fix.rule.code}: its fix did not compile ({record.detail}); fix dropped")
             )
     result.fixes = list(records.values())
-    result.fixes.sort(key=lambda record: (record.start_line, record.code))
     if applied:
-        result.new_source = new_module.bytes
-    return result
+        result.new_source = _new_bytes(source, module, new_module, path, result)
+
+
+def _new_bytes(source: bytes, module: cst.Module, new_module: cst.Module, path: str, result: FileResult) -> bytes | None:
+    """The fixed file's bytes, with every untouched line exactly as it was."""
+    original = source.decode(module.encoding)
+    try:
+        text = splice(original, module.code, new_module.code)
+    except CannotSplice as error:
+        result.errors.append(FileError(path, 1, f"not written: {error}"))
+        for record in result.fixes:
+            if record.status is FixStatus.APPLIED:
+                record.status, record.detail = FixStatus.DROPPED, str(error)
+        return None
+    return text.encode(module.encoding)
 
 
 def _apply_compiling(
     module: cst.Module, fixes: list[Fix], path: str
 ) -> tuple[list[Fix], dict[int, str], cst.Module]:
-    """The fixes whose combined output compiles, and that output; a fix that breaks compilation is dropped."""
+    """The fixes whose combined output is valid, and that output; a fix that breaks it is dropped."""
     if not fixes:
         return [], {}, module
-    new_module, error = _try(module, fixes, path)
+    validate = _compiles if _compiles(module.code, path) is None else _reparses
+    new_module, error = _try(module, fixes, path, validate)
     if error is None:
         return fixes, {}, new_module
-    # Rare path: add fixes one by one and keep each only if the file still compiles.
+    # Rare path: add fixes one by one and keep each only if the file stays valid.
     kept: list[Fix] = []
     dropped: dict[int, str] = {}
     new_module = module
     for fix in fixes:
-        candidate, error = _try(module, [*kept, fix], path)
+        candidate, error = _try(module, [*kept, fix], path, validate)
         if error is None:
             kept.append(fix)
             new_module = candidate
@@ -183,9 +252,18 @@ def _apply_compiling(
     return kept, dropped, new_module
 
 
-def _try(module: cst.Module, fixes: list[Fix], path: str) -> tuple[cst.Module, str | None]:
+def _reparses(code: str, path: str) -> str | None:
+    """For files this Python cannot compile (newer syntax): the output must at least parse."""
+    try:
+        cst.parse_module(code)
+    except Exception as error:
+        return f"{type(error).__name__}: {error}"
+    return None
+
+
+def _try(module: cst.Module, fixes: list[Fix], path: str, validate) -> tuple[cst.Module, str | None]:
     try:
         new_module = _apply(module, fixes)
-        return new_module, _compiles(new_module.code, path)
+        return new_module, validate(new_module.code, path)
     except Exception as error:  # a rule's edit that LibCST cannot apply or print
         return module, f"{type(error).__name__}: {error}"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -99,6 +101,9 @@ def run(
 def _write(result: FileResult, outcome: RunResult) -> None:
     path = Path(result.path)
     try:
+        if not os.stat(path).st_mode & stat.S_IWUSR:
+            # A rename would replace it anyway; a read-only file is a "do not touch".
+            raise PermissionError(errno.EACCES, "file is read-only")
         current = path.read_bytes()
         if digest(current) != result.original_digest:
             raise ChangedOnDisk(result.path)

@@ -1,0 +1,56 @@
+"""Keep every byte the fixes did not touch, even where LibCST's round trip is lossy.
+
+LibCST 1.9 does not reproduce every file byte for byte (a file ending in a blank line
+and a space with no final newline loses a byte). The fixed text is therefore not taken
+as is: the changes between the round-tripped original and the fixed text are replayed
+onto the original text, line by line. A change that falls where the round trip itself
+differs from the original cannot be placed safely, and the file is not written.
+"""
+
+from __future__ import annotations
+
+from difflib import SequenceMatcher
+
+
+class CannotSplice(Exception):
+    pass
+
+
+def splice(original: str, roundtrip: str, fixed: str) -> str:
+    if original == roundtrip:
+        return fixed
+    original_lines = original.splitlines(keepends=True)
+    roundtrip_lines = roundtrip.splitlines(keepends=True)
+    fixed_lines = fixed.splitlines(keepends=True)
+    # Which round-trip lines are exactly original lines, and where.
+    to_original: dict[int, int] = {}
+    for block in SequenceMatcher(None, roundtrip_lines, original_lines, autojunk=False).get_matching_blocks():
+        for offset in range(block.size):
+            to_original[block.a + offset] = block.b + offset
+    out: list[str] = []
+    cursor = 0  # next original line not yet copied
+    for tag, r1, r2, f1, f2 in SequenceMatcher(None, roundtrip_lines, fixed_lines, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        # The changed round-trip lines [r1, r2) must map onto consecutive original lines,
+        # and for a pure insertion the line before it must map too.
+        if r2 > r1:
+            mapped = [to_original.get(index) for index in range(r1, r2)]
+            if None in mapped or mapped != list(range(mapped[0], mapped[0] + len(mapped))):
+                raise CannotSplice(f"change at line {r1 + 1} touches text LibCST did not reproduce")
+            start, end = mapped[0], mapped[-1] + 1
+        else:
+            if r1 == 0:
+                start = 0
+            elif r1 - 1 in to_original:
+                start = to_original[r1 - 1] + 1
+            else:
+                raise CannotSplice(f"insertion at line {r1 + 1} follows text LibCST did not reproduce")
+            end = start
+        if start < cursor:
+            raise CannotSplice("overlapping changes")
+        out.extend(original_lines[cursor:start])
+        out.extend(fixed_lines[f1:f2])
+        cursor = end
+    out.extend(original_lines[cursor:])
+    return "".join(out)
