@@ -60,7 +60,7 @@ class NeededImport:
 class ApplyEdits(cst.CSTTransformer):
     """Applies edits in one pass; `top_level=False` applies them to a lone statement."""
 
-    def __init__(self, edits: Iterable[Edit], *, flatten_root: bool = True) -> None:
+    def __init__(self, edits: Iterable[Edit], *, flatten_root: bool = True, module: cst.Module | None = None) -> None:
         super().__init__()
         self.changes: dict[cst.CSTNode, list[Callable]] = {}
         self.after: dict[cst.CSTNode, list[cst.BaseStatement]] = {}
@@ -74,12 +74,19 @@ class ApplyEdits(cst.CSTTransformer):
                 self.after.setdefault(edit.anchor, []).extend(edit.statements)
         self.flatten_root = flatten_root
         self._depth = 0
+        # With the module given, only the statements on the way to an edited statement are
+        # entered: transforming the untouched rest of a file would cost as much as parsing it.
+        self.on_path = _paths_to(module, {edit.statement for edit in edits}) if module is not None else None
 
     def on_visit(self, node: cst.CSTNode) -> bool:
+        if self.on_path is not None and isinstance(node, _STATEMENT_LIKE) and node not in self.on_path:
+            return False
         self._depth += 1
         return True
 
     def on_leave(self, original_node, updated_node):
+        if self.on_path is not None and isinstance(original_node, _STATEMENT_LIKE) and original_node not in self.on_path:
+            return updated_node
         self._depth -= 1
         result = updated_node
         for change in self.changes.get(original_node, ()):
@@ -101,6 +108,31 @@ class ApplyEdits(cst.CSTTransformer):
             after = [statement.visit(self) for statement in after or ()]
             return cst.FlattenSentinel([*before, result, *after])
         return result
+
+
+_STATEMENT_LIKE = (cst.BaseStatement, cst.BaseSuite)
+
+
+def _paths_to(module: cst.Module, statements: set[cst.CSTNode]) -> set[cst.CSTNode]:
+    """Every statement-level node on the way from the module to one of `statements`
+    (the statements themselves included). Walks statements and blocks only, not expressions."""
+    found: set[cst.CSTNode] = set()
+
+    def walk(node: cst.CSTNode) -> bool:
+        hit = node in statements
+        if not hit and isinstance(node, cst.SimpleStatementLine):
+            return False
+        inside = False
+        for child in node.children:
+            if isinstance(child, (cst.BaseStatement, cst.BaseSuite, cst.Else, cst.ExceptHandler, cst.ExceptStarHandler,
+                                  cst.Finally, cst.MatchCase, cst.If)):
+                inside = walk(child) or inside
+        if hit or inside:
+            found.add(node)
+        return hit or inside
+
+    walk(module)
+    return found
 
 
 def statement_snippet(statement: cst.BaseStatement, edits: Sequence[Edit]) -> tuple[str, str]:

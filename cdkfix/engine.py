@@ -49,11 +49,11 @@ class RuleRunner(cst.CSTVisitor):
 
 def _apply(module: cst.Module, fixes: Sequence[Fix]) -> cst.Module:
     edits = [edit for fix in fixes for edit in fix.edits]
-    changed = module.visit(ApplyEdits(edits)) if edits else module
+    changed = module.visit(ApplyEdits(edits, module=module)) if edits else module
     return add_imports(changed, [imp for fix in fixes for imp in fix.imports])
 
 
-def _compiles(code: str, path: str) -> str | None:
+def _compiles(code: str | bytes, path: str) -> str | None:
     """None when `code` compiles, else the compiler's message."""
     try:
         compile(code, path, "exec", dont_inherit=True)
@@ -172,11 +172,22 @@ def fix_module(source: bytes, path: str, config: RunConfig) -> FileResult:
     return result
 
 
+def _syntax_error(source: bytes, path: str, error: cst.ParserSyntaxError) -> FileError:
+    """CPython's own message and line where it has one: they are what users know."""
+    try:
+        compile(source, path, "exec", dont_inherit=True)
+    except SyntaxError as python_error:
+        return FileError(path, python_error.lineno or error.raw_line, f"syntax error: {python_error.msg}")
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    return FileError(path, error.raw_line, f"syntax LibCST cannot parse: {error.message}")
+
+
 def _fix_parsed(source: bytes, path: str, config: RunConfig, result: FileResult) -> None:
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as error:
-        result.errors.append(FileError(path, error.raw_line, f"syntax error: {error.message}"))
+        result.errors.append(_syntax_error(source, path, error))
         return
     except (UnicodeDecodeError, LookupError, SyntaxError) as error:
         result.errors.append(FileError(path, 1, f"cannot decode: {error}"))
@@ -188,7 +199,7 @@ def _fix_parsed(source: bytes, path: str, config: RunConfig, result: FileResult)
     if not fixes:
         return
 
-    spans = node_spans(
+    spans, roundtrip = node_spans(
         module, {node for fix in fixes for node in [fix.anchor, fix.node, *(edit.statement for edit in fix.edits)]}
     )
     records = {id(fix): _record(fix, path, spans) for fix in fixes}
@@ -201,7 +212,7 @@ def _fix_parsed(source: bytes, path: str, config: RunConfig, result: FileResult)
             record.status = FixStatus.UNSAFE
         else:
             wanted.append(fix)
-    applied, dropped, new_module = _apply_compiling(module, wanted, path)
+    applied, dropped, new_module = _apply_compiling(module, source, wanted, path)
     for fix in wanted:
         if id(fix) in dropped:
             record = records[id(fix)]
@@ -211,14 +222,16 @@ def _fix_parsed(source: bytes, path: str, config: RunConfig, result: FileResult)
             )
     result.fixes = list(records.values())
     if applied:
-        result.new_source = _new_bytes(source, module, new_module, path, result)
+        result.new_source = _new_bytes(source, module, roundtrip, new_module, path, result)
 
 
-def _new_bytes(source: bytes, module: cst.Module, new_module: cst.Module, path: str, result: FileResult) -> bytes | None:
+def _new_bytes(
+    source: bytes, module: cst.Module, roundtrip: str, new_module: cst.Module, path: str, result: FileResult
+) -> bytes | None:
     """The fixed file's bytes, with every untouched line exactly as it was."""
     original = source.decode(module.encoding)
     try:
-        text = splice(original, module.code, new_module.code)
+        text = splice(original, roundtrip, new_module.code)
     except CannotSplice as error:
         result.errors.append(FileError(path, 1, f"not written: {error}"))
         for record in result.fixes:
@@ -229,12 +242,12 @@ def _new_bytes(source: bytes, module: cst.Module, new_module: cst.Module, path: 
 
 
 def _apply_compiling(
-    module: cst.Module, fixes: list[Fix], path: str
+    module: cst.Module, source: bytes, fixes: list[Fix], path: str
 ) -> tuple[list[Fix], dict[int, str], cst.Module]:
     """The fixes whose combined output is valid, and that output; a fix that breaks it is dropped."""
     if not fixes:
         return [], {}, module
-    validate = _compiles if _compiles(module.code, path) is None else _reparses
+    validate = _compiles if _compiles(source, path) is None else _reparses
     new_module, error = _try(module, fixes, path, validate)
     if error is None:
         return fixes, {}, new_module

@@ -36,6 +36,12 @@ def format_statements(source: str, width: int) -> list[cst.BaseStatement]:
 
 def format_expression(source: str, width: int) -> cst.BaseExpression:
     """An expression formatted by black to fit in `width` columns, continuation lines at column 0."""
+    # Many fixes insert the same value; parse it once, hand out copies (edits match nodes by identity).
+    return _parsed_expression(source, width).deep_clone()
+
+
+@lru_cache(maxsize=4096)
+def _parsed_expression(source: str, width: int) -> cst.BaseExpression:
     prefix = "_ = "
     module = cst.parse_module(format_source(prefix + source, width + len(prefix)))
     statement = module.body[0]

@@ -53,9 +53,12 @@ class _LineCountingState(CodegenState):
                 self.spans[node] = (line, column, self.line, self.column)
 
 
-def node_spans(module: cst.Module, nodes: Iterable[cst.CSTNode]) -> dict[cst.CSTNode, tuple[int, int, int, int]]:
-    """(start line, start column, end line, end column) of each of `nodes`; lines 1-based,
-    columns 0-based. Statements span their own lines (end column -1: to the end of the line)."""
+def node_spans(
+    module: cst.Module, nodes: Iterable[cst.CSTNode]
+) -> tuple[dict[cst.CSTNode, tuple[int, int, int, int]], str]:
+    """(start line, start column, end line, end column) of each of `nodes`, and the module's
+    code (the same pass generates it, so nobody needs `module.code` again). Lines are
+    1-based, columns 0-based; statements span their own lines (end column -1: line end)."""
     state = _LineCountingState(module, set(nodes))
     module._codegen(state)
-    return state.spans
+    return state.spans, "".join(state.tokens)

@@ -19,10 +19,11 @@ from cdkfix.write import ChangedOnDisk, write_atomically
 
 def display_path(path: Path) -> str:
     """The path as the user will recognise it: relative to the current folder when inside it."""
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
+    absolute = Path(os.path.abspath(path))
+    here = Path.cwd()
+    if absolute == here or here in absolute.parents:
+        return str(absolute.relative_to(here))
+    return str(absolute)
 
 
 def digest(data: bytes) -> str:

@@ -1,4 +1,54 @@
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+
+# A CDK file with one flaw every rule set has (CDK-B12), used where the rule does not matter.
+FLAWED = '''from aws_cdk import aws_ecs as ecs
+
+
+def build(self, vpc):
+    cluster = ecs.Cluster(self, "Cluster", vpc=vpc)
+    return cluster
+'''
+FIXED = '''from aws_cdk import aws_ecs as ecs
+
+
+def build(self, vpc):
+    cluster = ecs.Cluster(self, "Cluster", vpc=vpc, container_insights_v2=ecs.ContainerInsights.ENABLED)
+    return cluster
+'''
+
+
+@pytest.fixture
+def cli():
+    """Runs the cdkfix CLI in-process; returns (exit code, stdout, stderr)."""
+    from typer.testing import CliRunner
+
+    from cdkfix.cli import app
+
+    runner = CliRunner()
+
+    def invoke(*args, input=None):
+        result = runner.invoke(app, [str(arg) for arg in args], input=input)
+        if result.exception and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return result.exit_code, result.stdout, result.stderr
+
+    return invoke
+
+
+def run_cdkfix(*args, cwd=None, env=None, timeout=120):
+    """Runs the installed `cdkfix` in a subprocess (for what CliRunner cannot show)."""
+    return subprocess.run(
+        [sys.executable, "-m", "cdkfix", *map(str, args)],
+        cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True, text=True, timeout=timeout,
+    )
