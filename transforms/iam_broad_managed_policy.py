@@ -189,7 +189,8 @@ class IamBroadManagedPolicy(Rule):
     fix = (
         "Removes the managed policy (its element of `managed_policies=[...]`, the keyword when the list becomes "
         "empty, or the whole `role.add_managed_policy(...)` statement) and adds, after the statement that binds "
-        "the role (binding a bare `iam.Role(...)` to a variable), `role.add_to_policy(iam.PolicyStatement("
+        "the role (binding a bare `iam.Role(...)` to a variable) or in place of the `add_managed_policy` "
+        "statement (so a conditional grant stays conditional), `role.add_to_policy(iam.PolicyStatement("
         "effect=iam.Effect.ALLOW, actions=[...], resources=[...]))` statements with explicit actions: by default "
         "an ECS/CodeDeploy deployment set (option `actions`). With `scope=\"account\"` (default) there is one "
         "statement per service whose resources are ARNs in the stack's own account and region "
