@@ -19,7 +19,10 @@ from cdkfix.layout import append_separated
 
 @dataclass(frozen=True)
 class ChangeNode:
-    """Replace `target` (a node of the original tree) by `change(updated target)`."""
+    """Replace `target` (a node of the original tree) by `change(updated target)`.
+
+    A change of a statement may return `cst.RemovalSentinel.REMOVE` to delete it.
+    """
 
     target: cst.CSTNode
     change: Callable[[cst.CSTNode], cst.CSTNode]
@@ -94,6 +97,9 @@ class ApplyEdits(cst.CSTTransformer):
         before = self.before.get(original_node)
         after = self.after.get(original_node)
         if (before or after) and (self.flatten_root or self._depth > 0):
+            if isinstance(result, cst.RemovalSentinel):
+                # The anchor itself was removed (a change returned RemovalSentinel.REMOVE).
+                return cst.FlattenSentinel([statement.visit(self) for statement in [*(before or ()), *(after or ())]])
             if before:
                 # The anchor keeps its comments; the inserted block takes its blank lines.
                 blank = [line for line in result.leading_lines if line.comment is None][:1]
@@ -146,7 +152,8 @@ def statement_snippet(statement: cst.BaseStatement, edits: Sequence[Edit]) -> tu
     parts = []
     for inserted in applier.before.get(statement, ()):
         parts.append(empty.code_for_node(inserted.with_changes(leading_lines=[])))
-    parts.append(empty.code_for_node(changed.with_changes(leading_lines=[]) if hasattr(changed, "leading_lines") else changed))
+    if not isinstance(changed, cst.RemovalSentinel):  # a removed statement shows as nothing
+        parts.append(empty.code_for_node(changed.with_changes(leading_lines=[]) if hasattr(changed, "leading_lines") else changed))
     for inserted in applier.after.get(statement, ()):
         parts.append(empty.code_for_node(inserted.with_changes(leading_lines=[])))
     return before.rstrip("\n"), "".join(parts).rstrip("\n")

@@ -167,23 +167,121 @@ def set_keyword(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.Cal
 
 
 def remove_separated(elements: Sequence[SeparatedNode], index: int) -> list[SeparatedNode]:
-    """`elements` without the one at `index`, keeping the others' layout."""
-    elements = list(elements)
-    removed = elements.pop(index)
-    if elements and index == len(elements):
-        # The removed element was the last: its predecessor takes over its comma and closing.
-        previous = elements[-1]
-        elements[-1] = _with_closing_whitespace(
-            previous.with_changes(comma=removed.comma), _closing_whitespace(removed)
-        )
-    return elements
+    """`elements` without the one at `index`, keeping the others' layout.
+
+    The removed element takes its own trailing comment and the comment lines above it;
+    its neighbours keep theirs. Whitespace owned by the brackets is not seen here: use
+    `remove_arg` / `remove_element` to also tidy the opening and closing lines.
+    """
+    return _remove(list(elements), index, None, None)[0]
+
+
+def remove_arg(call: cst.Call, index: int) -> cst.Call:
+    """`call` without its `index`-th argument, keeping the other arguments' layout."""
+    args, opening, _ = _remove(list(call.args), index, call.whitespace_before_args, None)
+    return call.with_changes(args=args, whitespace_before_args=opening)
 
 
 def remove_keyword(call: cst.Call, name: str) -> cst.Call:
     for index, arg in enumerate(call.args):
         if arg.keyword is not None and arg.keyword.value == name:
-            return call.with_changes(args=remove_separated(call.args, index))
+            return remove_arg(call, index)
     return call
+
+
+def remove_element(sequence: cst.List | cst.Set, index: int):
+    """`sequence` (a list or set display) without its `index`-th element, keeping the others' layout."""
+    if isinstance(sequence, cst.List):
+        elements, opening, closing = _remove(
+            list(sequence.elements), index, sequence.lbracket.whitespace_after, sequence.rbracket.whitespace_before
+        )
+        return sequence.with_changes(
+            elements=elements,
+            lbracket=sequence.lbracket.with_changes(whitespace_after=opening),
+            rbracket=sequence.rbracket.with_changes(whitespace_before=closing),
+        )
+    elements, opening, closing = _remove(
+        list(sequence.elements), index, sequence.lbrace.whitespace_after, sequence.rbrace.whitespace_before
+    )
+    return sequence.with_changes(
+        elements=elements,
+        lbrace=sequence.lbrace.with_changes(whitespace_after=opening),
+        rbrace=sequence.rbrace.with_changes(whitespace_before=closing),
+    )
+
+
+def _join_gaps(before, after, *, closing: bool, first: bool):
+    """The whitespace that replaces `before` + removed element + `after`.
+
+    `before` (after the previous comma or the opening bracket) keeps the previous line's
+    comment; the removed element's own comment and the comment lines above it go with it;
+    `after` gives the comment lines and indentation of what follows. `closing`: what follows
+    is the closing bracket. `first`: `before` is the opening bracket's whitespace.
+    """
+    if _is_multiline(before):
+        if _is_multiline(after):
+            return before.with_changes(empty_lines=after.empty_lines, indent=after.indent, last_line=after.last_line)
+        if closing and before.first_line.comment is None:
+            return after  # `[\n    a,\n    b]` -> `[\n    a]`
+        return before
+    if _is_multiline(after):
+        # The removed element shared its line with its predecessor: the comment is the line's,
+        # unless the line only held the opening bracket and the removed element.
+        return after.with_changes(first_line=cst.TrailingWhitespace()) if first else after
+    return after if closing else before
+
+
+def _remove(elements: list, index: int, opening, closing):
+    """(elements, opening, closing) with `elements[index]` removed.
+
+    `opening` is the whitespace after the opening bracket, `closing` the one before the
+    closing bracket; both None when unknown (then left to the caller). For call arguments
+    the closing whitespace lives in the last argument and `closing` is None.
+    """
+    removed = elements.pop(index)
+    if not elements:
+        if opening is not None:
+            opening = cst.SimpleWhitespace("")
+        if closing is not None:
+            closing = cst.SimpleWhitespace("")
+        return elements, opening, closing
+    if index < len(elements):
+        # A middle (or first) element: the gap before it and the gap after it become one.
+        after = _separator_after(removed)
+        if index == 0:
+            if opening is not None:
+                opening = _join_gaps(opening, after, closing=False, first=True)
+        else:
+            previous = elements[index - 1]
+            joined = _join_gaps(_separator_after(previous), after, closing=False, first=False)
+            elements[index - 1] = previous.with_changes(comma=previous.comma.with_changes(whitespace_after=joined))
+        return elements, opening, closing
+    # The last element: its predecessor becomes the last, with the removed one's trailing-comma style.
+    previous = elements[-1]
+    before = _separator_after(previous)
+    trailing = isinstance(removed.comma, cst.Comma)
+    is_arg = isinstance(removed, cst.Arg)
+    if is_arg:
+        end = removed.comma.whitespace_after if trailing else removed.whitespace_after_arg
+    else:
+        end = closing
+    if end is None:  # the closing whitespace is unknown: keep the old behaviour
+        elements[-1] = _with_closing_whitespace(previous.with_changes(comma=removed.comma), _closing_whitespace(removed))
+        return elements, opening, closing
+    joined = _join_gaps(before, end, closing=True, first=False)
+    if trailing:
+        comma = removed.comma.with_changes(whitespace_after=joined if is_arg else removed.comma.whitespace_after)
+        previous = previous.with_changes(comma=comma)
+        if is_arg:
+            previous = previous.with_changes(whitespace_after_arg=removed.whitespace_after_arg)
+    else:
+        previous = previous.with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        if is_arg:
+            previous = previous.with_changes(whitespace_after_arg=joined)
+    if not is_arg:
+        closing = joined
+    elements[-1] = previous
+    return elements, opening, closing
 
 
 def append_element(sequence: cst.List, value: cst.BaseExpression) -> cst.List:

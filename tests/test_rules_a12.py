@@ -1,0 +1,255 @@
+"""CDK-A1 (broad managed policy) and CDK-A2 (NAT gateway per AZ) beyond their own examples.
+
+`test_seed_fixes_synthesize` runs a real CDK synthesis with cdk-nag (10-30 s); select it with
+`-k synthesize`, leave it out with `-k "not synthesize"`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from cdkfix.records import FixStatus
+from cdkfix.registry import find_rule
+from cdkfix.testing import fix_source
+from conftest import ROOT
+
+A1 = find_rule("CDK-A1")
+A2 = find_rule("CDK-A2")
+SEED_ROLES = ROOT / "examples" / "seed_app" / "lib" / "cross_account_roles.py"
+DEFAULT_ACTIONS = A1.options["actions"]
+
+
+def _fix(source: str, rule, **options):
+    return fix_source(source, [rule], options={rule.code: options} if options else None)
+
+
+# --- CDK-A1 -------------------------------------------------------------------------------
+
+
+def test_a1_seed_file_keeps_the_pass_role_statement_and_drops_the_comment():
+    source = SEED_ROLES.read_text()
+    fixed, records = _fix(source, A1)
+    assert [record.status for record in records] == [FixStatus.APPLIED]
+    assert "PowerUserAccess\")" not in fixed and "managed_policies" not in fixed
+    assert "# Too broad" not in fixed
+    assert "max_session_duration=cdk.Duration.hours(1)\n        )" in fixed  # no dangling comma
+    assert fixed.count("deployment_role.add_to_policy(") == 9  # 8 new + the seed's iam:PassRole
+    # every default action is granted exactly once, and the new statements come right after the role
+    for action in DEFAULT_ACTIONS:
+        assert fixed.count(f'"{action}"') == 1, action
+    role_end = fixed.index("max_session_duration=cdk.Duration.hours(1)\n        )")
+    assert fixed.index("# Explicit permissions in place of the PowerUserAccess") > role_end
+    assert fixed.index('"ecs:DescribeServices"') < fixed.index('"iam:PassRole"')
+
+
+def test_a1_scoped_resources_use_the_stacks_account_and_region():
+    fixed, _ = _fix(SEED_ROLES.read_text(), A1)
+    resources = re.findall(r"resources=\[\s*([^\]]*?)\s*\]", fixed)
+    new = [r for r in resources if "iam::" not in r]
+    assert new.count('"*"') == 1  # only the statement of actions without a resource type
+    for resource in new:
+        if resource == '"*"' or ":s3:::" in resource:
+            continue
+        assert "{self.region}:{self.account}:" in resource, resource
+    star = fixed[: fixed.index('resources=["*"]')].rsplit("actions=", 1)[1]
+    assert "ecr:GetAuthorizationToken" in star and "ecs:" not in star
+
+
+def test_a1_custom_actions_group_by_service_and_unknown_actions_get_star():
+    source = SEED_ROLES.read_text()
+    actions = ["ecs:UpdateService", "sqs:SendMessage", "codedeploy:GetApplication", "codedeploy:CreateDeployment"]
+    fixed, _ = _fix(source, A1, actions=actions)
+    assert '"sqs:SendMessage"],\n                resources=["*"]' in fixed
+    # two CodeDeploy resource types of one account/region: one ARN for the service
+    assert 'f"arn:{self.partition}:codedeploy:{self.region}:{self.account}:*"' in fixed
+    assert fixed.count("deployment_role.add_to_policy(") == 4
+
+
+def test_a1_both_forms_on_one_role_get_the_statements_once():
+    source = textwrap.dedent(
+        """\
+        from aws_cdk import Stack, aws_iam as iam
+
+
+        class S(Stack):
+            def __init__(self, scope, construct_id):
+                super().__init__(scope, construct_id)
+                role = iam.Role(
+                    self,
+                    "Role",
+                    assumed_by=iam.AccountRootPrincipal(),
+                    managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name("PowerUserAccess")],
+                )
+                role.add_managed_policy(iam.ManagedPolicy.from_aws_managed_policy_name("AdministratorAccess"))
+        """
+    )
+    fixed, records = _fix(source, A1, actions=["ecr:GetAuthorizationToken"])
+    assert len(records) == 2 and all(record.status is FixStatus.APPLIED for record in records)
+    assert fixed.count("role.add_to_policy(") == 1
+    assert "add_managed_policy" not in fixed and "managed_policies" not in fixed
+
+
+def test_a1_rebound_or_unknown_receivers_are_left_alone():
+    source = textwrap.dedent(
+        """\
+        from aws_cdk import aws_iam as iam
+
+        role = iam.Role(self, "A", assumed_by=iam.AccountRootPrincipal())
+        role = iam.Role(self, "B", assumed_by=iam.AccountRootPrincipal())
+        role.add_managed_policy(iam.ManagedPolicy.from_aws_managed_policy_name("PowerUserAccess"))
+        user = iam.User(self, "U")
+        user.add_managed_policy(iam.ManagedPolicy.from_aws_managed_policy_name("PowerUserAccess"))
+        """
+    )
+    fixed, records = _fix(source, A1)
+    assert fixed == source and not records
+
+
+def test_a1_is_unsafe_and_held_back_without_unsafe_fixes():
+    source = SEED_ROLES.read_text()
+    fixed, records = fix_source(source, [A1], unsafe_fixes=False)
+    assert fixed == source
+    assert [record.status for record in records] == [FixStatus.UNSAFE]
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [({"scope": "region"}, "scope"), ({"actions": "ecs:*"}, "actions"), ({"actions": ["UpdateService"]}, "actions")],
+)
+def test_a1_validates_its_options(options, message):
+    with pytest.raises(ValueError, match=message):
+        _fix(SEED_ROLES.read_text(), A1, **options)
+
+
+# --- CDK-A2 -------------------------------------------------------------------------------
+
+VPC = "from aws_cdk import aws_ec2 as ec2\n\nvpc = ec2.Vpc(self, \"Vpc\", {args})\n"
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        ("max_azs=3, nat_gateways=2", "max_azs=3, nat_gateways=3"),
+        ("max_azs=az_count, nat_gateways=1", "max_azs=az_count, nat_gateways=az_count"),
+        ("nat_gateways=1", "nat_gateways=2"),
+        ("max_azs=2, nat_gateways=3", None),  # more than AZs: CDK caps it, nothing to fix
+        ("max_azs=2 * n, nat_gateways=1", None),  # an expression we would have to copy: left alone
+        ("max_azs=2, nat_gateways=0", None),
+        ("max_azs=2", None),
+    ],
+)
+def test_a2_nat_gateway_count(args, expected):
+    source = VPC.format(args=args)
+    fixed, records = _fix(source, A2)
+    assert fixed == (source if expected is None else VPC.format(args=expected))
+    assert bool(records) == (expected is not None)
+
+
+def test_a2_says_when_it_assumes_two_azs():
+    _, records = _fix(VPC.format(args="nat_gateways=1"), A2)
+    assert "assumed 2 AZs" in records[0].message and records[0].safety == "safe"
+    _, records = _fix(VPC.format(args="max_azs=3, nat_gateways=1"), A2)
+    assert "assumed" not in records[0].message
+
+
+def test_a2_validates_its_policy():
+    with pytest.raises(ValueError, match="policy"):
+        _fix(VPC.format(args="nat_gateways=1"), A2, policy="single")
+
+
+# --- the fixed code synthesizes and does what the report says -----------------------------
+
+APP = """\
+import json, os, sys
+import aws_cdk as cdk
+from aws_cdk import Validations
+from cdk_nag import AwsSolutionsChecks
+from lib.cross_account_roles import CrossAccountRolesStack
+from lib.network import NetworkStack
+
+app = cdk.App()
+CrossAccountRolesStack(app, "Roles", environment_suffix="dev")
+NetworkStack(app, "Network")
+Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+try:
+    app.synth()
+except Exception:  # cdk-nag errors make synth raise; the report is written first
+    pass
+"""
+
+NETWORK = """\
+from aws_cdk import Stack
+from aws_cdk import aws_ec2 as ec2
+
+
+class NetworkStack(Stack):
+    def __init__(self, scope, construct_id, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        vpc = ec2.Vpc(
+            self,
+            "Vpc",
+            max_azs=2,
+            nat_gateways=1  # Single point of failure
+        )
+"""
+
+
+def test_seed_fixes_synthesize(tmp_path):
+    pytest.importorskip("aws_cdk")
+    pytest.importorskip("cdk_nag")
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "__init__.py").write_text("")
+    roles, _ = fix_source(SEED_ROLES.read_text(), [A1])
+    network, _ = fix_source(NETWORK, [A2])
+    (tmp_path / "lib" / "cross_account_roles.py").write_text(roles)
+    (tmp_path / "lib" / "network.py").write_text(network)
+    (tmp_path / "app.py").write_text(APP)
+    out = tmp_path / "cdk.out"
+    env = {**os.environ, "CDK_OUTDIR": str(out), "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
+    result = subprocess.run([sys.executable, "app.py"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "deprecated" not in (result.stdout + result.stderr).lower()
+
+    network_template = json.loads((out / "Network.template.json").read_text())
+    nat = [r for r in network_template["Resources"].values() if r["Type"] == "AWS::EC2::NatGateway"]
+    assert len(nat) == 2
+
+    template = json.loads((out / "Roles.template.json").read_text())
+    resources = template["Resources"].values()
+    role = next(r for r in resources if r["Type"] == "AWS::IAM::Role")
+    assert "ManagedPolicyArns" not in role["Properties"]
+    policy = next(r for r in resources if r["Type"] == "AWS::IAM::Policy")
+    statements = policy["Properties"]["PolicyDocument"]["Statement"]
+    granted = []
+    for statement in statements:
+        assert statement["Effect"] == "Allow"
+        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        granted += actions
+        if statement["Resource"] == "*":
+            assert set(actions) <= {"ecr:GetAuthorizationToken", "cloudwatch:GetMetricData"}
+        elif "iam:PassRole" not in actions:
+            parts = statement["Resource"]["Fn::Join"][1]
+            assert {"Ref": "AWS::Partition"} in parts
+            if not actions[0].startswith("s3:"):
+                assert {"Ref": "AWS::Region"} in parts and {"Ref": "AWS::AccountId"} in parts
+    assert sorted(granted) == sorted([*DEFAULT_ACTIONS, "iam:PassRole"])
+
+    report = json.loads((out / "validation-report.json").read_text())
+    findings = [
+        violation["ruleName"]
+        for plugin in report["pluginReports"]
+        for violation in plugin["violations"]
+        for construct in violation["violatingConstructs"]
+        if "CrossAccountDeploymentRole" in construct["constructPath"]
+    ]
+    assert not [name for name in findings if name.startswith("AwsSolutions-IAM4")]
+    wildcards = [name for name in findings if name.startswith("AwsSolutions-IAM5")]
+    assert "AwsSolutions-IAM5[Resource::*]" in wildcards
+    assert len(wildcards) == 9  # the seed's iam role/* + one per scoped service + "*"

@@ -1,0 +1,715 @@
+"""CDK-A1: IAM role with the PowerUserAccess or AdministratorAccess managed policy."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import libcst as cst
+
+from cdkfix import layout
+from cdkfix.constructs import code, construct_scope, string_value
+from cdkfix.edits import Edit, InsertStatements
+from cdkfix.rule import Category, Example, Kind, Rule, Safety
+
+ROLE = "aws_cdk.aws_iam.Role"
+FROM_NAME = "aws_cdk.aws_iam.ManagedPolicy.from_aws_managed_policy_name"
+STACKS = ("aws_cdk.Stack", "aws_cdk.NestedStack")
+BROAD_POLICIES = ("PowerUserAccess", "AdministratorAccess")
+
+# The seed's deployment set: what a pipeline needs to roll out an ECS service.
+DEFAULT_ACTIONS = [
+    "ecs:DescribeServices",
+    "ecs:UpdateService",
+    "ecr:GetAuthorizationToken",
+    "ecr:BatchCheckLayerAvailability",
+    "ecr:GetDownloadUrlForLayer",
+    "ecr:BatchGetImage",
+    "ecr:InitiateLayerUpload",
+    "ecr:UploadLayerPart",
+    "ecr:CompleteLayerUpload",
+    "ecr:PutImage",
+    "codedeploy:CreateDeployment",
+    "codedeploy:GetDeployment",
+    "codedeploy:GetDeploymentConfig",
+    "codedeploy:GetApplicationRevision",
+    "cloudwatch:DescribeAlarms",
+    "cloudwatch:GetMetricData",
+    "logs:DescribeLogStreams",
+    "logs:GetLogEvents",
+    "logs:FilterLogEvents",
+    "s3:GetObject",
+    "s3:PutObject",
+    "cloudformation:DescribeStacks",
+    "cloudformation:DescribeStackEvents",
+]
+
+# The resources an action applies to (IAM Service Authorization Reference), as the ARN after
+# "arn:<partition>:"; None: the action has no resource type and needs "*". Actions not listed
+# here (from the `actions` option) get "*" too: a scope that does not match would deny them.
+_RESOURCES: dict[str, str | None] = {
+    "ecs:DescribeServices": "ecs:{region}:{account}:service/*",
+    "ecs:UpdateService": "ecs:{region}:{account}:service/*",
+    "ecs:CreateService": "ecs:{region}:{account}:service/*",
+    "ecs:DescribeTaskDefinition": None,
+    "ecs:RegisterTaskDefinition": None,
+    "ecs:DescribeTasks": "ecs:{region}:{account}:task/*",
+    "ecs:ListTasks": "ecs:{region}:{account}:container-instance/*",
+    "ecr:GetAuthorizationToken": None,
+    "ecr:BatchCheckLayerAvailability": "ecr:{region}:{account}:repository/*",
+    "ecr:GetDownloadUrlForLayer": "ecr:{region}:{account}:repository/*",
+    "ecr:BatchGetImage": "ecr:{region}:{account}:repository/*",
+    "ecr:DescribeImages": "ecr:{region}:{account}:repository/*",
+    "ecr:InitiateLayerUpload": "ecr:{region}:{account}:repository/*",
+    "ecr:UploadLayerPart": "ecr:{region}:{account}:repository/*",
+    "ecr:CompleteLayerUpload": "ecr:{region}:{account}:repository/*",
+    "ecr:PutImage": "ecr:{region}:{account}:repository/*",
+    "codedeploy:CreateDeployment": "codedeploy:{region}:{account}:deploymentgroup:*",
+    "codedeploy:GetDeployment": "codedeploy:{region}:{account}:deploymentgroup:*",
+    "codedeploy:GetDeploymentGroup": "codedeploy:{region}:{account}:deploymentgroup:*",
+    "codedeploy:GetDeploymentConfig": "codedeploy:{region}:{account}:deploymentconfig:*",
+    "codedeploy:GetApplication": "codedeploy:{region}:{account}:application:*",
+    "codedeploy:GetApplicationRevision": "codedeploy:{region}:{account}:application:*",
+    "codedeploy:RegisterApplicationRevision": "codedeploy:{region}:{account}:application:*",
+    "cloudwatch:DescribeAlarms": "cloudwatch:{region}:{account}:alarm:*",
+    "cloudwatch:GetMetricData": None,
+    "cloudwatch:GetMetricStatistics": None,
+    "cloudwatch:ListMetrics": None,
+    "logs:DescribeLogStreams": "logs:{region}:{account}:log-group:*",
+    "logs:GetLogEvents": "logs:{region}:{account}:log-group:*",
+    "logs:FilterLogEvents": "logs:{region}:{account}:log-group:*",
+    "s3:GetObject": "s3:::*/*",
+    "s3:GetObjectVersion": "s3:::*/*",
+    "s3:PutObject": "s3:::*/*",
+    "cloudformation:DescribeStacks": "cloudformation:{region}:{account}:stack/*",
+    "cloudformation:DescribeStackEvents": "cloudformation:{region}:{account}:stack/*",
+    "cloudformation:DescribeStackResources": "cloudformation:{region}:{account}:stack/*",
+}
+_RESOURCES_BY_LOWER = {action.lower(): arn for action, arn in _RESOURCES.items()}
+_UNKNOWN = object()
+
+SCOPES = ("account", "any")
+
+
+def _broad_policy(node: cst.BaseExpression, rule: Rule) -> str | None:
+    """"PowerUserAccess" for `iam.ManagedPolicy.from_aws_managed_policy_name("PowerUserAccess")`."""
+    if not rule.is_call_to(node, FROM_NAME):
+        return None
+    arg = layout.argument(node, 0, "managed_policy_name")
+    name = string_value(arg.value) if arg is not None else None
+    return name if name in BROAD_POLICIES else None
+
+
+def _statement_groups(actions: Sequence[str]) -> list[tuple[list[str], list[str] | None]]:
+    """(actions, ARN tails) per service in first-use order; ARN tails None: resource "*" (last group).
+
+    A service whose actions apply to several resource types of one account and region gets one
+    `<service>:<region>:<account>:*` ARN: each action only ever matches its own resource type, so
+    this grants exactly what the per-type ARNs grant, with one wildcard instead of several.
+    """
+    scoped: dict[str, tuple[list[str], list[str]]] = {}
+    anywhere: list[str] = []
+    for action in dict.fromkeys(actions):
+        arn = _RESOURCES_BY_LOWER.get(action.lower(), _UNKNOWN)
+        if arn is None or arn is _UNKNOWN:
+            anywhere.append(action)
+            continue
+        service = action.split(":", 1)[0].lower()
+        group_actions, arns = scoped.setdefault(service, ([], []))
+        group_actions.append(action)
+        if arn not in arns:
+            arns.append(arn)
+    groups: list[tuple[list[str], list[str] | None]] = []
+    for service, (group_actions, arns) in scoped.items():
+        regional = f"{service}:{{region}}:{{account}}:"
+        if len(arns) > 1 and all(arn.startswith(regional) for arn in arns):
+            arns = [regional + "*"]
+        groups.append((group_actions, arns))
+    if anywhere:
+        groups.append((anywhere, None))
+    return groups
+
+
+def _string_list(values: Sequence[str]) -> str:
+    return "[" + ", ".join(f'"{value}"' for value in values) + "]"
+
+
+class _Assignments(cst.CSTVisitor):
+    """Statements that assign `target` in one scope's body, not looking into nested scopes.
+
+    `into_methods`: the body is a class's, whose methods' bodies are searched too (for `self.x`).
+    """
+
+    def __init__(self, target: str, into_methods: bool) -> None:
+        super().__init__()
+        self.target = target
+        self.into_methods = into_methods
+        # (statement, value) per assignment; value None when it is not a plain `target = value`.
+        self.found: list[tuple[cst.SimpleStatementLine, cst.BaseExpression | None]] = []
+        self._depth = 0
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        self._depth += 1
+        return self.into_methods and self._depth == 1
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._depth -= 1
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
+        for small in node.body:
+            if isinstance(small, cst.Assign):
+                for target in small.targets:
+                    if code(target.target) == self.target:
+                        self.found.append((node, small.value if len(small.targets) == 1 else None))
+            elif isinstance(small, cst.AnnAssign) and code(small.target) == self.target:
+                self.found.append((node, small.value))
+            elif isinstance(small, cst.AugAssign) and code(small.target) == self.target:
+                self.found.append((node, None))
+        return False
+
+
+class IamBroadManagedPolicy(Rule):
+    code = "CDK-A1"
+    name = "iam-broad-managed-policy"
+    title = "IAM Role Uses Overly Permissive Managed Policy"
+    category = Category.CRITICAL
+    kind = Kind.SECURITY
+    safety = Safety.UNSAFE
+    issue = (
+        "The role carries the AWS managed policy `PowerUserAccess` (every action on every resource except IAM "
+        "and Organizations management) or `AdministratorAccess` (everything). Whoever can assume the role - for "
+        "a cross-account deployment role, the whole pipeline account - can read every secret, delete every "
+        "database and bucket, and start anything billable: far beyond least privilege (cdk-nag AwsSolutions-IAM4)."
+    )
+    fix = (
+        "Removes the managed policy (its element of `managed_policies=[...]`, the keyword when the list becomes "
+        "empty, or the whole `role.add_managed_policy(...)` statement) and adds, after the statement that binds "
+        "the role (binding a bare `iam.Role(...)` to a variable) or in place of the `add_managed_policy` "
+        "statement (so a conditional grant stays conditional), `role.add_to_policy(iam.PolicyStatement("
+        "effect=iam.Effect.ALLOW, actions=[...], resources=[...]))` statements with explicit actions: by default "
+        "an ECS/CodeDeploy deployment set (option `actions`). With `scope=\"account\"` (default) there is one "
+        "statement per service whose resources are ARNs in the stack's own account and region "
+        "(`self.account`/`self.region` in a Stack, else `Stack.of(scope)`), S3 objects in any bucket, and a "
+        "last statement with `\"*\"` for the actions that have no resource type (`ecr:GetAuthorizationToken`, "
+        "`cloudwatch:GetMetricData`) and for actions the rule does not know; `scope=\"any\"` writes one "
+        "statement on `\"*\"` (fewer cdk-nag IAM5 findings, broader grant). Roles nested in another expression, "
+        "policies held in variables and `**kwargs` calls are left alone."
+    )
+    impact = (
+        "Removes permissions: anything the role did beyond the listed actions (other services, resources in "
+        "other regions or accounts, IAM changes under AdministratorAccess) fails with AccessDenied after "
+        "deployment. Review the list against what the role really does (CloudTrail, IAM Access Analyzer policy "
+        "generation) before applying. cdk-nag: IAM4 for the managed policy goes away; IAM5 reports each "
+        "distinct wildcard resource the new statements use."
+    )
+    options = {"actions": DEFAULT_ACTIONS, "scope": "account"}
+    examples = [
+        Example(
+            before="""\
+import aws_cdk as cdk
+from constructs import Construct
+
+
+class RolesStack(cdk.Stack):
+    def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+
+        deployment_role = cdk.aws_iam.Role(
+            self,
+            "DeploymentRole",
+            assumed_by=cdk.aws_iam.AccountPrincipal("123456789012"),
+            max_session_duration=cdk.Duration.hours(1),
+            managed_policies=[
+                cdk.aws_iam.ManagedPolicy.from_aws_managed_policy_name("PowerUserAccess")  # Too broad
+            ]
+        )
+
+        cdk.Tags.of(deployment_role).add("Environment", "dev")
+""",
+            after="""\
+import aws_cdk as cdk
+from constructs import Construct
+
+
+class RolesStack(cdk.Stack):
+    def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+
+        deployment_role = cdk.aws_iam.Role(
+            self,
+            "DeploymentRole",
+            assumed_by=cdk.aws_iam.AccountPrincipal("123456789012"),
+            max_session_duration=cdk.Duration.hours(1)
+        )
+
+        # Explicit permissions in place of the PowerUserAccess managed policy
+        deployment_role.add_to_policy(
+            cdk.aws_iam.PolicyStatement(
+                effect=cdk.aws_iam.Effect.ALLOW,
+                actions=["ecs:DescribeServices", "ecs:UpdateService"],
+                resources=[
+                    f"arn:{self.partition}:ecs:{self.region}:{self.account}:service/*"
+                ],
+            )
+        )
+        deployment_role.add_to_policy(
+            cdk.aws_iam.PolicyStatement(
+                effect=cdk.aws_iam.Effect.ALLOW,
+                actions=[
+                    "ecr:BatchCheckLayerAvailability",
+                    "ecr:GetDownloadUrlForLayer",
+                    "ecr:BatchGetImage",
+                    "ecr:InitiateLayerUpload",
+                    "ecr:UploadLayerPart",
+                    "ecr:CompleteLayerUpload",
+                    "ecr:PutImage",
+                ],
+                resources=[
+                    f"arn:{self.partition}:ecr:{self.region}:{self.account}:repository/*"
+                ],
+            )
+        )
+        deployment_role.add_to_policy(
+            cdk.aws_iam.PolicyStatement(
+                effect=cdk.aws_iam.Effect.ALLOW,
+                actions=[
+                    "codedeploy:CreateDeployment",
+                    "codedeploy:GetDeployment",
+                    "codedeploy:GetDeploymentConfig",
+                    "codedeploy:GetApplicationRevision",
+                ],
+                resources=[
+                    f"arn:{self.partition}:codedeploy:{self.region}:{self.account}:*"
+                ],
+            )
+        )
+        deployment_role.add_to_policy(
+            cdk.aws_iam.PolicyStatement(
+                effect=cdk.aws_iam.Effect.ALLOW,
+                actions=["cloudwatch:DescribeAlarms"],
+                resources=[
+                    f"arn:{self.partition}:cloudwatch:{self.region}:{self.account}:alarm:*"
+                ],
+            )
+        )
+        deployment_role.add_to_policy(
+            cdk.aws_iam.PolicyStatement(
+                effect=cdk.aws_iam.Effect.ALLOW,
+                actions=[
+                    "logs:DescribeLogStreams",
+                    "logs:GetLogEvents",
+                    "logs:FilterLogEvents",
+                ],
+                resources=[
+                    f"arn:{self.partition}:logs:{self.region}:{self.account}:log-group:*"
+                ],
+            )
+        )
+        deployment_role.add_to_policy(
+            cdk.aws_iam.PolicyStatement(
+                effect=cdk.aws_iam.Effect.ALLOW,
+                actions=["s3:GetObject", "s3:PutObject"],
+                resources=[f"arn:{self.partition}:s3:::*/*"],
+            )
+        )
+        deployment_role.add_to_policy(
+            cdk.aws_iam.PolicyStatement(
+                effect=cdk.aws_iam.Effect.ALLOW,
+                actions=[
+                    "cloudformation:DescribeStacks",
+                    "cloudformation:DescribeStackEvents",
+                ],
+                resources=[
+                    f"arn:{self.partition}:cloudformation:{self.region}:{self.account}:stack/*"
+                ],
+            )
+        )
+        deployment_role.add_to_policy(
+            cdk.aws_iam.PolicyStatement(
+                effect=cdk.aws_iam.Effect.ALLOW,
+                actions=["ecr:GetAuthorizationToken", "cloudwatch:GetMetricData"],
+                resources=["*"],
+            )
+        )
+
+        cdk.Tags.of(deployment_role).add("Environment", "dev")
+""",
+            name="seed layout: the keyword goes with its comment; default actions; the Stack's own account and region",
+        ),
+        Example(
+            before="""\
+from aws_cdk import aws_iam as iam
+from constructs import Construct
+
+
+class DeployRoles(Construct):
+    def __init__(self, scope: Construct, construct_id: str) -> None:
+        super().__init__(scope, construct_id)
+        iam.Role(
+            self,
+            "Deployer",
+            assumed_by=iam.ServicePrincipal("codebuild.amazonaws.com"),
+            managed_policies=[
+                iam.ManagedPolicy.from_aws_managed_policy_name("PowerUserAccess"),  # Too broad
+                iam.ManagedPolicy.from_aws_managed_policy_name("AWSCodeArtifactReadOnlyAccess"),
+            ],
+        )
+""",
+            after="""\
+from aws_cdk import aws_iam as iam
+from constructs import Construct
+from aws_cdk import Stack
+
+
+class DeployRoles(Construct):
+    def __init__(self, scope: Construct, construct_id: str) -> None:
+        super().__init__(scope, construct_id)
+        role = iam.Role(
+            self,
+            "Deployer",
+            assumed_by=iam.ServicePrincipal("codebuild.amazonaws.com"),
+            managed_policies=[
+                iam.ManagedPolicy.from_aws_managed_policy_name("AWSCodeArtifactReadOnlyAccess"),
+            ],
+        )
+
+        # Explicit permissions in place of the PowerUserAccess managed policy
+        stack = Stack.of(self)
+        role.add_to_policy(
+            iam.PolicyStatement(
+                effect=iam.Effect.ALLOW,
+                actions=["ecs:DescribeServices", "ecs:UpdateService"],
+                resources=[
+                    f"arn:{stack.partition}:ecs:{stack.region}:{stack.account}:service/*"
+                ],
+            )
+        )
+        role.add_to_policy(
+            iam.PolicyStatement(
+                effect=iam.Effect.ALLOW,
+                actions=["ecr:GetAuthorizationToken"],
+                resources=["*"],
+            )
+        )
+""",
+            options={'actions': ['ecs:DescribeServices', 'ecs:UpdateService', 'ecr:GetAuthorizationToken']},
+            name='unbound role in a Construct: bound to a variable, Stack.of(self), other policy kept',
+        ),
+        Example(
+            before="""\
+from aws_cdk import Stack
+from aws_cdk.aws_iam import AccountRootPrincipal, ManagedPolicy, Role
+
+
+class AdminStack(Stack):
+    def __init__(self, scope, construct_id, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        admin = Role(self, "Admin", assumed_by=AccountRootPrincipal())
+        # Break-glass access
+        admin.add_managed_policy(ManagedPolicy.from_aws_managed_policy_name("AdministratorAccess"))
+        self.admin = admin
+""",
+            after="""\
+from aws_cdk import Stack
+from aws_cdk.aws_iam import AccountRootPrincipal, ManagedPolicy, Role
+from aws_cdk import aws_iam as iam
+
+
+class AdminStack(Stack):
+    def __init__(self, scope, construct_id, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        admin = Role(self, "Admin", assumed_by=AccountRootPrincipal())
+        # Explicit permissions in place of the AdministratorAccess managed policy
+        admin.add_to_policy(
+            iam.PolicyStatement(
+                effect=iam.Effect.ALLOW,
+                actions=["ecs:DescribeServices", "ecs:UpdateService"],
+                resources=[
+                    f"arn:{self.partition}:ecs:{self.region}:{self.account}:service/*"
+                ],
+            )
+        )
+        admin.add_to_policy(
+            iam.PolicyStatement(
+                effect=iam.Effect.ALLOW,
+                actions=["ecr:GetAuthorizationToken"],
+                resources=["*"],
+            )
+        )
+        self.admin = admin
+""",
+            options={'actions': ['ecs:DescribeServices', 'ecs:UpdateService', 'ecr:GetAuthorizationToken']},
+            name='add_managed_policy statement removed, classes imported directly',
+        ),
+        Example(
+            before="""\
+import aws_cdk as cdk
+import aws_cdk.aws_iam as iam
+
+
+class PipelineStack(cdk.Stack):
+    def __init__(self, scope, construct_id, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        self.role = iam.Role(self, "Role", assumed_by=iam.AccountRootPrincipal(), managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name("ReadOnlyAccess"), iam.ManagedPolicy.from_aws_managed_policy_name(managed_policy_name="AdministratorAccess")])
+""",
+            after="""\
+import aws_cdk as cdk
+import aws_cdk.aws_iam as iam
+
+
+class PipelineStack(cdk.Stack):
+    def __init__(self, scope, construct_id, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        self.role = iam.Role(self, "Role", assumed_by=iam.AccountRootPrincipal(), managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name("ReadOnlyAccess")])
+
+        # Explicit permissions in place of the AdministratorAccess managed policy
+        self.role.add_to_policy(
+            iam.PolicyStatement(
+                effect=iam.Effect.ALLOW,
+                actions=[
+                    "ecs:DescribeServices",
+                    "ecs:UpdateService",
+                    "ecr:GetAuthorizationToken",
+                ],
+                resources=["*"],
+            )
+        )
+""",
+            options={'scope': 'any', 'actions': ['ecs:DescribeServices', 'ecs:UpdateService', 'ecr:GetAuthorizationToken']},
+            name='one-line call on self.role, keyword argument, scope any',
+        ),
+        Example(
+            before="""\
+from aws_cdk import aws_iam as iam
+
+role = iam.Role(
+    self,
+    "TaskExecution",
+    assumed_by=iam.ServicePrincipal("ecs-tasks.amazonaws.com"),
+    managed_policies=[
+        iam.ManagedPolicy.from_aws_managed_policy_name("service-role/AmazonECSTaskExecutionRolePolicy")
+    ],
+)
+role.add_to_policy(iam.PolicyStatement(actions=["ecs:UpdateService"], resources=["*"]))
+role.add_managed_policy(iam.ManagedPolicy.from_aws_managed_policy_name("ReadOnlyAccess"))
+iam.Role(self, "Splat", managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name("PowerUserAccess")], **props)
+""",
+            name='already explicit, other managed policies, splat',
+        ),
+        Example(
+            before="""\
+from aws_cdk import aws_ecs as ecs, aws_iam as iam
+
+admin = iam.ManagedPolicy.from_aws_managed_policy_name("AdministratorAccess")
+ecs.FargateTaskDefinition(
+    self,
+    "Task",
+    task_role=iam.Role(
+        self,
+        "TaskRole",
+        assumed_by=iam.ServicePrincipal("ecs-tasks.amazonaws.com"),
+        managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name("AdministratorAccess")],
+    ),
+)
+iam.Role(self, "Held", assumed_by=iam.AccountRootPrincipal(), managed_policies=[admin])
+
+
+def harden(role):
+    role.add_managed_policy(iam.ManagedPolicy.from_aws_managed_policy_name("PowerUserAccess"))
+""",
+            name='nested role, policy in a variable, role not provably bound here',
+        ),
+        Example(
+            before="""\
+import aws_cdk as cdk
+from access.model import ManagedPolicy, Role
+
+role = Role("deployer", managed_policies=[ManagedPolicy.from_aws_managed_policy_name("PowerUserAccess")])
+role.add_managed_policy(ManagedPolicy.from_aws_managed_policy_name("AdministratorAccess"))
+""",
+            name='non-CDK look-alike Role and ManagedPolicy',
+        ),
+    ]
+
+    def __init__(self, context, options=None) -> None:
+        super().__init__(context, options)
+        actions = self.settings["actions"]
+        if (
+            isinstance(actions, str)
+            or not actions
+            or not all(isinstance(action, str) and ":" in action and '"' not in action for action in actions)
+        ):
+            raise ValueError(f'{self.code}: option actions must be a non-empty list of "service:Action" strings')
+        if self.settings["scope"] not in SCOPES:
+            raise ValueError(
+                f"{self.code}: option scope must be one of {', '.join(map(repr, SCOPES))}, got {self.settings['scope']!r}"
+            )
+        # Roles that already got the explicit statements in this file: the id of the statement that
+        # binds the role, or (that id, id of the block of an add_managed_policy statement).
+        self._granted: set = set()
+
+    # --- matching ---
+    def visit_Call(self, node: cst.Call) -> None:
+        if self.is_call_to(node, ROLE):
+            self._role_call(node)
+        elif isinstance(node.func, cst.Attribute) and node.func.attr.value == "add_managed_policy":
+            self._add_managed_policy(node)
+
+    def _role_call(self, node: cst.Call) -> None:
+        arg = layout.keyword_arg(node, "managed_policies")
+        if arg is None or not isinstance(arg.value, cst.List):
+            return
+        elements = arg.value.elements
+        broad = [
+            (index, name)
+            for index, element in enumerate(elements)
+            if isinstance(element, cst.Element) and (name := _broad_policy(element.value, self)) is not None
+        ]
+        if not broad:
+            return
+        found = self.reference_to(node, "role")
+        if found is None:
+            return  # nested in another expression: no statement to add the grants after
+        role, bind_edits = found
+        indices = [index for index, _ in broad]
+
+        def remove(call: cst.Call) -> cst.Call:
+            current = layout.keyword_arg(call, "managed_policies")
+            if current is None or not isinstance(current.value, cst.List):
+                return call
+            if len(indices) == len(current.value.elements):
+                return layout.remove_keyword(call, "managed_policies")
+            value = current.value
+            for index in reversed(indices):
+                value = layout.remove_element(value, index)
+            return call.with_changes(args=[a.with_changes(value=value) if a is current else a for a in call.args])
+
+        names = [name for _, name in broad]
+        statement = self.current_statement
+        edits: list[Edit] = [self.change(node, remove), *bind_edits]
+        if id(statement) not in self._granted:
+            self._granted.add(id(statement))
+            edits += self._grants(statement, role, node, names)
+        self.report(f"{role} has the AWS managed policy {' and '.join(names)} (cdk-nag AwsSolutions-IAM4)", edits)
+
+    def _add_managed_policy(self, node: cst.Call) -> None:
+        policy = layout.argument(node, 0, "policy")
+        if len(node.args) != 1 or policy is None or policy.star:
+            return
+        name = _broad_policy(policy.value, self)
+        if name is None:
+            return
+        statement = self.current_statement
+        if not (
+            isinstance(statement, cst.SimpleStatementLine)
+            and len(statement.body) == 1
+            and isinstance(statement.body[0], cst.Expr)
+            and statement.body[0].value is node
+        ):
+            return
+        receiver = node.func.value
+        binding = self._role_binding(receiver)
+        if binding is None:
+            return
+        bound_statement, role_call = binding
+        role = code(receiver)
+        edits: list[Edit] = [self.change(statement, lambda updated: cst.RemovalSentinel.REMOVE, statement)]
+        # The grants take the statement's place, under the same conditions, unless the role's own
+        # call (whose grants follow it unconditionally) or an earlier statement of this block has them.
+        block = self.enclosing(cst.IndentedBlock, cst.Module)
+        if id(bound_statement) not in self._granted and (id(bound_statement), id(block)) not in self._granted:
+            self._granted.add((id(bound_statement), id(block)))
+            blank = [line for line in statement.leading_lines if line.comment is None]
+            edits += self._grants(statement, role, role_call, [name], blank)
+        self.report(
+            f"{role}.add_managed_policy({name}) gives the role an AWS managed policy (cdk-nag AwsSolutions-IAM4)",
+            edits,
+        )
+
+    def _role_binding(self, receiver: cst.BaseExpression) -> tuple[cst.SimpleStatementLine, cst.Call] | None:
+        """The one statement that binds `receiver` (a name, or `self.x`) to an `iam.Role(...)`."""
+        if isinstance(receiver, cst.Name):
+            scope = self.enclosing(cst.FunctionDef) or self.context.module
+            collector = _Assignments(receiver.value, into_methods=False)
+        elif (
+            isinstance(receiver, cst.Attribute)
+            and isinstance(receiver.value, cst.Name)
+            and receiver.value.value == "self"
+        ):
+            scope = self.enclosing(cst.ClassDef)
+            if scope is None:
+                return None
+            collector = _Assignments(code(receiver), into_methods=True)
+        else:
+            return None
+        if isinstance(scope, cst.Module):
+            for statement in scope.body:
+                statement.visit(collector)
+        else:
+            scope.body.visit(collector)
+        if len(collector.found) != 1:
+            return None  # never bound here, or rebound: not provably one role
+        statement, value = collector.found[0]
+        if value is None or not self.is_call_to(value, ROLE):
+            return None
+        return statement, value
+
+    # --- the explicit statements ---
+    def _grants(
+        self,
+        anchor: cst.SimpleStatementLine,
+        role: str,
+        role_call: cst.Call,
+        policies: Sequence[str],
+        blank_lines: Sequence[cst.EmptyLine] = (cst.EmptyLine(indent=False),),
+    ) -> list[Edit]:
+        """The `role.add_to_policy(...)` statements, inserted after `anchor`, led by a comment."""
+        statement_class = self.ref("aws_cdk.aws_iam.PolicyStatement")
+        allow = self.ref("aws_cdk.aws_iam.Effect.ALLOW")
+        lines: list[str] = []
+        if self.settings["scope"] == "any":
+            groups: list[tuple[list[str], list[str] | None]] = [(list(dict.fromkeys(self.settings["actions"])), None)]
+        else:
+            groups = _statement_groups(self.settings["actions"])
+        stack = None
+        if any(arns is not None for _, arns in groups):
+            stack = self._stack_expression(role_call, role, lines)
+        for actions, arns in groups:
+            if arns is None:
+                resources = '["*"]'
+            else:
+                resources = "[" + ", ".join(self._arn(stack, arn) for arn in arns) + "]"
+            lines.append(
+                f"{role}.add_to_policy({statement_class}(effect={allow}, actions={_string_list(actions)}, "
+                f"resources={resources}))"
+            )
+        statements = self.statements("\n".join(lines) + "\n")
+        comment = f"# Explicit permissions in place of the {' and '.join(policies)} managed policy"
+        statements[0] = statements[0].with_changes(
+            leading_lines=[*blank_lines, cst.EmptyLine(comment=cst.Comment(comment))]
+        )
+        return [InsertStatements(anchor, statements)]
+
+    def _stack_expression(self, role_call: cst.Call, role: str, lines: list[str]) -> str:
+        """How the new ARNs reach the stack: `self` inside a Stack class, else a new `stack` variable."""
+        scope = construct_scope(role_call)
+        owner = self.enclosing(cst.ClassDef)
+        if scope == "self" and owner is not None and any(
+            self.resolve(base.value) in STACKS for base in owner.bases
+        ):
+            return "self"
+        scope_arg = layout.argument(role_call, 0, "scope")
+        of = scope if scope_arg is not None and isinstance(scope_arg.value, (cst.Name, cst.Attribute)) else role
+        name = self.unique_name("stack")
+        lines.append(f"{name} = {self.ref('aws_cdk.Stack')}.of({of})")
+        return name
+
+    @staticmethod
+    def _arn(stack: str, tail: str) -> str:
+        tail = tail.replace("{region}", f"{{{stack}.region}}").replace("{account}", f"{{{stack}.account}}")
+        return f'f"arn:{{{stack}.partition}}:{tail}"'
