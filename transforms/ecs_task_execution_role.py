@@ -35,7 +35,9 @@ class EcsTaskExecutionRole(Rule):
         "compatibility). No managed policy: CDK grants the role exactly what the containers need (ECR pull "
         "for `ContainerImage.from_ecr_repository`, log writes for the awslogs driver, reads of the "
         "containers' secrets), so the AWS managed `AmazonECSTaskExecutionRolePolicy` with its `Resource: *` "
-        "(cdk-nag AwsSolutions-IAM4) is not needed; the option `managed_policy = true` attaches it anyway."
+        "(cdk-nag AwsSolutions-IAM4) is not needed; the option `managed_policy = true` attaches it anyway. On a "
+        "deployed stack the role CDK created implicitly is replaced by the new one (same permissions) and the task "
+        "definition gets a new revision."
     )
     impact = "Tasks may fail to pull images or send logs; the execution role's permissions are not reviewable."
     options = {"managed_policy": False}

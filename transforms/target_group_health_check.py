@@ -22,19 +22,25 @@ class TargetGroupHealthCheck(Rule):
     category = Category.CONFIGURATION
     kind = Kind.CONFIGURATION
     issue = (
-        "The target group's `elbv2.HealthCheck` sets a path or an interval but leaves the timeout and the "
-        "healthy/unhealthy threshold counts to the load balancer's defaults (5 healthy checks in a row before a "
-        "target takes traffic for an ALB), so failure detection and recovery are slower than they need to be "
-        "and the behaviour is not visible in the code."
+        "The target group's `elbv2.HealthCheck` leaves the timeout and the healthy/unhealthy threshold counts to "
+        "Elastic Load Balancing's defaults (for HTTP target groups: 5 s timeout, 5 consecutive successes before a "
+        "target is healthy, 2 failures before it is unhealthy). A new or replaced task then waits five intervals "
+        "(2.5 minutes at a 30 s interval) before it takes traffic, and how fast targets enter and leave service "
+        "is nowhere in the code to review."
     )
     fix = (
         "Adds the missing settings among `timeout=Duration.seconds(5)`, `healthy_threshold_count=2` and "
         "`unhealthy_threshold_count=3`, keeping any that are set. The timeout must stay below the interval: with a "
         "literal `interval` of n seconds not above the timeout, the timeout becomes n-1 (at least 2); with an "
-        "interval the rule cannot read (a variable), no timeout is added. Only "
+        "interval the rule cannot read (a variable), no timeout is added. An unhealthy threshold of 3 tolerates "
+        "one more failed check than ELB's default of 2 (fewer evictions on a transient blip, detection one "
+        "interval later); set the option to 2 for the fastest detection. Only "
         "`aws_elasticloadbalancingv2.HealthCheck` is matched, not the ECS container or Auto Scaling health checks."
     )
-    impact = "Suboptimal health checking: slower failure detection and slower recovery of replaced targets."
+    impact = (
+        "Slow registration and recovery of targets (five healthy checks with the defaults); health check "
+        "behaviour left implicit."
+    )
     options = {"timeout_seconds": 5, "healthy_threshold_count": 2, "unhealthy_threshold_count": 3}
     examples = [
         Example(
