@@ -199,8 +199,12 @@ b = ecs.FargateTaskDefinition(self, "B", **task_props)
 c = ecs.Ec2TaskDefinition(self, "C")
 d = ecs.TaskDefinition(self, "D", compatibility=ecs.Compatibility.EC2)
 e = ecs.TaskDefinition(self, "E", compatibility=compatibility)
+if a:
+    pass
+elif ecs.FargateTaskDefinition(self, "F").compatibility:
+    pass
 """,
-            name="role given, splat, EC2 only, unknown compatibility",
+            name="role given, splat, EC2 only, unknown compatibility, no statement to insert before",
         ),
         Example(
             before="""\
@@ -222,6 +226,8 @@ td = FargateTaskDefinition(self, "TaskDef")
         if task_id is None:
             return
         statement = self.current_statement
+        if not self._in_statement_list(statement):
+            return  # e.g. in an `elif` test: there is no line before it to put the role on
         role = self.ref(ROLE)
         principal = self.ref(SERVICE_PRINCIPAL)
         managed = ""
@@ -238,6 +244,11 @@ td = FargateTaskDefinition(self, "TaskDef")
             [self.insert_before(statement, source), self.set_keyword(node, "execution_role", name)],
             anchor=statement,
         )
+
+    def _in_statement_list(self, statement: cst.BaseStatement) -> bool:
+        ancestors = self.context.ancestors
+        index = next(i for i in range(len(ancestors) - 1, -1, -1) if ancestors[i] is statement)
+        return index > 0 and isinstance(ancestors[index - 1], (cst.Module, cst.IndentedBlock))
 
     def _is_fargate_task_definition(self, node: cst.Call) -> bool:
         if self.is_call_to(node, FARGATE_TASK_DEFINITION):
