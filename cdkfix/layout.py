@@ -284,9 +284,34 @@ def _remove(elements: list, index: int, opening, closing):
     return elements, opening, closing
 
 
+def _append_in_brackets(
+    elements: Sequence[SeparatedNode],
+    new: SeparatedNode,
+    opening: cst.BaseParenthesizableWhitespace,
+    closing: cst.BaseParenthesizableWhitespace,
+) -> tuple[list[SeparatedNode], cst.BaseParenthesizableWhitespace]:
+    """`append_separated` for a list or dict display, and the new whitespace before its closing bracket.
+
+    In a multi-line display LibCST keeps the last element's line ending (and its trailing
+    comment) on the closing bracket, not on the element: `[\n    1  # one\n]`. That
+    comment belongs to the old last element, so it moves onto the line break after it.
+    """
+    indent = _element_indent(elements, opening) if elements else None
+    result = append_separated(elements, new, opening)
+    if indent is None or not isinstance(closing, cst.ParenthesizedWhitespace):
+        return result, closing
+    previous = result[-2]
+    result[-2] = previous.with_changes(
+        comma=previous.comma.with_changes(whitespace_after=_continue_line(closing, indent))
+    )
+    return result, _close_line(closing)
+
+
 def append_element(sequence: cst.List, value: cst.BaseExpression) -> cst.List:
-    elements = append_separated(sequence.elements, cst.Element(value=value), sequence.lbracket.whitespace_after)
-    return sequence.with_changes(elements=elements)
+    elements, closing = _append_in_brackets(
+        sequence.elements, cst.Element(value=value), sequence.lbracket.whitespace_after, sequence.rbracket.whitespace_before
+    )
+    return sequence.with_changes(elements=elements, rbracket=sequence.rbracket.with_changes(whitespace_before=closing))
 
 
 def set_dict_item(mapping: cst.Dict, key: cst.BaseExpression, value: cst.BaseExpression) -> cst.Dict:
@@ -298,4 +323,7 @@ def set_dict_item(mapping: cst.Dict, key: cst.BaseExpression, value: cst.BaseExp
             elements[index] = element.with_changes(value=value)
             return mapping.with_changes(elements=elements)
     new = cst.DictElement(key=key, value=value)
-    return mapping.with_changes(elements=append_separated(elements, new, mapping.lbrace.whitespace_after))
+    elements, closing = _append_in_brackets(
+        elements, new, mapping.lbrace.whitespace_after, mapping.rbrace.whitespace_before
+    )
+    return mapping.with_changes(elements=elements, rbrace=mapping.rbrace.with_changes(whitespace_before=closing))

@@ -1,0 +1,260 @@
+"""CDK-B13: Fargate task definition without an explicit execution role."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from cdkfix import layout
+from cdkfix.constructs import construct_id, construct_scope, derive_id
+from cdkfix.rule import Category, Example, Kind, Rule
+
+FARGATE_TASK_DEFINITION = "aws_cdk.aws_ecs.FargateTaskDefinition"
+TASK_DEFINITION = "aws_cdk.aws_ecs.TaskDefinition"
+COMPATIBILITY = "aws_cdk.aws_ecs.Compatibility."
+ROLE = "aws_cdk.aws_iam.Role"
+SERVICE_PRINCIPAL = "aws_cdk.aws_iam.ServicePrincipal"
+MANAGED_POLICY = "aws_cdk.aws_iam.ManagedPolicy"
+EXECUTION_POLICY = "service-role/AmazonECSTaskExecutionRolePolicy"
+
+
+class EcsTaskExecutionRole(Rule):
+    code = "CDK-B13"
+    name = "ecs-task-execution-role"
+    title = "Missing ECS Task Execution Role"
+    category = Category.CONFIGURATION
+    kind = Kind.SECURITY
+    issue = (
+        "The Fargate task definition has no explicit execution role, the role ECS uses to pull the image and "
+        "write the container logs. CDK creates one implicitly only when a container needs it, so the role's "
+        "existence and its permissions are invisible in the code and cannot be shared, named or reviewed."
+    )
+    fix = (
+        "Creates `execution_role = iam.Role(self, <task definition id>ExecutionRole, "
+        "assumed_by=iam.ServicePrincipal(\"ecs-tasks.amazonaws.com\"))` before the task definition's statement "
+        "and passes `execution_role=execution_role` (also for `ecs.TaskDefinition` with a Fargate "
+        "compatibility). No managed policy: CDK grants the role exactly what the containers need (ECR pull "
+        "for `ContainerImage.from_ecr_repository`, log writes for the awslogs driver, reads of the "
+        "containers' secrets), so the AWS managed `AmazonECSTaskExecutionRolePolicy` with its `Resource: *` "
+        "(cdk-nag AwsSolutions-IAM4) is not needed; the option `managed_policy = true` attaches it anyway. On a "
+        "deployed stack the role CDK created implicitly is replaced by the new one (same permissions) and the task "
+        "definition gets a new revision."
+    )
+    impact = "Tasks may fail to pull images or send logs; the execution role's permissions are not reviewable."
+    options = {"managed_policy": False}
+    examples = [
+        Example(
+            before="""\
+from aws_cdk import Stack, aws_ecs as ecs, aws_iam as iam
+
+
+class EcsStack(Stack):
+    def __init__(self, scope, construct_id, *, environment_suffix: str) -> None:
+        super().__init__(scope, construct_id)
+
+        # Fargate task definition
+        task_definition = ecs.FargateTaskDefinition(
+            self,
+            f"TaskDef{environment_suffix}",
+            memory_limit_mib=512,
+            cpu=256,
+            task_role=task_role  # app permissions
+        )
+""",
+            after="""\
+from aws_cdk import Stack, aws_ecs as ecs, aws_iam as iam
+
+
+class EcsStack(Stack):
+    def __init__(self, scope, construct_id, *, environment_suffix: str) -> None:
+        super().__init__(scope, construct_id)
+
+        execution_role = iam.Role(
+            self,
+            f"TaskDefExecutionRole{environment_suffix}",
+            assumed_by=iam.ServicePrincipal("ecs-tasks.amazonaws.com"),
+        )
+        # Fargate task definition
+        task_definition = ecs.FargateTaskDefinition(
+            self,
+            f"TaskDef{environment_suffix}",
+            memory_limit_mib=512,
+            cpu=256,
+            task_role=task_role,  # app permissions
+            execution_role=execution_role
+        )
+""",
+            name="seed: multi-line, f-string id, comment kept",
+        ),
+        Example(
+            before="""\
+import aws_cdk as cdk
+
+td = cdk.aws_ecs.FargateTaskDefinition(self, "TaskDef", cpu=256, memory_limit_mib=512)
+""",
+            after="""\
+import aws_cdk as cdk
+
+execution_role = cdk.aws_iam.Role(
+    self,
+    "TaskDefExecutionRole",
+    assumed_by=cdk.aws_iam.ServicePrincipal("ecs-tasks.amazonaws.com"),
+)
+td = cdk.aws_ecs.FargateTaskDefinition(self, "TaskDef", cpu=256, memory_limit_mib=512, execution_role=execution_role)
+""",
+            name="one line, iam spelled through cdk",
+        ),
+        Example(
+            before="""\
+from aws_cdk.aws_ecs import FargateTaskDefinition
+
+execution_role = "unrelated"
+
+
+def task(scope, name):
+    return FargateTaskDefinition(
+        scope,
+        name,
+        cpu=512,
+    )
+""",
+            after="""\
+from aws_cdk.aws_ecs import FargateTaskDefinition
+from aws_cdk import aws_iam as iam
+
+execution_role = "unrelated"
+
+
+def task(scope, name):
+    execution_role_2 = iam.Role(
+        scope,
+        name + "ExecutionRole",
+        assumed_by=iam.ServicePrincipal("ecs-tasks.amazonaws.com"),
+    )
+    return FargateTaskDefinition(
+        scope,
+        name,
+        cpu=512,
+        execution_role=execution_role_2,
+    )
+""",
+            name="class imported directly, iam import added, id a variable, name taken, trailing comma",
+        ),
+        Example(
+            before="""\
+import aws_cdk.aws_ecs as ecs
+
+service = ecs.FargateService(
+    self,
+    "Service",
+    cluster=cluster,
+    task_definition=ecs.TaskDefinition(self, 'Td', compatibility=ecs.Compatibility.EC2_AND_FARGATE, cpu="256", memory_mib="512"),
+)
+""",
+            after="""\
+import aws_cdk.aws_ecs as ecs
+from aws_cdk import aws_iam as iam
+
+execution_role = iam.Role(
+    self, "TdExecutionRole", assumed_by=iam.ServicePrincipal("ecs-tasks.amazonaws.com")
+)
+service = ecs.FargateService(
+    self,
+    "Service",
+    cluster=cluster,
+    task_definition=ecs.TaskDefinition(self, 'Td', compatibility=ecs.Compatibility.EC2_AND_FARGATE, cpu="256", memory_mib="512", execution_role=execution_role),
+)
+""",
+            name="TaskDefinition with Fargate compatibility, nested in the service",
+        ),
+        Example(
+            before="""\
+from aws_cdk import aws_ecs as ecs, aws_iam as iam
+
+task_definition = ecs.FargateTaskDefinition(self, "TaskDef")
+""",
+            after="""\
+from aws_cdk import aws_ecs as ecs, aws_iam as iam
+
+execution_role = iam.Role(
+    self,
+    "TaskDefExecutionRole",
+    assumed_by=iam.ServicePrincipal("ecs-tasks.amazonaws.com"),
+    managed_policies=[
+        iam.ManagedPolicy.from_aws_managed_policy_name(
+            "service-role/AmazonECSTaskExecutionRolePolicy"
+        )
+    ],
+)
+task_definition = ecs.FargateTaskDefinition(self, "TaskDef", execution_role=execution_role)
+""",
+            options={"managed_policy": True},
+            name="option managed_policy",
+        ),
+        Example(
+            before="""\
+from aws_cdk import aws_ecs as ecs
+
+a = ecs.FargateTaskDefinition(self, "A", execution_role=role)
+b = ecs.FargateTaskDefinition(self, "B", **task_props)
+c = ecs.Ec2TaskDefinition(self, "C")
+d = ecs.TaskDefinition(self, "D", compatibility=ecs.Compatibility.EC2)
+e = ecs.TaskDefinition(self, "E", compatibility=compatibility)
+if a:
+    pass
+elif ecs.FargateTaskDefinition(self, "F").compatibility:
+    pass
+""",
+            name="role given, splat, EC2 only, unknown compatibility, no statement to insert before",
+        ),
+        Example(
+            before="""\
+from aws_cdk import Stack
+from my_ecs import FargateTaskDefinition
+
+td = FargateTaskDefinition(self, "TaskDef")
+""",
+            name="a non-CDK FargateTaskDefinition",
+        ),
+    ]
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if not self._is_fargate_task_definition(node):
+            return
+        if layout.keyword_arg(node, "execution_role") is not None:
+            return
+        task_id = construct_id(node)
+        if task_id is None:
+            return
+        statement = self.current_statement
+        if not self._in_statement_list(statement):
+            return  # e.g. in an `elif` test: there is no line before it to put the role on
+        role = self.ref(ROLE)
+        principal = self.ref(SERVICE_PRINCIPAL)
+        managed = ""
+        if self.settings["managed_policy"]:
+            managed = f", managed_policies=[{self.ref(MANAGED_POLICY)}.from_aws_managed_policy_name({EXECUTION_POLICY!r})]"
+        name = self.unique_name("execution_role")
+        source = (
+            f"{name} = {role}({construct_scope(node)}, {derive_id(task_id, 'ExecutionRole', 'TaskExecutionRole')}, "
+            f'assumed_by={principal}("ecs-tasks.amazonaws.com"){managed})\n'
+        )
+        kind = (self.resolve(node.func) or "").rsplit(".", 1)[-1]
+        self.report(
+            f"`{kind}` without an explicit execution role",
+            [self.insert_before(statement, source), self.set_keyword(node, "execution_role", name)],
+            anchor=statement,
+        )
+
+    def _in_statement_list(self, statement: cst.BaseStatement) -> bool:
+        ancestors = self.context.ancestors
+        index = next(i for i in range(len(ancestors) - 1, -1, -1) if ancestors[i] is statement)
+        return index > 0 and isinstance(ancestors[index - 1], (cst.Module, cst.IndentedBlock))
+
+    def _is_fargate_task_definition(self, node: cst.Call) -> bool:
+        if self.is_call_to(node, FARGATE_TASK_DEFINITION):
+            return True
+        if not self.is_call_to(node, TASK_DEFINITION):
+            return False
+        compatibility = layout.keyword_arg(node, "compatibility")
+        resolved = self.resolve(compatibility.value) if compatibility is not None else None
+        return resolved is not None and resolved.startswith(COMPATIBILITY) and "FARGATE" in resolved

@@ -1,0 +1,260 @@
+"""CDK-B8: load balancer target group health check without timeout and thresholds."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from cdkfix import layout
+from cdkfix.rule import Category, Example, Kind, Rule
+
+HEALTH_CHECK = "aws_cdk.aws_elasticloadbalancingv2.HealthCheck"
+DURATION_SECONDS = "aws_cdk.Duration.seconds"
+# Literal intervals the rule can read, in seconds per unit.
+DURATION_UNITS = {"aws_cdk.Duration.seconds": 1, "aws_cdk.Duration.minutes": 60}
+# ELB accepts health check timeouts of 2 to 120 seconds.
+MIN_TIMEOUT = 2
+
+
+class TargetGroupHealthCheck(Rule):
+    code = "CDK-B8"
+    name = "target-group-health-check"
+    title = "Target Group Missing Complete Health Check Configuration"
+    category = Category.CONFIGURATION
+    kind = Kind.CONFIGURATION
+    issue = (
+        "The target group's `elbv2.HealthCheck` leaves the timeout and the healthy/unhealthy threshold counts to "
+        "Elastic Load Balancing's defaults (for HTTP target groups: 5 s timeout, 5 consecutive successes before a "
+        "target is healthy, 2 failures before it is unhealthy). A new or replaced task then waits five intervals "
+        "(2.5 minutes at a 30 s interval) before it takes traffic, and how fast targets enter and leave service "
+        "is nowhere in the code to review."
+    )
+    fix = (
+        "Adds the missing settings among `timeout=Duration.seconds(5)`, `healthy_threshold_count=2` and "
+        "`unhealthy_threshold_count=3`, keeping any that are set. The timeout must stay below the interval: with a "
+        "literal `interval` of n seconds not above the timeout, the timeout becomes n-1 (at least 2); with an "
+        "interval the rule cannot read (a variable), no timeout is added. An unhealthy threshold of 3 tolerates "
+        "one more failed check than ELB's default of 2 (fewer evictions on a transient blip, detection one "
+        "interval later); set the option to 2 for the fastest detection. Only "
+        "`aws_elasticloadbalancingv2.HealthCheck` is matched, not the ECS container or Auto Scaling health checks."
+    )
+    impact = (
+        "Slow registration and recovery of targets (five healthy checks with the defaults); health check "
+        "behaviour left implicit."
+    )
+    options = {"timeout_seconds": 5, "healthy_threshold_count": 2, "unhealthy_threshold_count": 3}
+    examples = [
+        Example(
+            before="""\
+from aws_cdk import Duration, aws_elasticloadbalancingv2 as elbv2
+
+target_group = elbv2.ApplicationTargetGroup(
+    self,
+    "TargetGroup",
+    vpc=vpc,
+    port=80,
+    health_check=elbv2.HealthCheck(
+        path="/",
+        interval=Duration.seconds(30)
+    )
+)
+""",
+            after="""\
+from aws_cdk import Duration, aws_elasticloadbalancingv2 as elbv2
+
+target_group = elbv2.ApplicationTargetGroup(
+    self,
+    "TargetGroup",
+    vpc=vpc,
+    port=80,
+    health_check=elbv2.HealthCheck(
+        path="/",
+        interval=Duration.seconds(30),
+        timeout=Duration.seconds(5),
+        healthy_threshold_count=2,
+        unhealthy_threshold_count=3
+    )
+)
+""",
+            name="seed: multi-line health check",
+        ),
+        Example(
+            before="""\
+import aws_cdk as cdk
+
+health = cdk.aws_elasticloadbalancingv2.HealthCheck(path="/health", healthy_threshold_count=3)
+""",
+            after="""\
+import aws_cdk as cdk
+
+health = cdk.aws_elasticloadbalancingv2.HealthCheck(path="/health", healthy_threshold_count=3, timeout=cdk.Duration.seconds(5), unhealthy_threshold_count=3)
+""",
+            name="one line, a threshold kept, Duration spelled through cdk",
+        ),
+        Example(
+            before="""\
+from aws_cdk import Duration
+from aws_cdk.aws_elasticloadbalancingv2 import HealthCheck
+
+check = HealthCheck(
+    path="/",
+    interval=Duration.seconds(5),  # fast checks
+)
+""",
+            after="""\
+from aws_cdk import Duration
+from aws_cdk.aws_elasticloadbalancingv2 import HealthCheck
+
+check = HealthCheck(
+    path="/",
+    interval=Duration.seconds(5),  # fast checks
+    timeout=Duration.seconds(4),
+    healthy_threshold_count=2,
+    unhealthy_threshold_count=3,
+)
+""",
+            name="class imported directly, 5 s interval: timeout 4 s, trailing comma and comment",
+        ),
+        Example(
+            before="""\
+from aws_cdk.aws_elasticloadbalancingv2 import HealthCheck
+
+listener.add_targets(
+    "Web",
+    port=8080,
+    health_check=HealthCheck(
+        path="/healthz",
+        healthy_http_codes="200-299"  # any 2xx
+    )
+)
+""",
+            after="""\
+from aws_cdk.aws_elasticloadbalancingv2 import HealthCheck
+from aws_cdk import Duration
+
+listener.add_targets(
+    "Web",
+    port=8080,
+    health_check=HealthCheck(
+        path="/healthz",
+        healthy_http_codes="200-299",  # any 2xx
+        timeout=Duration.seconds(5),
+        healthy_threshold_count=2,
+        unhealthy_threshold_count=3
+    )
+)
+""",
+            name="Duration import added, comment on the last argument kept",
+        ),
+        Example(
+            before="""\
+import aws_cdk.aws_elasticloadbalancingv2 as elbv2
+from aws_cdk import Duration
+
+tg.configure_health_check(path="/")
+tg2 = elbv2.NetworkTargetGroup(self, "Tg", port=443, health_check=elbv2.HealthCheck(interval=Duration.minutes(1)))
+""",
+            after="""\
+import aws_cdk.aws_elasticloadbalancingv2 as elbv2
+from aws_cdk import Duration
+
+tg.configure_health_check(path="/")
+tg2 = elbv2.NetworkTargetGroup(self, "Tg", port=443, health_check=elbv2.HealthCheck(interval=Duration.minutes(1), timeout=Duration.seconds(5), healthy_threshold_count=2, unhealthy_threshold_count=3))
+""",
+            name="module imported with import-as, interval in minutes",
+        ),
+        Example(
+            before="""\
+from aws_cdk import Duration, aws_elasticloadbalancingv2 as elbv2
+
+check = elbv2.HealthCheck(path="/", interval=Duration.seconds(check_interval))
+""",
+            after="""\
+from aws_cdk import Duration, aws_elasticloadbalancingv2 as elbv2
+
+check = elbv2.HealthCheck(path="/", interval=Duration.seconds(check_interval), healthy_threshold_count=2, unhealthy_threshold_count=3)
+""",
+            name="interval not a literal: no timeout added, thresholds are",
+        ),
+        Example(
+            before="""\
+from aws_cdk import Duration, aws_elasticloadbalancingv2 as elbv2
+
+check = elbv2.HealthCheck(path="/", interval=Duration.seconds(60))
+""",
+            after="""\
+from aws_cdk import Duration, aws_elasticloadbalancingv2 as elbv2
+
+check = elbv2.HealthCheck(path="/", interval=Duration.seconds(60), timeout=Duration.seconds(10), healthy_threshold_count=3, unhealthy_threshold_count=2)
+""",
+            options={"timeout_seconds": 10, "healthy_threshold_count": 3, "unhealthy_threshold_count": 2},
+            name="options",
+        ),
+        Example(
+            before="""\
+from aws_cdk import Duration, aws_ecs as ecs, aws_autoscaling as autoscaling, aws_elasticloadbalancingv2 as elbv2
+
+done = elbv2.HealthCheck(
+    path="/",
+    timeout=Duration.seconds(5),
+    healthy_threshold_count=2,
+    unhealthy_threshold_count=3,
+)
+splat = elbv2.HealthCheck(path="/", **health_settings)
+container_check = ecs.HealthCheck(command=["CMD-SHELL", "curl -f http://localhost/ || exit 1"])
+group_check = autoscaling.HealthCheck.elb(grace=Duration.minutes(5))
+""",
+            name="complete, splat, ECS and Auto Scaling health checks left alone",
+        ),
+        Example(
+            before="""\
+from aws_cdk import Duration
+from my_lib import HealthCheck
+
+check = HealthCheck(path="/")
+""",
+            name="a non-CDK HealthCheck",
+        ),
+    ]
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if not self.is_call_to(node, HEALTH_CHECK):
+            return
+        wanted = {
+            "timeout": None,
+            "healthy_threshold_count": str(self.settings["healthy_threshold_count"]),
+            "unhealthy_threshold_count": str(self.settings["unhealthy_threshold_count"]),
+        }
+        missing = [name for name in wanted if layout.keyword_arg(node, name) is None]
+        if "timeout" in missing:
+            timeout = self._timeout(node)
+            if timeout is None:
+                missing.remove("timeout")
+            else:
+                wanted["timeout"] = f"{self.ref(DURATION_SECONDS)}({timeout})"
+        if not missing:
+            return
+        edits = [self.set_keyword(node, name, wanted[name]) for name in missing]
+        self.report(f"`elbv2.HealthCheck` without {', '.join(f'`{name}`' for name in missing)}", edits)
+
+    def _timeout(self, node: cst.Call) -> int | None:
+        """The timeout in seconds to add: the option, kept below a literal interval; None when the interval is unknown."""
+        timeout = int(self.settings["timeout_seconds"])
+        interval_arg = layout.keyword_arg(node, "interval")
+        if interval_arg is None:
+            return timeout  # ELB's default interval (30 s for an ALB, 10 or 30 s for an NLB) is above 5 s
+        interval = self._seconds(interval_arg.value)
+        if interval is None:
+            return None
+        if interval <= timeout:
+            return max(interval - 1, MIN_TIMEOUT)
+        return timeout
+
+    def _seconds(self, value: cst.BaseExpression) -> int | None:
+        """`Duration.seconds(30)` -> 30, `Duration.minutes(1)` -> 60; anything else None."""
+        if not isinstance(value, cst.Call) or len(value.args) != 1:
+            return None
+        unit = DURATION_UNITS.get(self.resolve(value.func) or "")
+        arg = value.args[0]
+        if unit is None or arg.keyword is not None or arg.star or not isinstance(arg.value, cst.Integer):
+            return None
+        return int(arg.value.evaluated_value) * unit
