@@ -154,6 +154,10 @@ def set_keyword(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.Cal
     args = list(call.args)
     for index, arg in enumerate(args):
         if arg.keyword is not None and arg.keyword.value == name:
+            # A multi-line value continues at the replaced argument's indentation.
+            before = call.whitespace_before_args if index == 0 else _separator_after(args[index - 1])
+            if _is_multiline(before):
+                value = shift_continuation_lines(value, before.last_line.value)
             args[index] = arg.with_changes(value=value)
             return call.with_changes(args=args)
     new_arg = cst.Arg(

@@ -1,0 +1,174 @@
+"""CDK-B5: CodeBuild test project on a compute type larger than it needs."""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from cdkfix import layout
+from cdkfix.constructs import code, construct_id, static_text
+from cdkfix.rule import Category, Example, Kind, Rule
+
+PROJECTS = ("aws_cdk.aws_codebuild.PipelineProject", "aws_cdk.aws_codebuild.Project")
+BUILD_ENVIRONMENT = "aws_cdk.aws_codebuild.BuildEnvironment"
+COMPUTE_TYPE = "aws_cdk.aws_codebuild.ComputeType"
+
+# Members of codebuild.ComputeType in aws-cdk-lib 2.275 (a test compares this with the
+# installed package; importing aws_cdk here would start a jsii runtime for every run).
+COMPUTE_TYPES = (
+    "SMALL", "MEDIUM", "LARGE", "X_LARGE", "X2_LARGE",
+    "LAMBDA_1GB", "LAMBDA_2GB", "LAMBDA_4GB", "LAMBDA_8GB", "LAMBDA_10GB",
+    "ATTRIBUTE_BASED", "CUSTOM_INSTANCE_TYPE",
+)  # fmt: skip
+# The general-purpose EC2 sizes, smallest first. Lambda sizes need a Lambda build image,
+# and attribute-based or custom types have no size to compare: neither is touched.
+SIZES = ("SMALL", "MEDIUM", "LARGE", "X_LARGE", "X2_LARGE")
+
+_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z][a-z]*|[a-z]+|\d+")
+TEST_WORDS = frozenset({"test", "tests", "testing"})
+
+
+def words(text: str) -> list[str]:
+    """CamelCase, kebab-case and snake_case split into words: "UnitTestsProject" -> [Unit, Tests, Project]."""
+    return _WORD.findall(text)
+
+
+def is_for_tests(text: str) -> bool:
+    return any(word.lower() in TEST_WORDS for word in words(text))
+
+
+class CodebuildTestComputeSize(Rule):
+    code = "CDK-B5"
+    name = "codebuild-test-compute-size"
+    title = "CodeBuild Test Project Uses Wrong Compute Type"
+    category = Category.CONFIGURATION
+    kind = Kind.CONFIGURATION
+    issue = (
+        "A CodeBuild project that runs tests (its construct id or `project_name` has the word Test/Tests/Testing, "
+        "as in TestProject or app-unit-tests) uses a compute type larger than the required "
+        "BUILD_GENERAL1_SMALL. Larger types bill more per build minute and rarely make unit tests faster."
+    )
+    fix = (
+        "Sets `compute_type=codebuild.ComputeType.SMALL` (option `compute_type`) in the project's inline "
+        "`codebuild.BuildEnvironment(...)`. Only the general-purpose sizes above the target (MEDIUM, LARGE, "
+        "X_LARGE, X2_LARGE) are changed; Lambda, attribute-based and custom compute types, projects that are not "
+        "for tests, and environments held in a variable are left alone."
+    )
+    impact = "Cost: a test project billed at a larger compute type than the specification allows."
+    options = {"compute_type": "SMALL"}
+    examples = [
+        Example(
+            name="multi-line call with a trailing comment",
+            before="""\
+from aws_cdk import aws_codebuild as codebuild
+
+test_project = codebuild.PipelineProject(
+    self,
+    f"TestProject{environment_suffix}",
+    environment=codebuild.BuildEnvironment(
+        build_image=codebuild.LinuxBuildImage.STANDARD_7_0,
+        compute_type=codebuild.ComputeType.MEDIUM  # Wrong size
+    ),
+)
+""",
+            after="""\
+from aws_cdk import aws_codebuild as codebuild
+
+test_project = codebuild.PipelineProject(
+    self,
+    f"TestProject{environment_suffix}",
+    environment=codebuild.BuildEnvironment(
+        build_image=codebuild.LinuxBuildImage.STANDARD_7_0,
+        compute_type=codebuild.ComputeType.SMALL  # Wrong size
+    ),
+)
+""",
+        ),
+        Example(
+            name="test word in project_name, `import aws_cdk as cdk`",
+            before="""\
+import aws_cdk as cdk
+
+cdk.aws_codebuild.Project(self, "Checks", project_name="app-unit-tests", environment=cdk.aws_codebuild.BuildEnvironment(compute_type=cdk.aws_codebuild.ComputeType.X2_LARGE))
+""",
+            after="""\
+import aws_cdk as cdk
+
+cdk.aws_codebuild.Project(self, "Checks", project_name="app-unit-tests", environment=cdk.aws_codebuild.BuildEnvironment(compute_type=cdk.aws_codebuild.ComputeType.SMALL))
+""",
+        ),
+        Example(
+            name="classes imported directly",
+            before="""\
+from aws_cdk.aws_codebuild import BuildEnvironment, ComputeType, PipelineProject
+
+integration = PipelineProject(
+    self, "integration_testing", environment=BuildEnvironment(compute_type=ComputeType.LARGE)
+)
+""",
+            after="""\
+from aws_cdk.aws_codebuild import BuildEnvironment, ComputeType, PipelineProject
+
+integration = PipelineProject(
+    self, "integration_testing", environment=BuildEnvironment(compute_type=ComputeType.SMALL)
+)
+""",
+        ),
+        Example(
+            name="option compute_type=MEDIUM: only larger sizes come down to it",
+            options={"compute_type": "MEDIUM"},
+            before="""\
+import aws_cdk.aws_codebuild as codebuild
+
+codebuild.PipelineProject(self, "E2ETests", environment=codebuild.BuildEnvironment(compute_type=codebuild.ComputeType.X_LARGE))
+codebuild.PipelineProject(self, "UnitTests", environment=codebuild.BuildEnvironment(compute_type=codebuild.ComputeType.MEDIUM))
+""",
+            after="""\
+import aws_cdk.aws_codebuild as codebuild
+
+codebuild.PipelineProject(self, "E2ETests", environment=codebuild.BuildEnvironment(compute_type=codebuild.ComputeType.MEDIUM))
+codebuild.PipelineProject(self, "UnitTests", environment=codebuild.BuildEnvironment(compute_type=codebuild.ComputeType.MEDIUM))
+""",
+        ),
+        Example(
+            name="build projects, SMALL, Lambda sizes, latest/contest look-alike words, splats left alone",
+            before="""\
+from aws_cdk import aws_codebuild as codebuild
+
+codebuild.PipelineProject(self, "BuildProject", environment=codebuild.BuildEnvironment(compute_type=codebuild.ComputeType.LARGE))
+codebuild.PipelineProject(self, "TestProject", environment=codebuild.BuildEnvironment(compute_type=codebuild.ComputeType.SMALL))
+codebuild.Project(self, "LambdaTests", environment=codebuild.BuildEnvironment(compute_type=codebuild.ComputeType.LAMBDA_4GB))
+codebuild.PipelineProject(self, "PushLatest", project_name="contest-app", environment=codebuild.BuildEnvironment(compute_type=codebuild.ComputeType.LARGE))
+codebuild.PipelineProject(self, "TestProject2", **project_props)
+codebuild.PipelineProject(self, "TestProject3", environment=test_environment)
+""",
+        ),
+    ]
+
+    def __init__(self, context, options=None) -> None:
+        super().__init__(context, options)
+        target = self.settings["compute_type"]
+        if target not in COMPUTE_TYPES:
+            raise ValueError(f"CDK-B5 option `compute_type` must be a codebuild.ComputeType member, got {target!r}")
+        if target not in SIZES:
+            raise ValueError(f"CDK-B5 option `compute_type` must be one of {list(SIZES)} (a size to compare), got {target!r}")
+        self.target = target
+        self.larger = {f"{COMPUTE_TYPE}.{size}" for size in SIZES[SIZES.index(target) + 1 :]}
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if not self.is_call_to(node, *PROJECTS):
+            return
+        name_arg = layout.keyword_arg(node, "project_name")
+        names = [static_text(construct_id(node)), static_text(name_arg.value if name_arg else None)]
+        if not any(is_for_tests(name) for name in names):
+            return
+        environment = layout.keyword_arg(node, "environment")
+        if environment is None or not self.is_call_to(environment.value, BUILD_ENVIRONMENT):
+            return
+        compute = layout.keyword_arg(environment.value, "compute_type")
+        if compute is None or self.resolve(compute.value) not in self.larger:
+            return
+        edit = self.set_keyword(environment.value, "compute_type", self.ref(f"{COMPUTE_TYPE}.{self.target}"))
+        label = next(name for name in names if is_for_tests(name))
+        self.report(f"test project {label!r} uses compute_type={code(compute.value)}", [edit])

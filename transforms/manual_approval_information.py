@@ -1,0 +1,257 @@
+"""CDK-B6: manual approval action without information for the approver."""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+
+import libcst as cst
+
+from cdkfix import layout
+from cdkfix.constructs import code, static_text
+from cdkfix.rule import Category, Example, Kind, Rule
+from cdkfix.transforms._removal import binding
+
+APPROVAL = "aws_cdk.aws_codepipeline_actions.ManualApprovalAction"
+STAGE_PROPS = "aws_cdk.aws_codepipeline.StageProps"
+PLACEHOLDERS = ("subject", "action_name", "stage_name")
+
+_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z][a-z]*|[a-z]+|\d+")
+# Words that say "this is an approval" rather than what is approved.
+FILLER = frozenset(
+    {"approve", "approval", "approvals", "manual", "action", "deploy", "deployment", "to", "for", "stage", "gate"}
+)
+
+
+def subject_words(text: str) -> list[str]:
+    """What an action or stage name says is being approved: "ApproveStaging" -> ["staging"]."""
+    return [word.lower() for word in _WORD.findall(text) if word.lower() not in FILLER]
+
+
+def _string_literal(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+class _StageScan(cst.CSTVisitor):
+    """Stage names of the actions a function (or module) puts into stages.
+
+    Knows `codepipeline.StageProps(stage_name=..., actions=[...])`, the same as a dict,
+    `pipeline.add_stage(stage_name=..., actions=[...])` and `stage.add_action(action)` on a
+    stage from `stage = pipeline.add_stage(stage_name=...)`.
+    """
+
+    def __init__(self, rule: Rule, stage_vars: dict[str, str]) -> None:
+        super().__init__()
+        self.rule = rule
+        self.stage_vars = stage_vars
+        self.by_node: dict[cst.CSTNode, str] = {}
+        self.by_name: dict[str, str] = {}
+
+    def _record(self, stage: str, actions: cst.BaseExpression | None) -> None:
+        if not stage or not isinstance(actions, (cst.List, cst.Tuple)):
+            return
+        for element in actions.elements:
+            self._record_one(stage, element.value)
+
+    def _record_one(self, stage: str, action: cst.BaseExpression) -> None:
+        if isinstance(action, cst.Call):
+            self.by_node[action] = stage
+        elif isinstance(action, (cst.Name, cst.Attribute)):
+            self.by_name.setdefault(code(action), stage)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        is_add_stage = isinstance(func, cst.Attribute) and func.attr.value == "add_stage"
+        if is_add_stage or self.rule.resolve(func) == STAGE_PROPS:
+            stage = layout.keyword_arg(node, "stage_name")
+            actions = layout.keyword_arg(node, "actions")
+            if stage is not None and actions is not None:
+                self._record(static_text(stage.value), actions.value)
+        elif isinstance(func, cst.Attribute) and func.attr.value == "add_action":
+            stage = self.stage_vars.get(code(func.value))
+            if stage and node.args:
+                self._record_one(stage, node.args[0].value)
+
+    def visit_Dict(self, node: cst.Dict) -> None:
+        items = {
+            static_text(element.key): element.value
+            for element in node.elements
+            if isinstance(element, cst.DictElement)
+        }
+        if "stage_name" in items and "actions" in items:
+            self._record(static_text(items["stage_name"]), items["actions"])
+
+
+class _StageVars(cst.CSTVisitor):
+    """`stage = pipeline.add_stage(stage_name="Approve")` -> {"stage": "Approve"}."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: dict[str, str] = {}
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        value = node.value
+        if len(node.targets) != 1 or not isinstance(value, cst.Call):
+            return
+        if not (isinstance(value.func, cst.Attribute) and value.func.attr.value == "add_stage"):
+            return
+        stage = layout.keyword_arg(value, "stage_name")
+        if stage is not None and static_text(stage.value):
+            self.found[code(node.targets[0].target)] = static_text(stage.value)
+
+
+class ManualApprovalInformation(Rule):
+    code = "CDK-B6"
+    name = "manual-approval-information"
+    title = "Manual Approval Missing Additional Information"
+    category = Category.CONFIGURATION
+    kind = Kind.CONFIGURATION
+    issue = (
+        "The manual approval action gives the approver no `additional_information`: the notification e-mail and "
+        "the console show only the action's name, so the approver has to guess what is being released and where."
+    )
+    fix = (
+        "Adds `additional_information=` with a sentence made from the option `template` (default "
+        '"Approve deployment to {subject} environment"). `{subject}` is what the action name says is approved - '
+        "its CamelCase, kebab or snake words, lower-cased, without Approve/Approval/Manual/Deploy/Stage and "
+        'similar words ("ApproveStaging" -> "staging") - or, when that leaves nothing, the same from the name of '
+        "the stage the action is put in (`StageProps`, `add_stage(...)`, `stage.add_action(...)`). "
+        "`{action_name}` and `{stage_name}` give the names as written. When a placeholder has no value (a name "
+        "held in a variable, no stage found), nothing is written."
+    )
+    impact = "Reduced clarity for approvers: a release may be approved without knowing what it deploys."
+    options = {"template": "Approve deployment to {subject} environment"}
+    examples = [
+        Example(
+            name="multi-line call with a trailing comment",
+            before="""\
+from aws_cdk import aws_codepipeline_actions as codepipeline_actions
+
+staging_approval_action = codepipeline_actions.ManualApprovalAction(
+    action_name="ApproveStaging",
+    notification_topic=approval_topic  # Missing additional_information
+)
+""",
+            after="""\
+from aws_cdk import aws_codepipeline_actions as codepipeline_actions
+
+staging_approval_action = codepipeline_actions.ManualApprovalAction(
+    action_name="ApproveStaging",
+    notification_topic=approval_topic,  # Missing additional_information
+    additional_information="Approve deployment to staging environment"
+)
+""",
+        ),
+        Example(
+            name="subject from the stage: add_stage with an inline action, `import aws_cdk as cdk`",
+            before="""\
+import aws_cdk as cdk
+
+pipeline.add_stage(
+    stage_name="Production",
+    actions=[cdk.aws_codepipeline_actions.ManualApprovalAction(action_name="Approve")],
+)
+""",
+            after="""\
+import aws_cdk as cdk
+
+pipeline.add_stage(
+    stage_name="Production",
+    actions=[cdk.aws_codepipeline_actions.ManualApprovalAction(action_name="Approve", additional_information="Approve deployment to production environment")],
+)
+""",
+        ),
+        Example(
+            name="subject from the stage of StageProps, kebab-case names, class imported directly",
+            before="""\
+from aws_cdk.aws_codepipeline import StageProps
+from aws_cdk.aws_codepipeline_actions import ManualApprovalAction
+
+
+def stages(self):
+    gate = ManualApprovalAction(action_name="manual-approval", run_order=2,)
+    return [StageProps(stage_name="deploy-to-qa", actions=[gate])]
+""",
+            after="""\
+from aws_cdk.aws_codepipeline import StageProps
+from aws_cdk.aws_codepipeline_actions import ManualApprovalAction
+
+
+def stages(self):
+    gate = ManualApprovalAction(action_name="manual-approval", run_order=2, additional_information="Approve deployment to qa environment",)
+    return [StageProps(stage_name="deploy-to-qa", actions=[gate])]
+""",
+        ),
+        Example(
+            name="option template with the stage of `stage.add_action(...)`",
+            options={"template": "Check the {stage_name} stage, then approve {action_name}"},
+            before="""\
+import aws_cdk.aws_codepipeline_actions as actions
+
+release = pipeline.add_stage(stage_name="Release")
+release.add_action(actions.ManualApprovalAction(action_name="Sign_Off"))
+""",
+            after="""\
+import aws_cdk.aws_codepipeline_actions as actions
+
+release = pipeline.add_stage(stage_name="Release")
+release.add_action(actions.ManualApprovalAction(action_name="Sign_Off", additional_information="Check the Release stage, then approve Sign_Off"))
+""",
+        ),
+        Example(
+            name="information given, nothing to say, splats and look-alikes left alone",
+            before="""\
+from aws_cdk import aws_codepipeline_actions as codepipeline_actions
+
+codepipeline_actions.ManualApprovalAction(action_name="ApproveProd", additional_information=info)
+codepipeline_actions.ManualApprovalAction(action_name="Approve")
+codepipeline_actions.ManualApprovalAction(action_name=name)
+codepipeline_actions.ManualApprovalAction(**approval_props)
+ManualApprovalAction(action_name="ApproveStaging")
+""",
+        ),
+    ]
+
+    def __init__(self, context, options=None) -> None:
+        super().__init__(context, options)
+        template = self.settings["template"]
+        try:
+            fields = {field for _, field, _, _ in string.Formatter().parse(template) if field is not None}
+        except (ValueError, TypeError) as error:
+            raise ValueError(f"CDK-B6 option `template` is not a format string: {error}") from None
+        unknown = fields - set(PLACEHOLDERS)
+        if unknown:
+            raise ValueError(f"CDK-B6 option `template` may use {list(PLACEHOLDERS)}, not {sorted(unknown)}")
+        self.template = template
+        self._scans: dict[cst.CSTNode, _StageScan] = {}
+
+    def _stage_of(self, node: cst.Call) -> str:
+        scope = self.enclosing(cst.FunctionDef) or self.context.module
+        scan = self._scans.get(scope)
+        if scan is None:
+            stage_vars = _StageVars()
+            scope.visit(stage_vars)
+            scan = _StageScan(self, stage_vars.found)
+            scope.visit(scan)
+            self._scans[scope] = scan
+        if node in scan.by_node:
+            return scan.by_node[node]
+        name = binding(self, node)
+        return scan.by_name.get(name, "") if name else ""
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if not self.is_call_to(node, APPROVAL) or layout.keyword_arg(node, "additional_information") is not None:
+            return
+        name_arg = layout.keyword_arg(node, "action_name")
+        action_name = static_text(name_arg.value) if name_arg is not None else ""
+        stage_name = self._stage_of(node)
+        subject = " ".join(subject_words(action_name) or subject_words(stage_name))
+        values = {"subject": subject, "action_name": action_name, "stage_name": stage_name}
+        needed = {field for _, field, _, _ in string.Formatter().parse(self.template) if field}
+        if any(not values[field] for field in needed):
+            return  # nothing specific to tell the approver
+        sentence = self.template.format(**values)
+        edit = self.set_keyword(node, "additional_information", _string_literal(sentence))
+        where = f" in stage {stage_name!r}" if stage_name else ""
+        self.report(f"manual approval {action_name or '(unnamed)'!r}{where} without additional_information", [edit])
