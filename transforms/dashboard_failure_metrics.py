@@ -473,7 +473,8 @@ dashboard.add_widgets(Metric(namespace="AWS/CodePipeline", metric_name="Succeede
                 label = subject.project
             else:
                 label = _label(subject.call, "PipelineName" if kind == "pipeline" else "ProjectName")
-            suffix = f" ({label})" if kinds.count(kind) > 1 else ""
+            shown = _shown(label)
+            suffix = f" ({shown})" if kinds.count(kind) > 1 else ""
             if subject.kind == "project":
                 described.append(f"build project `{subject.project}`")
                 copied = _copied(subject.call, exclude=("dimensions_map",))
@@ -537,12 +538,20 @@ def _label(call: cst.Call, dimension: str) -> str:
     """How the report and titles name a metric's subject: its `dimension` value's code."""
     dimensions = _keyword(call, "dimensions_map")
     if dimensions is None:
-        return "the account"
+        return "account-wide"
     if isinstance(dimensions.value, cst.Dict):
         for element in dimensions.value.elements:
             if isinstance(element, cst.DictElement) and string_value(element.key) == dimension:
                 return code(element.value)
     return code(dimensions.value)
+
+
+def _shown(label: str) -> str:
+    """A label for a title: a string literal's text, any other code as written."""
+    try:
+        return string_value(cst.parse_expression(label)) or label
+    except cst.ParserSyntaxError:
+        return label
 
 
 def _copied(call: cst.Call, exclude: tuple[str, ...] = ()) -> str:
