@@ -317,6 +317,29 @@ def test_i6_pre_build_without_commands_gets_them():
     assert_stable(fixed, "CDK-I6")
 
 
+@pytest.mark.parametrize(
+    "construct_id, project_name, expected",
+    [
+        ('"UnitTests"', None, True),
+        ('f"TestProject{suffix}"', None, True),
+        ('"Build"', '"app-tests-dev"', True),
+        ('"unittests"', None, True),
+        ('"LatestBuild"', None, False),
+        ('"Build"', '"contest-app"', False),
+    ],
+)
+def test_i6_test_projects_by_word(construct_id, project_name, expected):
+    name = f", project_name={project_name}" if project_name else ""
+    source = f"""\
+from aws_cdk import aws_codebuild as codebuild
+
+codebuild.PipelineProject(stack, {construct_id}{name}, build_spec=codebuild.BuildSpec.from_object({{"phases": {{}}}}))
+"""
+    fixed, records = run(source, "CDK-I6")
+    assert bool(records) is expected
+    assert ('"test-reports"' in fixed) is expected
+
+
 def test_i6_report_options():
     source = """\
     from aws_cdk import aws_codebuild as codebuild

@@ -446,7 +446,7 @@ codebuild.PipelineProject(self, "TestSplat", **props)
         if grant is not None and code(grant.value) != "True":
             return None  # CodeBuild could not create the report group
         names = [static_text(arg.value) for arg in (layout.argument(node, 1, "id"), layout.keyword_arg(node, "project_name")) if arg]
-        if not any("test" in name.lower() for name in names):
+        if not any(_says_test(name) for name in names):
             return None
         base, files = self.settings["report_base_directory"], "**/*"
         for text in commands:
@@ -477,6 +477,12 @@ codebuild.PipelineProject(self, "TestSplat", **props)
         return mapping.with_changes(
             elements=_insert_separated(mapping.elements, index, element, mapping.lbrace.whitespace_after)
         )
+
+
+def _says_test(name: str) -> bool:
+    """"TestProject", "app-tests-dev", "UnitTests", "unittests" say test; "LatestBuild" does not."""
+    words = re.findall(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])", name)
+    return any(word.lower() in ("test", "tests", "testing") or word.lower().endswith("tests") for word in words)
 
 
 def _string(value: str) -> cst.SimpleString:
