@@ -12,8 +12,6 @@ from cdkfix.rule import Category, Example, Kind, Rule
 
 DASHBOARD = "aws_cdk.aws_cloudwatch.Dashboard"
 METRIC = "aws_cdk.aws_cloudwatch.Metric"
-GRAPH_WIDGET = "aws_cdk.aws_cloudwatch.GraphWidget"
-MATH_EXPRESSION = "aws_cdk.aws_cloudwatch.MathExpression"
 SUM = "aws_cdk.aws_cloudwatch.Stats.SUM"
 AVERAGE = "aws_cdk.aws_cloudwatch.Stats.AVERAGE"
 
