@@ -1,0 +1,489 @@
+"""CDK-I6: inline buildspec without ECR login, account variable or test reports."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from typing import Sequence
+
+import libcst as cst
+
+from cdkfix import layout
+from cdkfix.constructs import code, construct_scope, static_text, string_value
+from cdkfix.edits import Edit
+from cdkfix.formatting import format_expression
+from cdkfix.rule import Category, Example, Kind, Rule
+
+PROJECTS = ("aws_cdk.aws_codebuild.PipelineProject", "aws_cdk.aws_codebuild.Project")
+FROM_OBJECT = "aws_cdk.aws_codebuild.BuildSpec.from_object"
+BUILD_ENVIRONMENT = "aws_cdk.aws_codebuild.BuildEnvironment"
+ENV_VARIABLE = "aws_cdk.aws_codebuild.BuildEnvironmentVariable"
+STACK = "aws_cdk.Stack"
+
+ECR_LOGIN = (
+    "aws ecr get-login-password --region $AWS_DEFAULT_REGION | docker login --username AWS "
+    "--password-stdin $AWS_ACCOUNT_ID.dkr.ecr.$AWS_DEFAULT_REGION.amazonaws.com"
+)
+ACCOUNT_VARIABLE = "AWS_ACCOUNT_ID"
+# A push whose target mentions one of these goes to ECR (`{repository_uri}`, `$ECR_REPO`, `*.dkr.ecr.*`).
+ECR_HINTS = ("ecr", "repository_uri", "repo_uri", "repositoryuri")
+PHASE_ORDER = ("install", "pre_build", "build", "post_build")
+
+
+def _item(mapping: cst.Dict, key: str) -> cst.DictElement | None:
+    for element in mapping.elements:
+        if isinstance(element, cst.DictElement) and string_value(element.key) == key:
+            return element
+    return None
+
+
+def _literal_keys(mapping: cst.Dict) -> bool:
+    """Every key a plain string (no `**spread`, no computed keys): the dict's content is known."""
+    return all(isinstance(element, cst.DictElement) and string_value(element.key) is not None for element in mapping.elements)
+
+
+def _command_text(node: cst.BaseExpression) -> str | None:
+    """A command's text; an f-string's placeholders are kept as `{code}`."""
+    if isinstance(node, cst.FormattedString):
+        return "".join(
+            part.value if isinstance(part, cst.FormattedStringText) else "{" + code(part.expression) + "}"
+            for part in node.parts
+        )
+    value = string_value(node)
+    return value if value is not None else (code(node) if isinstance(node, cst.ConcatenatedString) else None)
+
+
+def _phase_commands(phases: cst.Dict) -> list[str]:
+    texts = []
+    for element in phases.elements:
+        if not isinstance(element, cst.DictElement) or not isinstance(element.value, cst.Dict):
+            continue
+        for key in ("commands", "finally"):
+            commands = _item(element.value, key)
+            if commands is not None and isinstance(commands.value, cst.List):
+                for command in commands.value.elements:
+                    text = _command_text(command.value)
+                    if text is not None:
+                        texts.append(text)
+    return texts
+
+
+def _separated_indent(elements: Sequence, opening) -> cst.ParenthesizedWhitespace | None:
+    """The line break + indentation between the elements of a multi-line display, or None."""
+    for element in elements[:-1]:
+        comma = element.comma
+        if isinstance(comma, cst.Comma) and isinstance(comma.whitespace_after, cst.ParenthesizedWhitespace):
+            return comma.whitespace_after
+    if isinstance(opening, cst.ParenthesizedWhitespace):
+        return opening
+    return None
+
+
+def _insert_separated(elements: Sequence, index: int, new, opening) -> list:
+    """`elements` with `new` inserted at `index`, laid out like its neighbours."""
+    if index >= len(elements):
+        return layout.append_separated(elements, new, opening)
+    indent = _separated_indent(elements, opening)
+    if indent is None:
+        new = new.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+    else:
+        new = layout.shift_continuation_lines(new, indent.last_line.value)
+        clean = indent.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=[])
+        new = new.with_changes(comma=cst.Comma(whitespace_after=clean))
+    return [*elements[:index], new, *elements[index:]]
+
+
+def _column(mapping: cst.Dict | cst.List) -> int | None:
+    opening = mapping.lbrace.whitespace_after if isinstance(mapping, cst.Dict) else mapping.lbracket.whitespace_after
+    indent = _separated_indent(mapping.elements, opening)
+    return len(indent.last_line.value) if indent is not None else None
+
+
+class BuildspecEnhancements(Rule):
+    code = "CDK-I6"
+    name = "buildspec-enhancements"
+    title = "Added Build Spec Enhancements"
+    category = Category.IMPROVEMENT
+    kind = Kind.CONFIGURATION
+    issue = (
+        "The inline buildspec pushes images to ECR without logging in to ECR first (the push is refused), "
+        "uses `$AWS_ACCOUNT_ID`, which CodeBuild does not set (it sets only `AWS_DEFAULT_REGION`/`AWS_REGION`), "
+        "or runs the tests of a test project without a `reports` section, so CodeBuild shows no test report."
+    )
+    fix = (
+        "In `codebuild.BuildSpec.from_object({...})` of a `PipelineProject`/`Project`: (a) when a command runs "
+        "`docker push` to an ECR repository and no command logs in to ECR, adds a `pre_build` phase (or a first "
+        "`pre_build` command) `aws ecr get-login-password --region $AWS_DEFAULT_REGION | docker login --username "
+        "AWS --password-stdin $AWS_ACCOUNT_ID.dkr.ecr.$AWS_DEFAULT_REGION.amazonaws.com`; (b) when the buildspec "
+        "uses `$AWS_ACCOUNT_ID` and nothing defines it, adds `\"AWS_ACCOUNT_ID\": "
+        "codebuild.BuildEnvironmentVariable(value=self.account)` to the project's `environment_variables` "
+        "(`Stack.of(scope).account` outside a Stack); `AWS_DEFAULT_REGION` is left to CodeBuild, which sets it; "
+        "(c) for a test project (id or `project_name` says test) without `reports`, adds a `test-reports` JUnit "
+        "XML report group, with the files a pytest `--junitxml=` option names or else `**/*` under `reports`."
+    )
+    impact = "Image pushes fail without an ECR login; test results are not visible in CodeBuild."
+    options = {
+        # Where test projects write JUnit XML when no `--junitxml=` option says so.
+        "report_base_directory": "reports",
+        "report_file_format": "JUNITXML",
+    }
+    examples = [
+        Example(
+            before='''\
+from aws_cdk import Stack, aws_codebuild as codebuild
+
+
+class PipelineStack(Stack):
+    def __init__(self, scope, construct_id, *, repository_uri, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+
+        build_project = codebuild.PipelineProject(
+            self,
+            "BuildProject",
+            build_spec=codebuild.BuildSpec.from_object({
+                "version": "0.2",
+                "env": {
+                    "secrets-manager": {"DOCKERHUB_PASSWORD": "dockerhub:password"}
+                },
+                "phases": {
+                    "build": {
+                        "commands": [f"docker build -t {repository_uri}:latest ."]
+                    },
+                    "post_build": {
+                        "commands": [f"docker push {repository_uri}:latest"]
+                    }
+                }
+            }),
+            timeout=Duration.minutes(60)  # one hour
+        )
+''',
+            after='''\
+from aws_cdk import Stack, aws_codebuild as codebuild
+
+
+class PipelineStack(Stack):
+    def __init__(self, scope, construct_id, *, repository_uri, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+
+        build_project = codebuild.PipelineProject(
+            self,
+            "BuildProject",
+            build_spec=codebuild.BuildSpec.from_object({
+                "version": "0.2",
+                "env": {
+                    "secrets-manager": {"DOCKERHUB_PASSWORD": "dockerhub:password"}
+                },
+                "phases": {
+                    "pre_build": {
+                        "commands": [
+                            "aws ecr get-login-password --region $AWS_DEFAULT_REGION | docker login --username AWS --password-stdin $AWS_ACCOUNT_ID.dkr.ecr.$AWS_DEFAULT_REGION.amazonaws.com"
+                        ]
+                    },
+                    "build": {
+                        "commands": [f"docker build -t {repository_uri}:latest ."]
+                    },
+                    "post_build": {
+                        "commands": [f"docker push {repository_uri}:latest"]
+                    }
+                }
+            }),
+            timeout=Duration.minutes(60),  # one hour
+            environment_variables={
+                "AWS_ACCOUNT_ID": codebuild.BuildEnvironmentVariable(
+                    value=self.account
+                )
+            }
+        )
+''',
+            name="ECR push: pre_build login and the account variable, env section kept",
+        ),
+        Example(
+            before='''\
+import aws_cdk as cdk
+
+
+class TestStack(cdk.Stack):
+    def __init__(self, scope, construct_id):
+        super().__init__(scope, construct_id)
+        cdk.aws_codebuild.PipelineProject(self, "UnitTests", build_spec=cdk.aws_codebuild.BuildSpec.from_object({"version": "0.2", "phases": {"build": {"commands": ["pytest --junitxml=out/tests/junit.xml"]}}}),)
+''',
+            after='''\
+import aws_cdk as cdk
+
+
+class TestStack(cdk.Stack):
+    def __init__(self, scope, construct_id):
+        super().__init__(scope, construct_id)
+        cdk.aws_codebuild.PipelineProject(self, "UnitTests", build_spec=cdk.aws_codebuild.BuildSpec.from_object({"version": "0.2", "phases": {"build": {"commands": ["pytest --junitxml=out/tests/junit.xml"]}}, "reports": {"test-reports": {"files": ["junit.xml"], "base-directory": "out/tests", "file-format": "JUNITXML"}}}),)
+''',
+            name="test project, one-line call with a trailing comma, report path from --junitxml",
+        ),
+        Example(
+            before='''\
+from aws_cdk.aws_codebuild import BuildSpec, Project
+
+
+def make(scope):
+    return Project(
+        scope,
+        "Images",
+        environment_variables={"IMAGE_TAG": tag},
+        build_spec=BuildSpec.from_object({
+            "version": "0.2",
+            "phases": {
+                "pre_build": {"commands": ["echo start"]},
+                "build": {"commands": ["docker build -t $ECR_REPO .", "docker push $ECR_REPO"]},
+            },
+        }),
+    )
+''',
+            after='''\
+from aws_cdk.aws_codebuild import BuildSpec, Project
+from aws_cdk import aws_codebuild as codebuild
+from aws_cdk import Stack
+
+
+def make(scope):
+    return Project(
+        scope,
+        "Images",
+        environment_variables={"IMAGE_TAG": tag, "AWS_ACCOUNT_ID": codebuild.BuildEnvironmentVariable(value=Stack.of(scope).account)},
+        build_spec=BuildSpec.from_object({
+            "version": "0.2",
+            "phases": {
+                "pre_build": {"commands": ["aws ecr get-login-password --region $AWS_DEFAULT_REGION | docker login --username AWS --password-stdin $AWS_ACCOUNT_ID.dkr.ecr.$AWS_DEFAULT_REGION.amazonaws.com", "echo start"]},
+                "build": {"commands": ["docker build -t $ECR_REPO .", "docker push $ECR_REPO"]},
+            },
+        }),
+    )
+''',
+            name="existing pre_build and environment_variables, outside a Stack, classes imported directly",
+        ),
+        Example(
+            before='''\
+import aws_cdk.aws_codebuild as codebuild
+
+codebuild.PipelineProject(
+    stack,
+    "Build",
+    project_name="app-tests",
+    build_spec=codebuild.BuildSpec.from_object(
+        {
+            "version": "0.2",
+            "phases": {"build": {"commands": ["make test"]}},
+        }
+    ),
+)
+''',
+            after='''\
+import aws_cdk.aws_codebuild as codebuild
+
+codebuild.PipelineProject(
+    stack,
+    "Build",
+    project_name="app-tests",
+    build_spec=codebuild.BuildSpec.from_object(
+        {
+            "version": "0.2",
+            "phases": {"build": {"commands": ["make test"]}},
+            "reports": {
+                "test-reports": {
+                    "files": ["**/*"],
+                    "base-directory": "reports",
+                    "file-format": "JUNITXML",
+                }
+            },
+        }
+    ),
+)
+''',
+            name="test project by project_name, default report location",
+        ),
+        Example(
+            before='''\
+from aws_cdk import aws_codebuild as codebuild
+
+codebuild.PipelineProject(self, "Build", build_spec=codebuild.BuildSpec.from_object({"phases": {"pre_build": {"commands": ["aws ecr get-login-password | docker login --username AWS --password-stdin $REGISTRY"]}, "build": {"commands": ["docker push $REPOSITORY_URI"]}}}))
+codebuild.PipelineProject(self, "Hub", build_spec=codebuild.BuildSpec.from_object({"phases": {"build": {"commands": ["docker push myorg/app:latest"]}}}))
+codebuild.PipelineProject(self, "Tests", build_spec=codebuild.BuildSpec.from_object({"phases": {}, "reports": {"unit": {"files": ["*.xml"]}}}))
+codebuild.PipelineProject(self, "TestsNoGrant", grant_report_group_permissions=False, build_spec=codebuild.BuildSpec.from_object({"phases": {}}))
+codebuild.PipelineProject(self, "Vars", environment_variables=variables, build_spec=codebuild.BuildSpec.from_object({"phases": {"build": {"commands": ["docker push $ECR_REPO"]}}}))
+codebuild.PipelineProject(self, "Spec", build_spec=codebuild.BuildSpec.from_object(spec))
+codebuild.PipelineProject(self, "TestSplat", **props)
+''',
+            name="already logged in, Docker Hub, reports present, no report grants, unknown variables, splat",
+        ),
+    ]
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if not self.is_call_to(node, *PROJECTS):
+            return
+        spec_arg = layout.keyword_arg(node, "build_spec")
+        if spec_arg is None or not self.is_call_to(spec_arg.value, FROM_OBJECT):
+            return
+        spec = layout.argument(spec_arg.value, 0, "value")
+        if spec is None or not isinstance(spec.value, cst.Dict) or not _literal_keys(spec.value):
+            return
+        spec = spec.value
+        phases_item = _item(spec, "phases")
+        phases = phases_item.value if phases_item is not None and isinstance(phases_item.value, cst.Dict) else None
+        if phases is not None and not _literal_keys(phases):
+            return
+        commands = _phase_commands(phases) if phases is not None else []
+
+        edits: list[Edit] = []
+        findings: list[str] = []
+        variables = self._account_variable(node, spec)  # None: unknown
+        login = self._ecr_login(phases, commands, variables)
+        if login is not None:
+            edits.append(login)
+            findings.append("pushes images to ECR without an ECR login")
+        uses_account = login is not None or any(
+            "$AWS_ACCOUNT_ID" in text or "${AWS_ACCOUNT_ID}" in text for text in commands
+        )
+        if uses_account and variables is not None and variables is not True:
+            edits.append(self._add_account(node, variables))
+            findings.append("`$AWS_ACCOUNT_ID` is not set")
+        reports = self._reports(node, spec, commands)
+        if reports is not None:
+            edits.append(reports)
+            findings.append("test project without test reports")
+        if edits:
+            self.report("buildspec " + "; ".join(findings), edits)
+
+    # --- (a) ECR login ---
+
+    def _ecr_login(self, phases: cst.Dict | None, commands: list[str], variables) -> Edit | None:
+        if phases is None or variables is None:
+            return None  # without phases nothing pushes; with unknown variables the login might lack its account
+        pushes = [text for text in commands if "docker push" in text]
+        if not any(hint in text.lower() for text in pushes for hint in ECR_HINTS):
+            return None
+        if any("ecr get-login" in text for text in commands):
+            return None
+        pre_build = _item(phases, "pre_build")
+        if pre_build is not None:
+            if not isinstance(pre_build.value, cst.Dict) or not _literal_keys(pre_build.value):
+                return None
+            existing = _item(pre_build.value, "commands")
+            if existing is None:
+                return self.change(
+                    pre_build.value,
+                    lambda mapping: self._set_item(mapping, "commands", f"[{ECR_LOGIN!r}]"),
+                )
+            if not isinstance(existing.value, cst.List):
+                return None
+            login = _string(ECR_LOGIN)
+            return self.change(
+                existing.value,
+                lambda commands_list: commands_list.with_changes(
+                    elements=_insert_separated(
+                        commands_list.elements, 0, cst.Element(value=login), commands_list.lbracket.whitespace_after
+                    )
+                ),
+            )
+        keys = [string_value(element.key) for element in phases.elements]
+        index = next(
+            (position for position, key in enumerate(keys) if key in PHASE_ORDER[PHASE_ORDER.index("pre_build") + 1:]),
+            len(keys),
+        )
+        return self.change(
+            phases,
+            lambda mapping: self._insert_item(mapping, index, "pre_build", f"{{'commands': [{ECR_LOGIN!r}]}}"),
+        )
+
+    # --- (b) the account variable ---
+
+    def _account_variable(self, node: cst.Call, spec: cst.Dict):
+        """True when AWS_ACCOUNT_ID is defined; else the dict to add it to (or the call, when there is none); None: unknown."""
+        env = _item(spec, "env")
+        if env is not None and isinstance(env.value, cst.Dict):
+            variables = _item(env.value, "variables")
+            if variables is not None and isinstance(variables.value, cst.Dict) and _item(variables.value, ACCOUNT_VARIABLE):
+                return True
+        places = [layout.keyword_arg(node, "environment_variables")]
+        environment = layout.keyword_arg(node, "environment")
+        if environment is not None:
+            if not self.is_call_to(environment.value, BUILD_ENVIRONMENT):
+                return None
+            places.append(layout.keyword_arg(environment.value, "environment_variables"))
+        target = None
+        for place in places:
+            if place is None:
+                continue
+            if not isinstance(place.value, cst.Dict) or not _literal_keys(place.value):
+                return None
+            if _item(place.value, ACCOUNT_VARIABLE) is not None:
+                return True
+            target = target or place.value
+        return target or node
+
+    def _add_account(self, node: cst.Call, target: cst.Dict | cst.Call) -> Edit:
+        variable = self.ref(ENV_VARIABLE)
+        scope = construct_scope(node)
+        if scope == "self" and self._in_stack_class():
+            account = "self.account"
+        else:
+            account = f"{self.ref(STACK)}.of({scope}).account"
+        value = f"{variable}(value={account})"
+        if isinstance(target, cst.Call):
+            return self.set_keyword(node, "environment_variables", f"{{{ACCOUNT_VARIABLE!r}: {value}}}")
+        return self.change(target, lambda mapping: self._set_item(mapping, ACCOUNT_VARIABLE, value))
+
+    def _in_stack_class(self) -> bool:
+        function = self.enclosing(cst.FunctionDef)
+        cls = self.enclosing(cst.ClassDef)
+        if function is None or cls is None:
+            return False
+        return any(self.resolve(base.value) == STACK for base in cls.bases)
+
+    # --- (c) test reports ---
+
+    def _reports(self, node: cst.Call, spec: cst.Dict, commands: list[str]) -> Edit | None:
+        if _item(spec, "reports") is not None:
+            return None
+        grant = layout.keyword_arg(node, "grant_report_group_permissions")
+        if grant is not None and code(grant.value) != "True":
+            return None  # CodeBuild could not create the report group
+        names = [static_text(arg.value) for arg in (layout.argument(node, 1, "id"), layout.keyword_arg(node, "project_name")) if arg]
+        if not any(_says_test(name) for name in names):
+            return None
+        base, files = self.settings["report_base_directory"], "**/*"
+        for text in commands:
+            match = re.search(r"--junitxml[= ]([^\s'\"{}$]+)", text)
+            if match:
+                base, files = posixpath.split(match.group(1))
+                base = base or "."
+                break
+        value = (
+            f"{{'test-reports': {{'files': [{files!r}], 'base-directory': {base!r}, "
+            f"'file-format': {self.settings['report_file_format']!r}}}}}"
+        )
+        return self.change(spec, lambda mapping: self._set_item(mapping, "reports", value))
+
+    # --- dict editing that keeps the layout ---
+
+    def _value(self, mapping: cst.Dict, key: str, source: str) -> cst.BaseExpression:
+        column = _column(mapping)
+        if column is None:  # a one-line dict: the new value stays on one line too
+            return format_expression(source, 10_000)
+        return format_expression(source, self.context.line_length - column - len(repr(key)) - 2)
+
+    def _set_item(self, mapping: cst.Dict, key: str, source: str) -> cst.Dict:
+        return layout.set_dict_item(mapping, _string(key), self._value(mapping, key, source))
+
+    def _insert_item(self, mapping: cst.Dict, index: int, key: str, source: str) -> cst.Dict:
+        element = cst.DictElement(key=_string(key), value=self._value(mapping, key, source))
+        return mapping.with_changes(
+            elements=_insert_separated(mapping.elements, index, element, mapping.lbrace.whitespace_after)
+        )
+
+
+def _says_test(name: str) -> bool:
+    """"TestProject", "app-tests-dev", "UnitTests", "unittests" say test; "LatestBuild" does not."""
+    words = re.findall(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])", name)
+    return any(word.lower() in ("test", "tests", "testing") or word.lower().endswith("tests") for word in words)
+
+
+def _string(value: str) -> cst.SimpleString:
+    return cst.SimpleString('"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"')

@@ -1,0 +1,543 @@
+"""CDK-B14: pipeline failures reach an SNS topic through EventBridge only, with no CloudWatch alarm."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from cdkfix import layout
+from cdkfix.constructs import code, construct_scope, derive_id, string_value
+from cdkfix.rule import Category, Example, Kind, Rule
+
+RULE = "aws_cdk.aws_events.Rule"
+EVENT_PATTERN = "aws_cdk.aws_events.EventPattern"
+SNS_TOPIC_TARGET = "aws_cdk.aws_events_targets.SnsTopic"
+ALARM = "aws_cdk.aws_cloudwatch.Alarm"
+METRIC = "aws_cdk.aws_cloudwatch.Metric"
+PIPELINE = "aws_cdk.aws_codepipeline.Pipeline"
+FAILED_METRIC = "FailedPipelineExecutions"
+
+
+class PipelineFailureAlarm(Rule):
+    code = "CDK-B14"
+    name = "pipeline-failure-alarm"
+    title = "Missing CloudWatch Alarms for Pipeline Failures"
+    category = Category.CONFIGURATION
+    kind = Kind.OBSERVABILITY
+    issue = (
+        "Pipeline failures are only forwarded by an EventBridge rule to an SNS topic. There is no CloudWatch "
+        "alarm on `FailedPipelineExecutions`: nothing shows the pipeline in ALARM state on the console or in "
+        "alarm-based tooling, and a missed or throttled event leaves no trace."
+    )
+    fix = (
+        "Inserts after the rule a `cloudwatch.Alarm(self, <id>, ...)` on the `AWS/CodePipeline` "
+        "`FailedPipelineExecutions` metric (Sum over 5 minutes, alarm at >= 1, missing data not breaching) for the "
+        "pipeline the rule matches, and `alarm.add_alarm_action(cw_actions.SnsAction(<the rule's topic>))`. The "
+        "pipeline name comes from the event pattern's `detail.pipeline` or `resources` (a `pipeline.pipeline_arn`), "
+        "the receiver of `pipeline.on_state_change(...)`, or a CodePipeline metric earlier in the same function; "
+        "without one the rule is left alone."
+    )
+    impact = "Less robust alerting: pipeline failures have no alarm state, history or alarm-based escalation."
+    examples = [
+        Example(
+            before='''\
+from aws_cdk import (
+    Stack,
+    aws_events as events,
+    aws_events_targets as targets,
+)
+
+
+class MonitoringStack(Stack):
+    def __init__(self, scope, construct_id, *, pipeline_name: str, topic, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+
+        # Notify on failed pipeline executions
+        pipeline_failure_rule = events.Rule(
+            self,
+            f"PipelineFailureRule{construct_id}",
+            event_pattern=events.EventPattern(
+                source=["aws.codepipeline"],
+                detail_type=["CodePipeline Pipeline Execution State Change"],
+                detail={
+                    "pipeline": [pipeline_name],
+                    "state": ["FAILED"]
+                }
+            ),
+            targets=[targets.SnsTopic(topic)]  # EventBridge only
+        )
+
+        self.rule = pipeline_failure_rule
+''',
+            after='''\
+from aws_cdk import (
+    Stack,
+    aws_events as events,
+    aws_events_targets as targets,
+    aws_cloudwatch as cloudwatch,
+    Duration,
+    aws_cloudwatch_actions as cw_actions,
+)
+
+
+class MonitoringStack(Stack):
+    def __init__(self, scope, construct_id, *, pipeline_name: str, topic, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+
+        # Notify on failed pipeline executions
+        pipeline_failure_rule = events.Rule(
+            self,
+            f"PipelineFailureRule{construct_id}",
+            event_pattern=events.EventPattern(
+                source=["aws.codepipeline"],
+                detail_type=["CodePipeline Pipeline Execution State Change"],
+                detail={
+                    "pipeline": [pipeline_name],
+                    "state": ["FAILED"]
+                }
+            ),
+            targets=[targets.SnsTopic(topic)]  # EventBridge only
+        )
+        pipeline_failure_alarm = cloudwatch.Alarm(
+            self,
+            f"PipelineFailureAlarm{construct_id}",
+            metric=cloudwatch.Metric(
+                namespace="AWS/CodePipeline",
+                metric_name="FailedPipelineExecutions",
+                dimensions_map={"PipelineName": pipeline_name},
+                statistic=cloudwatch.Stats.SUM,
+                period=Duration.minutes(5),
+            ),
+            evaluation_periods=1,
+            threshold=1,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+        )
+        pipeline_failure_alarm.add_alarm_action(cw_actions.SnsAction(topic))
+
+        self.rule = pipeline_failure_rule
+''',
+            name="detail.pipeline, multi-line call with a trailing comment",
+        ),
+        Example(
+            before='''\
+import aws_cdk as cdk
+
+cdk.aws_events.Rule(stack, "OnFailure", event_pattern=cdk.aws_events.EventPattern(source=["aws.codepipeline"], resources=[pipeline.pipeline_arn], detail={"state": ["FAILED", "STOPPED"]}), targets=[cdk.aws_events_targets.SnsTopic(alerts, message=msg)],)
+''',
+            after='''\
+import aws_cdk as cdk
+
+cdk.aws_events.Rule(stack, "OnFailure", event_pattern=cdk.aws_events.EventPattern(source=["aws.codepipeline"], resources=[pipeline.pipeline_arn], detail={"state": ["FAILED", "STOPPED"]}), targets=[cdk.aws_events_targets.SnsTopic(alerts, message=msg)],)
+pipeline_failure_alarm = cdk.aws_cloudwatch.Alarm(
+    stack,
+    "OnFailureAlarm",
+    metric=cdk.aws_cloudwatch.Metric(
+        namespace="AWS/CodePipeline",
+        metric_name="FailedPipelineExecutions",
+        dimensions_map={"PipelineName": pipeline.pipeline_name},
+        statistic=cdk.aws_cloudwatch.Stats.SUM,
+        period=cdk.Duration.minutes(5),
+    ),
+    evaluation_periods=1,
+    threshold=1,
+    comparison_operator=cdk.aws_cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treat_missing_data=cdk.aws_cloudwatch.TreatMissingData.NOT_BREACHING,
+)
+pipeline_failure_alarm.add_alarm_action(cdk.aws_cloudwatch_actions.SnsAction(alerts))
+''',
+            name="resources=[pipeline.pipeline_arn], one-line call with a trailing comma",
+        ),
+        Example(
+            before='''\
+from aws_cdk.aws_codepipeline import Pipeline
+from aws_cdk.aws_events import EventPattern
+from aws_cdk.aws_events_targets import SnsTopic
+
+
+def add_alerts(self, topic):
+    pipeline = Pipeline(self, "Pipeline")
+    pipeline.on_state_change(
+        "PipelineFailed",
+        target=SnsTopic(topic),
+        event_pattern=EventPattern(detail={"state": ["FAILED"]}),
+    )
+''',
+            after='''\
+from aws_cdk.aws_codepipeline import Pipeline
+from aws_cdk.aws_events import EventPattern
+from aws_cdk.aws_events_targets import SnsTopic
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import Duration
+from aws_cdk import aws_cloudwatch_actions as cw_actions
+
+
+def add_alerts(self, topic):
+    pipeline = Pipeline(self, "Pipeline")
+    pipeline.on_state_change(
+        "PipelineFailed",
+        target=SnsTopic(topic),
+        event_pattern=EventPattern(detail={"state": ["FAILED"]}),
+    )
+    pipeline_failure_alarm = cloudwatch.Alarm(
+        self,
+        "PipelineFailedAlarm",
+        metric=cloudwatch.Metric(
+            namespace="AWS/CodePipeline",
+            metric_name="FailedPipelineExecutions",
+            dimensions_map={"PipelineName": pipeline.pipeline_name},
+            statistic=cloudwatch.Stats.SUM,
+            period=Duration.minutes(5),
+        ),
+        evaluation_periods=1,
+        threshold=1,
+        comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+    )
+    pipeline_failure_alarm.add_alarm_action(cw_actions.SnsAction(topic))
+''',
+            name="pipeline.on_state_change, classes imported directly",
+        ),
+        Example(
+            before='''\
+import aws_cdk.aws_cloudwatch as cw
+import aws_cdk.aws_events as events
+import aws_cdk.aws_events_targets as targets
+
+
+def build(self, name, topic):
+    succeeded = cw.Metric(namespace="AWS/CodePipeline", metric_name="SucceededPipelineExecutions", dimensions_map={"PipelineName": name})
+    rule = events.Rule(self, "Failed", event_pattern=events.EventPattern(source=["aws.codepipeline"], detail={"state": ["FAILED"]}))
+    rule.add_target(targets.SnsTopic(topic))
+''',
+            after='''\
+import aws_cdk.aws_cloudwatch as cw
+import aws_cdk.aws_events as events
+import aws_cdk.aws_events_targets as targets
+from aws_cdk import Duration
+from aws_cdk import aws_cloudwatch_actions as cw_actions
+
+
+def build(self, name, topic):
+    succeeded = cw.Metric(namespace="AWS/CodePipeline", metric_name="SucceededPipelineExecutions", dimensions_map={"PipelineName": name})
+    rule = events.Rule(self, "Failed", event_pattern=events.EventPattern(source=["aws.codepipeline"], detail={"state": ["FAILED"]}))
+    pipeline_failure_alarm = cw.Alarm(
+        self,
+        "FailedAlarm",
+        metric=cw.Metric(
+            namespace="AWS/CodePipeline",
+            metric_name="FailedPipelineExecutions",
+            dimensions_map={"PipelineName": name},
+            statistic=cw.Stats.SUM,
+            period=Duration.minutes(5),
+        ),
+        evaluation_periods=1,
+        threshold=1,
+        comparison_operator=cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treat_missing_data=cw.TreatMissingData.NOT_BREACHING,
+    )
+    pipeline_failure_alarm.add_alarm_action(cw_actions.SnsAction(topic))
+    rule.add_target(targets.SnsTopic(topic))
+''',
+            name="name from a metric in the function, target added later",
+        ),
+        Example(
+            before='''\
+from aws_cdk import aws_cloudwatch as cloudwatch, aws_events as events, aws_events_targets as targets
+
+events.Rule(self, "Failed", event_pattern=events.EventPattern(source=["aws.codepipeline"], detail={"pipeline": [name], "state": ["FAILED"]}), targets=[targets.SnsTopic(topic)])
+failures = cloudwatch.Metric(namespace="AWS/CodePipeline", metric_name="FailedPipelineExecutions", dimensions_map={"PipelineName": name})
+failures.create_alarm(self, "FailedAlarm", evaluation_periods=1, threshold=1)
+''',
+            name="an alarm on FailedPipelineExecutions exists",
+        ),
+        Example(
+            before='''\
+from aws_cdk import aws_events as events, aws_events_targets as targets
+
+events.Rule(self, "Failed", event_pattern=events.EventPattern(source=["aws.codepipeline"], detail={"state": ["FAILED"]}), targets=[targets.SnsTopic(topic)])
+events.Rule(self, "Ok", event_pattern=events.EventPattern(source=["aws.codepipeline"], detail={"pipeline": [name], "state": ["SUCCEEDED"]}), targets=[targets.SnsTopic(topic)])
+events.Rule(self, "Lambda", event_pattern=events.EventPattern(source=["aws.codepipeline"], detail={"pipeline": [name], "state": ["FAILED"]}), targets=[targets.LambdaFunction(fn)])
+events.Rule(self, "Splat", event_pattern=events.EventPattern(source=["aws.codepipeline"], detail={"pipeline": [name], "state": ["FAILED"]}), **props)
+''',
+            name="no pipeline name, not a failure, no SNS target, splat",
+        ),
+    ]
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._alarmed = _has_failure_alarm(node, self)
+        self._metrics: list[tuple[cst.CSTNode | None, str]] = []  # (function, PipelineName code) seen so far
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if self.resolve(node.func) == METRIC:
+            self._note_metric(node)
+            return
+        if self._alarmed:
+            return
+        if self.is_call_to(node, RULE):
+            self._rule(node)
+        elif (
+            isinstance(node.func, cst.Attribute)
+            and node.func.attr.value == "on_state_change"
+            and not layout.has_double_star(node)
+        ):
+            self._on_state_change(node)
+
+    def _note_metric(self, node: cst.Call) -> None:
+        namespace = layout.keyword_arg(node, "namespace")
+        if namespace is None or string_value(namespace.value) != "AWS/CodePipeline":
+            return
+        name = _dimension(node, "PipelineName")
+        if name is not None:
+            self._metrics.append((self.enclosing(cst.FunctionDef), code(name)))
+
+    # --- events.Rule(self, id, event_pattern=..., targets=[targets.SnsTopic(topic)]) ---
+
+    def _rule(self, node: cst.Call) -> None:
+        pattern = layout.keyword_arg(node, "event_pattern")
+        if pattern is None or not self._failure_pattern(pattern.value, require_source=True):
+            return
+        topic = self._topic_in_targets(node)
+        if topic is None:
+            topic = self._topic_added_later(node)
+        if topic is None:
+            return
+        name = self._pipeline_name(pattern.value)
+        if name is None:
+            return
+        id_node = layout.argument(node, 1, "id")
+        self._fix(construct_scope(node), id_node.value if id_node else None, name, topic)
+
+    def _topic_in_targets(self, node: cst.Call) -> str | None:
+        targets = layout.keyword_arg(node, "targets")
+        if targets is None or not isinstance(targets.value, cst.List):
+            return None
+        for element in targets.value.elements:
+            topic = self._sns_topic(element.value)
+            if topic is not None:
+                return topic
+        return None
+
+    def _topic_added_later(self, node: cst.Call) -> str | None:
+        """`rule.add_target(targets.SnsTopic(topic))` after `rule = events.Rule(...)` in the same block."""
+        statement = self.current_statement
+        small = statement.body[0] if isinstance(statement, cst.SimpleStatementLine) else None
+        if not (isinstance(small, cst.Assign) and small.value is node and len(small.targets) == 1):
+            return None
+        rule = code(small.targets[0].target)
+        block = self.enclosing(cst.IndentedBlock, cst.Module)
+        body = list(block.body)
+        found: list[str] = []
+        rule_self = self
+
+        class _AddTarget(cst.CSTVisitor):
+            def visit_Call(self, call: cst.Call) -> None:
+                func = call.func
+                if isinstance(func, cst.Attribute) and func.attr.value == "add_target" and code(func.value) == rule:
+                    argument = layout.argument(call, 0, "target")
+                    topic = rule_self._sns_topic(argument.value) if argument is not None else None
+                    if topic is not None:
+                        found.append(topic)
+
+        for sibling in body[body.index(statement) + 1:]:
+            sibling.visit(_AddTarget())
+        return found[0] if found else None
+
+    def _sns_topic(self, node: cst.BaseExpression) -> str | None:
+        if self.is_call_to(node, SNS_TOPIC_TARGET):
+            topic = layout.argument(node, 0, "topic")
+            if topic is not None:
+                return code(topic.value)
+        return None
+
+    # --- pipeline.on_state_change(id, target=targets.SnsTopic(topic), event_pattern=...) ---
+
+    def _on_state_change(self, node: cst.Call) -> None:
+        receiver = code(node.func.value)
+        function = self.enclosing(cst.FunctionDef)
+        if function is None or not _binds_pipeline(function, receiver, self):
+            return
+        params = function.params.params
+        if not params or params[0].name.value != "self":
+            return
+        target = layout.keyword_arg(node, "target")
+        topic = self._sns_topic(target.value) if target is not None else None
+        pattern = layout.keyword_arg(node, "event_pattern")
+        if topic is None or pattern is None or not self._failure_pattern(pattern.value, require_source=False):
+            return
+        id_node = layout.argument(node, 0, "id")
+        self._fix("self", id_node.value if id_node else None, f"{receiver}.pipeline_name", topic)
+
+    # --- the event pattern ---
+
+    def _failure_pattern(self, pattern: cst.BaseExpression, require_source: bool) -> bool:
+        if not self.is_call_to(pattern, EVENT_PATTERN):
+            return False
+        source = layout.keyword_arg(pattern, "source")
+        if require_source and (source is None or "aws.codepipeline" not in _strings(source.value)):
+            return False
+        detail = layout.keyword_arg(pattern, "detail")
+        if detail is None or not isinstance(detail.value, cst.Dict):
+            return False
+        state = _dict_item(detail.value, "state")
+        return state is not None and "FAILED" in _strings(state)
+
+    def _pipeline_name(self, pattern: cst.Call) -> str | None:
+        detail = layout.keyword_arg(pattern, "detail")
+        pipelines = _dict_item(detail.value, "pipeline")
+        if pipelines is not None:
+            if isinstance(pipelines, cst.List) and len(pipelines.elements) == 1:
+                return code(pipelines.elements[0].value)
+            return None  # several pipelines (or an expression): one alarm cannot cover them
+        resources = layout.keyword_arg(pattern, "resources")
+        if resources is not None:
+            if not isinstance(resources.value, cst.List) or len(resources.value.elements) != 1:
+                return None
+            resource = resources.value.elements[0].value
+            if isinstance(resource, cst.Attribute) and resource.attr.value == "pipeline_arn":
+                return f"{code(resource.value)}.pipeline_name"
+            arn = string_value(resource)
+            if arn and arn.startswith("arn:") and arn.split(":")[2:3] == ["codepipeline"] and len(arn.split(":")) == 6:
+                return repr(arn.split(":")[5])
+            return None
+        function = self.enclosing(cst.FunctionDef)
+        names = {name for scope, name in self._metrics if scope is function}
+        return names.pop() if len(names) == 1 else None
+
+    # --- the fix ---
+
+    def _fix(self, scope: str, id_node: cst.BaseExpression | None, name: str, topic: str) -> None:
+        cw = lambda member: self.ref(f"aws_cdk.aws_cloudwatch.{member}")  # noqa: E731
+        alarm, metric, stats = cw("Alarm"), cw("Metric"), cw("Stats.SUM")
+        operator = cw("ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD")
+        missing = cw("TreatMissingData.NOT_BREACHING")
+        duration = self.ref("aws_cdk.Duration")
+        action = self.ref("aws_cdk.aws_cloudwatch_actions.SnsAction")
+        variable = self.unique_name("pipeline_failure_alarm")
+        new_id = _alarm_id(id_node, self.context.module)
+        source = (
+            f"{variable} = {alarm}({scope}, {new_id}, "
+            f"metric={metric}(namespace='AWS/CodePipeline', metric_name={FAILED_METRIC!r}, "
+            f"dimensions_map={{'PipelineName': {name}}}, statistic={stats}, period={duration}.minutes(5)), "
+            f"evaluation_periods=1, threshold=1, comparison_operator={operator}, treat_missing_data={missing})\n"
+            f"{variable}.add_alarm_action({action}({topic}))\n"
+        )
+        statement = self.current_statement
+        self.report(
+            f"pipeline failures go to SNS topic `{topic}` only through EventBridge; no alarm on {FAILED_METRIC}",
+            [self.insert_after(statement, source)],
+        )
+
+
+def _strings(node: cst.BaseExpression) -> list[str]:
+    if isinstance(node, (cst.List, cst.Tuple)):
+        return [value for element in node.elements if (value := string_value(element.value)) is not None]
+    return []
+
+
+def _dict_item(mapping: cst.Dict, key: str) -> cst.BaseExpression | None:
+    for element in mapping.elements:
+        if isinstance(element, cst.DictElement) and string_value(element.key) == key:
+            return element.value
+    return None
+
+
+def _dimension(metric: cst.Call, key: str) -> cst.BaseExpression | None:
+    dimensions = layout.keyword_arg(metric, "dimensions_map")
+    if dimensions is None or not isinstance(dimensions.value, cst.Dict):
+        return None
+    return _dict_item(dimensions.value, key)
+
+
+def _binds_pipeline(function: cst.FunctionDef, receiver: str, rule: Rule) -> bool:
+    """`receiver = codepipeline.Pipeline(...)` somewhere in `function`."""
+    found = False
+
+    class _Find(cst.CSTVisitor):
+        def visit_Assign(self, node: cst.Assign) -> None:
+            nonlocal found
+            if isinstance(node.value, cst.Call) and rule.resolve(node.value.func) == PIPELINE:
+                if any(code(target.target) == receiver for target in node.targets):
+                    found = True
+
+    function.visit(_Find())
+    return found
+
+
+def _has_failure_alarm(module: cst.Module, rule: Rule) -> bool:
+    """Whether the module already alarms on FailedPipelineExecutions (cloudwatch.Alarm or metric.create_alarm)."""
+    failure_names: set[str] = set()
+    alarms: list[cst.Call] = []
+
+    class _Find(cst.CSTVisitor):
+        def visit_Assign(self, node: cst.Assign) -> None:
+            if _mentions_failures(node.value):
+                for target in node.targets:
+                    failure_names.add(code(target.target))
+
+        def visit_Call(self, node: cst.Call) -> None:
+            func = node.func
+            if rule.resolve(func) == ALARM or (isinstance(func, cst.Attribute) and func.attr.value == "create_alarm"):
+                alarms.append(node)
+
+    module.visit(_Find())
+    for alarm in alarms:
+        if _mentions_failures(alarm):
+            return True
+        names: set[str] = set()
+
+        class _Names(cst.CSTVisitor):
+            def visit_Name(self, node: cst.Name) -> None:
+                names.add(node.value)
+
+            def visit_Attribute(self, node: cst.Attribute) -> None:
+                names.add(code(node))
+
+        alarm.visit(_Names())
+        if names & failure_names:
+            return True
+    return False
+
+
+def _mentions_failures(node: cst.CSTNode) -> bool:
+    found = False
+
+    class _Find(cst.CSTVisitor):
+        def visit_SimpleString(self, string: cst.SimpleString) -> None:
+            nonlocal found
+            if string.evaluated_value == FAILED_METRIC:
+                found = True
+
+    node.visit(_Find())
+    return found
+
+
+def _alarm_id(id_node: cst.BaseExpression | None, module: cst.Module) -> str:
+    """A construct id for the alarm next to the rule's: "PipelineFailureRule" -> "PipelineFailureAlarm"."""
+    taken = set()
+
+    class _Strings(cst.CSTVisitor):
+        def visit_SimpleString(self, node: cst.SimpleString) -> None:
+            taken.add(code(node))
+
+        def visit_FormattedString(self, node: cst.FormattedString) -> None:
+            taken.add(code(node))
+
+    module.visit(_Strings())
+    candidates = []
+    if isinstance(id_node, cst.SimpleString) and "Rule" in id_node.raw_value:
+        body = id_node.raw_value
+        index = body.rfind("Rule")
+        candidates.append(f"{id_node.prefix}{id_node.quote}{body[:index]}Alarm{body[index + 4:]}{id_node.quote}")
+    elif isinstance(id_node, cst.FormattedString):
+        texts = [i for i, part in enumerate(id_node.parts) if isinstance(part, cst.FormattedStringText) and "Rule" in part.value]
+        if texts:
+            parts = list(id_node.parts)
+            part = parts[texts[-1]]
+            index = part.value.rfind("Rule")
+            parts[texts[-1]] = part.with_changes(value=f"{part.value[:index]}Alarm{part.value[index + 4:]}")
+            candidates.append(code(id_node.with_changes(parts=parts)))
+    candidates += [derive_id(id_node, "Alarm", "PipelineFailureAlarm"), derive_id(id_node, "FailureAlarm", "PipelineFailureAlarm2")]
+    for candidate in candidates:
+        if candidate not in taken:
+            return candidate
+    return candidates[-1]

@@ -1,0 +1,331 @@
+"""CDK-I1: stack without outputs for its pipeline, cluster or load balancer."""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from cdkfix.constructs import code, string_value
+from cdkfix.edits import InsertStatements
+from cdkfix.formatting import format_statements
+from cdkfix.rule import Category, Example, Kind, Rule
+
+STACK = "aws_cdk.Stack"
+CFN_OUTPUT = "aws_cdk.CfnOutput"
+# construct class -> (output id, attribute to export, what the report calls it)
+OUTPUTS = {
+    "aws_cdk.aws_codepipeline.Pipeline": ("PipelineName", "pipeline_name", "pipeline"),
+    "aws_cdk.aws_ecs.Cluster": ("ClusterName", "cluster_name", "ECS cluster"),
+    "aws_cdk.aws_elasticloadbalancingv2.ApplicationLoadBalancer": ("LoadBalancerDns", "load_balancer_dns_name", "load balancer"),
+    "aws_cdk.aws_elasticloadbalancingv2.NetworkLoadBalancer": ("LoadBalancerDns", "load_balancer_dns_name", "load balancer"),
+}
+
+
+def _camel(name: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[_\W]+", name) if part)
+
+
+class StackOutputs(Rule):
+    code = "CDK-I1"
+    name = "stack-outputs"
+    title = "Added Stack Outputs"
+    category = Category.IMPROVEMENT
+    kind = Kind.CONFIGURATION
+    issue = (
+        "The stack creates a CodePipeline pipeline, an ECS cluster or a load balancer but exports nothing about "
+        "it. Whoever deploys the stack has to dig the generated pipeline name, cluster name or ALB DNS name out "
+        "of the console; scripts and other tools cannot read them from the stack's outputs."
+    )
+    fix = (
+        "Appends to the end of the Stack subclass's `__init__` one `CfnOutput(self, id, value=...)` per "
+        "pipeline (`pipeline_name`), ECS cluster (`cluster_name`) and application or network load balancer "
+        "(`load_balancer_dns_name`) that `__init__` binds to a name and no `CfnOutput` of the module refers "
+        "to yet. Ids are \"PipelineName\", \"ClusterName\", \"LoadBalancerDns\" (a second one of a kind is "
+        "named after its variable). One fix per stack."
+    )
+    impact = "Deployed resource names and endpoints are not discoverable from the stack; manual look-ups."
+    examples = [
+        Example(
+            before='''\
+from aws_cdk import (
+    Stack,
+    aws_ecs as ecs,
+    aws_elasticloadbalancingv2 as elbv2,
+)
+from constructs import Construct
+
+
+class EcsStack(Stack):
+    def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+
+        cluster = ecs.Cluster(self, "Cluster", vpc=vpc)
+
+        alb = elbv2.ApplicationLoadBalancer(
+            self,
+            "Alb",
+            vpc=vpc,
+            internet_facing=True  # public
+        )
+
+        self.cluster = cluster
+        self.load_balancer = alb
+''',
+            after='''\
+from aws_cdk import (
+    Stack,
+    aws_ecs as ecs,
+    aws_elasticloadbalancingv2 as elbv2,
+    CfnOutput,
+)
+from constructs import Construct
+
+
+class EcsStack(Stack):
+    def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+
+        cluster = ecs.Cluster(self, "Cluster", vpc=vpc)
+
+        alb = elbv2.ApplicationLoadBalancer(
+            self,
+            "Alb",
+            vpc=vpc,
+            internet_facing=True  # public
+        )
+
+        self.cluster = cluster
+        self.load_balancer = alb
+        CfnOutput(self, "ClusterName", value=cluster.cluster_name)
+        CfnOutput(self, "LoadBalancerDns", value=alb.load_balancer_dns_name)
+''',
+            name="cluster and ALB, multi-line call with a comment",
+        ),
+        Example(
+            before='''\
+import aws_cdk as cdk
+
+
+class PipelineStack(cdk.Stack):
+    def __init__(self, scope, construct_id, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        self.pipeline = cdk.aws_codepipeline.Pipeline(self, "Pipeline", pipeline_type=cdk.aws_codepipeline.PipelineType.V2,)
+''',
+            after='''\
+import aws_cdk as cdk
+
+
+class PipelineStack(cdk.Stack):
+    def __init__(self, scope, construct_id, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        self.pipeline = cdk.aws_codepipeline.Pipeline(self, "Pipeline", pipeline_type=cdk.aws_codepipeline.PipelineType.V2,)
+        cdk.CfnOutput(self, "PipelineName", value=self.pipeline.pipeline_name)
+''',
+            name="self attribute, import aws_cdk as cdk, trailing comma",
+        ),
+        Example(
+            before='''\
+from aws_cdk import CfnOutput, Stack
+from aws_cdk.aws_elasticloadbalancingv2 import NetworkLoadBalancer
+import aws_cdk.aws_ecs as ecs
+
+
+class Edge(Stack):
+    def __init__(self, scope, construct_id):
+        super().__init__(scope, construct_id)
+        public_nlb = NetworkLoadBalancer(self, "Public", vpc=vpc)
+        internal_nlb = NetworkLoadBalancer(self, "Internal", vpc=vpc)
+        cluster = ecs.Cluster(self, "Cluster")
+        CfnOutput(self, "Cluster", value=cluster.cluster_name)
+''',
+            after='''\
+from aws_cdk import CfnOutput, Stack
+from aws_cdk.aws_elasticloadbalancingv2 import NetworkLoadBalancer
+import aws_cdk.aws_ecs as ecs
+
+
+class Edge(Stack):
+    def __init__(self, scope, construct_id):
+        super().__init__(scope, construct_id)
+        public_nlb = NetworkLoadBalancer(self, "Public", vpc=vpc)
+        internal_nlb = NetworkLoadBalancer(self, "Internal", vpc=vpc)
+        cluster = ecs.Cluster(self, "Cluster")
+        CfnOutput(self, "Cluster", value=cluster.cluster_name)
+        CfnOutput(self, "LoadBalancerDns", value=public_nlb.load_balancer_dns_name)
+        CfnOutput(self, "InternalNlbDns", value=internal_nlb.load_balancer_dns_name)
+''',
+            name="two NLBs, the cluster already exported, classes imported directly",
+        ),
+        Example(
+            before='''\
+from aws_cdk import CfnOutput, Stack, aws_codepipeline as codepipeline
+
+
+class PipelineStack(Stack):
+    def __init__(self, scope, construct_id):
+        super().__init__(scope, construct_id)
+        pipeline = codepipeline.Pipeline(self, "Pipeline")
+        self.pipeline = pipeline
+        CfnOutput(self, "Name", value=self.pipeline.pipeline_name, description="pipeline")
+''',
+            name="already exported through an alias",
+        ),
+        Example(
+            before='''\
+from aws_cdk import Stack, aws_ecs as ecs
+from constructs import Construct
+
+
+class Shared(Construct):
+    def __init__(self, scope, construct_id):
+        super().__init__(scope, construct_id)
+        cluster = ecs.Cluster(self, "Cluster")
+
+
+class Other(Stack):
+    def __init__(self, scope, construct_id, vpc):
+        super().__init__(scope, construct_id)
+        if vpc:
+            cluster = ecs.Cluster(self, "Cluster", vpc=vpc)
+        self.make_cluster()
+''',
+            name="not a Stack, or not bound at the top of __init__",
+        ),
+    ]
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._exported: list[set[str]] = []  # dotted names each CfnOutput of the module mentions
+        rule = self
+
+        class _Outputs(cst.CSTVisitor):
+            def visit_Call(self, call: cst.Call) -> None:
+                if rule.resolve(call.func) == CFN_OUTPUT:
+                    rule._exported.append(_dotted_names(call))
+
+        node.visit(_Outputs())
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        if not any(self.resolve(base.value) == STACK for base in node.bases):
+            return
+        init = next(
+            (
+                statement
+                for statement in node.body.body
+                if isinstance(statement, cst.FunctionDef) and statement.name.value == "__init__"
+            ),
+            None,
+        )
+        if init is None or not isinstance(init.body, cst.IndentedBlock) or not init.body.body:
+            return
+        body = list(init.body.body)
+        found = self._constructs(body)
+        aliases = _aliases(body)
+        wanted = [
+            (qualified, reference)
+            for qualified, reference in found
+            if not self._is_exported({reference, *aliases.get(reference, ())})
+        ]
+        if not wanted:
+            return
+        taken = _ids(node)
+        output = self.ref(CFN_OUTPUT)
+        lines, described, counts = [], [], {}
+        for qualified, reference in wanted:
+            base_id, attribute, noun = OUTPUTS[qualified]
+            counts[base_id] = counts.get(base_id, 0) + 1
+            suffix = base_id.removeprefix("Pipeline").removeprefix("Cluster").removeprefix("LoadBalancer")
+            preferred = base_id if counts[base_id] == 1 else _camel(reference.split(".")[-1]) + suffix
+            output_id, counter = preferred, 2
+            while output_id in taken:
+                output_id, counter = f"{preferred}{counter}", counter + 1
+            taken.add(output_id)
+            lines.append(f"{output}(self, {output_id!r}, value={reference}.{attribute})")
+            described.append(f"{noun} `{reference}`")
+        last = body[-1]
+        source = "\n".join(lines) + "\n"
+        # The outputs go at the end of __init__ (before a final `return`), one indent deeper than the class body.
+        width = self.context.line_length - self.indent_width - 2 * len(self.context.module.default_indent)
+        statements = format_statements(source, width)
+        before = _is_return(last)
+        edit = InsertStatements(last, statements, before=before)
+        self.report(f"stack `{node.name.value}` has no outputs for {', '.join(described)}", [edit], anchor=last)
+
+    def _constructs(self, body: list[cst.BaseStatement]) -> list[tuple[str, str]]:
+        """(class, reference) for each wanted construct bound once at the top level of `body`."""
+        assigned: dict[str, int] = {}
+        found: list[tuple[str, str]] = []
+        for statement in body:
+            if not isinstance(statement, cst.SimpleStatementLine):
+                continue
+            for small in statement.body:
+                targets = []
+                if isinstance(small, cst.Assign):
+                    targets = [target.target for target in small.targets]
+                elif isinstance(small, cst.AnnAssign):
+                    targets = [small.target]
+                for target in targets:
+                    assigned[code(target)] = assigned.get(code(target), 0) + 1
+                value = getattr(small, "value", None)
+                if len(targets) == 1 and isinstance(targets[0], (cst.Name, cst.Attribute)) and isinstance(value, cst.Call):
+                    qualified = self.resolve(value.func)
+                    if qualified in OUTPUTS:
+                        found.append((qualified, code(targets[0])))
+        return [(qualified, reference) for qualified, reference in found if assigned[reference] == 1]
+
+    def _is_exported(self, references: set[str]) -> bool:
+        return any(
+            name == reference or name.startswith(reference + ".")
+            for names in self._exported
+            for name in names
+            for reference in references
+        )
+
+
+def _dotted_names(node: cst.CSTNode) -> set[str]:
+    names: set[str] = set()
+
+    class _Names(cst.CSTVisitor):
+        def visit_Name(self, name: cst.Name) -> None:
+            names.add(name.value)
+
+        def visit_Attribute(self, attribute: cst.Attribute) -> None:
+            names.add(code(attribute))
+
+    node.visit(_Names())
+    return names
+
+
+def _aliases(body: list[cst.BaseStatement]) -> dict[str, set[str]]:
+    """`self.pipeline = pipeline` makes `self.pipeline` another name for `pipeline` (both ways)."""
+    aliases: dict[str, set[str]] = {}
+    for statement in body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if isinstance(small, cst.Assign) and isinstance(small.value, (cst.Name, cst.Attribute)):
+                value = code(small.value)
+                for target in small.targets:
+                    aliases.setdefault(value, set()).add(code(target.target))
+                    aliases.setdefault(code(target.target), set()).add(value)
+    return aliases
+
+
+def _ids(cls: cst.ClassDef) -> set[str]:
+    """Literal construct ids used with `self` as the scope in the class."""
+    ids: set[str] = set()
+
+    class _Ids(cst.CSTVisitor):
+        def visit_Call(self, call: cst.Call) -> None:
+            positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
+            if len(positional) >= 2 and code(positional[0].value) == "self":
+                value = string_value(positional[1].value)
+                if value is not None:
+                    ids.add(value)
+
+    cls.visit(_Ids())
+    return ids
+
+
+def _is_return(statement: cst.BaseStatement) -> bool:
+    return isinstance(statement, cst.SimpleStatementLine) and any(isinstance(s, cst.Return) for s in statement.body)
