@@ -1,0 +1,263 @@
+"""CDK-I5: ECS container that serves a port without a container health check."""
+
+from __future__ import annotations
+
+import string
+
+import libcst as cst
+
+from cdkfix import layout
+from cdkfix.constructs import string_value
+from cdkfix.rule import Category, Example, Kind, Rule
+
+CONTAINER = "aws_cdk.aws_ecs.ContainerDefinition"
+PORT_MAPPING = "aws_cdk.aws_ecs.PortMapping"
+HEALTH_CHECK = "aws_cdk.aws_ecs.HealthCheck"
+SECONDS = "aws_cdk.Duration.seconds"
+TCP = "aws_cdk.aws_ecs.Protocol.TCP"
+HTTP_PROTOCOLS = ("aws_cdk.aws_ecs.AppProtocol.http", "aws_cdk.aws_ecs.AppProtocol.http2")
+PLACEHOLDERS = {"url", "port", "path"}
+
+
+def _literal(text: str) -> str:
+    """A Python string literal for `text`, double-quoted like black writes them."""
+    if '"' in text:
+        return repr(text)
+    return '"' + repr(text)[1:-1].replace("\\'", "'") + '"'
+
+
+def _check_options(settings: dict) -> None:
+    path = settings["path"]
+    if not isinstance(path, str) or not path.startswith("/"):
+        raise ValueError(f"CDK-I5 option `path` must be a URL path starting with '/', got {path!r}")
+    command = settings["command"]
+    if not isinstance(command, str):
+        raise ValueError(f"CDK-I5 option `command` must be a string, got {command!r}")
+    fields = {name for _, name, _, _ in string.Formatter().parse(command) if name is not None}
+    if not fields <= PLACEHOLDERS:
+        raise ValueError(
+            f"CDK-I5 option `command` may use only {{url}}, {{port}} and {{path}}, got {sorted(fields - PLACEHOLDERS)}"
+        )
+
+
+class ContainerHealthCheck(Rule):
+    code = "CDK-I5"
+    name = "container-health-check"
+    title = "ECS Container Without Health Check"
+    category = Category.IMPROVEMENT
+    kind = Kind.HIGH_AVAILABILITY
+    issue = (
+        "The container serves a port but has no container health check, so ECS considers it healthy as soon as "
+        "its process runs: a container whose server hangs or never starts listening keeps running, and "
+        "services without a load balancer never replace it."
+    )
+    fix = (
+        "Adds `health_check=ecs.HealthCheck(command=[\"CMD-SHELL\", \"curl -f http://localhost:<port>/ || exit 1\"], "
+        "interval=Duration.seconds(30), timeout=Duration.seconds(5), retries=3, start_period=Duration.seconds(60))` "
+        "to `task_definition.add_container(...)` / `ecs.ContainerDefinition(...)` calls whose first port mapping "
+        "has an integer literal `container_port` (port 80 gives `http://localhost/`). Options: `path` (default "
+        "`/`) and `command`, a template with `{url}`, `{port}` and `{path}` (default `curl -f {url} || exit 1`). "
+        "Containers without port mappings, with a computed port, port 443, a UDP or gRPC first mapping, or with "
+        "any `health_check` are left alone."
+    )
+    impact = (
+        "ECS replaces containers that stop answering on their port. The image must contain `curl` (many slim and "
+        "distroless images do not): without it every check fails and ECS keeps replacing healthy tasks; change "
+        "the `command` option to a tool the image has (e.g. `wget -q -O /dev/null {url}`) in that case. The "
+        "task definition gets a new revision."
+    )
+    options = {"path": "/", "command": "curl -f {url} || exit 1"}
+    examples = [
+        Example(
+            before="""\
+from aws_cdk import Duration, aws_ecs as ecs
+
+container = task_definition.add_container(
+    "AppContainer",
+    image=ecs.ContainerImage.from_registry("nginx"),
+    port_mappings=[
+        ecs.PortMapping(container_port=80)
+    ]  # served by the ALB
+)
+""",
+            after="""\
+from aws_cdk import Duration, aws_ecs as ecs
+
+container = task_definition.add_container(
+    "AppContainer",
+    image=ecs.ContainerImage.from_registry("nginx"),
+    port_mappings=[
+        ecs.PortMapping(container_port=80)
+    ],  # served by the ALB
+    health_check=ecs.HealthCheck(
+        command=["CMD-SHELL", "curl -f http://localhost/ || exit 1"],
+        interval=Duration.seconds(30),
+        timeout=Duration.seconds(5),
+        retries=3,
+        start_period=Duration.seconds(60),
+    )
+)
+""",
+            name="add_container, port 80, comment kept",
+        ),
+        Example(
+            before="""\
+import aws_cdk as cdk
+
+cdk.aws_ecs.ContainerDefinition(self, "Api", task_definition=td, image=image, port_mappings=[cdk.aws_ecs.PortMapping(container_port=8080)])
+""",
+            after="""\
+import aws_cdk as cdk
+
+cdk.aws_ecs.ContainerDefinition(self, "Api", task_definition=td, image=image, port_mappings=[cdk.aws_ecs.PortMapping(container_port=8080)], health_check=cdk.aws_ecs.HealthCheck(
+    command=["CMD-SHELL", "curl -f http://localhost:8080/ || exit 1"],
+    interval=cdk.Duration.seconds(30),
+    timeout=cdk.Duration.seconds(5),
+    retries=3,
+    start_period=cdk.Duration.seconds(60),
+))
+""",
+            name="ContainerDefinition through the cdk root module, port 8080",
+        ),
+        Example(
+            before="""\
+from aws_cdk.aws_ecs import ContainerImage, PortMapping
+
+self.web = self.task.add_container(
+    "Web",
+    image=ContainerImage.from_asset("web"),
+    port_mappings=[PortMapping(container_port=3000), PortMapping(container_port=9090)],
+)
+""",
+            after="""\
+from aws_cdk.aws_ecs import ContainerImage, PortMapping
+from aws_cdk import Duration
+from aws_cdk import aws_ecs as ecs
+
+self.web = self.task.add_container(
+    "Web",
+    image=ContainerImage.from_asset("web"),
+    port_mappings=[PortMapping(container_port=3000), PortMapping(container_port=9090)],
+    health_check=ecs.HealthCheck(
+        command=[
+            "CMD-SHELL",
+            "curl -f http://localhost:3000/health || exit 1",
+        ],
+        interval=Duration.seconds(30),
+        timeout=Duration.seconds(5),
+        retries=3,
+        start_period=Duration.seconds(60),
+    ),
+)
+""",
+            options={"path": "/health"},
+            name="classes imported directly, first of two mappings, path option, trailing comma",
+        ),
+        Example(
+            before="""\
+import aws_cdk.aws_ecs as ecs
+from aws_cdk import Duration
+
+td.add_container("Worker", image=image, port_mappings=[{"container_port": 5000}])
+""",
+            after="""\
+import aws_cdk.aws_ecs as ecs
+from aws_cdk import Duration
+
+td.add_container("Worker", image=image, port_mappings=[{"container_port": 5000}], health_check=ecs.HealthCheck(
+    command=[
+        "CMD-SHELL",
+        "wget -q -O /dev/null http://localhost:5000/ || exit 1",
+    ],
+    interval=Duration.seconds(30),
+    timeout=Duration.seconds(5),
+    retries=3,
+    start_period=Duration.seconds(60),
+))
+""",
+            options={"command": "wget -q -O /dev/null {url} || exit 1"},
+            name="dict port mapping, command option, import-as alias",
+        ),
+        Example(
+            before="""\
+from aws_cdk import aws_ecs as ecs
+
+td.add_container("Checked", image=image, port_mappings=[ecs.PortMapping(container_port=80)], health_check=check)
+td.add_container("NoPorts", image=image)
+td.add_container("Computed", image=image, port_mappings=[ecs.PortMapping(container_port=port)])
+td.add_container("Mapped", image=image, port_mappings=mappings)
+td.add_container("Tls", image=image, port_mappings=[ecs.PortMapping(container_port=443)])
+td.add_container("Dns", image=image, port_mappings=[ecs.PortMapping(container_port=53, protocol=ecs.Protocol.UDP)])
+td.add_container("Grpc", image=image, port_mappings=[ecs.PortMapping(container_port=50051, app_protocol=ecs.AppProtocol.grpc)])
+td.add_container("Splat", image=image, port_mappings=[ecs.PortMapping(container_port=80)], **extra)
+ecs.ContainerDefinition(self, "Empty", task_definition=td, image=image, port_mappings=[])
+registry.add_container("NotCdk", port_mappings=[ecs.PortMapping(container_port=80)])
+""",
+            name="health check present, no literal port, splats, look-alikes",
+        ),
+    ]
+
+    def __init__(self, context, options=None) -> None:
+        super().__init__(context, options)
+        _check_options(self.settings)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if not self._is_container(node):
+            return
+        if layout.keyword_arg(node, "health_check") is not None:
+            return
+        port = self._first_port(node)
+        if port is None:
+            return
+        path = self.settings["path"]
+        url = f"http://localhost{'' if port == 80 else f':{port}'}{path}"
+        command = self.settings["command"].format(url=url, port=port, path=path)
+        seconds = self.ref(SECONDS)
+        value = (
+            f'{self.ref(HEALTH_CHECK)}(command=["CMD-SHELL", {_literal(command)}], interval={seconds}(30), '
+            f"timeout={seconds}(5), retries=3, start_period={seconds}(60))"
+        )
+        self.report(
+            f"container serving port {port} without a health check",
+            [self.set_keyword(node, "health_check", value)],
+        )
+
+    def _is_container(self, node: cst.Call) -> bool:
+        if self.is_call_to(node, CONTAINER):
+            return True
+        # `task_definition.add_container(...)`: the receiver is a variable the import map cannot
+        # type; `image=` is required by TaskDefinition.add_container and rules out look-alikes.
+        return (
+            isinstance(node.func, cst.Attribute)
+            and node.func.attr.value == "add_container"
+            and not layout.has_double_star(node)
+            and layout.keyword_arg(node, "image") is not None
+        )
+
+    def _first_port(self, node: cst.Call) -> int | None:
+        """The first port mapping's container port, when the code spells it as an int literal."""
+        mappings = layout.keyword_arg(node, "port_mappings")
+        if mappings is None or not isinstance(mappings.value, (cst.List, cst.Tuple)):
+            return None
+        elements = mappings.value.elements
+        if not elements or not isinstance(elements[0], cst.Element):
+            return None
+        first = elements[0].value
+        fields: dict[str, cst.BaseExpression] = {}
+        if self.is_call_to(first, PORT_MAPPING):
+            fields = {arg.keyword.value: arg.value for arg in first.args if arg.keyword is not None}
+        elif isinstance(first, cst.Dict):
+            for element in first.elements:
+                key = string_value(element.key) if isinstance(element, cst.DictElement) else None
+                if key is not None:
+                    fields[key] = element.value
+        # curl speaks HTTP/1 over TCP: not to a UDP port, a gRPC server or (without certificates) TLS on 443.
+        if "protocol" in fields and self.resolve(fields["protocol"]) != TCP:
+            return None
+        if "app_protocol" in fields and self.resolve(fields["app_protocol"]) not in HTTP_PROTOCOLS:
+            return None
+        port = fields.get("container_port")
+        if isinstance(port, cst.Integer):
+            value = int(port.evaluated_value)
+            return value if 0 < value < 65536 and value != 443 else None
+        return None

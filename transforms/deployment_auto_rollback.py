@@ -1,0 +1,269 @@
+"""CDK-I3: ECS deployments without automatic rollback.
+
+Which setting rolls a failed deployment back depends on the service's deployment controller:
+with the ECS controller it is the service's deployment circuit breaker; with the CODE_DEPLOY
+controller the circuit breaker fails synthesis ("Deployment circuit breaker requires the ECS
+deployment controller") and rollback belongs to the CodeDeploy deployment group.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import libcst as cst
+
+from cdkfix import layout
+from cdkfix.edits import ChangeNode
+from cdkfix.formatting import format_expression
+from cdkfix.rule import Category, Example, Kind, Rule
+
+SERVICES = ("aws_cdk.aws_ecs.FargateService", "aws_cdk.aws_ecs.Ec2Service")
+CONTROLLER = "aws_cdk.aws_ecs.DeploymentController"
+CONTROLLER_TYPE = "aws_cdk.aws_ecs.DeploymentControllerType"
+CIRCUIT_BREAKER = "aws_cdk.aws_ecs.DeploymentCircuitBreaker"
+DEPLOYMENT_GROUP = "aws_cdk.aws_codedeploy.EcsDeploymentGroup"
+AUTO_ROLLBACK = "aws_cdk.aws_codedeploy.AutoRollbackConfig"
+A3 = "CDK-A3"
+
+
+class DeploymentAutoRollback(Rule):
+    code = "CDK-I3"
+    name = "deployment-auto-rollback"
+    title = "ECS Deployment Without Automatic Rollback"
+    category = Category.IMPROVEMENT
+    kind = Kind.HIGH_AVAILABILITY
+    issue = (
+        "With the ECS deployment controller and no circuit breaker, a deployment whose new tasks never become "
+        "healthy keeps retrying them for up to three hours and is then not rolled back (CDK warns "
+        "`@aws-cdk/aws-ecs:shouldUseCircuitBreaker`). A CodeDeploy deployment group without `auto_rollback` "
+        "rolls back failed deployments (CDK's default) but not stopped ones, and says neither in the code. "
+        "`circuit_breaker` cannot be used with the CODE_DEPLOY controller (or a `DeploymentController()` "
+        'without a type): synthesis fails with "Deployment circuit breaker requires the ECS deployment '
+        'controller".'
+    )
+    fix = (
+        "A `FargateService`/`Ec2Service` with the ECS controller (no `deployment_controller`, or type `ECS`) "
+        "gets `circuit_breaker=ecs.DeploymentCircuitBreaker(rollback=True)`. A `codedeploy.EcsDeploymentGroup` "
+        "without `auto_rollback` gets `auto_rollback=codedeploy.AutoRollbackConfig(failed_deployment=True, "
+        "stopped_deployment=True)`, and so does the deployment group CDK-A3 adds for a CODE_DEPLOY service when "
+        "both rules run. A service with the CODE_DEPLOY or EXTERNAL controller itself is never given a circuit "
+        "breaker; an existing `circuit_breaker` or `auto_rollback` is left alone."
+    )
+    impact = (
+        "Failed deployments roll back to the last working task definition automatically instead of leaving the "
+        "service stuck or degraded. The circuit breaker changes only the service's DeploymentConfiguration (no "
+        "replacement)."
+    )
+    examples = [
+        Example(
+            before="""\
+from aws_cdk import aws_ecs as ecs
+
+service = ecs.FargateService(
+    self,
+    "Service",
+    cluster=cluster,
+    task_definition=task_definition,
+    desired_count=2  # two tasks
+)
+""",
+            after="""\
+from aws_cdk import aws_ecs as ecs
+
+service = ecs.FargateService(
+    self,
+    "Service",
+    cluster=cluster,
+    task_definition=task_definition,
+    desired_count=2,  # two tasks
+    circuit_breaker=ecs.DeploymentCircuitBreaker(rollback=True)
+)
+""",
+            name="ECS controller by default, multi-line call",
+        ),
+        Example(
+            before="""\
+import aws_cdk as cdk
+
+cdk.aws_ecs.Ec2Service(self, "Worker", cluster=cluster, task_definition=td, deployment_controller=cdk.aws_ecs.DeploymentController(type=cdk.aws_ecs.DeploymentControllerType.ECS))
+""",
+            after="""\
+import aws_cdk as cdk
+
+cdk.aws_ecs.Ec2Service(self, "Worker", cluster=cluster, task_definition=td, deployment_controller=cdk.aws_ecs.DeploymentController(type=cdk.aws_ecs.DeploymentControllerType.ECS), circuit_breaker=cdk.aws_ecs.DeploymentCircuitBreaker(rollback=True))
+""",
+            name="explicit ECS controller, cdk root module, one line",
+        ),
+        Example(
+            before="""\
+from aws_cdk.aws_ecs import FargateService
+
+self.api = FargateService(
+    self,
+    f"Api{suffix}",
+    cluster=self.cluster,
+    task_definition=self.api_task,
+)
+""",
+            after="""\
+from aws_cdk.aws_ecs import FargateService
+from aws_cdk import aws_ecs as ecs
+
+self.api = FargateService(
+    self,
+    f"Api{suffix}",
+    cluster=self.cluster,
+    task_definition=self.api_task,
+    circuit_breaker=ecs.DeploymentCircuitBreaker(rollback=True),
+)
+""",
+            name="class imported directly, trailing comma",
+        ),
+        Example(
+            before="""\
+from aws_cdk import aws_codedeploy as codedeploy, aws_ecs as ecs
+
+service = ecs.FargateService(
+    self,
+    "Service",
+    cluster=cluster,
+    task_definition=task_definition,
+    deployment_controller=ecs.DeploymentController(
+        type=ecs.DeploymentControllerType.CODE_DEPLOY
+    ),
+)
+
+codedeploy.EcsDeploymentGroup(
+    self,
+    "BlueGreen",
+    service=service,
+    blue_green_deployment_config=blue_green,  # both target groups
+)
+""",
+            after="""\
+from aws_cdk import aws_codedeploy as codedeploy, aws_ecs as ecs
+
+service = ecs.FargateService(
+    self,
+    "Service",
+    cluster=cluster,
+    task_definition=task_definition,
+    deployment_controller=ecs.DeploymentController(
+        type=ecs.DeploymentControllerType.CODE_DEPLOY
+    ),
+)
+
+codedeploy.EcsDeploymentGroup(
+    self,
+    "BlueGreen",
+    service=service,
+    blue_green_deployment_config=blue_green,  # both target groups
+    auto_rollback=codedeploy.AutoRollbackConfig(
+        failed_deployment=True, stopped_deployment=True
+    ),
+)
+""",
+            name="CodeDeploy deployment group gets auto_rollback, service untouched",
+        ),
+        Example(
+            before="""\
+import aws_cdk.aws_codedeploy as cd
+
+group = cd.EcsDeploymentGroup(self, "Dg", service=service, blue_green_deployment_config=config)
+""",
+            after="""\
+import aws_cdk.aws_codedeploy as cd
+
+group = cd.EcsDeploymentGroup(self, "Dg", service=service, blue_green_deployment_config=config, auto_rollback=cd.AutoRollbackConfig(
+    failed_deployment=True, stopped_deployment=True
+))
+""",
+            name="deployment group, import-as alias, one line",
+        ),
+        Example(
+            before="""\
+from aws_cdk import aws_codedeploy as codedeploy, aws_ecs as ecs
+from mylib import FargateService
+
+ecs.FargateService(self, "CodeDeploy", cluster=c, task_definition=td, deployment_controller=ecs.DeploymentController(type=ecs.DeploymentControllerType.CODE_DEPLOY))
+ecs.FargateService(self, "External", cluster=c, task_definition=td, deployment_controller=ecs.DeploymentController(type=ecs.DeploymentControllerType.EXTERNAL))
+ecs.FargateService(self, "Unknown", cluster=c, task_definition=td, deployment_controller=controller)
+ecs.FargateService(self, "Untyped", cluster=c, task_definition=td, deployment_controller=ecs.DeploymentController())
+ecs.FargateService(self, "Done", cluster=c, task_definition=td, circuit_breaker=ecs.DeploymentCircuitBreaker(rollback=True))
+ecs.FargateService(self, "Off", cluster=c, task_definition=td, circuit_breaker=None)
+ecs.Ec2Service(self, "Splat", **props)
+codedeploy.EcsDeploymentGroup(self, "Dg", service=s, blue_green_deployment_config=bg, auto_rollback=rollback)
+codedeploy.EcsDeploymentGroup(self, "Splat", **group_props)
+FargateService(self, "NotCdk", cluster=c)
+""",
+            name="CODE_DEPLOY/EXTERNAL/unknown controllers, existing settings, splats, look-alikes",
+        ),
+    ]
+
+    def __init__(self, context, options=None) -> None:
+        super().__init__(context, options)
+        # Every service call's statement and indentation, for fixes on CDK-A3's deployment groups.
+        self._services: dict[cst.Call, tuple[cst.BaseStatement, int]] = {}
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if self.is_call_to(node, *SERVICES):
+            self._services[node] = (self.current_statement, self.indent_width)
+            self._service(node)
+        elif self.is_call_to(node, DEPLOYMENT_GROUP):
+            if layout.keyword_arg(node, "auto_rollback") is None:
+                value = self._auto_rollback()
+                self.report(
+                    "CodeDeploy ECS deployment group without `auto_rollback`",
+                    [self.set_keyword(node, "auto_rollback", value)],
+                )
+
+    def _service(self, node: cst.Call) -> None:
+        if layout.keyword_arg(node, "circuit_breaker") is not None:
+            return
+        controller = self._controller_type(node)
+        if controller != "ECS":
+            return  # CODE_DEPLOY: rollback is the deployment group's job; EXTERNAL or unknown: leave it
+        breaker = self.ref(CIRCUIT_BREAKER)
+        self.report(
+            "ECS service with the ECS deployment controller and no deployment circuit breaker",
+            [self.set_keyword(node, "circuit_breaker", f"{breaker}(rollback=True)")],
+        )
+
+    def _controller_type(self, service: cst.Call) -> str | None:
+        """"ECS", "CODE_DEPLOY" or "EXTERNAL" for a controller the code spells out, else None."""
+        arg = layout.keyword_arg(service, "deployment_controller")
+        if arg is None:
+            return "ECS"  # CDK's default
+        controller = arg.value
+        if not self.is_call_to(controller, CONTROLLER):
+            return None
+        type_arg = layout.keyword_arg(controller, "type")
+        if type_arg is None:
+            # CDK treats `DeploymentController()` without a type as not-ECS and refuses a circuit breaker.
+            return None
+        qualified = self.resolve(type_arg.value) or ""
+        prefix = CONTROLLER_TYPE + "."
+        return qualified.removeprefix(prefix) if qualified.startswith(prefix) else None
+
+    def _auto_rollback(self) -> str:
+        return f"{self.ref(AUTO_ROLLBACK)}(failed_deployment=True, stopped_deployment=True)"
+
+    def leave_Module(self, node: cst.Module) -> None:
+        if A3 not in self.context.selected:
+            return
+        notes: dict[str, Any] = self.context.shared.get(A3, {})
+        for entry in notes.get("deployment_groups", ()):
+            call, statement = entry["call"], entry["statement"]
+            if layout.keyword_arg(call, "auto_rollback") is not None:
+                continue
+            anchor, indent = self._services.get(entry["service"], (None, 0))
+            source = self._auto_rollback()
+            # The group is a new statement next to the service, at the service's indentation.
+            width = self.context.line_length - indent - len(self.context.module.default_indent) - len("auto_rollback=,")
+            value = format_expression(source, width)
+            edit = ChangeNode(call, lambda c, value=value: layout.set_keyword(c, "auto_rollback", value), statement)
+            self.report(
+                "CodeDeploy deployment group added by CDK-A3 gets `auto_rollback`",
+                [edit],
+                anchor=anchor,
+            )

@@ -1,0 +1,140 @@
+"""CDK-I4: ECS service without ECS Exec."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from cdkfix import layout
+from cdkfix.rule import Category, Example, Kind, Rule, Safety
+
+SERVICES = ("aws_cdk.aws_ecs.FargateService", "aws_cdk.aws_ecs.Ec2Service")
+
+
+class EcsExecSupport(Rule):
+    code = "CDK-I4"
+    name = "ecs-exec-support"
+    title = "ECS Service Without ECS Exec Support"
+    category = Category.IMPROVEMENT
+    kind = Kind.CONFIGURATION
+    # Opens an interactive shell into running containers to whoever may call
+    # ecs:ExecuteCommand, and CDK grants the task role ssmmessages:* on "*".
+    safety = Safety.UNSAFE
+    issue = (
+        "The ECS service does not enable ECS Exec, so operators cannot open a shell or run a command in a "
+        "running container to debug it; they have to redeploy with extra logging or reproduce the problem "
+        "elsewhere."
+    )
+    fix = (
+        "Sets `enable_execute_command=True` on `ecs.FargateService` / `ecs.Ec2Service`. An explicit "
+        "`enable_execute_command=False` is a choice and is left alone."
+    )
+    impact = (
+        "Widens access: anyone allowed `ecs:ExecuteCommand` on the cluster can run commands inside the "
+        "containers, and CDK adds `ssmmessages:CreateControlChannel/CreateDataChannel/OpenControlChannel/"
+        "OpenDataChannel` and `logs:DescribeLogGroups/CreateLogStream/DescribeLogStreams/PutLogEvents` on `*` "
+        "to the task role (cdk-nag AwsSolutions-IAM5). The tasks are replaced on the next deployment."
+    )
+    examples = [
+        Example(
+            before="""\
+from aws_cdk import aws_ecs as ecs
+
+service = ecs.FargateService(
+    self,
+    "Service",
+    cluster=cluster,
+    task_definition=task_definition,
+    desired_count=2  # two tasks
+)
+""",
+            after="""\
+from aws_cdk import aws_ecs as ecs
+
+service = ecs.FargateService(
+    self,
+    "Service",
+    cluster=cluster,
+    task_definition=task_definition,
+    desired_count=2,  # two tasks
+    enable_execute_command=True
+)
+""",
+            name="multi-line call, comment kept",
+        ),
+        Example(
+            before="""\
+import aws_cdk as cdk
+
+cdk.aws_ecs.Ec2Service(self, "Worker", cluster=cluster, task_definition=task_def)
+""",
+            after="""\
+import aws_cdk as cdk
+
+cdk.aws_ecs.Ec2Service(self, "Worker", cluster=cluster, task_definition=task_def, enable_execute_command=True)
+""",
+            name="Ec2Service through the cdk root module, one line",
+        ),
+        Example(
+            before="""\
+from aws_cdk.aws_ecs import FargateService
+
+self.api_service = FargateService(
+    self,
+    f"Api{suffix}",
+    cluster=self.cluster,
+    task_definition=self.api_task,
+)
+""",
+            after="""\
+from aws_cdk.aws_ecs import FargateService
+
+self.api_service = FargateService(
+    self,
+    f"Api{suffix}",
+    cluster=self.cluster,
+    task_definition=self.api_task,
+    enable_execute_command=True,
+)
+""",
+            name="class imported directly, trailing comma",
+        ),
+        Example(
+            before="""\
+import aws_cdk.aws_ecs as ecs
+
+def build(scope, cluster, task_definition):
+    return ecs.FargateService(scope, "Service", cluster=cluster, task_definition=task_definition)
+""",
+            after="""\
+import aws_cdk.aws_ecs as ecs
+
+def build(scope, cluster, task_definition):
+    return ecs.FargateService(scope, "Service", cluster=cluster, task_definition=task_definition, enable_execute_command=True)
+""",
+            name="module imported with import-as, in a helper function",
+        ),
+        Example(
+            before="""\
+from aws_cdk import aws_ecs as ecs
+from mylib import FargateService
+
+ecs.FargateService(self, "Off", cluster=cluster, task_definition=td, enable_execute_command=False)
+ecs.FargateService(self, "On", cluster=cluster, task_definition=td, enable_execute_command=True)
+ecs.FargateService(self, "Configured", cluster=cluster, task_definition=td, enable_execute_command=debug)
+ecs.Ec2Service(self, "Splat", **service_props)
+FargateService(self, "NotCdk", cluster=cluster)
+ecs.Cluster(self, "Cluster", vpc=vpc)
+""",
+            name="explicit choices, splats and look-alikes left alone",
+        ),
+    ]
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if not self.is_call_to(node, *SERVICES):
+            return
+        if layout.keyword_arg(node, "enable_execute_command") is not None:
+            return  # True already, False by choice, or computed: the user's decision
+        self.report(
+            "ECS service without `enable_execute_command`",
+            [self.set_keyword(node, "enable_execute_command", "True")],
+        )
