@@ -110,8 +110,13 @@ class ApplyEdits(cst.CSTTransformer):
                 )
             # Inserted statements go through this transformer too, so one rule may refine
             # a statement another rule inserts (e.g. a setting on a new deployment group).
-            before = [statement.visit(self) for statement in before or ()]
-            after = [statement.visit(self) for statement in after or ()]
+            # They are not on any path through the original module, so they are entered whole.
+            on_path, self.on_path = self.on_path, None
+            try:
+                before = [statement.visit(self) for statement in before or ()]
+                after = [statement.visit(self) for statement in after or ()]
+            finally:
+                self.on_path = on_path
             return cst.FlattenSentinel([*before, result, *after])
         return result
 
