@@ -29,7 +29,10 @@ app = typer.Typer(
 PathsArg = typer.Argument(..., help="Files or folders to fix (folders are searched for .py files).")
 SelectOpt = typer.Option(None, "--select", help="Only these rule codes (or prefixes: CDK-A, B1). Repeatable; commas allowed.")
 IgnoreOpt = typer.Option(None, "--ignore", help="Skip these rule codes (or prefixes). Repeatable; commas allowed.")
-UnsafeOpt = typer.Option(None, "--unsafe-fixes/--no-unsafe-fixes", help="Also apply unsafe fixes (they change data lifetime, cost or access).")
+ExtendSelectOpt = typer.Option(None, "--extend-select", help="Rule codes (or prefixes) to add to the selection. Repeatable; commas allowed.")
+UnsafeOpt = typer.Option(None, "--unsafe-fixes/--no-unsafe-fixes", help="Also apply unsafe fixes (they change data lifetime, cost or access). Default: the config file's unsafe-fixes, else no.")
+ConfigOpt = typer.Option(None, "--config", help="Use this configuration file (pyproject.toml or cdkfix.toml) for every path instead of the nearest one.")
+IsolatedOpt = typer.Option(False, "--isolated", help="Ignore every configuration file.")
 JobsOpt = typer.Option(None, "--jobs", "-j", help="Worker processes (default: the number of CPUs).")
 ReportOpt = typer.Option(None, "--report", help="Write a report of the fixes to FILE (Markdown, or JSON when FILE ends in .json).")
 ReportFormatOpt = typer.Option(None, "--report-format", help="markdown or json (default: from the --report file's extension).")
@@ -57,19 +60,39 @@ def _fail_usage(message: str) -> None:
     raise typer.Exit(EXIT_ERROR)
 
 
-def build_config(paths, select, ignore, unsafe_fixes):
-    from cdkfix.config import RunConfig, select_rules
-    from cdkfix.registry import all_rules, find_rule
+def build_config(
+    *,
+    select: Optional[List[str]] = None,
+    extend_select: Optional[List[str]] = None,
+    ignore: Optional[List[str]] = None,
+    unsafe_fixes: Optional[bool] = None,
+    config_file: Optional[Path] = None,
+    isolated: bool = False,
+):
+    """Command-line flags -> a RunConfig; each file's nearest config file fills in the rest."""
+    from cdkfix.config import ConfigError, build_run_config
 
-    selected, ignored = _split_codes(select), _split_codes(ignore)
-    for code in [*selected, *ignored]:
-        if code.upper() != "ALL" and not any(
-            rule.code.upper().startswith(code.upper()) or rule.code.upper().removeprefix("CDK-").startswith(code.upper())
-            for rule in all_rules()
-        ) and find_rule(code) is None:
-            _fail_usage(f"unknown rule code {code!r} (see `cdkfix rules`)")
-    rules = select_rules(all_rules(), selected or None, ignored or None)
-    return RunConfig(rules=rules, unsafe_fixes=bool(unsafe_fixes))
+    if config_file is not None and isolated:
+        _fail_usage("--config and --isolated cannot be used together")
+    try:
+        return build_run_config(
+            select=_split_codes(select) or None,
+            extend_select=_split_codes(extend_select),
+            ignore=_split_codes(ignore),
+            unsafe_fixes=unsafe_fixes,
+            config_file=config_file,
+            isolated=isolated,
+        )
+    except ConfigError as error:
+        _fail_config(error)
+
+
+def _fail_config(error) -> None:
+    """A bad configuration file (or flag): `path:line: message` on stderr, exit 2."""
+    if error.path == "command line":
+        _fail_usage(error.message)
+    typer.echo(str(error), err=True)
+    raise typer.Exit(EXIT_ERROR)
 
 
 def _progress(total: int):
@@ -103,8 +126,12 @@ def _execute(paths, config, *, write: bool, jobs: Optional[int]):
             progress, task = state["bar"]
             progress.advance(task)
 
+    from cdkfix.config import ConfigError
+
     try:
         return run(paths, config, write=write, jobs=jobs or os.cpu_count() or 1, on_start=on_start, on_file=on_file)
+    except ConfigError as error:  # a config file found next to the files is invalid
+        _fail_config(error)
     finally:
         if state.get("bar"):
             state["bar"][0].stop()
@@ -194,12 +221,18 @@ def apply(
     report: Optional[Path] = ReportOpt,
     report_format: Optional[str] = ReportFormatOpt,
     select: Optional[List[str]] = SelectOpt,
+    extend_select: Optional[List[str]] = ExtendSelectOpt,
     ignore: Optional[List[str]] = IgnoreOpt,
     unsafe_fixes: Optional[bool] = UnsafeOpt,
+    config_file: Optional[Path] = ConfigOpt,
+    isolated: bool = IsolatedOpt,
     jobs: Optional[int] = JobsOpt,
 ) -> None:
     """Rewrite every flawed CDK file under PATHS in place (or show the diff with --dry-run)."""
-    config = build_config(paths, select, ignore, unsafe_fixes)
+    config = build_config(
+        select=select, extend_select=extend_select, ignore=ignore, unsafe_fixes=unsafe_fixes,
+        config_file=config_file, isolated=isolated,
+    )
     outcome = _execute(paths, config, write=not dry_run, jobs=jobs)
     if dry_run:
         _print_diffs(outcome)
@@ -215,20 +248,30 @@ def diff(
     report: Optional[Path] = ReportOpt,
     report_format: Optional[str] = ReportFormatOpt,
     select: Optional[List[str]] = SelectOpt,
+    extend_select: Optional[List[str]] = ExtendSelectOpt,
     ignore: Optional[List[str]] = IgnoreOpt,
     unsafe_fixes: Optional[bool] = UnsafeOpt,
+    config_file: Optional[Path] = ConfigOpt,
+    isolated: bool = IsolatedOpt,
     jobs: Optional[int] = JobsOpt,
 ) -> None:
     """Print the fixes as a unified diff; write nothing (same as apply --dry-run)."""
-    apply(paths, True, report, report_format, select, ignore, unsafe_fixes, jobs)
+    apply(
+        paths=paths, dry_run=True, report=report, report_format=report_format, select=select,
+        extend_select=extend_select, ignore=ignore, unsafe_fixes=unsafe_fixes, config_file=config_file,
+        isolated=isolated, jobs=jobs,
+    )
 
 
 @app.command()
 def check(
     paths: List[Path] = PathsArg,
     select: Optional[List[str]] = SelectOpt,
+    extend_select: Optional[List[str]] = ExtendSelectOpt,
     ignore: Optional[List[str]] = IgnoreOpt,
     unsafe_fixes: Optional[bool] = UnsafeOpt,
+    config_file: Optional[Path] = ConfigOpt,
+    isolated: bool = IsolatedOpt,
     jobs: Optional[int] = JobsOpt,
     report: Optional[Path] = ReportOpt,
     report_format: Optional[str] = ReportFormatOpt,
@@ -236,7 +279,10 @@ def check(
     """List pending fixes without writing; exit 1 when any is pending."""
     from cdkfix.records import FixStatus
 
-    config = build_config(paths, select, ignore, unsafe_fixes)
+    config = build_config(
+        select=select, extend_select=extend_select, ignore=ignore, unsafe_fixes=unsafe_fixes,
+        config_file=config_file, isolated=isolated,
+    )
     outcome = _execute(paths, config, write=False, jobs=jobs)
     for fix in outcome.fixes:
         marker = "" if fix.status is FixStatus.APPLIED else f" [{fix.status.value}]"

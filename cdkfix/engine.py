@@ -107,6 +107,7 @@ def _record(fix: Fix, path: str, spans: dict, status: FixStatus = FixStatus.APPL
 
 def fix_module(source: bytes, path: str, config: RunConfig) -> FileResult:
     """Run the selected rules over one file's bytes; never raises for bad input."""
+    config = config.for_file(path)  # its config file, per-file ignores
     result = FileResult(path=path)
     if CDK_MARKER not in source:
         return result  # no CDK: not even parsed
