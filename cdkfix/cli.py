@@ -200,6 +200,9 @@ def _summary(outcome, *, applied_verb: str) -> str:
     text = f"{len(applied)} fix{'es' if len(applied) != 1 else ''} {applied_verb} in {files} file{'s' if files != 1 else ''}"
     if held:
         text += f"; {len(held)} unsafe fix{'es' if len(held) != 1 else ''} held back (use --unsafe-fixes)"
+    suppressed = sum(fix.status is FixStatus.SUPPRESSED for fix in outcome.fixes)
+    if suppressed:
+        text += f"; {suppressed} suppressed"
     return text + f" ({outcome.files_seen} files checked)."
 
 
@@ -285,8 +288,12 @@ def check(
     )
     outcome = _execute(paths, config, write=False, jobs=jobs)
     for fix in outcome.fixes:
+        if fix.status is FixStatus.SUPPRESSED:
+            continue
         marker = "" if fix.status is FixStatus.APPLIED else f" [{fix.status.value}]"
         typer.echo(f"{fix.path}:{fix.start_line}: {fix.code} {fix.title}{marker}: {fix.message}")
+    for notice in outcome.notices:
+        typer.echo(str(notice))
     _print_errors(outcome)
     _write_report(outcome, report, report_format, paths, True)
     typer.echo(_summary(outcome, applied_verb="pending"), err=True)

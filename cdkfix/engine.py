@@ -7,6 +7,7 @@ from typing import Sequence
 
 import libcst as cst
 
+from cdkfix import suppressions
 from cdkfix.config import RunConfig
 from cdkfix.edits import ApplyEdits, add_imports, statement_snippet
 from cdkfix.names import ImportMap
@@ -105,6 +106,14 @@ def _record(fix: Fix, path: str, spans: dict, status: FixStatus = FixStatus.APPL
     )
 
 
+def _codes(config: RunConfig) -> dict:
+    """The codes of the rules that ran on this file, and every code a suppression may name."""
+    from cdkfix.registry import all_rules
+
+    selected = {rule.code for rule in config.rules}
+    return {"selected": selected, "known": selected | {rule.code for rule in all_rules()}}
+
+
 def fix_module(source: bytes, path: str, config: RunConfig) -> FileResult:
     """Run the selected rules over one file's bytes; never raises for bad input."""
     config = config.for_file(path)  # its config file, per-file ignores
@@ -130,16 +139,29 @@ def fix_module(source: bytes, path: str, config: RunConfig) -> FileResult:
     except RecursionError:
         result.errors.append(FileError(path, 1, "too deeply nested to analyse"))
         return result
+    comments = suppressions.parse_comments(source) if suppressions.MARKER in source else None
     if not fixes:
+        if comments is not None and comments.directives:
+            result.notices = suppressions.apply((), comments, (), path=path, **_codes(config))
         return result
 
     spans = node_spans(
         module, {node for fix in fixes for node in [fix.anchor, fix.node, *(edit.statement for edit in fix.edits)]}
     )
     records = {id(fix): _record(fix, path, spans) for fix in fixes}
+    if comments is not None or suppressions.NAG_MARKER in source:
+        nag = suppressions.nag_acknowledgements(module) if suppressions.NAG_MARKER in source else []
+        findings = [
+            suppressions.Finding(records[id(fix)], spans.get(fix.anchor, (records[id(fix)].start_line,))[0],
+                                 suppressions.bound_name(fix.anchor))
+            for fix in fixes
+        ]
+        result.notices = suppressions.apply(findings, comments, nag, path=path, **_codes(config))
     wanted = []
     for fix in fixes:
         record = records[id(fix)]
+        if record.status is FixStatus.SUPPRESSED:
+            continue
         if record.id in config.skip:
             record.status, record.detail = FixStatus.SKIPPED, "left out on request"
         elif fix.rule.safety is Safety.UNSAFE and not config.unsafe_fixes:

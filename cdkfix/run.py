@@ -58,6 +58,10 @@ class RunResult:
         return [result for result in self.results if result.changed]
 
     @property
+    def notices(self):
+        return [notice for result in self.results for notice in result.notices]
+
+    @property
     def all_errors(self) -> list[FileError]:
         return [*self.errors, *(error for result in self.results for error in result.errors)]
 
