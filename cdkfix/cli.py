@@ -27,7 +27,7 @@ app = typer.Typer(
 )
 
 PathsArg = typer.Argument(..., help="Files or folders to fix (folders are searched for .py files).")
-SelectOpt = typer.Option(None, "--select", help="Only these rule codes (or prefixes: CDK-A, B1). Repeatable; commas allowed.")
+SelectOpt = typer.Option(None, "--select", help="Only these rules: codes (CDK-B12 or B12), prefixes (CDK-A) or ALL. Repeatable; commas allowed.")
 IgnoreOpt = typer.Option(None, "--ignore", help="Skip these rule codes (or prefixes). Repeatable; commas allowed.")
 ExtendSelectOpt = typer.Option(None, "--extend-select", help="Rule codes (or prefixes) to add to the selection. Repeatable; commas allowed.")
 UnsafeOpt = typer.Option(None, "--unsafe-fixes/--no-unsafe-fixes", help="Also apply unsafe fixes (they change data lifetime, cost or access). Default: the config file's unsafe-fixes, else no.")
@@ -36,6 +36,12 @@ IsolatedOpt = typer.Option(False, "--isolated", help="Ignore every configuration
 JobsOpt = typer.Option(None, "--jobs", "-j", help="Worker processes (default: the number of CPUs).")
 ReportOpt = typer.Option(None, "--report", help="Write a report of the fixes to FILE (Markdown, or JSON when FILE ends in .json).")
 ReportFormatOpt = typer.Option(None, "--report-format", help="markdown or json (default: from the --report file's extension).")
+OUTPUT_FORMATS = ("text", "json", "sarif", "github")
+OutputFormatOpt = typer.Option(
+    "text", "--output-format", envvar="CDKFIX_OUTPUT_FORMAT",
+    help="What goes to stdout: text (check: one line a finding; --dry-run: a diff), json (every fix with its diff), "
+    "sarif (2.1.0, for GitHub code scanning) or github (workflow-command annotations).",
+)
 
 
 def _version_callback(value: bool) -> None:
@@ -149,7 +155,7 @@ def _write_report(outcome, report: Optional[Path], report_format: Optional[str],
     if fmt == "json":
         from cdkfix.report.json_format import render
 
-        text = render(outcome.fixes, outcome.all_errors)
+        text = render(outcome.fixes, outcome.all_errors, notices=outcome.notices if dry_run else ())
     elif fmt in ("markdown", "md"):
         from cdkfix.report.markdown import render
 
@@ -177,6 +183,58 @@ def _print_diffs(outcome) -> None:
             text = "".join(_colour(line) for line in text.splitlines(keepends=True))
         sys.stdout.write(text)
     sys.stdout.flush()
+
+
+def _check_output_format(output_format: str) -> str:
+    fmt = output_format.strip().lower()
+    if fmt not in OUTPUT_FORMATS:
+        _fail_usage(f"unknown output format {output_format!r} ({', '.join(OUTPUT_FORMATS)})")
+    return fmt
+
+
+def _emit(outcome, fmt: str, *, mode: str) -> None:
+    """Results on stdout in the chosen format. `mode`: check, dry-run or apply (files written).
+
+    Unused suppressions are reported in check mode only. SARIF and github list the findings
+    still in the source afterwards (after apply: the unsafe ones held back, and failures).
+    """
+    notices = outcome.notices if mode == "check" else []
+    written = mode == "apply"
+    if fmt == "text":
+        if mode == "check":
+            from cdkfix.report.text import render
+
+            sys.stdout.write(render(outcome.fixes, notices))
+        elif mode == "dry-run":
+            _print_diffs(outcome)
+    elif fmt == "json":
+        from cdkfix.report.json_format import render
+
+        sys.stdout.write(render(outcome.fixes, outcome.all_errors, notices=notices,
+                                extra={"mode": mode, "summary": _counts(outcome)}))
+    elif fmt == "sarif":
+        from cdkfix.registry import all_rules
+        from cdkfix.report.sarif import render
+
+        sys.stdout.write(render(outcome.fixes, notices, outcome.all_errors, rules=all_rules(), written=written))
+    elif fmt == "github":
+        from cdkfix.report.github import render
+
+        sys.stdout.write(render(outcome.fixes, notices, outcome.all_errors, written=written))
+    sys.stdout.flush()
+
+
+def _counts(outcome) -> dict:
+    from collections import Counter
+
+    statuses = Counter(fix.status.value for fix in outcome.fixes)
+    return {
+        "files_checked": outcome.files_seen,
+        "files_changed": len(outcome.written) or len({fix.path for fix in outcome.fixes if fix.status.value == "applied"}),
+        "fixes": dict(sorted(statuses.items())),
+        "unused_suppressions": len(outcome.notices),
+        "errors": len(outcome.all_errors),
+    }
 
 
 def _colour(line: str) -> str:
@@ -221,6 +279,7 @@ def _exit_code(outcome, *, pending_is_failure: bool) -> int:
 def apply(
     paths: List[Path] = PathsArg,
     dry_run: bool = typer.Option(False, "--dry-run", help="Print a unified diff and write nothing."),
+    output_format: str = OutputFormatOpt,
     report: Optional[Path] = ReportOpt,
     report_format: Optional[str] = ReportFormatOpt,
     select: Optional[List[str]] = SelectOpt,
@@ -232,13 +291,14 @@ def apply(
     jobs: Optional[int] = JobsOpt,
 ) -> None:
     """Rewrite every flawed CDK file under PATHS in place (or show the diff with --dry-run)."""
+    fmt = _check_output_format(output_format)
     config = build_config(
         select=select, extend_select=extend_select, ignore=ignore, unsafe_fixes=unsafe_fixes,
         config_file=config_file, isolated=isolated,
     )
+    config.fix_hunks = fmt == "json"
     outcome = _execute(paths, config, write=not dry_run, jobs=jobs)
-    if dry_run:
-        _print_diffs(outcome)
+    _emit(outcome, fmt, mode="dry-run" if dry_run else "apply")
     _print_errors(outcome)
     _write_report(outcome, report, report_format, paths, dry_run)
     typer.echo(_summary(outcome, applied_verb="would be applied" if dry_run else "applied"), err=True)
@@ -248,6 +308,7 @@ def apply(
 @app.command()
 def diff(
     paths: List[Path] = PathsArg,
+    output_format: str = OutputFormatOpt,
     report: Optional[Path] = ReportOpt,
     report_format: Optional[str] = ReportFormatOpt,
     select: Optional[List[str]] = SelectOpt,
@@ -260,15 +321,16 @@ def diff(
 ) -> None:
     """Print the fixes as a unified diff; write nothing (same as apply --dry-run)."""
     apply(
-        paths=paths, dry_run=True, report=report, report_format=report_format, select=select,
-        extend_select=extend_select, ignore=ignore, unsafe_fixes=unsafe_fixes, config_file=config_file,
-        isolated=isolated, jobs=jobs,
+        paths=paths, dry_run=True, output_format=output_format, report=report, report_format=report_format,
+        select=select, extend_select=extend_select, ignore=ignore, unsafe_fixes=unsafe_fixes,
+        config_file=config_file, isolated=isolated, jobs=jobs,
     )
 
 
 @app.command()
 def check(
     paths: List[Path] = PathsArg,
+    output_format: str = OutputFormatOpt,
     select: Optional[List[str]] = SelectOpt,
     extend_select: Optional[List[str]] = ExtendSelectOpt,
     ignore: Optional[List[str]] = IgnoreOpt,
@@ -280,20 +342,14 @@ def check(
     report_format: Optional[str] = ReportFormatOpt,
 ) -> None:
     """List pending fixes without writing; exit 1 when any is pending."""
-    from cdkfix.records import FixStatus
-
+    fmt = _check_output_format(output_format)
     config = build_config(
         select=select, extend_select=extend_select, ignore=ignore, unsafe_fixes=unsafe_fixes,
         config_file=config_file, isolated=isolated,
     )
+    config.fix_hunks = fmt == "json"
     outcome = _execute(paths, config, write=False, jobs=jobs)
-    for fix in outcome.fixes:
-        if fix.status is FixStatus.SUPPRESSED:
-            continue
-        marker = "" if fix.status is FixStatus.APPLIED else f" [{fix.status.value}]"
-        typer.echo(f"{fix.path}:{fix.start_line}: {fix.code} {fix.title}{marker}: {fix.message}")
-    for notice in outcome.notices:
-        typer.echo(str(notice))
+    _emit(outcome, fmt, mode="check")
     _print_errors(outcome)
     _write_report(outcome, report, report_format, paths, True)
     typer.echo(_summary(outcome, applied_verb="pending"), err=True)

@@ -211,6 +211,9 @@ class RunConfig:
     exclude: tuple[str, ...] = ()
     root: str | None = None  # the folder of the config file the globs come from (None: cwd)
     source: str | None = None  # that config file
+    # Give each FixRecord its own diff (JSON output, apply --interactive): costs a code
+    # generation per fix, so only when asked.
+    fix_hunks: bool = False
     # When set, each file's nearest config file decides the fields above (see for_file).
     resolver: "ConfigResolver | None" = None
 

@@ -176,11 +176,26 @@ def fix_module(source: bytes, path: str, config: RunConfig) -> FileResult:
             result.errors.append(
                 FileError(path, record.line, f"internal error in {fix.rule.code}: its fix did not compile ({record.detail}); fix dropped")
             )
+    if config.fix_hunks:
+        _add_hunks(module, fixes, records, dropped, path)
     result.fixes = list(records.values())
     result.fixes.sort(key=lambda record: (record.start_line, record.code))
     if applied:
         result.new_source = new_module.bytes
     return result
+
+
+def _add_hunks(module: cst.Module, fixes: list[Fix], records: dict, dropped: dict, path: str) -> None:
+    """Each fix applied alone to the original file, as a unified diff (whatever its status)."""
+    from cdkfix.report.diff import unified_diff
+
+    original = module.bytes
+    for fix in fixes:
+        if id(fix) in dropped:
+            continue
+        alone, error = _try(module, [fix], path)
+        if error is None:
+            records[id(fix)].diff = unified_diff(path, original, alone.bytes)
 
 
 def _apply_compiling(

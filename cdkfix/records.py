@@ -41,6 +41,8 @@ class FixRecord:
     column: int = 0
     node_end_line: int = 0
     node_end_column: int = 0
+    # This fix alone as a unified diff of the file (filled when RunConfig.fix_hunks is set).
+    diff: str = ""
 
     @property
     def id(self) -> str:
