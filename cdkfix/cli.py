@@ -224,6 +224,48 @@ def _emit(outcome, fmt: str, *, mode: str) -> None:
     sys.stdout.flush()
 
 
+def _apply_interactively(paths, config, jobs):
+    """Ask about each fix (its own diff on stdout), then write the accepted ones; the outcome with statuses updated."""
+    from cdkfix.interactive import ACCEPT, QUIT, SKIP, ask_each, candidates, write_accepted
+    from cdkfix.records import FixStatus
+
+    config.fix_hunks = True
+    outcome = _execute(paths, config, write=False, jobs=jobs)
+    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    answers = {"a": ACCEPT, "accept": ACCEPT, "y": ACCEPT, "yes": ACCEPT,
+               "s": SKIP, "skip": SKIP, "n": SKIP, "no": SKIP, "q": QUIT, "quit": QUIT}
+
+    def ask(number: int, total: int, fix) -> str:
+        typer.echo(f"\n[{number}/{total}] {fix.path}:{fix.line}: {fix.code} {fix.title} ({fix.safety} fix)")
+        typer.echo(f"{fix.message}")
+        text = fix.diff or f"--- before\n{fix.before}\n+++ after\n{fix.after}\n"
+        sys.stdout.write("".join(_colour(line) for line in text.splitlines(keepends=True)) if color else text)
+        while True:
+            try:
+                reply = typer.prompt("Apply this fix? [a]ccept, [s]kip, [q]uit", default="", show_default=False)
+            except (typer.Abort, EOFError):  # end of input: stop asking, keep what was accepted
+                typer.echo("")
+                return QUIT
+            choice = answers.get(reply.strip().lower())
+            if choice:
+                return choice
+            typer.echo("Please answer a (accept), s (skip) or q (quit).")
+
+    choices = ask_each(candidates(outcome), ask)
+    written, errors = write_accepted(outcome, choices.accepted, config)
+    outcome.written = written
+    outcome.errors.extend(errors)
+    accepted = {fix.id for fix in choices.accepted}
+    for fix in outcome.fixes:
+        if fix.status is not FixStatus.APPLIED:
+            continue
+        if fix.id not in accepted:
+            fix.status, fix.detail = FixStatus.SKIPPED, "skipped interactively"
+        elif fix.path not in written:
+            fix.status, fix.detail = FixStatus.DROPPED, "file not written"
+    return outcome
+
+
 def _counts(outcome) -> dict:
     from collections import Counter
 
@@ -258,6 +300,9 @@ def _summary(outcome, *, applied_verb: str) -> str:
     text = f"{len(applied)} fix{'es' if len(applied) != 1 else ''} {applied_verb} in {files} file{'s' if files != 1 else ''}"
     if held:
         text += f"; {len(held)} unsafe fix{'es' if len(held) != 1 else ''} held back (use --unsafe-fixes)"
+    skipped = sum(fix.status is FixStatus.SKIPPED for fix in outcome.fixes)
+    if skipped:
+        text += f"; {skipped} skipped"
     suppressed = sum(fix.status is FixStatus.SUPPRESSED for fix in outcome.fixes)
     if suppressed:
         text += f"; {suppressed} suppressed"
@@ -279,6 +324,7 @@ def _exit_code(outcome, *, pending_is_failure: bool) -> int:
 def apply(
     paths: List[Path] = PathsArg,
     dry_run: bool = typer.Option(False, "--dry-run", help="Print a unified diff and write nothing."),
+    interactive: bool = typer.Option(False, "--interactive", "-i", help="Show each fix as a diff and ask: accept, skip or quit."),
     output_format: str = OutputFormatOpt,
     report: Optional[Path] = ReportOpt,
     report_format: Optional[str] = ReportFormatOpt,
@@ -296,6 +342,16 @@ def apply(
         select=select, extend_select=extend_select, ignore=ignore, unsafe_fixes=unsafe_fixes,
         config_file=config_file, isolated=isolated,
     )
+    if interactive:
+        if dry_run:
+            _fail_usage("--interactive and --dry-run cannot be used together")
+        if fmt != "text":
+            _fail_usage("--interactive shows diffs and asks; it works with --output-format text only")
+        outcome = _apply_interactively(paths, config, jobs)
+        _print_errors(outcome)
+        _write_report(outcome, report, report_format, paths, False)
+        typer.echo(_summary(outcome, applied_verb="applied"), err=True)
+        raise typer.Exit(_exit_code(outcome, pending_is_failure=False))
     config.fix_hunks = fmt == "json"
     outcome = _execute(paths, config, write=not dry_run, jobs=jobs)
     _emit(outcome, fmt, mode="dry-run" if dry_run else "apply")
@@ -321,7 +377,7 @@ def diff(
 ) -> None:
     """Print the fixes as a unified diff; write nothing (same as apply --dry-run)."""
     apply(
-        paths=paths, dry_run=True, output_format=output_format, report=report, report_format=report_format,
+        paths=paths, dry_run=True, interactive=False, output_format=output_format, report=report, report_format=report_format,
         select=select, extend_select=extend_select, ignore=ignore, unsafe_fixes=unsafe_fixes,
         config_file=config_file, isolated=isolated, jobs=jobs,
     )
