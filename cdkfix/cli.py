@@ -309,13 +309,18 @@ def _summary(outcome, *, applied_verb: str) -> str:
     return text + f" ({outcome.files_seen} files checked)."
 
 
-def _exit_code(outcome, *, pending_is_failure: bool) -> int:
+def _exit_code(outcome, *, pending_is_failure: bool, changed_is_failure: bool = False) -> int:
+    """2 on any error; 1 when fixes are pending (check, diff, dry run), unsafe fixes were held
+    back, or (with --exit-non-zero-on-fix) a file was changed; else 0. Suppressed fixes and
+    unused suppressions never change it."""
     from cdkfix.records import FixStatus
 
     if outcome.all_errors:
         return EXIT_ERROR
     statuses = {fix.status for fix in outcome.fixes}
     if FixStatus.UNSAFE in statuses or (pending_is_failure and FixStatus.APPLIED in statuses):
+        return EXIT_PENDING
+    if changed_is_failure and outcome.written:
         return EXIT_PENDING
     return EXIT_CLEAN
 
@@ -325,6 +330,7 @@ def apply(
     paths: List[Path] = PathsArg,
     dry_run: bool = typer.Option(False, "--dry-run", help="Print a unified diff and write nothing."),
     interactive: bool = typer.Option(False, "--interactive", "-i", help="Show each fix as a diff and ask: accept, skip or quit."),
+    exit_non_zero_on_fix: bool = typer.Option(False, "--exit-non-zero-on-fix", help="Exit 1 when a file was changed (for pre-commit hooks and bots)."),
     output_format: str = OutputFormatOpt,
     report: Optional[Path] = ReportOpt,
     report_format: Optional[str] = ReportFormatOpt,
@@ -351,14 +357,14 @@ def apply(
         _print_errors(outcome)
         _write_report(outcome, report, report_format, paths, False)
         typer.echo(_summary(outcome, applied_verb="applied"), err=True)
-        raise typer.Exit(_exit_code(outcome, pending_is_failure=False))
+        raise typer.Exit(_exit_code(outcome, pending_is_failure=False, changed_is_failure=exit_non_zero_on_fix))
     config.fix_hunks = fmt == "json"
     outcome = _execute(paths, config, write=not dry_run, jobs=jobs)
     _emit(outcome, fmt, mode="dry-run" if dry_run else "apply")
     _print_errors(outcome)
     _write_report(outcome, report, report_format, paths, dry_run)
     typer.echo(_summary(outcome, applied_verb="would be applied" if dry_run else "applied"), err=True)
-    raise typer.Exit(_exit_code(outcome, pending_is_failure=dry_run))
+    raise typer.Exit(_exit_code(outcome, pending_is_failure=dry_run, changed_is_failure=exit_non_zero_on_fix))
 
 
 @app.command()
@@ -377,7 +383,7 @@ def diff(
 ) -> None:
     """Print the fixes as a unified diff; write nothing (same as apply --dry-run)."""
     apply(
-        paths=paths, dry_run=True, interactive=False, output_format=output_format, report=report, report_format=report_format,
+        paths=paths, dry_run=True, interactive=False, exit_non_zero_on_fix=False, output_format=output_format, report=report, report_format=report_format,
         select=select, extend_select=extend_select, ignore=ignore, unsafe_fixes=unsafe_fixes,
         config_file=config_file, isolated=isolated, jobs=jobs,
     )
