@@ -97,7 +97,12 @@ def _fail_config(error) -> None:
     """A bad configuration file (or flag): `path:line: message` on stderr, exit 2."""
     if error.path == "command line":
         _fail_usage(error.message)
-    typer.echo(str(error), err=True)
+    from cdkfix.run import display_path
+
+    shown = display_path(Path(error.path))
+    if shown.startswith(".."):
+        shown = error.path
+    typer.echo(f"{shown}:{error.line}: {error.message}" if error.line else f"{shown}: {error.message}", err=True)
     raise typer.Exit(EXIT_ERROR)
 
 
