@@ -1,8 +1,11 @@
 """The `cdkfix` command: apply, diff, check, rules, explain.
 
 Exit codes follow ruff: 0 nothing pending (or everything applied), 1 fixes pending
-(check, diff, apply --dry-run, or unsafe fixes held back), 2 usage error or a file that
-could not be processed. Results go to stdout, errors (file:line: message) to stderr.
+(check, diff, apply --dry-run, or unsafe fixes held back; with --exit-non-zero-on-fix,
+also a file changed by apply), 2 usage error (flags, a bad config file) or a file that
+could not be processed. Suppressed fixes and unused suppressions never change it.
+Results go to stdout in the --output-format chosen; errors (path:line: message) and the
+summary go to stderr. See docs/ci.md.
 """
 
 from __future__ import annotations

@@ -66,4 +66,20 @@ class QueueName(Rule):
         self.report("queue without a name", [self.set_keyword(node, "queue_name", repr(name))])
 
 
-TEST_RULES = (BucketSsl, BucketAutoDelete, QueueName)
+class TopicTags(Rule):
+    """Inserts a long list: how it is wrapped shows the line length in force."""
+
+    code = "TEST-W1"
+    name = "test-topic-tags"
+    title = "Topic Without Tags"
+    category = Category.IMPROVEMENT
+    kind = Kind.CONFIGURATION
+    issue = fix = impact = "test"
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if self.is_call_to(node, "aws_cdk.aws_sns.Topic") and layout.keyword_arg(node, "display_name") is None:
+            value = repr(["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "theta"])
+            self.report("topic without tags", [self.set_keyword(node, "display_name", value)])
+
+
+TEST_RULES = (BucketSsl, BucketAutoDelete, QueueName, TopicTags)

@@ -145,20 +145,19 @@ def test_exclude_applies_to_files_named_explicitly(project):
 
 
 def test_line_length_key(project):
-    write(project / "app.py", """\
-        from aws_cdk import aws_sqs as sqs
+    source = 'from aws_cdk import aws_sns as sns\n\ntopic = sns.Topic(self, "T")\n'
+    write(project / "app.py", source)
+    cli("apply", "app.py", "--jobs", "1", "--select", "TEST-W1")
+    wide = (project / "app.py").read_text()
+    assert len(wide.splitlines()) == 3  # the inserted list fits in 88 columns
 
-        queue = sqs.Queue(self, "Q")
-    """)
-    pyproject(project, """
-        line-length = 40
-        [tool.cdkfix.rules.TEST-O1]
-        prefix = "a-rather-long-prefix-for-the-queue"
-    """)
-    config = build_run_config().for_file(project / "app.py")
-    assert config.line_length == 40
-    cli("apply", "app.py", "--jobs", "1")
-    assert "queue_name=" in (project / "app.py").read_text()
+    write(project / "app.py", source)
+    pyproject(project, "line-length = 40\n")
+    assert build_run_config().for_file(project / "app.py").line_length == 40
+    cli("apply", "app.py", "--jobs", "1", "--select", "TEST-W1")
+    narrow = (project / "app.py").read_text()
+    assert len(narrow.splitlines()) > 6 and '"alpha",' in narrow  # black wrapped it at 40
+    compile(narrow, "app.py", "exec")
 
 
 def test_rule_options_key(project):
@@ -275,7 +274,7 @@ def test_cli_extend_select_adds_to_the_file(project):
 def test_exact_code_is_not_a_prefix(test_rules):
     from cdkfix.config import matching_rules
 
-    assert [rule.code for rule in matching_rules(test_rules, "TEST")] == ["TEST-S1", "TEST-U1", "TEST-O1"]
+    assert [rule.code for rule in matching_rules(test_rules, "TEST")] == ["TEST-S1", "TEST-U1", "TEST-O1", "TEST-W1"]
     assert [rule.code for rule in matching_rules(test_rules, "b12")] == ["CDK-B12"]
     assert matching_rules(test_rules, "B1") == []  # a full code that no rule has: unknown, not a prefix
 
