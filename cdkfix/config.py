@@ -14,6 +14,7 @@ Schema (keys as in ruff, where ruff has them):
     ignore = ["CDK-B9"]             # removed from the selection
     unsafe-fixes = false            # also apply unsafe fixes
     exclude = ["cdk.out", "tests/fixtures/**"]   # globs relative to this file's folder
+                                    # (with --config FILE: to the current folder, as in ruff)
     line-length = 88                # width of the code the rules insert
 
     [tool.cdkfix.per-file-ignores]
@@ -478,6 +479,8 @@ class ConfigResolver:
     cli: Selection = Selection()
     cli_unsafe_fixes: bool | None = None
     config_file: str | None = None  # --config: this file for every path, no discovery
+    # With --config, globs are relative to the folder cdkfix runs in (as in ruff), not the file's.
+    base: str | None = None
     universe: tuple = ()
     _settings: dict = field(default_factory=dict, repr=False)
     _fields: dict = field(default_factory=dict, repr=False)
@@ -522,7 +525,7 @@ class ConfigResolver:
             "line_length": settings.line_length if settings and settings.line_length else DEFAULT_LINE_LENGTH,
             "per_file_ignores": settings.per_file_ignores if settings else (),
             "exclude": settings.exclude if settings else (),
-            "root": str(settings.root) if settings else None,
+            "root": (self.base or str(settings.root)) if settings else None,
             "source": str(settings.path) if settings else None,
         }
 
@@ -558,6 +561,7 @@ def build_run_config(
         cli=cli,
         cli_unsafe_fixes=unsafe_fixes,
         config_file=str(Path(os.path.abspath(config_file))) if config_file else None,
+        base=os.getcwd() if config_file else None,
         universe=universe,
     )
     if config_file:

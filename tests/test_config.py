@@ -248,6 +248,13 @@ def test_config_flag_uses_one_file_for_every_path(project):
     assert check_json("app.py", "--config", "ci/strict.toml")[1] == {"TEST-O1"}
 
 
+def test_config_flag_globs_are_relative_to_the_current_folder(project):
+    write(project / "ci" / "strict.toml", 'exclude = ["lib/skip.py"]\n')
+    write(project / "lib" / "skip.py", APP)
+    result = cli("check", "lib", "app.py", "--config", "ci/strict.toml", "--jobs", "1")
+    assert "lib/skip.py" not in result.stdout and "app.py:" in result.stdout
+
+
 def test_isolated_ignores_config_files(project):
     pyproject(project, 'select = ["TEST-S1"]\nunsafe-fixes = true\n')
     assert check_json("app.py", "--isolated")[1] == {"CDK-B12", "TEST-S1", "TEST-O1"}
