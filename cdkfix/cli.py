@@ -391,8 +391,8 @@ def diff(
 ) -> None:
     """Print the fixes as a unified diff; write nothing (same as apply --dry-run)."""
     apply(
-        paths=paths, dry_run=True, interactive=False, exit_non_zero_on_fix=False, output_format=output_format, report=report, report_format=report_format,
-        select=select, extend_select=extend_select, ignore=ignore, unsafe_fixes=unsafe_fixes,
+        paths=paths, dry_run=True, interactive=False, exit_non_zero_on_fix=False, output_format=output_format,
+        report=report, report_format=report_format, select=select, extend_select=extend_select, ignore=ignore, unsafe_fixes=unsafe_fixes,
         config_file=config_file, isolated=isolated, jobs=jobs,
     )
 
