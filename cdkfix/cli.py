@@ -1,8 +1,11 @@
 """The `cdkfix` command: apply, diff, check, rules, explain.
 
 Exit codes follow ruff: 0 nothing pending (or everything applied), 1 fixes pending
-(check, diff, apply --dry-run, or unsafe fixes held back), 2 usage error or a file that
-could not be processed. Results go to stdout, errors (file:line: message) to stderr.
+(check, diff, apply --dry-run, or unsafe fixes held back; with --exit-non-zero-on-fix,
+also a file changed by apply), 2 usage error (flags, a bad config file) or a file that
+could not be processed. Suppressed fixes and unused suppressions never change it.
+Results go to stdout in the --output-format chosen; errors (path:line: message) and the
+summary go to stderr. See docs/ci.md.
 """
 
 from __future__ import annotations
@@ -29,12 +32,21 @@ app = typer.Typer(
 )
 
 PathsArg = typer.Argument(..., help="Files or folders to fix (folders are searched for .py files).")
-SelectOpt = typer.Option(None, "--select", help="Only these rule codes (or prefixes: CDK-A, B1). Repeatable; commas allowed.")
+SelectOpt = typer.Option(None, "--select", help="Only these rules: codes (CDK-B12 or B12), prefixes (CDK-A) or ALL. Repeatable; commas allowed.")
 IgnoreOpt = typer.Option(None, "--ignore", help="Skip these rule codes (or prefixes). Repeatable; commas allowed.")
-UnsafeOpt = typer.Option(None, "--unsafe-fixes/--no-unsafe-fixes", help="Also apply unsafe fixes (they change data lifetime, cost or access).")
+ExtendSelectOpt = typer.Option(None, "--extend-select", help="Rule codes (or prefixes) to add to the selection. Repeatable; commas allowed.")
+UnsafeOpt = typer.Option(None, "--unsafe-fixes/--no-unsafe-fixes", help="Also apply unsafe fixes (they change data lifetime, cost or access). Default: the config file's unsafe-fixes, else no.")
+ConfigOpt = typer.Option(None, "--config", help="Use this configuration file (pyproject.toml or cdkfix.toml) for every path instead of the nearest one.")
+IsolatedOpt = typer.Option(False, "--isolated", help="Ignore every configuration file.")
 JobsOpt = typer.Option(None, "--jobs", "-j", help="Worker processes (default: the number of CPUs).")
 ReportOpt = typer.Option(None, "--report", help="Write a report of the fixes to FILE (Markdown, or JSON when FILE ends in .json).")
 ReportFormatOpt = typer.Option(None, "--report-format", help="markdown or json (default: from the --report file's extension).")
+OUTPUT_FORMATS = ("text", "json", "sarif", "github")
+OutputFormatOpt = typer.Option(
+    "text", "--output-format", envvar="CDKFIX_OUTPUT_FORMAT",
+    help="What goes to stdout: text (check: one line a finding; --dry-run: a diff), json (every fix with its diff), "
+    "sarif (2.1.0, for GitHub code scanning) or github (workflow-command annotations).",
+)
 
 
 def _version_callback(value: bool) -> None:
@@ -59,19 +71,44 @@ def _fail_usage(message: str) -> None:
     raise typer.Exit(EXIT_ERROR)
 
 
-def build_config(paths, select, ignore, unsafe_fixes):
-    from cdkfix.config import RunConfig, select_rules
-    from cdkfix.registry import all_rules, find_rule
+def build_config(
+    *,
+    select: Optional[List[str]] = None,
+    extend_select: Optional[List[str]] = None,
+    ignore: Optional[List[str]] = None,
+    unsafe_fixes: Optional[bool] = None,
+    config_file: Optional[Path] = None,
+    isolated: bool = False,
+):
+    """Command-line flags -> a RunConfig; each file's nearest config file fills in the rest."""
+    from cdkfix.config import ConfigError, build_run_config
 
-    selected, ignored = _split_codes(select), _split_codes(ignore)
-    for code in [*selected, *ignored]:
-        if code.upper() != "ALL" and not any(
-            rule.code.upper().startswith(code.upper()) or rule.code.upper().removeprefix("CDK-").startswith(code.upper())
-            for rule in all_rules()
-        ) and find_rule(code) is None:
-            _fail_usage(f"unknown rule code {code!r} (see `cdkfix rules`)")
-    rules = select_rules(all_rules(), selected or None, ignored or None)
-    return RunConfig(rules=rules, unsafe_fixes=bool(unsafe_fixes))
+    if config_file is not None and isolated:
+        _fail_usage("--config and --isolated cannot be used together")
+    try:
+        return build_run_config(
+            select=_split_codes(select) or None,
+            extend_select=_split_codes(extend_select),
+            ignore=_split_codes(ignore),
+            unsafe_fixes=unsafe_fixes,
+            config_file=config_file,
+            isolated=isolated,
+        )
+    except ConfigError as error:
+        _fail_config(error)
+
+
+def _fail_config(error) -> None:
+    """A bad configuration file (or flag): `path:line: message` on stderr, exit 2."""
+    if error.path == "command line":
+        _fail_usage(error.message)
+    from cdkfix.run import display_path
+
+    shown = display_path(Path(error.path))
+    if shown.startswith(".."):
+        shown = error.path
+    typer.echo(f"{shown}:{error.line}: {error.message}" if error.line else f"{shown}: {error.message}", err=True)
+    raise typer.Exit(EXIT_ERROR)
 
 
 def _progress(total: int):
@@ -105,8 +142,12 @@ def _execute(paths, config, *, write: bool, jobs: Optional[int]):
             progress, task = state["bar"]
             progress.advance(task)
 
+    from cdkfix.config import ConfigError
+
     try:
         return run(paths, config, write=write, jobs=jobs or os.cpu_count() or 1, on_start=on_start, on_file=on_file)
+    except ConfigError as error:  # a config file found next to the files is invalid
+        _fail_config(error)
     finally:
         if state.get("bar"):
             state["bar"][0].stop()
@@ -124,7 +165,7 @@ def _write_report(outcome, report: Optional[Path], report_format: Optional[str],
     if fmt == "json":
         from cdkfix.report.json_format import render
 
-        text = render(outcome.fixes, outcome.all_errors)
+        text = render(outcome.fixes, outcome.all_errors, notices=outcome.notices if dry_run else ())
     elif fmt in ("markdown", "md"):
         from cdkfix.report.markdown import render
 
@@ -154,6 +195,100 @@ def _print_diffs(outcome) -> None:
     sys.stdout.flush()
 
 
+def _check_output_format(output_format: str) -> str:
+    fmt = output_format.strip().lower()
+    if fmt not in OUTPUT_FORMATS:
+        _fail_usage(f"unknown output format {output_format!r} ({', '.join(OUTPUT_FORMATS)})")
+    return fmt
+
+
+def _emit(outcome, fmt: str, *, mode: str) -> None:
+    """Results on stdout in the chosen format. `mode`: check, dry-run or apply (files written).
+
+    Unused suppressions are reported in check mode only. SARIF and github list the findings
+    still in the source afterwards (after apply: the unsafe ones held back, and failures).
+    """
+    notices = outcome.notices if mode == "check" else []
+    written = mode == "apply"
+    if fmt == "text":
+        if mode == "check":
+            from cdkfix.report.text import render
+
+            sys.stdout.write(render(outcome.fixes, notices))
+        elif mode == "dry-run":
+            _print_diffs(outcome)
+    elif fmt == "json":
+        from cdkfix.report.json_format import render
+
+        sys.stdout.write(render(outcome.fixes, outcome.all_errors, notices=notices,
+                                extra={"mode": mode, "summary": _counts(outcome)}))
+    elif fmt == "sarif":
+        from cdkfix.registry import all_rules
+        from cdkfix.report.sarif import render
+
+        sys.stdout.write(render(outcome.fixes, notices, outcome.all_errors, rules=all_rules(), written=written))
+    elif fmt == "github":
+        from cdkfix.report.github import render
+
+        sys.stdout.write(render(outcome.fixes, notices, outcome.all_errors, written=written))
+    sys.stdout.flush()
+
+
+def _apply_interactively(paths, config, jobs):
+    """Ask about each fix (its own diff on stdout), then write the accepted ones; the outcome with statuses updated."""
+    from cdkfix.interactive import ACCEPT, QUIT, SKIP, ask_each, candidates, write_accepted
+    from cdkfix.records import FixStatus
+
+    config.fix_hunks = True
+    outcome = _execute(paths, config, write=False, jobs=jobs)
+    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    answers = {"a": ACCEPT, "accept": ACCEPT, "y": ACCEPT, "yes": ACCEPT,
+               "s": SKIP, "skip": SKIP, "n": SKIP, "no": SKIP, "q": QUIT, "quit": QUIT}
+
+    def ask(number: int, total: int, fix) -> str:
+        typer.echo(f"\n[{number}/{total}] {fix.path}:{fix.line}: {fix.code} {fix.title} ({fix.safety} fix)")
+        typer.echo(f"{fix.message}")
+        text = fix.diff or f"--- before\n{fix.before}\n+++ after\n{fix.after}\n"
+        sys.stdout.write("".join(_colour(line) for line in text.splitlines(keepends=True)) if color else text)
+        while True:
+            try:
+                reply = typer.prompt("Apply this fix? [a]ccept, [s]kip, [q]uit", default="", show_default=False)
+            except (typer.Abort, EOFError):  # end of input: stop asking, keep what was accepted
+                typer.echo("")
+                return QUIT
+            choice = answers.get(reply.strip().lower())
+            if choice:
+                return choice
+            typer.echo("Please answer a (accept), s (skip) or q (quit).")
+
+    choices = ask_each(candidates(outcome), ask)
+    written, errors = write_accepted(outcome, choices.accepted, config)
+    outcome.written = written
+    outcome.errors.extend(errors)
+    accepted = {fix.id for fix in choices.accepted}
+    for fix in outcome.fixes:
+        if fix.status is not FixStatus.APPLIED:
+            continue
+        if fix.id not in accepted:
+            fix.status, fix.detail = FixStatus.SKIPPED, "skipped interactively"
+        elif fix.path not in written:
+            fix.status, fix.detail = FixStatus.DROPPED, "file not written"
+    return outcome
+
+
+def _counts(outcome) -> dict:
+    from collections import Counter
+
+    statuses = Counter(fix.status.value for fix in outcome.fixes)
+    return {
+        "files_checked": outcome.files_seen,
+        "files_changed": len(outcome.written) or len({fix.path for fix in outcome.fixes if fix.status.value == "applied"}),
+        "fixes": dict(sorted(statuses.items())),
+        "unused_suppressions": len(outcome.notices),
+        "errors": len(outcome.all_errors),
+    }
+
+
 def _colour(line: str) -> str:
     if line.startswith(("+++", "---")):
         return f"\033[1m{line.rstrip()}\033[0m\n"
@@ -175,16 +310,27 @@ def _summary(outcome, *, applied_verb: str) -> str:
     text = f"{len(applied)} fix{'es' if len(applied) != 1 else ''} {applied_verb} in {files} file{'s' if files != 1 else ''}"
     if held:
         text += f"; {len(held)} unsafe fix{'es' if len(held) != 1 else ''} held back (use --unsafe-fixes)"
+    skipped = sum(fix.status is FixStatus.SKIPPED for fix in outcome.fixes)
+    if skipped:
+        text += f"; {skipped} skipped"
+    suppressed = sum(fix.status is FixStatus.SUPPRESSED for fix in outcome.fixes)
+    if suppressed:
+        text += f"; {suppressed} suppressed"
     return text + f" ({outcome.files_seen} files checked)."
 
 
-def _exit_code(outcome, *, pending_is_failure: bool) -> int:
+def _exit_code(outcome, *, pending_is_failure: bool, changed_is_failure: bool = False) -> int:
+    """2 on any error; 1 when fixes are pending (check, diff, dry run), unsafe fixes were held
+    back, or (with --exit-non-zero-on-fix) a file was changed; else 0. Suppressed fixes and
+    unused suppressions never change it."""
     from cdkfix.records import FixStatus
 
     if outcome.all_errors:
         return EXIT_ERROR
     statuses = {fix.status for fix in outcome.fixes}
     if FixStatus.UNSAFE in statuses or (pending_is_failure and FixStatus.APPLIED in statuses):
+        return EXIT_PENDING
+    if changed_is_failure and outcome.written:
         return EXIT_PENDING
     return EXIT_CLEAN
 
@@ -193,56 +339,89 @@ def _exit_code(outcome, *, pending_is_failure: bool) -> int:
 def apply(
     paths: List[Path] = PathsArg,
     dry_run: bool = typer.Option(False, "--dry-run", help="Print a unified diff and write nothing."),
+    interactive: bool = typer.Option(False, "--interactive", "-i", help="Show each fix as a diff and ask: accept, skip or quit."),
+    exit_non_zero_on_fix: bool = typer.Option(False, "--exit-non-zero-on-fix", help="Exit 1 when a file was changed (for pre-commit hooks and bots)."),
+    output_format: str = OutputFormatOpt,
     report: Optional[Path] = ReportOpt,
     report_format: Optional[str] = ReportFormatOpt,
     select: Optional[List[str]] = SelectOpt,
+    extend_select: Optional[List[str]] = ExtendSelectOpt,
     ignore: Optional[List[str]] = IgnoreOpt,
     unsafe_fixes: Optional[bool] = UnsafeOpt,
+    config_file: Optional[Path] = ConfigOpt,
+    isolated: bool = IsolatedOpt,
     jobs: Optional[int] = JobsOpt,
 ) -> None:
     """Rewrite every flawed CDK file under PATHS in place (or show the diff with --dry-run)."""
-    config = build_config(paths, select, ignore, unsafe_fixes)
+    fmt = _check_output_format(output_format)
+    config = build_config(
+        select=select, extend_select=extend_select, ignore=ignore, unsafe_fixes=unsafe_fixes,
+        config_file=config_file, isolated=isolated,
+    )
+    if interactive:
+        if dry_run:
+            _fail_usage("--interactive and --dry-run cannot be used together")
+        if fmt != "text":
+            _fail_usage("--interactive shows diffs and asks; it works with --output-format text only")
+        outcome = _apply_interactively(paths, config, jobs)
+        _print_errors(outcome)
+        _write_report(outcome, report, report_format, paths, False)
+        typer.echo(_summary(outcome, applied_verb="applied"), err=True)
+        raise typer.Exit(_exit_code(outcome, pending_is_failure=False, changed_is_failure=exit_non_zero_on_fix))
+    config.fix_hunks = fmt == "json"
     outcome = _execute(paths, config, write=not dry_run, jobs=jobs)
-    if dry_run:
-        _print_diffs(outcome)
+    _emit(outcome, fmt, mode="dry-run" if dry_run else "apply")
     _print_errors(outcome)
     _write_report(outcome, report, report_format, paths, dry_run)
     typer.echo(_summary(outcome, applied_verb="would be applied" if dry_run else "applied"), err=True)
-    raise typer.Exit(_exit_code(outcome, pending_is_failure=dry_run))
+    raise typer.Exit(_exit_code(outcome, pending_is_failure=dry_run, changed_is_failure=exit_non_zero_on_fix))
 
 
 @app.command()
 def diff(
     paths: List[Path] = PathsArg,
+    output_format: str = OutputFormatOpt,
     report: Optional[Path] = ReportOpt,
     report_format: Optional[str] = ReportFormatOpt,
     select: Optional[List[str]] = SelectOpt,
+    extend_select: Optional[List[str]] = ExtendSelectOpt,
     ignore: Optional[List[str]] = IgnoreOpt,
     unsafe_fixes: Optional[bool] = UnsafeOpt,
+    config_file: Optional[Path] = ConfigOpt,
+    isolated: bool = IsolatedOpt,
     jobs: Optional[int] = JobsOpt,
 ) -> None:
     """Print the fixes as a unified diff; write nothing (same as apply --dry-run)."""
-    apply(paths, True, report, report_format, select, ignore, unsafe_fixes, jobs)
+    apply(
+        paths=paths, dry_run=True, interactive=False, exit_non_zero_on_fix=False, output_format=output_format,
+        report=report, report_format=report_format, select=select, extend_select=extend_select, ignore=ignore, unsafe_fixes=unsafe_fixes,
+        config_file=config_file, isolated=isolated, jobs=jobs,
+    )
 
 
 @app.command()
 def check(
     paths: List[Path] = PathsArg,
+    output_format: str = OutputFormatOpt,
     select: Optional[List[str]] = SelectOpt,
+    extend_select: Optional[List[str]] = ExtendSelectOpt,
     ignore: Optional[List[str]] = IgnoreOpt,
     unsafe_fixes: Optional[bool] = UnsafeOpt,
+    config_file: Optional[Path] = ConfigOpt,
+    isolated: bool = IsolatedOpt,
     jobs: Optional[int] = JobsOpt,
     report: Optional[Path] = ReportOpt,
     report_format: Optional[str] = ReportFormatOpt,
 ) -> None:
     """List pending fixes without writing; exit 1 when any is pending."""
-    from cdkfix.records import FixStatus
-
-    config = build_config(paths, select, ignore, unsafe_fixes)
+    fmt = _check_output_format(output_format)
+    config = build_config(
+        select=select, extend_select=extend_select, ignore=ignore, unsafe_fixes=unsafe_fixes,
+        config_file=config_file, isolated=isolated,
+    )
+    config.fix_hunks = fmt == "json"
     outcome = _execute(paths, config, write=False, jobs=jobs)
-    for fix in outcome.fixes:
-        marker = "" if fix.status is FixStatus.APPLIED else f" [{fix.status.value}]"
-        typer.echo(f"{fix.path}:{fix.start_line}: {fix.code} {fix.title}{marker}: {fix.message}")
+    _emit(outcome, fmt, mode="check")
     _print_errors(outcome)
     _write_report(outcome, report, report_format, paths, True)
     typer.echo(_summary(outcome, applied_verb="pending"), err=True)

@@ -9,6 +9,7 @@ from typing import Sequence
 
 import libcst as cst
 
+from cdkfix import suppressions
 from cdkfix.config import RunConfig
 from cdkfix.edits import ApplyEdits, add_imports, statement_snippet
 from cdkfix.names import ImportMap
@@ -134,8 +135,17 @@ _STACK_SIZE = 512 * 1024 * 1024
 _RECURSION_LIMIT = 30_000
 
 
+def _codes(config: RunConfig) -> dict:
+    """The codes of the rules that ran on this file, and every code a suppression may name."""
+    from cdkfix.registry import all_rules
+
+    selected = {rule.code for rule in config.rules}
+    return {"selected": selected, "known": selected | {rule.code for rule in all_rules()}}
+
+
 def fix_module(source: bytes, path: str, config: RunConfig) -> FileResult:
     """Run the selected rules over one file's bytes; never raises for bad input."""
+    config = config.for_file(path)  # its config file, per-file ignores
     result = FileResult(path=path)
     if b"\0" in source:
         result.errors.append(FileError(path, 1, "binary file (contains NUL bytes), skipped"))
@@ -196,16 +206,29 @@ def _fix_parsed(source: bytes, path: str, config: RunConfig, result: FileResult)
     if not imports.uses_cdk:
         return
     fixes = find_fixes(module, imports, path, config)
+    comments = suppressions.parse_comments(source) if suppressions.MARKER in source else None
     if not fixes:
+        if comments is not None and comments.directives:
+            result.notices = suppressions.apply((), comments, (), path=path, **_codes(config))
         return
 
     spans, roundtrip = node_spans(
         module, {node for fix in fixes for node in [fix.anchor, fix.node, *(edit.statement for edit in fix.edits)]}
     )
     records = {id(fix): _record(fix, path, spans) for fix in fixes}
+    if comments is not None or suppressions.NAG_MARKER in source:
+        nag = suppressions.nag_acknowledgements(module) if suppressions.NAG_MARKER in source else []
+        findings = [
+            suppressions.Finding(records[id(fix)], spans.get(fix.anchor, (records[id(fix)].start_line,))[0],
+                                 suppressions.bound_name(fix.anchor))
+            for fix in fixes
+        ]
+        result.notices = suppressions.apply(findings, comments, nag, path=path, **_codes(config))
     wanted = []
     for fix in fixes:
         record = records[id(fix)]
+        if record.status is FixStatus.SUPPRESSED:
+            continue
         if record.id in config.skip:
             record.status, record.detail = FixStatus.SKIPPED, "left out on request"
         elif fix.rule.safety is Safety.UNSAFE and not config.unsafe_fixes:
@@ -220,6 +243,8 @@ def _fix_parsed(source: bytes, path: str, config: RunConfig, result: FileResult)
             result.errors.append(
                 FileError(path, record.line, f"internal error in {fix.rule.code}: its fix did not compile ({record.detail}); fix dropped")
             )
+    if config.fix_hunks:
+        _add_hunks(module, fixes, records, dropped, path)
     result.fixes = list(records.values())
     if applied:
         result.new_source = _new_bytes(source, module, roundtrip, new_module, path, result)
@@ -239,6 +264,19 @@ def _new_bytes(
                 record.status, record.detail = FixStatus.DROPPED, str(error)
         return None
     return text.encode(module.encoding)
+
+
+def _add_hunks(module: cst.Module, fixes: list[Fix], records: dict, dropped: dict, path: str) -> None:
+    """Each fix applied alone to the original file, as a unified diff (whatever its status)."""
+    from cdkfix.report.diff import unified_diff
+
+    original = module.bytes
+    for fix in fixes:
+        if id(fix) in dropped:
+            continue
+        alone, error = _try(module, [fix], path, _reparses)
+        if error is None:
+            records[id(fix)].diff = unified_diff(path, original, alone.bytes)
 
 
 def _apply_compiling(

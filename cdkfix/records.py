@@ -16,6 +16,7 @@ class FixStatus(str, enum.Enum):
     UNSAFE = "unsafe"  # found, held back until the user allows unsafe fixes
     DROPPED = "dropped"  # the rule's output did not compile; an internal error
     SKIPPED = "skipped"  # left out on request (RunConfig.skip), e.g. rolled back by --verify
+    SUPPRESSED = "suppressed"  # a `# cdkfix: ignore[CODE]` comment or a cdk-nag acknowledgement
 
 
 @dataclass
@@ -40,6 +41,8 @@ class FixRecord:
     column: int = 0
     node_end_line: int = 0
     node_end_column: int = 0
+    # This fix alone as a unified diff of the file (filled when RunConfig.fix_hunks is set).
+    diff: str = ""
 
     @property
     def id(self) -> str:
@@ -64,11 +67,30 @@ class FileError:
 
 
 @dataclass
+class Notice:
+    """Not a fix: something about the file worth saying, e.g. a suppression that suppressed nothing."""
+
+    path: str
+    line: int
+    column: int  # 1-based
+    message: str
+    code: str = ""  # the rule code concerned, if any
+    kind: str = "unused-suppression"  # or "invalid-suppression"
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
 class FileResult:
     path: str
     new_source: bytes | None = None  # None: the file is left as it is
     fixes: list[FixRecord] = field(default_factory=list)
     errors: list[FileError] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
     original_digest: str = ""  # sha256 of the bytes read, to detect edits made meanwhile
 
     @property

@@ -61,6 +61,10 @@ class RunResult:
         return [result for result in self.results if result.changed]
 
     @property
+    def notices(self):
+        return [notice for result in self.results for notice in result.notices]
+
+    @property
     def all_errors(self) -> list[FileError]:
         return [*self.errors, *(error for result in self.results for error in result.errors)]
 
@@ -85,6 +89,9 @@ def run(
     on_start: Callable[[int], None] | None = None,
 ) -> RunResult:
     files, problems = discover(targets)
+    # `exclude` of each file's config (this reads and validates the config files: a
+    # ConfigError surfaces here, before any file is fixed).
+    files = [path for path in files if not config.excludes(path)]
     outcome = RunResult(files_seen=len(files))
     outcome.errors.extend(FileError(problem.path, 0, problem.message) for problem in problems)
     if on_start:

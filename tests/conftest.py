@@ -52,3 +52,14 @@ def run_cdkfix(*args, cwd=None, env=None, timeout=120):
         [sys.executable, "-m", "cdkfix", *map(str, args)],
         cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True, text=True, timeout=timeout,
     )
+
+
+@pytest.fixture
+def test_rules(monkeypatch):
+    """The registry as the real rules plus the tiny rules of tests/rulekit.py (for CLI tests)."""
+    from cdkfix import registry
+    from rulekit import TEST_RULES
+
+    rules = (*registry.all_rules(), *TEST_RULES)
+    monkeypatch.setattr(registry, "all_rules", lambda: rules)
+    return rules
