@@ -101,13 +101,16 @@ class ApplyEdits(cst.CSTTransformer):
                 # The anchor itself was removed (a change returned RemovalSentinel.REMOVE).
                 return cst.FlattenSentinel([statement.visit(self) for statement in [*(before or ()), *(after or ())]])
             if before:
-                # The anchor keeps its comments; the inserted block takes its blank lines.
+                # The inserted block takes the anchor's blank line (if it had one) and the anchor
+                # keeps its own, so the new code reads as a paragraph of its own.
                 blank = [line for line in result.leading_lines if line.comment is None][:1]
                 first, *rest = before
-                before = [first.with_changes(leading_lines=blank), *rest]
-                result = result.with_changes(
-                    leading_lines=[line for line in result.leading_lines if line.comment is not None]
-                )
+                if not first.leading_lines:
+                    before = [first.with_changes(leading_lines=blank), *rest]
+            if after:
+                first, *rest = after
+                if not first.leading_lines and _is_paragraph(original_node):
+                    after = [first.with_changes(leading_lines=[cst.EmptyLine(indent=False)]), *rest]
             # Inserted statements go through this transformer too, so one rule may refine
             # a statement another rule inserts (e.g. a setting on a new deployment group).
             # They are not on any path through the original module, so they are entered whole.
@@ -122,6 +125,15 @@ class ApplyEdits(cst.CSTTransformer):
 
 
 _STATEMENT_LIKE = (cst.BaseStatement, cst.BaseSuite)
+
+
+def _is_paragraph(statement: cst.CSTNode) -> bool:
+    """A statement set off by a blank line, or spanning several lines: code inserted after
+    it gets a blank line too, as the user's own paragraphs do."""
+    leading = getattr(statement, "leading_lines", ())
+    if any(line.comment is None for line in leading):
+        return True
+    return "\n" in cst.Module([]).code_for_node(statement.with_changes(leading_lines=[])).rstrip("\n")
 
 
 def _paths_to(module: cst.Module, statements: set[cst.CSTNode]) -> set[cst.CSTNode]:

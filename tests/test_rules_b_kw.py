@@ -197,6 +197,7 @@ def test_b3_fixes_the_seed_approval_topic():
     assert (
         '            display_name="Pipeline Approval Notifications"\n'
         "        )\n"
+        "\n"
         "        approval_topic.apply_removal_policy(RemovalPolicy.DESTROY)\n"
     ) in fixed
     assert "removal_policy=" not in fixed.split("approval_topic = sns.Topic(")[1].split(")")[0]

@@ -141,6 +141,7 @@ class PipelineStack(Stack):
             image_scan_on_push=True,
             lifecycle_rules=[ecr.LifecycleRule(max_image_count=10)],
         )
+
         # Project that builds the image
         build_project = codebuild.PipelineProject(
             self,
@@ -153,6 +154,7 @@ class PipelineStack(Stack):
                 privileged=True
             ),
         )
+
         build_image_repo.grant_pull_push(build_project)
 """,
             name="seed shape: repository=None, tag=, environment_suffix in scope",
@@ -224,6 +226,7 @@ class Win:
                 build_image=WindowsBuildImage.from_ecr_repository(build_image_repo, tag_or_digest="2022"),  # repository forgotten
             ),
         )
+
         build_image_repo.grant_pull_push(self.project)
 """,
             name="classes imported directly, repository missing, project bound to an attribute",

@@ -134,6 +134,7 @@ class MonitoringStack(Stack):
                 # Missing failure metrics
             )
         )
+
         pipeline_failures = cloudwatch.Metric(
             namespace="AWS/CodePipeline",
             metric_name="FailedPipelineExecutions",
@@ -194,6 +195,7 @@ class BuildDashboardStack(cdk.Stack):
             "Board",
             widgets=[[cdk.aws_cloudwatch.GraphWidget(title="Builds", left=[project.metric_succeeded_builds()])]],
         )
+
         board.add_widgets(
             cdk.aws_cloudwatch.GraphWidget(
                 title="Build Failures", left=[project.metric_failed_builds()]

@@ -209,6 +209,7 @@ class AppStack(Stack):
             port=80,
             target_type=elbv2.TargetType.IP,  # Fargate tasks
         )
+
         green_target_group = elbv2.ApplicationTargetGroup(
             self,
             "TargetGroupGreen",
@@ -346,6 +347,7 @@ def build(scope, vpc, lb, cluster, td, cert):
         certificates=[cert],
         default_target_groups=[tg]  # production traffic
     )
+
     test_listener = lb.add_listener(
         "TestListener",
         port=8080,

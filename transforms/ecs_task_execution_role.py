@@ -73,6 +73,7 @@ class EcsStack(Stack):
             f"TaskDefExecutionRole{environment_suffix}",
             assumed_by=iam.ServicePrincipal("ecs-tasks.amazonaws.com"),
         )
+
         # Fargate task definition
         task_definition = ecs.FargateTaskDefinition(
             self,
@@ -99,6 +100,7 @@ execution_role = cdk.aws_iam.Role(
     "TaskDefExecutionRole",
     assumed_by=cdk.aws_iam.ServicePrincipal("ecs-tasks.amazonaws.com"),
 )
+
 td = cdk.aws_ecs.FargateTaskDefinition(self, "TaskDef", cpu=256, memory_limit_mib=512, execution_role=execution_role)
 """,
             name="one line, iam spelled through cdk",
@@ -157,6 +159,7 @@ from aws_cdk import aws_iam as iam
 execution_role = iam.Role(
     self, "TdExecutionRole", assumed_by=iam.ServicePrincipal("ecs-tasks.amazonaws.com")
 )
+
 service = ecs.FargateService(
     self,
     "Service",
@@ -185,6 +188,7 @@ execution_role = iam.Role(
         )
     ],
 )
+
 task_definition = ecs.FargateTaskDefinition(self, "TaskDef", execution_role=execution_role)
 """,
             options={"managed_policy": True},

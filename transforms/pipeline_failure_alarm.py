@@ -97,6 +97,7 @@ class MonitoringStack(Stack):
             ),
             targets=[targets.SnsTopic(topic)]  # EventBridge only
         )
+
         pipeline_failure_alarm = cloudwatch.Alarm(
             self,
             f"PipelineFailureAlarm{construct_id}",
@@ -128,6 +129,7 @@ cdk.aws_events.Rule(stack, "OnFailure", event_pattern=cdk.aws_events.EventPatter
 import aws_cdk as cdk
 
 cdk.aws_events.Rule(stack, "OnFailure", event_pattern=cdk.aws_events.EventPattern(source=["aws.codepipeline"], resources=[pipeline.pipeline_arn], detail={"state": ["FAILED", "STOPPED"]}), targets=[cdk.aws_events_targets.SnsTopic(alerts, message=msg)],)
+
 pipeline_failure_alarm = cdk.aws_cloudwatch.Alarm(
     stack,
     "OnFailureAlarm",
@@ -178,6 +180,7 @@ def add_alerts(self, topic):
         target=SnsTopic(topic),
         event_pattern=EventPattern(detail={"state": ["FAILED"]}),
     )
+
     pipeline_failure_alarm = cloudwatch.Alarm(
         self,
         "PipelineFailedAlarm",

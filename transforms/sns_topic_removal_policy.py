@@ -62,6 +62,7 @@ class PipelineStack(Stack):
             "ApprovalTopic",
             display_name="Pipeline Approval Notifications"  # Missing removal_policy
         )
+
         approval_topic.apply_removal_policy(RemovalPolicy.DESTROY)
         self.approval_topic = approval_topic
 """,
@@ -118,6 +119,7 @@ import aws_cdk.aws_sns as sns
 from aws_cdk import RemovalPolicy
 
 failures: sns.ITopic = sns.Topic(self, "Failures")
+
 failures.apply_removal_policy(RemovalPolicy.DESTROY)
 """,
         ),
