@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from functools import partial
 from pathlib import Path
 from typing import List, Optional
 
@@ -33,6 +34,16 @@ UnsafeOpt = typer.Option(None, "--unsafe-fixes/--no-unsafe-fixes", help="Also ap
 JobsOpt = typer.Option(None, "--jobs", "-j", help="Worker processes (default: the number of CPUs).")
 ReportOpt = typer.Option(None, "--report", help="Write a report of the fixes to FILE (Markdown, or JSON when FILE ends in .json).")
 ReportFormatOpt = typer.Option(None, "--report-format", help="markdown or json (default: from the --report file's extension).")
+# --verify (cdkfix/verify/): synthesis before and after the fixes. It RUNS THE USER'S CODE.
+VerifyOpt = typer.Option(
+    False, "--verify",
+    help="Synthesize each CDK app under PATHS (a folder with cdk.json) offline before and after the fixes, "
+    "roll back fixes that break synthesis, and report resource and cdk-nag changes. "
+    "WARNING: this RUNS THE APPS' OWN CODE (the cdk.json \"app\" command); without --verify cdkfix never runs it.",
+)
+PythonOpt = typer.Option(None, "--python", help="With --verify: the Python that runs the apps (default: the one running cdkfix).")
+TimeoutOpt = typer.Option(300.0, "--timeout", min=1, help="With --verify: seconds one synthesis may take.")
+ForceOpt = typer.Option(False, "--force", help="With --verify: also write the fixes of an app that fails to synthesize before them or cannot be verified.")
 
 
 def _version_callback(value: bool) -> None:
@@ -90,9 +101,24 @@ def _stderr_console():
     return Console(stderr=True)
 
 
-def _execute(paths, config, *, write: bool, jobs: Optional[int]):
+def _verify_options(verify: bool, python: Optional[str], timeout: float, force: bool):
+    """VerifyOptions for --verify, or None; --python/--force alone are usage errors."""
+    if not verify:
+        if python is not None or force:
+            _fail_usage("--python and --force only apply with --verify")
+        return None
+    from cdkfix.verify import VerifyOptions
+
+    return VerifyOptions(python=python, timeout=timeout, force=force)
+
+
+def _execute(paths, config, *, write: bool, jobs: Optional[int], verify=None):
     from cdkfix.run import run
 
+    if verify is not None:
+        from cdkfix.verify import run_verified
+
+        run = partial(run_verified, options=verify, progress=lambda message: typer.echo(message, err=True))
     state: dict = {}
 
     def on_start(total: int) -> None:
@@ -122,11 +148,18 @@ def _write_report(outcome, report: Optional[Path], report_format: Optional[str],
     if fmt == "json":
         from cdkfix.report.json_format import render
 
-        text = render(outcome.fixes, outcome.all_errors)
+        from cdkfix.verify.report import json_data
+
+        text = render(outcome.fixes, outcome.all_errors, extra=json_data(getattr(outcome, "verification", None)))
     elif fmt in ("markdown", "md"):
         from cdkfix.report.markdown import render
 
-        text = render(outcome.fixes, targets=[str(path) for path in paths], errors=outcome.all_errors, dry_run=dry_run)
+        from cdkfix.verify.report import markdown_section
+
+        text = render(
+            outcome.fixes, targets=[str(path) for path in paths], errors=outcome.all_errors, dry_run=dry_run,
+            extra_sections=markdown_section(getattr(outcome, "verification", None)),
+        )
     else:
         _fail_usage(f"unknown report format {fmt!r} (markdown or json)")
     try:
@@ -197,10 +230,18 @@ def apply(
     ignore: Optional[List[str]] = IgnoreOpt,
     unsafe_fixes: Optional[bool] = UnsafeOpt,
     jobs: Optional[int] = JobsOpt,
+    verify: bool = VerifyOpt,
+    python: Optional[str] = PythonOpt,
+    timeout: float = TimeoutOpt,
+    force: bool = ForceOpt,
 ) -> None:
-    """Rewrite every flawed CDK file under PATHS in place (or show the diff with --dry-run)."""
+    """Rewrite every flawed CDK file under PATHS in place (or show the diff with --dry-run).
+
+    Plain apply only reads and rewrites source files; it never runs your code. --verify does:
+    it synthesizes each CDK app before and after the fixes.
+    """
     config = build_config(paths, select, ignore, unsafe_fixes)
-    outcome = _execute(paths, config, write=not dry_run, jobs=jobs)
+    outcome = _execute(paths, config, write=not dry_run, jobs=jobs, verify=_verify_options(verify, python, timeout, force))
     if dry_run:
         _print_diffs(outcome)
     _print_errors(outcome)
@@ -218,9 +259,14 @@ def diff(
     ignore: Optional[List[str]] = IgnoreOpt,
     unsafe_fixes: Optional[bool] = UnsafeOpt,
     jobs: Optional[int] = JobsOpt,
+    verify: bool = VerifyOpt,
+    python: Optional[str] = PythonOpt,
+    timeout: float = TimeoutOpt,
+    force: bool = ForceOpt,
 ) -> None:
     """Print the fixes as a unified diff; write nothing (same as apply --dry-run)."""
-    apply(paths, True, report, report_format, select, ignore, unsafe_fixes, jobs)
+    apply(paths, True, report, report_format, select, ignore, unsafe_fixes, jobs,
+          verify=verify, python=python, timeout=timeout, force=force)
 
 
 @app.command()
@@ -232,12 +278,16 @@ def check(
     jobs: Optional[int] = JobsOpt,
     report: Optional[Path] = ReportOpt,
     report_format: Optional[str] = ReportFormatOpt,
+    verify: bool = VerifyOpt,
+    python: Optional[str] = PythonOpt,
+    timeout: float = TimeoutOpt,
+    force: bool = ForceOpt,
 ) -> None:
     """List pending fixes without writing; exit 1 when any is pending."""
     from cdkfix.records import FixStatus
 
     config = build_config(paths, select, ignore, unsafe_fixes)
-    outcome = _execute(paths, config, write=False, jobs=jobs)
+    outcome = _execute(paths, config, write=False, jobs=jobs, verify=_verify_options(verify, python, timeout, force))
     for fix in outcome.fixes:
         marker = "" if fix.status is FixStatus.APPLIED else f" [{fix.status.value}]"
         typer.echo(f"{fix.path}:{fix.start_line}: {fix.code} {fix.title}{marker}: {fix.message}")
