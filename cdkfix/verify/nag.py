@@ -119,7 +119,7 @@ def main(argv):
         sys.path[0] = app_dir
     try:
         if mode == "script":
-            runpy.run_path(target, run_name="__main__")
+            runpy.run_path(os.path.abspath(target), run_name="__main__")
         else:
             runpy.run_module(target, run_name="__main__", alter_sys=True)
     except _SynthDone:

@@ -301,12 +301,12 @@ def _first_line(text: str, limit: int = 400) -> str:
 
 
 def _user_frame(frames: list, folder: Path) -> str:
-    """The innermost traceback frame in the app's own files, as `lib/x.py:12`."""
+    """The innermost traceback frame in the app's own files, as `<copy>/lib/x.py:12` (shown later as the user's path)."""
     real = os.path.realpath(folder)
     for filename, line, _ in reversed(frames):
-        path = os.path.realpath(filename)
+        path = os.path.realpath(os.path.join(folder, filename))
         if path.startswith(real + os.sep):
-            return f"{os.path.relpath(path, real)}:{line}"
+            return f"{os.path.join(str(folder), os.path.relpath(path, real))}:{line}"
     return ""
 
 
