@@ -31,6 +31,7 @@ NODE, CDK_MISSING, MODULE, LOOKUP, TIMEOUT, PYTHON, COMMAND, NO_ASSEMBLY = (
 )
 ENVIRONMENT_PROBLEMS = frozenset({NODE, CDK_MISSING, MODULE, LOOKUP, TIMEOUT, PYTHON, COMMAND})
 
+CONTEXT_ENV_LIMIT = 32_000  # characters of CDK_CONTEXT_JSON before the context goes to a file
 LOOKUP_MARKERS = ("StackAccountRegionNotSpecified", "Cannot retrieve value from context provider")
 _STDERR_WARNING = re.compile(r"^\[WARNING\]\s*(.+)$", re.IGNORECASE)
 _PY_WARNING = re.compile(r"^(?P<where>.+?:\d+): (?P<message>\w*Warning: .+)$")
@@ -147,9 +148,15 @@ def _synthesize(app: CdkApp, folder: Path, *, python: str, timeout: float, nag: 
     outdir, result_file = run_dir / "cdk.out", run_dir / "result.json"
     bootstrap = write_bootstrap(run_dir)
     env = dict(os.environ)
+    env.pop("CONTEXT_OVERFLOW_LOCATION_ENV", None)
+    context = json.dumps(context_for(app))
+    if len(context) > CONTEXT_ENV_LIMIT:  # too big for one environment variable: a file, as the CDK CLI does
+        (run_dir / "context.json").write_text(context, encoding="utf-8")
+        env["CONTEXT_OVERFLOW_LOCATION_ENV"] = str(run_dir / "context.json")
+        context = "{}"
     env.update(
         CDK_OUTDIR=str(outdir),
-        CDK_CONTEXT_JSON=json.dumps(context_for(app)),
+        CDK_CONTEXT_JSON=context,
         JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=node or "1",
         CDKFIX_VERIFY_RESULT=str(result_file),
         CDKFIX_VERIFY_NAG="1" if nag else "0",
