@@ -206,6 +206,9 @@ def _summary(outcome, *, applied_verb: str) -> str:
     text = f"{len(applied)} fix{'es' if len(applied) != 1 else ''} {applied_verb} in {files} file{'s' if files != 1 else ''}"
     if held:
         text += f"; {len(held)} unsafe fix{'es' if len(held) != 1 else ''} held back (use --unsafe-fixes)"
+    skipped = [fix for fix in outcome.fixes if fix.status is FixStatus.SKIPPED]
+    if skipped:
+        text += f"; {len(skipped)} fix{'es' if len(skipped) != 1 else ''} left out (see the messages above)"
     return text + f" ({outcome.files_seen} files checked)."
 
 
