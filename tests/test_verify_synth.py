@@ -219,8 +219,13 @@ def test_missing_environment_pieces_get_clear_messages(here, monkeypatch):
     wrapper = here / "bare-python"
     wrapper.write_text(f"#!/bin/sh\nexec {sys.executable} -S \"$@\"\n")
     wrapper.chmod(wrapper.stat().st_mode | stat.S_IXUSR)
+    venv_python = here / "needs" / ".venv" / "bin" / "python"
+    venv_python.parent.mkdir(parents=True)
+    venv_python.write_text("")
+    (here / "needs" / ".venv" / "pyvenv.cfg").write_text("")
     app = run_verified(["needs"], rules, options=VerifyOptions(nag=False, python=str(wrapper))).verification.apps[0]
-    assert "aws-cdk-lib is not installed in" in app.message and "--python" in app.message
+    assert "aws-cdk-lib is not installed in" in app.message
+    assert "the app has its own environment: try --python needs/.venv/bin/python" in app.message
 
     app = run_verified(["needs"], rules, options=VerifyOptions(nag=False, python=str(here / "nope"))).verification.apps[0]
     assert "does not exist" in app.message

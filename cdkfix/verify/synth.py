@@ -120,10 +120,21 @@ def synthesize(
     result = _synthesize(app, Path(folder), python=python, timeout=timeout, nag=nag, workdir=Path(workdir))
     result.seconds = time.monotonic() - started
     shown = shown_root if shown_root is not None else app.shown
+    if result.problem in (CDK_MISSING, MODULE):
+        result.error += _venv_hint(app.root, python)
     result.error = _user_paths(result.error, Path(folder), shown)
     result.warnings = [_user_paths(text, Path(folder), shown) for text in result.warnings]
     result.stderr_tail = _user_paths(result.stderr_tail, Path(folder), shown)
     return result
+
+
+def _venv_hint(root: Path, python: str) -> str:
+    """CDK's Python template keeps the app's dependencies in its own .venv: say so."""
+    for name in (".venv", "venv", "env"):
+        for candidate in (root / name / "bin" / "python", root / name / "Scripts" / "python.exe"):
+            if (root / name / "pyvenv.cfg").is_file() and candidate.exists() and os.path.realpath(candidate) != os.path.realpath(python):
+                return f" (the app has its own environment: try --python {os.path.relpath(candidate)})"
+    return ""
 
 
 def _user_paths(text: str, folder: Path, shown: str) -> str:
