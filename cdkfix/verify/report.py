@@ -70,7 +70,7 @@ def _versions(verification: Verification) -> dict[str, str]:
 
 def _app_section(app: AppVerification, verification: Verification) -> list[str]:
     out = [f"### App `{app.root}` (`{app.command or 'no app command'}`)", ""]
-    out += [f"**Result** ({STATUS_LABELS.get(app.status, app.status)}): {app.message}.", ""]
+    out += [f"**Result** (`{app.status}`): {app.message}.", ""]
     if app.status == NO_FIXES:
         return out
     if app.before is None:
