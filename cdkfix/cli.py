@@ -147,13 +147,11 @@ def _write_report(outcome, report: Optional[Path], report_format: Optional[str],
     fmt = (report_format or ("json" if report.suffix.lower() == ".json" else "markdown")).lower()
     if fmt == "json":
         from cdkfix.report.json_format import render
-
         from cdkfix.verify.report import json_data
 
         text = render(outcome.fixes, outcome.all_errors, extra=json_data(getattr(outcome, "verification", None)))
     elif fmt in ("markdown", "md"):
         from cdkfix.report.markdown import render
-
         from cdkfix.verify.report import markdown_section
 
         text = render(

@@ -4,21 +4,11 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from cdkfix.verify import (
-    FAILS_BEFORE, NO_FIXES, NOT_VERIFIED, ROLLED_BACK, VERIFIED, AppVerification, Verification,
-)
+from cdkfix.verify import NO_FIXES, AppVerification, Verification
 from cdkfix.verify.compare import Comparison, ResourceChange
 from cdkfix.verify.synth import SynthResult
 
 LISTED = 20  # logical IDs listed per kind of change before "and N more"
-
-STATUS_LABELS = {
-    VERIFIED: "verified",
-    ROLLED_BACK: "verified, with fixes rolled back",
-    FAILS_BEFORE: "fails to synthesize before the fixes",
-    NOT_VERIFIED: "not verified",
-    NO_FIXES: "no fixes, not synthesized",
-}
 
 
 def json_data(verification: Verification | None) -> dict | None:
