@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+from functools import partial
 from pathlib import Path
 from typing import List, Optional
 
@@ -47,6 +48,16 @@ OutputFormatOpt = typer.Option(
     help="What goes to stdout: text (check: one line a finding; --dry-run: a diff), json (every fix with its diff), "
     "sarif (2.1.0, for GitHub code scanning) or github (workflow-command annotations).",
 )
+# --verify (cdkfix/verify/): synthesis before and after the fixes. It RUNS THE USER'S CODE.
+VerifyOpt = typer.Option(
+    False, "--verify",
+    help="Synthesize each CDK app under PATHS (a folder with cdk.json) offline before and after the fixes, "
+    "roll back fixes that break synthesis, and report resource and cdk-nag changes. "
+    "WARNING: this RUNS THE APPS' OWN CODE (the cdk.json \"app\" command); without --verify cdkfix never runs it.",
+)
+PythonOpt = typer.Option(None, "--python", help="With --verify: the Python that runs the apps (default: the one running cdkfix).")
+TimeoutOpt = typer.Option(300.0, "--timeout", min=1, help="With --verify: seconds one synthesis may take.")
+ForceOpt = typer.Option(False, "--force", help="With --verify: also write the fixes of an app that fails to synthesize before them or cannot be verified.")
 
 
 def _version_callback(value: bool) -> None:
@@ -129,9 +140,24 @@ def _stderr_console():
     return Console(stderr=True)
 
 
-def _execute(paths, config, *, write: bool, jobs: Optional[int]):
+def _verify_options(verify: bool, python: Optional[str], timeout: float, force: bool):
+    """VerifyOptions for --verify, or None; --python/--force alone are usage errors."""
+    if not verify:
+        if python is not None or force:
+            _fail_usage("--python and --force only apply with --verify")
+        return None
+    from cdkfix.verify import VerifyOptions
+
+    return VerifyOptions(python=python, timeout=timeout, force=force)
+
+
+def _execute(paths, config, *, write: bool, jobs: Optional[int], verify=None):
     from cdkfix.run import run
 
+    if verify is not None:
+        from cdkfix.verify import run_verified
+
+        run = partial(run_verified, options=verify, progress=lambda message: typer.echo(message, err=True))
     state: dict = {}
 
     def on_start(total: int) -> None:
@@ -164,12 +190,20 @@ def _write_report(outcome, report: Optional[Path], report_format: Optional[str],
     fmt = (report_format or ("json" if report.suffix.lower() == ".json" else "markdown")).lower()
     if fmt == "json":
         from cdkfix.report.json_format import render
+        from cdkfix.verify.report import json_data
 
-        text = render(outcome.fixes, outcome.all_errors, notices=outcome.notices if dry_run else ())
+        text = render(
+            outcome.fixes, outcome.all_errors, notices=outcome.notices if dry_run else (),
+            extra=json_data(getattr(outcome, "verification", None)),
+        )
     elif fmt in ("markdown", "md"):
         from cdkfix.report.markdown import render
+        from cdkfix.verify.report import markdown_section
 
-        text = render(outcome.fixes, targets=[str(path) for path in paths], errors=outcome.all_errors, dry_run=dry_run)
+        text = render(
+            outcome.fixes, targets=[str(path) for path in paths], errors=outcome.all_errors, dry_run=dry_run,
+            extra_sections=markdown_section(getattr(outcome, "verification", None)),
+        )
     else:
         _fail_usage(f"unknown report format {fmt!r} (markdown or json)")
     try:
@@ -310,9 +344,9 @@ def _summary(outcome, *, applied_verb: str) -> str:
     text = f"{len(applied)} fix{'es' if len(applied) != 1 else ''} {applied_verb} in {files} file{'s' if files != 1 else ''}"
     if held:
         text += f"; {len(held)} unsafe fix{'es' if len(held) != 1 else ''} held back (use --unsafe-fixes)"
-    skipped = sum(fix.status is FixStatus.SKIPPED for fix in outcome.fixes)
+    skipped = [fix for fix in outcome.fixes if fix.status is FixStatus.SKIPPED]
     if skipped:
-        text += f"; {skipped} skipped"
+        text += f"; {len(skipped)} fix{'es' if len(skipped) != 1 else ''} left out (see the messages above)"
     suppressed = sum(fix.status is FixStatus.SUPPRESSED for fix in outcome.fixes)
     if suppressed:
         text += f"; {suppressed} suppressed"
@@ -351,25 +385,36 @@ def apply(
     config_file: Optional[Path] = ConfigOpt,
     isolated: bool = IsolatedOpt,
     jobs: Optional[int] = JobsOpt,
+    verify: bool = VerifyOpt,
+    python: Optional[str] = PythonOpt,
+    timeout: float = TimeoutOpt,
+    force: bool = ForceOpt,
 ) -> None:
-    """Rewrite every flawed CDK file under PATHS in place (or show the diff with --dry-run)."""
+    """Rewrite every flawed CDK file under PATHS in place (or show the diff with --dry-run).
+
+    Plain apply only reads and rewrites source files; it never runs your code. --verify does:
+    it synthesizes each CDK app before and after the fixes.
+    """
     fmt = _check_output_format(output_format)
     config = build_config(
         select=select, extend_select=extend_select, ignore=ignore, unsafe_fixes=unsafe_fixes,
         config_file=config_file, isolated=isolated,
     )
+    verify_options = _verify_options(verify, python, timeout, force)
     if interactive:
         if dry_run:
             _fail_usage("--interactive and --dry-run cannot be used together")
         if fmt != "text":
             _fail_usage("--interactive shows diffs and asks; it works with --output-format text only")
+        if verify_options is not None:
+            _fail_usage("--interactive and --verify cannot be used together")
         outcome = _apply_interactively(paths, config, jobs)
         _print_errors(outcome)
         _write_report(outcome, report, report_format, paths, False)
         typer.echo(_summary(outcome, applied_verb="applied"), err=True)
         raise typer.Exit(_exit_code(outcome, pending_is_failure=False, changed_is_failure=exit_non_zero_on_fix))
     config.fix_hunks = fmt == "json"
-    outcome = _execute(paths, config, write=not dry_run, jobs=jobs)
+    outcome = _execute(paths, config, write=not dry_run, jobs=jobs, verify=verify_options)
     _emit(outcome, fmt, mode="dry-run" if dry_run else "apply")
     _print_errors(outcome)
     _write_report(outcome, report, report_format, paths, dry_run)
@@ -390,12 +435,16 @@ def diff(
     config_file: Optional[Path] = ConfigOpt,
     isolated: bool = IsolatedOpt,
     jobs: Optional[int] = JobsOpt,
+    verify: bool = VerifyOpt,
+    python: Optional[str] = PythonOpt,
+    timeout: float = TimeoutOpt,
+    force: bool = ForceOpt,
 ) -> None:
     """Print the fixes as a unified diff; write nothing (same as apply --dry-run)."""
     apply(
         paths=paths, dry_run=True, interactive=False, exit_non_zero_on_fix=False, output_format=output_format,
         report=report, report_format=report_format, select=select, extend_select=extend_select, ignore=ignore, unsafe_fixes=unsafe_fixes,
-        config_file=config_file, isolated=isolated, jobs=jobs,
+        config_file=config_file, isolated=isolated, jobs=jobs, verify=verify, python=python, timeout=timeout, force=force,
     )
 
 
@@ -412,6 +461,10 @@ def check(
     jobs: Optional[int] = JobsOpt,
     report: Optional[Path] = ReportOpt,
     report_format: Optional[str] = ReportFormatOpt,
+    verify: bool = VerifyOpt,
+    python: Optional[str] = PythonOpt,
+    timeout: float = TimeoutOpt,
+    force: bool = ForceOpt,
 ) -> None:
     """List pending fixes without writing; exit 1 when any is pending."""
     fmt = _check_output_format(output_format)
@@ -420,7 +473,7 @@ def check(
         config_file=config_file, isolated=isolated,
     )
     config.fix_hunks = fmt == "json"
-    outcome = _execute(paths, config, write=False, jobs=jobs)
+    outcome = _execute(paths, config, write=False, jobs=jobs, verify=_verify_options(verify, python, timeout, force))
     _emit(outcome, fmt, mode="check")
     _print_errors(outcome)
     _write_report(outcome, report, report_format, paths, True)

@@ -1,0 +1,373 @@
+"""`--verify`: synthesize each CDK app before and after its fixes; roll back fixes that break it.
+
+This runs the user's code (each app's cdk.json "app" command), so it happens only on
+request. Nothing is written until every app is verified: the fixed sources are
+synthesized in a temporary copy of the app folder, and only the surviving fixes are
+then written to the user's files through the ordinary atomic write path.
+
+Per app:
+- no fixes: not synthesized;
+- the command is not Python, or the environment lacks Node.js, aws-cdk-lib or the app's
+  modules, or the app needs AWS context look-ups, or synthesis times out: not verified,
+  nothing written for the app (unless --force);
+- the app does not synthesize before the fixes: its fixed state is synthesized too, for
+  the report, but nothing is written (unless --force);
+- it synthesizes before and after: everything is written;
+- it synthesizes before but not after: bisection finds the fixes that break it, they are
+  rolled back (status SKIPPED, with the synthesis error), the rest is written.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from cdkfix.config import RunConfig
+from cdkfix.engine import fix_module
+from cdkfix.records import FileError, FileResult, FixRecord, FixStatus
+from cdkfix.run import RunResult, _write, digest, run
+from cdkfix.verify.apps import CdkApp, app_for, copy_app, find_app_roots, load_app
+from cdkfix.verify.bisect import find_breaking
+from cdkfix.verify.compare import Comparison, compare
+from cdkfix.verify.synth import SynthResult, default_python, node_major_version, synthesize
+
+VERIFIED, ROLLED_BACK, FAILS_BEFORE, NOT_VERIFIED, NO_FIXES = (
+    "verified", "rolled-back", "fails-before", "not-verified", "no-fixes",
+)
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class VerifyOptions:
+    python: str | None = None  # default: the Python running cdkfix
+    timeout: float = 300.0  # seconds, per synthesis
+    force: bool = False  # write the fixes of apps that cannot be verified or fail before
+    nag: bool = True  # count cdk-nag AwsSolutions findings when cdk-nag is installed
+
+    @property
+    def interpreter(self) -> str:
+        return self.python or default_python()
+
+
+@dataclass
+class SynthRun:
+    """One synthesis, for the timings: what was tried and how long it took."""
+
+    label: str  # "before", "after" (all fixes) or "bisect"
+    fixes: int  # how many fixes were in
+    seconds: float
+    ok: bool
+
+    def to_dict(self) -> dict:
+        return {"label": self.label, "fixes": self.fixes, "seconds": round(self.seconds, 2), "ok": self.ok}
+
+
+@dataclass
+class FixRef:
+    """A fix --verify left out: rolled back (with the synthesis error) or held back with its app."""
+
+    id: str
+    code: str
+    title: str
+    path: str
+    line: int
+    error: str = ""
+
+    @classmethod
+    def of(cls, record: FixRecord, error: str = "") -> "FixRef":
+        return cls(record.id, record.code, record.title, record.path, record.line, error)
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+
+@dataclass
+class AppVerification:
+    root: str  # as shown to the user
+    command: str
+    status: str = NO_FIXES
+    written: bool = False  # its surviving fixes are (or, in a dry run, would be) written
+    message: str = ""
+    fixes: int = 0  # fixes found in the app's files
+    kept: int = 0  # fixes written (or that would be)
+    before: SynthResult | None = None
+    after: SynthResult | None = None  # with every fix
+    final: SynthResult | None = None  # with the fixes kept
+    comparison: Comparison | None = None  # before vs final, when both synthesized
+    rolled_back: list[FixRef] = field(default_factory=list)
+    held_back: list[FixRef] = field(default_factory=list)  # not written with the rest of the app
+    synths: list[SynthRun] = field(default_factory=list)
+    seconds: float = 0.0  # what --verify added for this app, copying and re-running the rules included
+
+    def seconds_for(self, label: str) -> float:
+        return sum(run.seconds for run in self.synths if run.label == label)
+
+    def to_dict(self) -> dict:
+        return {
+            "app": self.root,
+            "command": self.command,
+            "status": self.status,
+            "written": self.written,
+            "message": self.message,
+            "fixes": self.fixes,
+            "kept": self.kept,
+            "before": self.before.to_dict() if self.before else None,
+            "after": self.after.to_dict() if self.after else None,
+            "final": self.final.to_dict() if self.final else None,
+            "comparison": self.comparison.to_dict() if self.comparison else None,
+            "rolled_back": [item.to_dict() for item in self.rolled_back],
+            "held_back": [item.to_dict() for item in self.held_back],
+            "synths": [item.to_dict() for item in self.synths],
+            "timings": {
+                "before_seconds": round(self.seconds_for("before"), 2),
+                "after_seconds": round(self.seconds_for("after"), 2),
+                "bisect_seconds": round(self.seconds_for("bisect"), 2),
+                "bisect_synths": sum(1 for run in self.synths if run.label == "bisect"),
+                "total_seconds": round(self.seconds, 2),
+            },
+        }
+
+
+@dataclass
+class Verification:
+    python: str
+    timeout: float
+    force: bool
+    nag: bool
+    dry_run: bool
+    node: str = ""
+    apps: list[AppVerification] = field(default_factory=list)
+    outside_apps: list[str] = field(default_factory=list)  # changed files in no CDK app: not synthesized
+
+    def to_dict(self) -> dict:
+        return {
+            "python": self.python,
+            "node": self.node,
+            "timeout_seconds": self.timeout,
+            "force": self.force,
+            "cdk_nag": self.nag,
+            "dry_run": self.dry_run,
+            "apps": [app.to_dict() for app in self.apps],
+            "files_outside_apps": self.outside_apps,
+        }
+
+
+def run_verified(
+    targets: Iterable[str],
+    config: RunConfig,
+    *,
+    write: bool = False,
+    jobs: int = 1,
+    options: VerifyOptions | None = None,
+    progress: Progress | None = None,
+    on_start=None,
+    on_file=None,
+) -> RunResult:
+    """Like `cdkfix.run.run`, with each CDK app's fixes verified by synthesis before anything is written.
+
+    The result carries a `verification` attribute (a `Verification`) for the report.
+    """
+    options = options or VerifyOptions()
+    say = progress or (lambda message: None)
+    targets = [str(target) for target in targets]
+    outcome = run(targets, config, write=False, jobs=jobs, on_start=on_start, on_file=on_file)
+    node = node_major_version()
+    verification = Verification(
+        python=options.interpreter, timeout=options.timeout, force=options.force, nag=options.nag,
+        dry_run=not write, node=f"v{node}" if node else "",
+    )
+    roots = find_app_roots(targets)
+    by_app: dict[Path, list[FileResult]] = {root: [] for root in roots}
+    for result in outcome.results:
+        root = app_for(Path(result.path), roots)
+        if root is None:
+            if result.changed:
+                verification.outside_apps.append(result.path)
+        else:
+            by_app[root].append(result)
+    busy = [root for root in roots if any(result.changed for result in by_app[root])]
+    if busy:
+        say(f"cdkfix: --verify: synthesizing {len(busy)} CDK app{'s' if len(busy) != 1 else ''} before and after "
+            "the fixes (this runs the apps' own code)")
+    replaced: dict[str, FileResult] = {}
+    for root in roots:
+        app = load_app(root)
+        checked, results = verify_app(app, by_app[root], config, options, say)
+        verification.apps.append(checked)
+        replaced.update(results)
+        if checked.status in (NOT_VERIFIED, FAILS_BEFORE) and not checked.written:
+            outcome.errors.append(FileError(checked.root, 0, checked.message))
+    outcome.results = [replaced.get(result.path, result) for result in outcome.results]
+    if write:
+        for result in outcome.results:
+            if result.changed:
+                _write(result, outcome)
+    outcome.verification = verification
+    return outcome
+
+
+def verify_app(
+    app: CdkApp,
+    results: list[FileResult],
+    config: RunConfig,
+    options: VerifyOptions,
+    say: Progress = lambda message: None,
+) -> tuple[AppVerification, dict[str, FileResult]]:
+    """Verify one app's fixes; the FileResults to use instead of `results` (by path)."""
+    started = time.monotonic()
+    checked = AppVerification(root=app.shown, command=app.command)
+    try:
+        final = _verify_app(app, results, config, options, say, checked)
+    finally:
+        checked.seconds = time.monotonic() - started
+    if checked.status != NO_FIXES:
+        say(f"  {app.shown}: {checked.message} [--verify: {checked.seconds:.1f} s]")
+    return checked, final
+
+
+def _verify_app(app, results, config, options, say, checked: AppVerification) -> dict[str, FileResult]:
+    changed = [result for result in results if result.changed]
+    fixes = [fix for result in changed for fix in result.fixes if fix.status is FixStatus.APPLIED]
+    checked.fixes = len(fixes)
+    if not fixes:
+        checked.status, checked.written, checked.message = NO_FIXES, True, "no fixes; not synthesized"
+        return {}
+    if app.problem:
+        return _unverified(checked, changed, app.problem, options, NOT_VERIFIED)
+    originals: dict[str, bytes] = {}
+    for result in changed:
+        try:
+            originals[result.path] = Path(result.path).read_bytes()
+        except OSError as error:
+            return _unverified(checked, changed, f"cannot read {result.path}: {error.strerror or error}", options, NOT_VERIFIED)
+    all_ids = [fix.id for fix in fixes]
+    record_of = {fix.id: fix for fix in fixes}
+
+    def sources(kept: Iterable[str]) -> dict[str, FileResult]:
+        subset = dataclasses.replace(config, skip=frozenset(config.skip | (set(all_ids) - set(kept))))
+        out = {}
+        for path, data in originals.items():
+            result = fix_module(data, path, subset)
+            result.original_digest = digest(data)
+            out[path] = result
+        return out
+
+    with tempfile.TemporaryDirectory(prefix="cdkfix-verify-") as temporary:
+        workdir = Path(temporary)
+        copy = copy_app(app.root, workdir / "app")
+
+        def place(candidate: dict[str, FileResult]) -> None:
+            for path, result in candidate.items():
+                target = copy / Path(path).resolve().relative_to(app.root)
+                target.write_bytes(result.new_source if result.changed else originals[path])
+
+        def synth(label: str, count: int) -> SynthResult:
+            say(f"  {app.shown}: synthesizing {_what(label, count, len(all_ids))}…")
+            done = synthesize(app, copy, python=options.interpreter, timeout=options.timeout, nag=options.nag, workdir=workdir)
+            checked.synths.append(SynthRun(label, count, done.seconds, done.ok))
+            say(f"    {'ok' if done.ok else 'failed'} in {done.seconds:.1f} s: {_brief(done)}")
+            return done
+
+        checked.before = before = synth("before", 0)
+        if not before.ok and before.environment_problem:
+            return _unverified(checked, changed, before.error, options, NOT_VERIFIED)
+        full = sources(all_ids)
+        place(full)
+        checked.after = after = synth("after", len(all_ids))
+        if not before.ok:
+            checked.final = after
+            state = "the fixed app synthesizes" if after.ok else f"nor after them ({after.error})"
+            return _unverified(checked, changed, f"does not synthesize before the fixes ({before.error}); {state}", options, FAILS_BEFORE)
+        if after.ok:
+            checked.status, checked.final, checked.written, checked.kept = VERIFIED, after, True, len(all_ids)
+            checked.comparison = compare(before, after)
+            checked.message = f"verified: synthesizes before and after the {len(all_ids)} fix{'es' if len(all_ids) != 1 else ''}"
+            return full
+
+        say(f"  {app.shown}: the fixed app does not synthesize ({after.error}); looking for the fixes that break it")
+        tried: dict[frozenset, tuple[SynthResult, dict[str, FileResult]]] = {frozenset(all_ids): (after, full)}
+
+        def synthesizes(kept: list[str]) -> bool:
+            candidate = sources(kept)
+            place(candidate)
+            done = synth("bisect", len(kept))
+            tried[frozenset(kept)] = (done, candidate)
+            return done.ok
+
+        bisection = find_breaking(all_ids, synthesizes)
+        if bisection.kept:
+            final, chosen = tried[frozenset(bisection.kept)]
+        else:
+            final, chosen = before, sources([])
+        checked.status, checked.final, checked.written, checked.kept = ROLLED_BACK, final, True, len(bisection.kept)
+        checked.comparison = compare(before, final)
+        for fix_id in bisection.broken:
+            blamed = tried.get(bisection.blame[fix_id])
+            error = blamed[0].error if blamed else after.error
+            checked.rolled_back.append(FixRef.of(record_of[fix_id], error))
+        _mark_rolled_back(chosen, checked.rolled_back, app.shown)
+        checked.message = (
+            f"the fixed app does not synthesize; {len(bisection.broken)} of {len(all_ids)} fixes rolled back "
+            f"({', '.join(f'{item.code} at {item.path}:{item.line}' for item in checked.rolled_back)}), "
+            f"the other {len(bisection.kept)} kept"
+        )
+        return chosen
+
+
+def _what(label: str, count: int, total: int) -> str:
+    if label == "before":
+        return "before the fixes"
+    if label == "after":
+        return f"after the fixes ({count} fix{'es' if count != 1 else ''})"
+    return f"with {count} of the {total} fixes"
+
+
+def _brief(result: SynthResult) -> str:
+    if not result.ok:
+        return result.error
+    text = result.summary()
+    if result.nag is not None:
+        text += f"; cdk-nag AwsSolutions: {result.nag.findings} findings"
+    return text
+
+
+def _unverified(
+    checked: AppVerification, changed: list[FileResult], reason: str, options: VerifyOptions, status: str
+) -> dict[str, FileResult]:
+    """The app's fixes are written only with --force; otherwise they are left out, with the reason."""
+    checked.status = status
+    prefix = "not verified: " if status == NOT_VERIFIED else ""
+    if options.force:
+        checked.written, checked.kept = True, checked.fixes
+        checked.message = f"{prefix}{reason}; its fixes are written anyway (--force)"
+        return {}  # the engine's results, unchanged
+    checked.message = f"{prefix}{reason}; nothing written for this app (--force to write its fixes anyway)"
+    checked.held_back = [FixRef.of(fix) for result in changed for fix in result.fixes if fix.status is FixStatus.APPLIED]
+    return {result.path: _withheld(result, f"{prefix}{reason}") for result in changed}
+
+
+def _withheld(result: FileResult, reason: str) -> FileResult:
+    fixes = []
+    for fix in result.fixes:
+        if fix.status is FixStatus.APPLIED:
+            fix = dataclasses.replace(fix, status=FixStatus.SKIPPED, detail=f"not written by --verify: {reason}")
+        fixes.append(fix)
+    return dataclasses.replace(result, new_source=None, fixes=fixes)
+
+
+def _mark_rolled_back(results: dict[str, FileResult], rolled_back: list[FixRef], app: str) -> None:
+    blamed = {item.id: item for item in rolled_back}
+    for result in results.values():
+        for fix in result.fixes:
+            item = blamed.get(fix.id)
+            if item is None:
+                continue
+            fix.status = FixStatus.SKIPPED
+            fix.detail = f"rolled back by --verify: {app} does not synthesize with this fix: {item.error}"
+            result.errors.append(FileError(result.path, fix.line, f"{fix.code} fix rolled back by --verify: {app} does not synthesize with it ({item.error})"))

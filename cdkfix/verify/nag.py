@@ -1,0 +1,207 @@
+"""cdk-nag 3 without editing the user's files: a bootstrap script runs the app's entry.
+
+cdk-nag 3 is a policy-validation plugin: `Validations.of(app).add_plugins(AwsSolutionsChecks(app))`.
+The bootstrap (written to the temporary folder and run by the chosen Python instead of
+`app.py`) wraps `App.__init__` to add the plugin, wraps `App.synth` to turn cdk-nag's
+`ValidationFailed` into "synthesized, with findings" (the cloud assembly and
+`validation-report.json` are complete by then), and runs the entry with runpy as
+`python app.py` would. It writes what happened to a small JSON file, so errors are
+read from structured data rather than guessed from stderr.
+
+The bootstrap also runs without cdk-nag (or with it disabled): it is how every
+synthesis is run, so missing aws-cdk-lib, Node.js or app modules are told apart.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PLUGIN_NAME = "AwsSolutions"
+BOOTSTRAP_NAME = "cdkfix_verify_bootstrap.py"
+
+# Only the standard library, aws_cdk and cdk_nag: it runs in the user's Python, not cdkfix's.
+BOOTSTRAP = r'''
+"""cdkfix --verify: run a CDK app's entry point (as `python app.py` would) and report the outcome."""
+import json
+import os
+import runpy
+import sys
+import traceback
+
+_RESULT = os.environ.pop("CDKFIX_VERIFY_RESULT")
+_NAG = os.environ.pop("CDKFIX_VERIFY_NAG", "0") == "1"
+_state = {"status": "running", "nag": "off", "validation_failed": False, "synth_calls": 0, "versions": {}}
+
+
+class _SynthDone(BaseException):
+    """cdk-nag found errors: the assembly is written; stop the app here."""
+
+
+def _save():
+    with open(_RESULT, "w", encoding="utf-8") as handle:
+        json.dump(_state, handle)
+
+
+def _version(name):
+    try:
+        from importlib.metadata import version
+        return version(name)
+    except Exception:
+        return ""
+
+
+def _describe(error):
+    frames = []
+    for frame in traceback.extract_tb(error.__traceback__):
+        frames.append([frame.filename, frame.lineno or 0, frame.name])
+    name = getattr(error, "name", None)
+    return {
+        "type": type(error).__name__,
+        "message": str(error),
+        "module": name if isinstance(error, ImportError) else None,
+        "filename": getattr(error, "filename", None) if isinstance(error, OSError) else None,
+        "frames": frames,
+        "traceback": "".join(traceback.format_exception(type(error), error, error.__traceback__))[-6000:],
+    }
+
+
+def _patch(aws_cdk):
+    original_init = aws_cdk.App.__init__
+    original_synth = aws_cdk.App.synth
+
+    def __init__(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        if _NAG and _state["nag"] == "loaded":
+            from cdk_nag import AwsSolutionsChecks
+            aws_cdk.Validations.of(self).add_plugins(AwsSolutionsChecks(self))
+
+    def synth(self, *args, **kwargs):
+        _state["synth_calls"] += 1
+        try:
+            return original_synth(self, *args, **kwargs)
+        except Exception as error:
+            if "ValidationFailed" in str(error):
+                _state["validation_failed"] = True
+                raise _SynthDone() from None
+            raise
+
+    aws_cdk.App.__init__ = __init__
+    aws_cdk.App.synth = synth
+
+
+def main(argv):
+    mode, target, args = argv[0], argv[1], argv[2:]
+    try:
+        import aws_cdk
+    except BaseException as error:
+        _state["status"], _state["stage"], _state["error"] = "error", "import-cdk", _describe(error)
+        return 3
+    _state["versions"]["aws-cdk-lib"] = _version("aws-cdk-lib")
+    if _NAG:
+        try:
+            import cdk_nag  # noqa: F401
+            _state["nag"] = "loaded"
+            _state["versions"]["cdk-nag"] = _version("cdk-nag")
+        except ImportError:
+            _state["nag"] = "missing"
+        except BaseException as error:
+            _state["nag"] = "error: %s: %s" % (type(error).__name__, error)
+    _patch(aws_cdk)
+    app_dir = os.getcwd()
+    if mode == "script":
+        sys.argv = [target, *args]
+        sys.path[0] = os.path.dirname(os.path.abspath(target))
+    else:
+        sys.argv = [target, *args]
+        sys.path[0] = app_dir
+    try:
+        if mode == "script":
+            runpy.run_path(os.path.abspath(target), run_name="__main__")
+        else:
+            runpy.run_module(target, run_name="__main__", alter_sys=True)
+    except _SynthDone:
+        pass
+    except SystemExit as error:
+        if error.code not in (None, 0):
+            _state["status"], _state["stage"] = "error", "app"
+            _state["error"] = {"type": "SystemExit", "message": "the app exited with %r" % (error.code,), "frames": []}
+            return error.code if isinstance(error.code, int) else 1
+    except BaseException as error:
+        _state["status"], _state["stage"], _state["error"] = "error", "app", _describe(error)
+        return 1
+    _state["status"] = "ok"
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        code = main(sys.argv[1:])
+    finally:
+        _save()
+    sys.exit(code)
+'''
+
+
+def write_bootstrap(folder: Path) -> Path:
+    path = Path(folder) / BOOTSTRAP_NAME
+    path.write_text(BOOTSTRAP, encoding="utf-8")
+    return path
+
+
+@dataclass
+class NagCounts:
+    """cdk-nag AwsSolutions findings: one per (finding id, construct); by rule ID without the finding's detail."""
+
+    findings: int = 0
+    errors: int = 0
+    warnings: int = 0
+    by_rule: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def rules(self) -> set[str]:
+        return set(self.by_rule)
+
+    def to_dict(self) -> dict:
+        return {"findings": self.findings, "errors": self.errors, "warnings": self.warnings, "by_rule": dict(sorted(self.by_rule.items()))}
+
+
+def base_rule(finding: str) -> str:
+    """`AwsSolutions-IAM5[Action::s3:List*]` -> `AwsSolutions-IAM5`."""
+    return finding.split("[", 1)[0]
+
+
+def read_validation_report(outdir: Path) -> tuple[NagCounts | None, list[str]]:
+    """AwsSolutions counts from `validation-report.json`, and other plugins' findings as messages."""
+    path = Path(outdir) / "validation-report.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None, []
+    seen: set[tuple[str, str]] = set()
+    counts = NagCounts()
+    per_rule: Counter = Counter()
+    others: list[str] = []
+    for report in data.get("pluginReports", []):
+        name = report.get("pluginName", "")
+        for violation in report.get("violations", []):
+            rule = violation.get("ruleName", "?")
+            severity = violation.get("severity", "error")
+            for construct in violation.get("violatingConstructs", []) or [{}]:
+                where = construct.get("constructPath", "")
+                if name != PLUGIN_NAME:
+                    others.append(f"{name} {rule} ({severity}) at {where}")
+                    continue
+                if (rule, where) in seen:  # the app may add the plugin itself too
+                    continue
+                seen.add((rule, where))
+                counts.findings += 1
+                per_rule[base_rule(rule)] += 1
+                if severity == "warning":
+                    counts.warnings += 1
+                else:
+                    counts.errors += 1
+    counts.by_rule = dict(per_rule)
+    return counts, others

@@ -1,0 +1,385 @@
+"""One synthesis of one app folder: a subprocess, offline, with a timeout; its result as data.
+
+The app's entry runs through the bootstrap (see nag.py) in the chosen Python, with
+`CDK_OUTDIR` set to a temporary folder and `CDK_CONTEXT_JSON` carrying cdk.json's
+context, as `cdk synth` would pass them. The cloud assembly is read into
+{stack: {logical id: (type, digest)}}; warnings come from the stacks' metadata and
+from stderr (jsii's deprecation notices); errors from the metadata.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cdkfix.verify.apps import CdkApp, context_for
+from cdkfix.verify.nag import NagCounts, read_validation_report, write_bootstrap
+
+# Why a synthesis could not tell anything about the fixes: the environment, not the code.
+NODE, CDK_MISSING, MODULE, LOOKUP, TIMEOUT, PYTHON, COMMAND, NO_ASSEMBLY = (
+    "node", "aws-cdk-lib", "module", "lookup", "timeout", "python", "command", "no-assembly",
+)
+ENVIRONMENT_PROBLEMS = frozenset({NODE, CDK_MISSING, MODULE, LOOKUP, TIMEOUT, PYTHON, COMMAND})
+
+CONTEXT_ENV_LIMIT = 32_000  # characters of CDK_CONTEXT_JSON before the context goes to a file
+LOOKUP_MARKERS = ("StackAccountRegionNotSpecified", "Cannot retrieve value from context provider")
+_STDERR_WARNING = re.compile(r"^\[WARNING\]\s*(.+)$", re.IGNORECASE)
+_PY_WARNING = re.compile(r"^(?P<where>.+?:\d+): (?P<message>\w*Warning: .+)$")
+
+
+@dataclass
+class Resource:
+    type: str
+    digest: str  # of the whole resource definition, to see changes
+
+
+@dataclass
+class SynthResult:
+    ok: bool
+    seconds: float = 0.0
+    error: str = ""  # what failed, in the user's paths
+    problem: str = ""  # one of ENVIRONMENT_PROBLEMS, NO_ASSEMBLY, or "" (the app's code failed, or ok)
+    stacks: dict[str, dict[str, Resource]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # error annotations (cdk synth fails on them)
+    validation: list[str] = field(default_factory=list)  # other validation plugins' findings
+    nag: NagCounts | None = None
+    nag_note: str = ""  # why there is no cdk-nag count
+    missing_context: list[str] = field(default_factory=list)
+    versions: dict[str, str] = field(default_factory=dict)
+    stderr_tail: str = ""
+
+    @property
+    def environment_problem(self) -> bool:
+        return self.problem in ENVIRONMENT_PROBLEMS
+
+    @property
+    def resource_count(self) -> int:
+        return sum(len(resources) for resources in self.stacks.values())
+
+    def summary(self) -> str:
+        if not self.ok:
+            return f"fails: {self.error}"
+        stacks = len(self.stacks)
+        return f"synthesizes: {stacks} stack{'s' if stacks != 1 else ''}, {self.resource_count} resources"
+
+    def to_dict(self) -> dict:
+        return {
+            "ok": self.ok,
+            "seconds": round(self.seconds, 2),
+            "error": self.error,
+            "problem": self.problem,
+            "stacks": {name: len(resources) for name, resources in sorted(self.stacks.items())},
+            "resources": self.resource_count,
+            "warnings": list(self.warnings),
+            "errors": list(self.errors),
+            "validation": list(self.validation),
+            "cdk_nag": self.nag.to_dict() if self.nag is not None else None,
+            "cdk_nag_note": self.nag_note,
+            "missing_context": list(self.missing_context),
+            "versions": dict(self.versions),
+        }
+
+
+def node_major_version() -> str | None:
+    """Node.js's major version ("20"), or None when jsii cannot find it."""
+    node = os.environ.get("JSII_NODE", "node")
+    found = shutil.which(node)
+    if found is None:
+        return None
+    try:
+        done = subprocess.run([found, "--version"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    match = re.match(r"v?(\d+)", done.stdout.strip())
+    return match.group(1) if match else ""
+
+
+def synthesize(
+    app: CdkApp,
+    folder: Path,
+    *,
+    python: str,
+    timeout: float,
+    nag: bool,
+    workdir: Path,
+    shown_root: str | None = None,
+) -> SynthResult:
+    """Synthesize the app whose files are in `folder` (a copy of `app.root`)."""
+    started = time.monotonic()
+    result = _synthesize(app, Path(folder), python=python, timeout=timeout, nag=nag, workdir=Path(workdir))
+    result.seconds = time.monotonic() - started
+    shown = shown_root if shown_root is not None else app.shown
+    if result.problem in (CDK_MISSING, MODULE):
+        result.error += _venv_hint(app.root, python)
+    result.error = _user_paths(result.error, Path(folder), shown)
+    result.warnings = [_user_paths(text, Path(folder), shown) for text in result.warnings]
+    result.stderr_tail = _user_paths(result.stderr_tail, Path(folder), shown)
+    return result
+
+
+def _venv_hint(root: Path, python: str) -> str:
+    """CDK's Python template keeps the app's dependencies in its own .venv: say so."""
+    for name in (".venv", "venv", "env"):
+        for candidate in (root / name / "bin" / "python", root / name / "Scripts" / "python.exe"):
+            if (root / name / "pyvenv.cfg").is_file() and candidate.exists() and os.path.realpath(candidate) != os.path.realpath(python):
+                return f" (the app has its own environment: try --python {os.path.relpath(candidate)})"
+    return ""
+
+
+def _user_paths(text: str, folder: Path, shown: str) -> str:
+    """Paths inside the temporary copy, written as the user's."""
+    for variant in {str(folder), os.path.realpath(folder)}:
+        text = text.replace(variant + os.sep, "" if shown in ("", ".") else shown + os.sep).replace(variant, shown)
+    return text
+
+
+def _synthesize(app: CdkApp, folder: Path, *, python: str, timeout: float, nag: bool, workdir: Path) -> SynthResult:
+    if app.entry is None:
+        return SynthResult(ok=False, problem=COMMAND, error=app.problem or "unsupported app command")
+    if shutil.which(python) is None and not os.access(python, os.X_OK):
+        return SynthResult(ok=False, problem=PYTHON, error=f"the Python interpreter {python!r} does not exist")
+    node = node_major_version()
+    if node is None:
+        return SynthResult(
+            ok=False, problem=NODE,
+            error="Node.js is not installed or not on PATH; aws-cdk-lib runs on Node.js (install Node.js 18 or newer)",
+        )
+    run_dir = Path(tempfile.mkdtemp(prefix="synth-", dir=workdir))
+    outdir, result_file = run_dir / "cdk.out", run_dir / "result.json"
+    bootstrap = write_bootstrap(run_dir)
+    env = dict(os.environ)
+    env.pop("CONTEXT_OVERFLOW_LOCATION_ENV", None)
+    context = json.dumps(context_for(app))
+    if len(context) > CONTEXT_ENV_LIMIT:  # too big for one environment variable: a file, as the CDK CLI does
+        (run_dir / "context.json").write_text(context, encoding="utf-8")
+        env["CONTEXT_OVERFLOW_LOCATION_ENV"] = str(run_dir / "context.json")
+        context = "{}"
+    env.update(
+        CDK_OUTDIR=str(outdir),
+        CDK_CONTEXT_JSON=context,
+        JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=node or "1",
+        CDKFIX_VERIFY_RESULT=str(result_file),
+        CDKFIX_VERIFY_NAG="1" if nag else "0",
+        PYTHONDONTWRITEBYTECODE="1",
+        PYTHONIOENCODING="utf-8",
+    )
+    entry = app.entry
+    command = [python, *entry.interpreter_options, str(bootstrap), entry.mode, entry.target, *entry.args]
+    try:
+        returncode, stderr = _run(command, cwd=folder, env=env, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return SynthResult(
+            ok=False, problem=TIMEOUT,
+            error=f"synthesis did not finish within {timeout:g} s and was stopped (allow more with --timeout)",
+        )
+    except OSError as error:
+        return SynthResult(ok=False, problem=PYTHON, error=f"cannot run {python}: {error.strerror or error}")
+    try:
+        return _read(app, folder, outdir, result_file, returncode, stderr, nag, python)
+    finally:
+        shutil.rmtree(run_dir, ignore_errors=True)
+
+
+def _run(command: list[str], *, cwd: Path, env: dict, timeout: float) -> tuple[int, str]:
+    """Run in a new process group; on timeout (or any interruption) kill the whole group."""
+    process = subprocess.Popen(
+        command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        start_new_session=(os.name == "posix"),
+    )
+    try:
+        _, stderr = process.communicate(timeout=timeout)
+    except BaseException:
+        _kill_group(process)
+        raise
+    return process.returncode, stderr.decode("utf-8", "replace")
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    if os.name == "posix":
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    else:  # pragma: no cover - Windows
+        process.kill()
+    try:
+        process.communicate(timeout=10)
+    except (subprocess.TimeoutExpired, ValueError):
+        pass
+
+
+def _read(app, folder: Path, outdir: Path, result_file: Path, returncode: int, stderr: str, nag: bool, python: str) -> SynthResult:
+    try:
+        state = json.loads(result_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        state = {}
+    result = SynthResult(ok=False, versions=dict(state.get("versions") or {}))
+    result.stderr_tail = "\n".join(stderr.strip().splitlines()[-15:])
+    result.warnings = _stderr_warnings(stderr)
+    if state.get("status") != "ok":
+        result.problem, result.error = _classify(state, stderr, returncode, folder, python)
+        return result
+    manifest = outdir / "manifest.json"
+    if not manifest.is_file():
+        result.problem = NO_ASSEMBLY
+        result.error = "the app ran but wrote no cloud assembly (does its entry call `app.synth()`?)"
+        return result
+    try:
+        _read_assembly(outdir, result)
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        result.problem = NO_ASSEMBLY
+        result.error = f"cannot read the cloud assembly: {error}"
+        return result
+    if result.missing_context:
+        result.problem = LOOKUP
+        result.error = _lookup_message(", ".join(result.missing_context))
+        return result
+    nag_state = state.get("nag", "off")
+    if nag_state == "loaded":
+        result.nag, result.validation = read_validation_report(outdir)
+    elif nag_state == "missing":
+        result.nag_note = f"cdk-nag is not installed in {python} (pip install 'cdkfix[verify]')"
+    elif nag_state.startswith("error"):
+        result.nag_note = f"cdk-nag could not be loaded: {nag_state[6:].strip()}"
+    else:
+        result.nag_note = "cdk-nag checks were not asked for"
+    if result.errors:
+        result.error = "error annotations: " + "; ".join(result.errors[:5])
+        return result
+    result.ok = True
+    return result
+
+
+def _lookup_message(what: str) -> str:
+    return (
+        f"the app needs AWS context look-ups ({what}: e.g. Vpc.from_lookup); these need an AWS account "
+        "and are not run offline. Put the values in cdk.context.json (`cdk synth` with credentials writes them) "
+        "or run without --verify"
+    )
+
+
+def _classify(state: dict, stderr: str, returncode: int, folder: Path, python: str) -> tuple[str, str]:
+    error = state.get("error") or {}
+    kind, message = error.get("type", ""), (error.get("message") or "").strip()
+    if state.get("stage") == "import-cdk":
+        if kind == "FileNotFoundError" and (error.get("filename") or "").endswith("node"):
+            return NODE, "Node.js is not installed or not on PATH; aws-cdk-lib runs on Node.js (install Node.js 18 or newer)"
+        if kind in ("ModuleNotFoundError", "ImportError"):
+            return CDK_MISSING, (
+                f"aws-cdk-lib is not installed in {python} ({message}); install the app's requirements there "
+                "(or pip install 'cdkfix[verify]'), or choose the app's environment with --python"
+            )
+        return CDK_MISSING, f"aws-cdk-lib cannot be loaded in {python}: {kind}: {_first_line(message)}"
+    if not state:
+        tail = _first_line(stderr.strip().splitlines()[-1] if stderr.strip() else f"exit status {returncode}")
+        return "", f"the app stopped before reporting (exit status {returncode}): {tail}"
+    if any(marker in message for marker in LOOKUP_MARKERS):
+        provider = re.search(r"context provider ([\w-]+)", message)
+        return LOOKUP, _lookup_message(provider.group(1) if provider else "context providers")
+    if kind == "ModuleNotFoundError" and error.get("module"):
+        module = error["module"]
+        if _raised_by_import_in_app(error, folder):
+            return MODULE, (
+                f"the app needs the module {module!r}, which is not installed in {python}; install the app's "
+                "dependencies (its requirements.txt) there, or choose its environment with --python"
+            )
+    text = f"{kind}: {_first_line(message)}" if kind else _first_line(message)
+    where = _user_frame(error.get("frames") or [], folder)
+    return "", f"{text} ({where})" if where else text
+
+
+def _raised_by_import_in_app(error: dict, folder: Path) -> bool:
+    """A missing module imported by the app itself (not a module of the app that does not exist)."""
+    module = (error.get("module") or "").split(".")[0]
+    if module in ("aws_cdk", "constructs"):
+        return False  # a CDK module that does not exist: the code's fault (e.g. a fix's import)
+    return not ((folder / module).is_dir() or (folder / f"{module}.py").is_file())
+
+
+def _first_line(text: str, limit: int = 400) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    # jsii errors start with the kernel's class name; the useful part is the next line.
+    for line in lines:
+        if line.startswith("@jsii/kernel."):
+            line = line.split(":", 1)[1].strip() if ":" in line else line
+        if line:
+            return line if len(line) <= limit else line[: limit - 1] + "…"
+    return ""
+
+
+def _user_frame(frames: list, folder: Path) -> str:
+    """The innermost traceback frame in the app's own files, as `<copy>/lib/x.py:12` (shown later as the user's path)."""
+    real = os.path.realpath(folder)
+    for filename, line, _ in reversed(frames):
+        path = os.path.realpath(os.path.join(folder, filename))
+        if path.startswith(real + os.sep):
+            return f"{os.path.join(str(folder), os.path.relpath(path, real))}:{line}"
+    return ""
+
+
+def _stderr_warnings(stderr: str) -> list[str]:
+    found: list[str] = []
+    for line in stderr.splitlines():
+        line = line.rstrip()
+        match = _STDERR_WARNING.match(line)
+        if match:
+            found.append(match.group(1).strip())
+            continue
+        match = _PY_WARNING.match(line)
+        if match:
+            found.append(match.group("message").strip())
+    return list(dict.fromkeys(found))
+
+
+def _read_assembly(outdir: Path, result: SynthResult, prefix: str = "") -> None:
+    manifest = json.loads((outdir / "manifest.json").read_text(encoding="utf-8"))
+    for missing in manifest.get("missing", []) or []:
+        provider = missing.get("provider", "?")
+        if provider not in result.missing_context:
+            result.missing_context.append(provider)
+    for artifact_id, artifact in (manifest.get("artifacts") or {}).items():
+        kind = artifact.get("type")
+        properties = artifact.get("properties") or {}
+        if kind == "cdk:cloud-assembly":  # a Stage: its own assembly in a subfolder
+            _read_assembly(outdir / properties["directoryName"], result, prefix=f"{prefix}{artifact_id}/")
+            continue
+        if kind != "aws:cloudformation:stack":
+            continue
+        name = prefix + (artifact.get("displayName") or artifact_id)
+        template = json.loads((outdir / properties["templateFile"]).read_text(encoding="utf-8"))
+        result.stacks[name] = {
+            logical_id: Resource(
+                type=str(definition.get("Type", "?")),
+                digest=hashlib.sha256(json.dumps(definition, sort_keys=True).encode()).hexdigest()[:16],
+            )
+            for logical_id, definition in (template.get("Resources") or {}).items()
+        }
+        metadata = dict(artifact.get("metadata") or {})
+        extra = artifact.get("additionalMetadataFile")
+        if extra and (outdir / extra).is_file():
+            metadata.update(json.loads((outdir / extra).read_text(encoding="utf-8")))
+        for path, entries in metadata.items():
+            for entry in entries or []:
+                kind = entry.get("type")
+                if kind not in ("aws:cdk:warning", "aws:cdk:error"):
+                    continue
+                data = entry.get("data")
+                text = f"{path}: {data if isinstance(data, str) else json.dumps(data)}"
+                (result.warnings if kind == "aws:cdk:warning" else result.errors).append(text)
+    result.warnings = list(dict.fromkeys(result.warnings))
+    result.errors = list(dict.fromkeys(result.errors))
+
+
+def default_python() -> str:
+    return sys.executable
