@@ -344,9 +344,9 @@ def _summary(outcome, *, applied_verb: str) -> str:
     text = f"{len(applied)} fix{'es' if len(applied) != 1 else ''} {applied_verb} in {files} file{'s' if files != 1 else ''}"
     if held:
         text += f"; {len(held)} unsafe fix{'es' if len(held) != 1 else ''} held back (use --unsafe-fixes)"
-    skipped = [fix for fix in outcome.fixes if fix.status is FixStatus.SKIPPED]
+    skipped = sum(fix.status is FixStatus.SKIPPED for fix in outcome.fixes)
     if skipped:
-        text += f"; {len(skipped)} fix{'es' if len(skipped) != 1 else ''} left out (see the messages above)"
+        text += f"; {skipped} skipped"
     suppressed = sum(fix.status is FixStatus.SUPPRESSED for fix in outcome.fixes)
     if suppressed:
         text += f"; {suppressed} suppressed"

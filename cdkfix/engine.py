@@ -17,15 +17,15 @@ from cdkfix.positions import node_spans
 from cdkfix.records import FileError, FileResult, FixRecord, FixStatus
 from cdkfix.rule import FileContext, Fix, Rule, Safety
 from cdkfix.splice import CannotSplice, splice
+from cdkfix.traverse import walk
 
 CDK_MARKER = b"aws_cdk"
 
 
-class RuleRunner(cst.CSTVisitor):
+class RuleRunner:
     """Dispatches one traversal to every rule's visit_/leave_ methods (Fixit's batched visitor)."""
 
     def __init__(self, rules: Sequence[Rule], context: FileContext) -> None:
-        super().__init__()
         self.context = context
         self.visitors: dict[str, list] = {}
         self.leavers: dict[str, list] = {}
@@ -36,11 +36,13 @@ class RuleRunner(cst.CSTVisitor):
                 elif attribute.startswith("leave_"):
                     self.leavers.setdefault(attribute[6:], []).append(getattr(rule, attribute))
 
-    def on_visit(self, node: cst.CSTNode) -> bool:
+    def run(self, module: cst.Module) -> None:
+        walk(module, self.on_visit, self.on_leave)
+
+    def on_visit(self, node: cst.CSTNode) -> None:
         self.context.ancestors.append(node)
         for method in self.visitors.get(type(node).__name__, ()):
             method(node)
-        return True
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
         for method in self.leavers.get(type(original_node).__name__, ()):
@@ -67,7 +69,7 @@ def find_fixes(module: cst.Module, imports: ImportMap, path: str, config: RunCon
     context = FileContext(module, imports, path, config.line_length)
     context.selected = frozenset(rule.code for rule in config.rules)
     rules = [rule_class(context, config.rule_options.get(rule_class.code)) for rule_class in config.rules]
-    module.visit(RuleRunner(rules, context))
+    RuleRunner(rules, context).run(module)
     return context.fixes
 
 

@@ -18,6 +18,7 @@ from cdkfix import layout
 from cdkfix.edits import ChangeNode, Edit, InsertStatements, NeededImport
 from cdkfix.formatting import DEFAULT_LINE_LENGTH, format_expression, format_statements
 from cdkfix.names import CONVENTIONAL_ALIASES, CDK_ROOT, ImportMap
+from cdkfix.traverse import visit_readonly
 
 
 class Category(str, enum.Enum):
@@ -100,7 +101,7 @@ class FileContext:
                 def visit_Name(self, node: cst.Name) -> None:
                     names.add(node.value)
 
-            self.module.visit(_Names())
+            visit_readonly(self.module, _Names())
             self._names_in_module = names
         return self._names_in_module
 

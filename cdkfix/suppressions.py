@@ -15,8 +15,9 @@ per-file-ignored) are not reported, since nothing could have used them.
 
 cdk-nag: `NagSuppressions.add_resource_suppressions(construct, [{"id": "AwsSolutions-ECS4", ...}])`
 in the same file suppresses the equivalent cdkfix rule on the statement that creates that
-construct (`construct = ecs.Cluster(...)`), and `add_stack_suppressions(self, [...])` inside a
-class suppresses it in that class. Only rules whose meaning really is the same are mapped.
+construct (`construct = ecs.Cluster(...)`) or calls a method on it (`role.add_managed_policy(...)`),
+and `add_stack_suppressions(self, [...])` inside a class suppresses it in that class. Only rules
+whose meaning really is the same are mapped.
 """
 
 from __future__ import annotations
@@ -214,7 +215,7 @@ def nag_acknowledgements(module: cst.Module) -> list[NagAcknowledgement]:
     module.visit(scanner)
     if not scanner.found:
         return []
-    spans = node_spans(module, {node for call, _, _, scope, _ in scanner.found for node in (call, scope) if node})
+    spans, _ = node_spans(module, {node for call, _, _, scope, _ in scanner.found for node in (call, scope) if node})
     out = []
     for call, nag_id, target, scope, applies_to in scanner.found:
         class_lines = (spans[scope][0], spans[scope][2]) if scope is not None and scope in spans else None
@@ -225,7 +226,8 @@ def nag_acknowledgements(module: cst.Module) -> list[NagAcknowledgement]:
 
 
 def bound_name(statement: cst.CSTNode) -> str | None:
-    """`x` for `x = Call(...)` (or `self.x = ...`, `x: T = ...`): the name a construct is bound to."""
+    """`x` for `x = Call(...)` (or `self.x = ...`, `x: T = ...`): the name a construct is bound to;
+    and `x` for a statement `x.method(...)` (`role.add_managed_policy(...)`): the construct it changes."""
     if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
         return None
     small = statement.body[0]
@@ -234,15 +236,19 @@ def bound_name(statement: cst.CSTNode) -> str | None:
         target = small.targets[0].target
     elif isinstance(small, cst.AnnAssign):
         target = small.target
+    elif isinstance(small, cst.Expr) and isinstance(small.value, cst.Call) and isinstance(small.value.func, cst.Attribute):
+        target = small.value.func.value
     if isinstance(target, (cst.Name, cst.Attribute)):
         return cst.Module([]).code_for_node(target)
     return None
 
 
 def _policy_named(applies_to: Sequence[str], record: FixRecord) -> bool:
+    """True when `applies_to` names a policy the finding is about: one its message names (the
+    statement may hold other managed policies, which an acknowledgement of them does not cover)."""
     for entry in applies_to:
         name = re.split(r"[/:]", entry)[-1].strip()
-        if name and name in record.before:
+        if name and re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", record.message):
             return True
     return False
 

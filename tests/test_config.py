@@ -14,10 +14,13 @@ from cdkfix.config import ConfigError, RunConfig, build_run_config, find_config_
 from cdkfix.run import run
 from rulekit import TEST_RULES, BucketAutoDelete, BucketSsl, QueueName
 
+# Flagged by TEST-S1, TEST-U1 (the bucket), TEST-O1 (the queue) and CDK-B12 (the cluster) only:
+# the bucket states its encryption and takes its removal policy from a variable, so the real
+# bucket rules (CDK-B1, CDK-B2) have nothing to say about it.
 APP = """\
 from aws_cdk import aws_s3 as s3, aws_sqs as sqs, aws_ecs as ecs
 
-bucket = s3.Bucket(self, "B")
+bucket = s3.Bucket(self, "B", encryption=s3.BucketEncryption.S3_MANAGED, removal_policy=removal_policy)
 queue = sqs.Queue(self, "Q")
 cluster = ecs.Cluster(self, "C")
 """
@@ -283,7 +286,8 @@ def test_exact_code_is_not_a_prefix(test_rules):
 
     assert [rule.code for rule in matching_rules(test_rules, "TEST")] == ["TEST-S1", "TEST-U1", "TEST-O1", "TEST-W1"]
     assert [rule.code for rule in matching_rules(test_rules, "b12")] == ["CDK-B12"]
-    assert matching_rules(test_rules, "B1") == []  # a full code that no rule has: unknown, not a prefix
+    assert [rule.code for rule in matching_rules(test_rules, "B1")] == ["CDK-B1"]  # not CDK-B10..B14
+    assert matching_rules(test_rules, "B15") == []  # a full code that no rule has: unknown, not a prefix
 
 
 # --- errors: exit 2, naming the file and the key ------------------------------------------

@@ -141,6 +141,11 @@ def test_hooks_respect_the_project_configuration(repo):
 
 def test_suppressed_finding_passes_the_check_hook(repo):
     root, sh = repo
+    # Only the rule whose finding is suppressed (the stack also lacks outputs: CDK-I1).
+    (root / "pyproject.toml").write_text('[tool.cdkfix]\nselect = ["CDK-B12"]\n')
+    sh("git", "add", "pyproject.toml")
+    flagged = pre_commit(sh, "run", "cdkfix-check", "--all-files")
+    assert flagged.returncode == 1 and "CDK-B12" in flagged.stdout, flagged.stdout + flagged.stderr
     path = root / "stacks" / "app_stack.py"
     path.write_text(FLAWED.replace('"Cluster")', '"Cluster")  # cdkfix: ignore[B12] cost'))
     done = pre_commit(sh, "run", "cdkfix-check", "--all-files")

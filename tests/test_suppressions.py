@@ -13,30 +13,10 @@ from cdkfix.config import RunConfig
 from cdkfix.engine import fix_module
 from cdkfix.records import FixStatus
 from cdkfix.registry import find_rule
-from cdkfix.rule import Category, Kind, Rule
 from rulekit import BucketAutoDelete, BucketSsl
 
 B12 = find_rule("CDK-B12")
-
-
-class PowerUser(Rule):
-    """Stands in for CDK-A1 (written in another branch): flags PowerUserAccess/AdministratorAccess."""
-
-    code = "CDK-A1"
-    name = "test-power-user"
-    title = "Overly Broad Managed Policy"
-    category = Category.CRITICAL
-    kind = Kind.SECURITY
-    issue = fix = impact = "test"
-
-    def visit_Call(self, node):
-        import libcst as cst
-
-        if self.resolve(node.func) != "aws_cdk.aws_iam.ManagedPolicy.from_aws_managed_policy_name":
-            return
-        argument = node.args[0].value
-        if isinstance(argument, cst.SimpleString) and argument.evaluated_value in ("PowerUserAccess", "AdministratorAccess"):
-            self.report("too broad", [self.change(argument, lambda old: cst.SimpleString('"ReadOnlyAccess"'))])
+A1 = find_rule("CDK-A1")  # unsafe: its fixes are held back without --unsafe-fixes
 
 
 def run_source(source: str, rules=(B12,), *, unsafe=False, path="stack.py"):
@@ -283,6 +263,11 @@ def test_nag_unrelated_rule_does_not_suppress():
     assert statuses(run_source(source))[0][2] is FixStatus.APPLIED
 
 
+def iam4(applies_to=None, target="role"):
+    entry = '{"id": "AwsSolutions-IAM4", "reason": "x"' + (f', "appliesTo": {applies_to!r}' if applies_to else "") + "}"
+    return f"NagSuppressions.add_resource_suppressions({target}, [{entry}])"
+
+
 @pytest.mark.parametrize(
     "applies_to, expected",
     [
@@ -292,13 +277,55 @@ def test_nag_unrelated_rule_does_not_suppress():
     ],
 )
 def test_nag_iam4_maps_to_a1_for_the_named_policy(applies_to, expected):
-    entry = '{"id": "AwsSolutions-IAM4", "reason": "x"' + (f', "appliesTo": {applies_to!r}' if applies_to else "") + "}"
     source = NAG_HEADER + f"""
 role = iam.Role(
     self, "R",
     managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name("PowerUserAccess")],
 )
-NagSuppressions.add_resource_suppressions(role, [{entry}])
+{iam4(applies_to)}
 """
-    result = run_source(source, (PowerUser,))
-    assert statuses(result)[0][2] is expected
+    # The real CDK-A1 is unsafe: with --unsafe-fixes a finding the acknowledgement does not cover is applied...
+    result = run_source(source, (A1,), unsafe=True)
+    assert statuses(result) == [("CDK-A1", 4, expected)]
+    assert (result.new_source is None) is (expected is FixStatus.SUPPRESSED)
+    if expected is FixStatus.SUPPRESSED:
+        assert "cdk-nag AwsSolutions-IAM4 on line 8" in result.fixes[0].detail
+    # ...without it, only held back; an acknowledged one stays suppressed either way.
+    held = run_source(source, (A1,))
+    assert statuses(held) == [("CDK-A1", 4, FixStatus.UNSAFE if expected is FixStatus.APPLIED else expected)]
+
+
+def test_nag_iam4_for_another_policy_of_the_role_does_not_cover_a1():
+    # The role also has ReadOnlyAccess: acknowledging that one says nothing about AdministratorAccess.
+    source = NAG_HEADER + f"""
+role = iam.Role(
+    self, "R",
+    managed_policies=[
+        iam.ManagedPolicy.from_aws_managed_policy_name("ReadOnlyAccess"),
+        iam.ManagedPolicy.from_aws_managed_policy_name("AdministratorAccess"),
+    ],
+)
+{iam4(["Policy::arn:<AWS::Partition>:iam::aws:policy/ReadOnlyAccess"])}
+"""
+    result = run_source(source, (A1,), unsafe=True)
+    assert statuses(result) == [("CDK-A1", 4, FixStatus.APPLIED)]
+    both = source.replace("policy/ReadOnlyAccess", "policy/AdministratorAccess")
+    assert statuses(run_source(both, (A1,), unsafe=True)) == [("CDK-A1", 4, FixStatus.SUPPRESSED)]
+
+
+@pytest.mark.parametrize("target", ["role", "self.role"])
+def test_nag_iam4_on_the_role_covers_its_add_managed_policy(target):
+    # CDK-A1 also flags `role.add_managed_policy(...)`; cdk-nag reports IAM4 on the role for it.
+    source = NAG_HEADER + dedent(f"""
+        class S(Stack):
+            def __init__(self, scope, id):
+                super().__init__(scope, id)
+                {target} = iam.Role(self, "R", assumed_by=iam.AccountRootPrincipal())
+                {target}.add_managed_policy(iam.ManagedPolicy.from_aws_managed_policy_name("AdministratorAccess"))
+                other = iam.Role(self, "O", assumed_by=iam.AccountRootPrincipal())
+                other.add_managed_policy(iam.ManagedPolicy.from_aws_managed_policy_name("AdministratorAccess"))
+                {iam4(target=target)}
+    """)
+    result = run_source(source, (A1,), unsafe=True)
+    assert statuses(result) == [("CDK-A1", 8, FixStatus.SUPPRESSED), ("CDK-A1", 10, FixStatus.APPLIED)]
+    assert "cdk-nag AwsSolutions-IAM4 on line 11" in result.fixes[0].detail

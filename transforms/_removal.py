@@ -9,6 +9,7 @@ import libcst as cst
 
 from cdkfix.constructs import code
 from cdkfix.rule import Rule
+from cdkfix.traverse import visit_readonly
 
 DESTROY = "aws_cdk.RemovalPolicy.DESTROY"
 # Every RemovalPolicy member that keeps the physical resource (or a snapshot of it) when
@@ -71,5 +72,5 @@ def removal_policy_applied(rule: Rule, name: str) -> bool:
             ):
                 found = True
 
-    scope.visit(_Find())
+    visit_readonly(scope, _Find())
     return found

@@ -8,6 +8,7 @@ from cdkfix import layout
 from cdkfix.constructs import construct_id, construct_scope, derive_id
 from cdkfix.edits import Edit
 from cdkfix.rule import Category, Example, Kind, Rule
+from cdkfix.traverse import visit_readonly
 
 # codebuild's from_ecr_repository, and the name of its tag parameter (the GPU image's is still `tag`).
 IMAGES = {
@@ -398,7 +399,7 @@ def _assigns(node: cst.CSTNode, name: str, top_level: bool = False) -> bool:
     finder = _Find()
     if statements is not None:
         for statement in statements:
-            statement.visit(finder)
+            visit_readonly(statement, finder)
     else:
-        node.visit(finder)
+        visit_readonly(node, finder)
     return _Find.found

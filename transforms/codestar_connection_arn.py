@@ -10,6 +10,7 @@ import libcst as cst
 from cdkfix import layout
 from cdkfix.constructs import code, string_value
 from cdkfix.rule import Category, Example, Kind, Rule
+from cdkfix.traverse import visit_readonly
 
 ARN = re.compile(r"arn:aws[a-z-]*:(codestar-connections|codeconnections):")
 
@@ -54,7 +55,7 @@ def _assignments(scope: cst.CSTNode, name: str) -> list[cst.CSTNode]:
             if node.name.value == name:
                 found.append(node)
 
-    scope.visit(_Find())
+    visit_readonly(scope, _Find())
     return found
 
 
@@ -287,5 +288,5 @@ class Src(Stack):
                         if len(node.body) == 1:
                             result[0], result[1] = node, small
 
-        scope.visit(_Find())
+        visit_readonly(scope, _Find())
         return result[0], result[1]

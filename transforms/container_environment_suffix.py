@@ -9,6 +9,7 @@ import libcst as cst
 from cdkfix import layout
 from cdkfix.constructs import code, string_value
 from cdkfix.rule import Category, Example, Kind, Rule
+from cdkfix.traverse import visit_readonly
 
 SUFFIX = "environment_suffix"
 SUFFIX_KEY = "ENVIRONMENT_SUFFIX"
@@ -385,7 +386,7 @@ def _targets(statement: cst.CSTNode) -> list[cst.BaseExpression]:
         def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
             return False  # a nested function's assignments are its own
 
-    statement.visit(_Targets())
+    visit_readonly(statement, _Targets())
     return found
 
 
@@ -412,7 +413,7 @@ def _mentions_self_suffix(cls: cst.ClassDef) -> bool:
             nonlocal found
             found = found or _is_self_suffix(node)
 
-    cls.visit(_Mentions())
+    visit_readonly(cls, _Mentions())
     return found
 
 

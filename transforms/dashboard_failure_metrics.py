@@ -9,6 +9,7 @@ import libcst as cst
 
 from cdkfix.constructs import code, string_value
 from cdkfix.rule import Category, Example, Kind, Rule
+from cdkfix.traverse import visit_readonly
 
 DASHBOARD = "aws_cdk.aws_cloudwatch.Dashboard"
 METRIC = "aws_cdk.aws_cloudwatch.Metric"
@@ -428,7 +429,7 @@ dashboard.add_widgets(Metric(namespace="AWS/CodePipeline", metric_name="Succeede
                 rule._classify(call, None, subjects, covered)
 
         for node in nodes:
-            node.visit(_Find())
+            visit_readonly(node, _Find())
         return subjects, covered
 
     def _classify(self, call: cst.Call, name: str | None, subjects, covered) -> None:
@@ -573,7 +574,7 @@ def _bindings(scope: cst.CSTNode) -> dict[str, cst.Call]:
                 if isinstance(target.target, cst.Name):
                     found.setdefault(target.target.value, []).append(node.value)
 
-    scope.visit(_Assignments())
+    visit_readonly(scope, _Assignments())
     return {name: values[0] for name, values in found.items() if len(values) == 1 and isinstance(values[0], cst.Call)}
 
 
@@ -591,5 +592,5 @@ def _add_widgets_calls(statement: cst.CSTNode, dashboard: str) -> list[cst.Call]
                     unknown = True
                 calls.append(node)
 
-    statement.visit(_Find())
+    visit_readonly(statement, _Find())
     return None if unknown else calls

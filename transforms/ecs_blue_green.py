@@ -12,6 +12,7 @@ from cdkfix.edits import ChangeNode, Edit, InsertStatements
 from cdkfix.formatting import format_statements
 from cdkfix.names import dotted_name
 from cdkfix.rule import Category, Example, Kind, Rule
+from cdkfix.traverse import visit_readonly
 
 SERVICES = ("aws_cdk.aws_ecs.FargateService", "aws_cdk.aws_ecs.Ec2Service")
 CONTROLLER = "aws_cdk.aws_ecs.DeploymentController"
@@ -131,7 +132,7 @@ def _has_construct_call(node: cst.CSTNode, scope: str) -> bool:
             if first is not None and first.keyword is None and code(first.value) == scope:
                 _Find.found = True
 
-    node.visit(_Find())
+    visit_readonly(node, _Find())
     return _Find.found
 
 
@@ -448,7 +449,7 @@ def inline_vpc(self, alb, cluster, td):
         if not isinstance(node.body, cst.IndentedBlock):
             return
         found = _Found(list(node.body.body))
-        node.body.visit(_Collector(found))
+        visit_readonly(node.body, _Collector(found))
         if any(self.is_call_to(call, DEPLOYMENT_GROUP, CFN_DEPLOYMENT_GROUP) for call, _, _ in found.calls):
             return
         if any(

@@ -8,6 +8,7 @@ from cdkfix import layout
 from cdkfix.constructs import code
 from cdkfix.edits import InsertStatements
 from cdkfix.rule import Category, Example, Kind, Rule
+from cdkfix.traverse import visit_readonly
 
 SERVICES = ("aws_cdk.aws_ecs.FargateService", "aws_cdk.aws_ecs.Ec2Service")
 AUTO_SCALE = "auto_scale_task_count"
@@ -267,6 +268,6 @@ service = FargateService(desired_count=2)
                             if isinstance(target.target, (cst.Name, cst.Attribute)):
                                 aliases.append((code(target.target), code(node.value)))
 
-            self.context.module.visit(_Facts())
+            visit_readonly(self.context.module, _Facts())
             self._facts = (scaled, aliases)
         return self._facts

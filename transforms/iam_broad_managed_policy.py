@@ -10,6 +10,7 @@ from cdkfix import layout
 from cdkfix.constructs import code, construct_scope, string_value
 from cdkfix.edits import Edit, InsertStatements
 from cdkfix.rule import Category, Example, Kind, Rule, Safety
+from cdkfix.traverse import visit_readonly
 
 ROLE = "aws_cdk.aws_iam.Role"
 FROM_NAME = "aws_cdk.aws_iam.ManagedPolicy.from_aws_managed_policy_name"
@@ -649,9 +650,9 @@ role.add_managed_policy(ManagedPolicy.from_aws_managed_policy_name("Administrato
             return None
         if isinstance(scope, cst.Module):
             for statement in scope.body:
-                statement.visit(collector)
+                visit_readonly(statement, collector)
         else:
-            scope.body.visit(collector)
+            visit_readonly(scope.body, collector)
         if len(collector.found) != 1:
             return None  # never bound here, or rebound: not provably one role
         statement, value = collector.found[0]

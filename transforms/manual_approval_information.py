@@ -12,6 +12,7 @@ from cdkfix import layout
 from cdkfix.constructs import code, static_text
 from cdkfix.rule import Category, Example, Kind, Rule
 from cdkfix.transforms._removal import binding
+from cdkfix.traverse import visit_readonly
 
 APPROVAL = "aws_cdk.aws_codepipeline_actions.ManualApprovalAction"
 STAGE_PROPS = "aws_cdk.aws_codepipeline.StageProps"
@@ -231,9 +232,9 @@ ManualApprovalAction(action_name="ApproveStaging")
         scan = self._scans.get(scope)
         if scan is None:
             stage_vars = _StageVars()
-            scope.visit(stage_vars)
+            visit_readonly(scope, stage_vars)
             scan = _StageScan(self, stage_vars.found)
-            scope.visit(scan)
+            visit_readonly(scope, scan)
             self._scans[scope] = scan
         if node in scan.by_node:
             return scan.by_node[node]

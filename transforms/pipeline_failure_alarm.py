@@ -7,6 +7,7 @@ import libcst as cst
 from cdkfix import layout
 from cdkfix.constructs import code, construct_scope, derive_id, string_value
 from cdkfix.rule import Category, Example, Kind, Rule
+from cdkfix.traverse import visit_readonly
 
 RULE = "aws_cdk.aws_events.Rule"
 EVENT_PATTERN = "aws_cdk.aws_events.EventPattern"
@@ -342,7 +343,7 @@ events.Rule(self, "Splat", event_pattern=events.EventPattern(source=["aws.codepi
                         found.append(topic)
 
         for sibling in body[body.index(statement) + 1:]:
-            sibling.visit(_AddTarget())
+            visit_readonly(sibling, _AddTarget())
         return found[0] if found else None
 
     def _sns_topic(self, node: cst.BaseExpression) -> str | None:
@@ -462,7 +463,7 @@ def _binds_pipeline(function: cst.FunctionDef, receiver: str, rule: Rule) -> boo
                 if any(code(target.target) == receiver for target in node.targets):
                     found = True
 
-    function.visit(_Find())
+    visit_readonly(function, _Find())
     return found
 
 
@@ -482,7 +483,7 @@ def _has_failure_alarm(module: cst.Module, rule: Rule) -> bool:
             if rule.resolve(func) == ALARM or (isinstance(func, cst.Attribute) and func.attr.value == "create_alarm"):
                 alarms.append(node)
 
-    module.visit(_Find())
+    visit_readonly(module, _Find())
     for alarm in alarms:
         if _mentions_failures(alarm):
             return True
@@ -495,7 +496,7 @@ def _has_failure_alarm(module: cst.Module, rule: Rule) -> bool:
             def visit_Attribute(self, node: cst.Attribute) -> None:
                 names.add(code(node))
 
-        alarm.visit(_Names())
+        visit_readonly(alarm, _Names())
         if names & failure_names:
             return True
     return False
@@ -510,7 +511,7 @@ def _mentions_failures(node: cst.CSTNode) -> bool:
             if string.evaluated_value == FAILED_METRIC:
                 found = True
 
-    node.visit(_Find())
+    visit_readonly(node, _Find())
     return found
 
 
@@ -525,7 +526,7 @@ def _alarm_id(id_node: cst.BaseExpression | None, module: cst.Module) -> str:
         def visit_FormattedString(self, node: cst.FormattedString) -> None:
             taken.add(code(node))
 
-    module.visit(_Strings())
+    visit_readonly(module, _Strings())
     candidates = []
     if isinstance(id_node, cst.SimpleString) and "Rule" in id_node.raw_value:
         body = id_node.raw_value

@@ -10,6 +10,7 @@ from cdkfix.constructs import code, string_value
 from cdkfix.edits import InsertStatements
 from cdkfix.formatting import format_statements
 from cdkfix.rule import Category, Example, Kind, Rule
+from cdkfix.traverse import visit_readonly
 
 STACK = "aws_cdk.Stack"
 CFN_OUTPUT = "aws_cdk.CfnOutput"
@@ -203,7 +204,7 @@ class Other(Stack):
                 if rule.resolve(call.func) == CFN_OUTPUT:
                     rule._exported.append(_dotted_names(call))
 
-        node.visit(_Outputs())
+        visit_readonly(node, _Outputs())
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         if not any(self.resolve(base.value) == STACK for base in node.bases):
@@ -292,7 +293,7 @@ def _dotted_names(node: cst.CSTNode) -> set[str]:
         def visit_Attribute(self, attribute: cst.Attribute) -> None:
             names.add(code(attribute))
 
-    node.visit(_Names())
+    visit_readonly(node, _Names())
     return names
 
 
@@ -323,7 +324,7 @@ def _ids(cls: cst.ClassDef) -> set[str]:
                 if value is not None:
                     ids.add(value)
 
-    cls.visit(_Ids())
+    visit_readonly(cls, _Ids())
     return ids
 
 

@@ -54,35 +54,44 @@ def _lines(record: FixRecord) -> str:
     return f"lines {record.start_line}-{record.end_line}"
 
 
-def _entry(heading: str, record: FixRecord) -> list[str]:
-    rule = rules_by_code().get(record.code)
-    issue = rule.issue if rule else record.title
+def _group_by_rule(records: Sequence[FixRecord]) -> list[list[FixRecord]]:
+    """One entry per rule, in the order the run first met it (as the seed numbers its items)."""
+    groups: dict[str, list[FixRecord]] = {}
+    for record in records:
+        groups.setdefault(record.code, []).append(record)
+    return list(groups.values())
+
+
+def _entry(heading: str, records: Sequence[FixRecord], *, applied: bool = True) -> list[str]:
+    first = records[0]
+    rule = rules_by_code().get(first.code)
+    issue = rule.issue if rule else first.title
     impact = rule.impact if rule else ""
-    out = [
-        f"### {heading}: {record.title} (`{record.code}`)",
-        "",
-        f"**File**: `{record.path}` ({_lines(record)})",
-        "",
-        f"**Issue**: {issue}",
-        "",
-        f"**Found**: {record.message}",
-        "",
-        "**Before**:",
-        _code_block(record.before),
-        "",
-        "**After**:",
-        _code_block(record.after),
-        "",
-    ]
-    if record.imports:
-        out += ["**Imports added**: " + ", ".join(f"`{line}`" for line in record.imports), ""]
-    out += [f"**Impact**: {impact}", ""]
-    if record.safety == "unsafe":
+    out = [f"### {heading}: {first.title} (`{first.code}`)", ""]
+    if len(records) == 1:
+        out += [f"**File**: `{first.path}` ({_lines(first)})", ""]
+    else:
+        out += [f"**Files**: {len(records)} places in {len({r.path for r in records})} file(s)", ""]
+    out += [f"**Issue**: {issue}", ""]
+    for record in records:
+        where = "" if len(records) == 1 else f" (`{record.path}`, {_lines(record)})"
         out += [
-            "**Safety**: unsafe fix (changes data lifetime, cost or access); applied because unsafe fixes were allowed.",
+            f"**Found**{where}: {record.message}",
+            "",
+            "**Before**:",
+            _code_block(record.before),
+            "",
+            "**After**:",
+            _code_block(record.after),
             "",
         ]
-    out += [f"**Category**: {category_line(record)}", "", "---", ""]
+        if record.imports:
+            out += ["**Imports added**: " + ", ".join(f"`{line}`" for line in record.imports), ""]
+    out += [f"**Impact**: {impact}", ""]
+    if first.safety == "unsafe":
+        note = "applied because unsafe fixes were allowed" if applied else "held back until unsafe fixes are allowed"
+        out += [f"**Safety**: unsafe fix (changes data lifetime, cost or access); {note}.", ""]
+    out += [f"**Category**: {category_line(first)}", "", "---", ""]
     return out
 
 
@@ -97,7 +106,10 @@ def render(
     applied = [record for record in records if record.status is FixStatus.APPLIED]
     held = [record for record in records if record.status is FixStatus.UNSAFE]
     dropped = [record for record in records if record.status is FixStatus.DROPPED]
-    counts = Counter(record.category for record in applied)
+    groups = _group_by_rule(applied)
+    # An issue is a rule's finding across the run (one report entry); a fix is one place.
+    counts = Counter(group[0].category for group in groups)
+    fixes = Counter(record.category for record in applied)
     total_issues = counts["A"] + counts["B"]
     verb = "would fix" if dry_run else "fixed"
     where = ", ".join(f"`{target}`" for target in targets) or "the given paths"
@@ -114,24 +126,25 @@ def render(
         f"- **{SUMMARY_LABELS['A']}**: {counts['A']}",
         f"- **{SUMMARY_LABELS['B']}**: {counts['B']}",
         f"- **{SUMMARY_LABELS['I']}**: {counts['I']}",
-        f"- **Files changed**: {len({record.path for record in applied})}",
+        f"- **Fixes applied**: {len(applied)} ({fixes['A']} A, {fixes['B']} B, {fixes['I']} improvements) "
+        f"in {len({record.path for record in applied})} file(s)",
         f"- **Estimated Quality Score**: {quality_score(counts)}/10",
         "",
         "---",
         "",
     ]
     for category in ("A", "B"):
-        chosen = [record for record in applied if record.category == category]
+        chosen = [group for group in groups if group[0].category == category]
         if not chosen:
             continue
         out += [f"## {CATEGORY_HEADINGS[category]}", ""]
-        for number, record in enumerate(chosen, start=1):
-            out += _entry(f"{category}{number}", record)
-    improvements = [record for record in applied if record.category == "I"]
+        for number, group in enumerate(chosen, start=1):
+            out += _entry(f"{category}{number}", group)
+    improvements = [group for group in groups if group[0].category == "I"]
     if improvements:
         out += ["## Additional Improvements", ""]
-        for number, record in enumerate(improvements, start=1):
-            out += _entry(f"Improvement {number}", record)
+        for number, group in enumerate(improvements, start=1):
+            out += _entry(f"Improvement {number}", group)
     if held:
         out += [
             "## Unsafe Fixes Not Applied",
@@ -140,8 +153,8 @@ def render(
             "(or `unsafe-fixes = true` under `[tool.cdkfix]`) to apply them.",
             "",
         ]
-        for number, record in enumerate(held, start=1):
-            out += _entry(f"U{number}", record)
+        for number, group in enumerate(_group_by_rule(held), start=1):
+            out += _entry(f"U{number}", group, applied=False)
     if dropped or errors:
         out += ["## Problems", ""]
         for record in dropped:
@@ -160,7 +173,7 @@ def _percent(part: int, whole: int) -> str:
 
 def _analysis(applied: Sequence[FixRecord], counts: Counter) -> list[str]:
     issues = counts["A"] + counts["B"]
-    kinds = Counter(record.kind for record in applied)
+    kinds = Counter(record.kind for record in {record.code: record for record in applied}.values())
     out = [
         "## Analysis",
         "",
@@ -174,12 +187,12 @@ def _analysis(applied: Sequence[FixRecord], counts: Counter) -> list[str]:
     for kind, label in KIND_LABELS.items():
         rules = sorted({record.code for record in applied if record.kind == kind})
         detail = f" ({', '.join(rules)})" if rules else ""
-        out.append(f"- **{label}**: {kinds[kind]} fixes{detail}")
+        out.append(f"- **{label}**: {kinds[kind]} issues{detail}")
     out += [
         "",
         f"### Estimated Quality Score: **{quality_score(counts)}/10**",
         "",
-        f"Formula: {SCORE_FORMULA}, where A, B and improvements count the fixes of each category in this report.",
+        f"Formula: {SCORE_FORMULA}, where A, B and improvements count the issues (report entries) of each category.",
         "",
     ]
     return out
