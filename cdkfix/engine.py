@@ -247,7 +247,7 @@ def _fix_parsed(source: bytes, path: str, config: RunConfig, result: FileResult)
             )
     if config.fix_hunks:
         _add_hunks(module, fixes, records, dropped, path)
-    result.fixes = list(records.values())
+    result.fixes = sorted(records.values(), key=lambda record: (record.line, record.column, record.code))
     if applied:
         result.new_source = _new_bytes(source, module, roundtrip, new_module, path, result)
 

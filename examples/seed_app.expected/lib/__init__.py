@@ -1,0 +1,1 @@
+"""Stacks for the containerized CI/CD pipeline application."""

@@ -1,0 +1,108 @@
+"""The example apps: the seed app is fixed into exactly seed_app.expected, once, and the
+fixed app synthesizes with the real aws-cdk-lib (the flawed one does not, because of A4)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES
+
+SEED = EXAMPLES / "seed_app"
+EXPECTED = EXAMPLES / "seed_app.expected"
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(root)): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and "__pycache__" not in path.parts and "cdk.out" not in path.parts
+    }
+
+
+def _copy(source: Path, target: Path) -> Path:
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "cdk.out"))
+    return target
+
+
+def test_apply_turns_the_seed_app_into_the_expected_app(cli, tmp_path):
+    app = _copy(SEED, tmp_path / "app")
+    report = tmp_path / "MODEL_FAILURES.md"
+    code, out, err = cli("apply", "--jobs", "1", "--report", report, app)
+    assert code == 0, err
+    assert _files(app) == _files(EXPECTED)
+    assert "27 fixes applied in 5 files" in err
+
+    text = report.read_text()
+    headings = [line.split(":")[0] for line in text.splitlines() if line.startswith("### ")]
+    assert headings[:24] == [
+        *(f"### A{n}" for n in range(1, 5)),
+        *(f"### B{n}" for n in range(1, 15)),
+        *(f"### Improvement {n}" for n in range(1, 7)),
+    ]
+    for code_ in [*(f"CDK-A{n}" for n in range(1, 5)), *(f"CDK-B{n}" for n in range(1, 15)),
+                  *(f"CDK-I{n}" for n in range(1, 7))]:
+        assert f"(`{code_}`)" in text, code_
+    assert "- **Total Issues Fixed**: 18" in text
+    # The report quotes the user's own code: A4's flawed call, before and after.
+    assert "repository=None,  # No repository provided" in text
+    assert 'tag_or_digest="latest"' in text
+
+
+def test_second_apply_changes_nothing(cli, tmp_path):
+    app = _copy(EXPECTED, tmp_path / "app")
+    code, out, err = cli("apply", "--jobs", "1", app)
+    assert code == 0, err
+    assert _files(app) == _files(EXPECTED)
+    assert "0 fixes applied" in err
+
+
+def test_dry_run_writes_nothing_and_prints_the_diff(cli, tmp_path):
+    app = _copy(SEED, tmp_path / "app")
+    code, out, err = cli("apply", "--dry-run", "--jobs", "1", app)
+    assert code == 1
+    assert _files(app) == _files(SEED)
+    assert "+                    tag_or_digest=\"latest\"" in out
+    assert "-            nat_gateways=1  # Single point of failure" in out
+
+
+def _synth(app: Path, tmp_path: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "CDK_OUTDIR": str(tmp_path / "cdk.out"), "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
+    return subprocess.run([sys.executable, "app.py"], cwd=app, env=env, capture_output=True, text=True, timeout=600)
+
+
+@pytest.mark.synth
+def test_flawed_seed_app_does_not_synthesize(tmp_path):
+    done = _synth(_copy(SEED, tmp_path / "app"), tmp_path)
+    assert done.returncode != 0
+    assert "unexpected keyword argument 'tag'" in done.stderr
+
+
+@pytest.mark.synth
+def test_fixed_seed_app_synthesizes_without_deprecation_warnings(tmp_path):
+    import json
+
+    done = _synth(_copy(EXPECTED, tmp_path / "app"), tmp_path)
+    assert done.returncode == 0, done.stderr
+    output = (done.stdout + done.stderr).lower()
+    assert "deprecat" not in output, output
+    templates = {path.name: json.loads(path.read_text()) for path in (tmp_path / "cdk.out").glob("*.template.json")}
+    resources = [resource for template in templates.values() for resource in template.get("Resources", {}).values()]
+    types = [resource["Type"] for resource in resources]
+    assert types.count("AWS::EC2::NatGateway") == 2  # A2
+    assert "AWS::CodeDeploy::DeploymentGroup" in types  # A3
+    assert types.count("AWS::ElasticLoadBalancingV2::TargetGroup") == 2  # A3
+    assert "AWS::ECR::Repository" in types  # A4 (and the app's own repository)
+    assert "AWS::CloudWatch::Alarm" in types  # B14
+    assert "AWS::ApplicationAutoScaling::ScalableTarget" in types  # B11
+    clusters = [r for r in resources if r["Type"] == "AWS::ECS::Cluster"]
+    assert clusters[0]["Properties"]["ClusterSettings"] == [{"Name": "containerInsights", "Value": "enabled"}]  # B12
+    roles = [r for r in resources if r["Type"] == "AWS::IAM::Role"]
+    assert not any("PowerUserAccess" in json.dumps(role) for role in roles)  # A1
+    buckets = [r for r in resources if r["Type"] == "AWS::S3::Bucket"]
+    assert buckets and all(bucket["DeletionPolicy"] == "Delete" for bucket in buckets)  # B1
