@@ -40,7 +40,9 @@ def test_a1_seed_file_keeps_the_pass_role_statement_and_drops_the_comment():
     assert "PowerUserAccess\")" not in fixed and "managed_policies" not in fixed
     assert "# Too broad" not in fixed
     assert "max_session_duration=cdk.Duration.hours(1)\n        )" in fixed  # no dangling comma
-    assert fixed.count("deployment_role.add_to_policy(") == 9  # 8 new + the seed's iam:PassRole
+    # account/region actions, S3 objects, "*" + the seed's iam:PassRole
+    assert fixed.count("deployment_role.add_to_policy(") == 4
+    assert fixed.count('f"arn:{self.partition}:*:{self.region}:{self.account}:*"') == 1
     # every default action is granted exactly once, and the new statements come right after the role
     for action in DEFAULT_ACTIONS:
         assert fixed.count(f'"{action}"') == 1, action
@@ -65,11 +67,21 @@ def test_a1_scoped_resources_use_the_stacks_account_and_region():
 def test_a1_custom_actions_group_by_service_and_unknown_actions_get_star():
     source = SEED_ROLES.read_text()
     actions = ["ecs:UpdateService", "sqs:SendMessage", "codedeploy:GetApplication", "codedeploy:CreateDeployment"]
-    fixed, _ = _fix(source, A1, actions=actions)
+    fixed, _ = _fix(source, A1, actions=actions, scope="service")
     assert '"sqs:SendMessage"],\n                resources=["*"]' in fixed
     # two CodeDeploy resource types of one account/region: one ARN for the service
     assert 'f"arn:{self.partition}:codedeploy:{self.region}:{self.account}:*"' in fixed
     assert fixed.count("deployment_role.add_to_policy(") == 4
+
+
+def test_a1_default_scope_puts_every_account_action_under_one_arn():
+    source = SEED_ROLES.read_text()
+    actions = ["ecs:UpdateService", "sqs:SendMessage", "codedeploy:GetApplication", "codedeploy:CreateDeployment"]
+    fixed, _ = _fix(source, A1, actions=actions)
+    assert 'actions=[\n                    "ecs:UpdateService",\n                    "codedeploy:GetApplication",\n' in fixed
+    assert fixed.count('f"arn:{self.partition}:*:{self.region}:{self.account}:*"') == 1
+    assert '"sqs:SendMessage"],\n                resources=["*"]' in fixed
+    assert fixed.count("deployment_role.add_to_policy(") == 3
 
 
 def test_a1_both_forms_on_one_role_get_the_statements_once():
@@ -252,4 +264,10 @@ def test_seed_fixes_synthesize(tmp_path):
     assert not [name for name in findings if name.startswith("AwsSolutions-IAM4")]
     wildcards = [name for name in findings if name.startswith("AwsSolutions-IAM5")]
     assert "AwsSolutions-IAM5[Resource::*]" in wildcards
-    assert len(wildcards) == 9  # the seed's iam role/* + one per scoped service + "*"
+    # the seed's own iam role/*, one for the account and region, S3 objects, "*" (per-service ARNs made 9)
+    assert sorted(wildcards) == sorted([
+        "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:*:<AWS::Region>:<AWS::AccountId>:*]",
+        "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::*/*]",
+        "AwsSolutions-IAM5[Resource::*]",
+        "AwsSolutions-IAM5[Resource::arn:aws:iam::<AWS::AccountId>:role/*]",
+    ])

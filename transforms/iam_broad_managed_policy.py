@@ -88,7 +88,7 @@ _RESOURCES: dict[str, str | None] = {
 _RESOURCES_BY_LOWER = {action.lower(): arn for action, arn in _RESOURCES.items()}
 _UNKNOWN = object()
 
-SCOPES = ("account", "any")
+SCOPES = ("account", "service", "any")
 
 
 def _broad_policy(node: cst.BaseExpression, rule: Rule) -> str | None:
@@ -100,7 +100,7 @@ def _broad_policy(node: cst.BaseExpression, rule: Rule) -> str | None:
     return name if name in BROAD_POLICIES else None
 
 
-def _statement_groups(actions: Sequence[str]) -> list[tuple[list[str], list[str] | None]]:
+def _statement_groups(actions: Sequence[str], per_service: bool = False) -> list[tuple[list[str], list[str] | None]]:
     """(actions, ARN tails) per service in first-use order; ARN tails None: resource "*" (last group).
 
     A service whose actions apply to several resource types of one account and region gets one
@@ -125,6 +125,16 @@ def _statement_groups(actions: Sequence[str]) -> list[tuple[list[str], list[str]
         if len(arns) > 1 and all(arn.startswith(regional) for arn in arns):
             arns = [regional + "*"]
         groups.append((group_actions, arns))
+    if not per_service:
+        # Every action only ever matches resources of its own service and type, so one
+        # "any resource of this account and region" ARN grants what the per-service ARNs grant,
+        # with one wildcard where cdk-nag (AwsSolutions-IAM5) would count one per service.
+        regional = [group for group in groups if all(arn.split(":")[1:3] == ["{region}", "{account}"] for arn in group[1])]
+        if len(regional) > 1:
+            merged = [action for group_actions, _ in regional for action in group_actions]
+            first = groups.index(regional[0])
+            groups = [group for group in groups if group not in regional]
+            groups.insert(first, (merged, ["*:{region}:{account}:*"]))
     if anywhere:
         groups.append((anywhere, None))
     return groups
@@ -193,12 +203,15 @@ class IamBroadManagedPolicy(Rule):
         "the role (binding a bare `iam.Role(...)` to a variable) or in place of the `add_managed_policy` "
         "statement (so a conditional grant stays conditional), `role.add_to_policy(iam.PolicyStatement("
         "effect=iam.Effect.ALLOW, actions=[...], resources=[...]))` statements with explicit actions: by default "
-        "an ECS/CodeDeploy deployment set (option `actions`). With `scope=\"account\"` (default) there is one "
-        "statement per service whose resources are ARNs in the stack's own account and region "
-        "(`self.account`/`self.region` in a Stack, else `Stack.of(scope)`), S3 objects in any bucket, and a "
-        "last statement with `\"*\"` for the actions that have no resource type (`ecr:GetAuthorizationToken`, "
-        "`cloudwatch:GetMetricData`) and for actions the rule does not know; `scope=\"any\"` writes one "
-        "statement on `\"*\"` (fewer cdk-nag IAM5 findings, broader grant). Roles nested in another expression, "
+        "an ECS/CodeDeploy deployment set (option `actions`). With `scope=\"account\"` (default) one statement "
+        "covers the actions whose resources live in an account and region, on "
+        "`arn:<partition>:*:<region>:<account>:*` of the stack's own account and region (`self.account`/"
+        "`self.region` in a Stack, else `Stack.of(scope)`): each action only matches its own service's "
+        "resources, so this grants what per-service ARNs grant with one wildcard for cdk-nag IAM5 to count "
+        "instead of one per service (`scope=\"service\"` writes the per-service form); S3 objects get their "
+        "own statement, and a last one has `\"*\"` for the actions that have no resource type "
+        "(`ecr:GetAuthorizationToken`, `cloudwatch:GetMetricData`) and for actions the rule does not know; "
+        "`scope=\"any\"` writes one statement on `\"*\"` (broadest grant). Roles nested in another expression, "
         "policies held in variables and `**kwargs` calls are left alone."
     )
     impact = (
@@ -252,16 +265,9 @@ class RolesStack(cdk.Stack):
         deployment_role.add_to_policy(
             cdk.aws_iam.PolicyStatement(
                 effect=cdk.aws_iam.Effect.ALLOW,
-                actions=["ecs:DescribeServices", "ecs:UpdateService"],
-                resources=[
-                    f"arn:{self.partition}:ecs:{self.region}:{self.account}:service/*"
-                ],
-            )
-        )
-        deployment_role.add_to_policy(
-            cdk.aws_iam.PolicyStatement(
-                effect=cdk.aws_iam.Effect.ALLOW,
                 actions=[
+                    "ecs:DescribeServices",
+                    "ecs:UpdateService",
                     "ecr:BatchCheckLayerAvailability",
                     "ecr:GetDownloadUrlForLayer",
                     "ecr:BatchGetImage",
@@ -269,46 +275,18 @@ class RolesStack(cdk.Stack):
                     "ecr:UploadLayerPart",
                     "ecr:CompleteLayerUpload",
                     "ecr:PutImage",
-                ],
-                resources=[
-                    f"arn:{self.partition}:ecr:{self.region}:{self.account}:repository/*"
-                ],
-            )
-        )
-        deployment_role.add_to_policy(
-            cdk.aws_iam.PolicyStatement(
-                effect=cdk.aws_iam.Effect.ALLOW,
-                actions=[
                     "codedeploy:CreateDeployment",
                     "codedeploy:GetDeployment",
                     "codedeploy:GetDeploymentConfig",
                     "codedeploy:GetApplicationRevision",
-                ],
-                resources=[
-                    f"arn:{self.partition}:codedeploy:{self.region}:{self.account}:*"
-                ],
-            )
-        )
-        deployment_role.add_to_policy(
-            cdk.aws_iam.PolicyStatement(
-                effect=cdk.aws_iam.Effect.ALLOW,
-                actions=["cloudwatch:DescribeAlarms"],
-                resources=[
-                    f"arn:{self.partition}:cloudwatch:{self.region}:{self.account}:alarm:*"
-                ],
-            )
-        )
-        deployment_role.add_to_policy(
-            cdk.aws_iam.PolicyStatement(
-                effect=cdk.aws_iam.Effect.ALLOW,
-                actions=[
+                    "cloudwatch:DescribeAlarms",
                     "logs:DescribeLogStreams",
                     "logs:GetLogEvents",
                     "logs:FilterLogEvents",
+                    "cloudformation:DescribeStacks",
+                    "cloudformation:DescribeStackEvents",
                 ],
-                resources=[
-                    f"arn:{self.partition}:logs:{self.region}:{self.account}:log-group:*"
-                ],
+                resources=[f"arn:{self.partition}:*:{self.region}:{self.account}:*"],
             )
         )
         deployment_role.add_to_policy(
@@ -316,18 +294,6 @@ class RolesStack(cdk.Stack):
                 effect=cdk.aws_iam.Effect.ALLOW,
                 actions=["s3:GetObject", "s3:PutObject"],
                 resources=[f"arn:{self.partition}:s3:::*/*"],
-            )
-        )
-        deployment_role.add_to_policy(
-            cdk.aws_iam.PolicyStatement(
-                effect=cdk.aws_iam.Effect.ALLOW,
-                actions=[
-                    "cloudformation:DescribeStacks",
-                    "cloudformation:DescribeStackEvents",
-                ],
-                resources=[
-                    f"arn:{self.partition}:cloudformation:{self.region}:{self.account}:stack/*"
-                ],
             )
         )
         deployment_role.add_to_policy(
@@ -676,7 +642,7 @@ role.add_managed_policy(ManagedPolicy.from_aws_managed_policy_name("Administrato
         if self.settings["scope"] == "any":
             groups: list[tuple[list[str], list[str] | None]] = [(list(dict.fromkeys(self.settings["actions"])), None)]
         else:
-            groups = _statement_groups(self.settings["actions"])
+            groups = _statement_groups(self.settings["actions"], per_service=self.settings["scope"] == "service")
         stack = None
         if any(arns is not None for _, arns in groups):
             stack = self._stack_expression(role_call, role, lines)
