@@ -48,6 +48,10 @@ class ImportMap:
         self.bindings: dict[str, str] = {}
         # Every name the module imports, CDK or not: a new import must not shadow one.
         self.taken: set[str] = set()
+        # How the module imports CDK submodules, so added imports follow its style:
+        # `import aws_cdk.aws_s3 as s3` versus `from aws_cdk import aws_s3 as s3`.
+        self.submodule_imports = 0
+        self.submodule_from_imports = 0
 
     @classmethod
     def from_module(cls, module: cst.Module) -> "ImportMap":
@@ -83,6 +87,7 @@ class ImportMap:
                     self.taken.add(local)
                     if full.split(".")[0] == CDK_ROOT:
                         self.bindings[local] = full
+                        self.submodule_imports += full.count(".") == 1
             else:
                 # `import aws_cdk.aws_s3` binds `aws_cdk`; attribute joining does the rest.
                 root = full.split(".")[0]
@@ -102,6 +107,11 @@ class ImportMap:
             self.taken.add(local)
             if module is not None and module.split(".")[0] == CDK_ROOT:
                 self.bindings[local] = f"{module}.{name}"
+                self.submodule_from_imports += module == CDK_ROOT and name.startswith("aws_")
+
+    @property
+    def prefers_module_imports(self) -> bool:
+        return self.submodule_imports > self.submodule_from_imports
 
     @property
     def uses_cdk(self) -> bool:

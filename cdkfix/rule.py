@@ -171,7 +171,11 @@ class Rule:
             alias = submodule
         imports.bindings[alias] = module
         imports.taken.add(alias)
-        self.context.added_imports[alias] = NeededImport(CDK_ROOT, submodule, alias)
+        if imports.prefers_module_imports:
+            needed = NeededImport(module, None, alias)  # import aws_cdk.aws_ecr as ecr
+        else:
+            needed = NeededImport(CDK_ROOT, submodule, alias)  # from aws_cdk import aws_ecr as ecr
+        self.context.added_imports[alias] = needed
         return imports.local_name_for(qualified)
 
     # --- where we are ---

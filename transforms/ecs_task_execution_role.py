@@ -154,7 +154,7 @@ service = ecs.FargateService(
 """,
             after="""\
 import aws_cdk.aws_ecs as ecs
-from aws_cdk import aws_iam as iam
+import aws_cdk.aws_iam as iam
 
 execution_role = iam.Role(
     self, "TdExecutionRole", assumed_by=iam.ServicePrincipal("ecs-tasks.amazonaws.com")

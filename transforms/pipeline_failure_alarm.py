@@ -218,7 +218,7 @@ import aws_cdk.aws_cloudwatch as cw
 import aws_cdk.aws_events as events
 import aws_cdk.aws_events_targets as targets
 from aws_cdk import Duration
-from aws_cdk import aws_cloudwatch_actions as cw_actions
+import aws_cdk.aws_cloudwatch_actions as cw_actions
 
 
 def build(self, name, topic):
