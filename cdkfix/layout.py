@@ -149,8 +149,34 @@ def _close_line(closing) -> cst.BaseParenthesizableWhitespace:
     return closing
 
 
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module([]).code_for_node(node)
+
+
+def without_trailing_comment(arg: cst.Arg) -> cst.Arg:
+    """The argument without the comment at the end of its line.
+
+    A comment beside a value that a fix replaces speaks of the old value (`RETAIN  # keep
+    the data`, `nat_gateways=1  # Single point of failure`): left there, it would say the
+    opposite of the code.
+    """
+    if isinstance(arg.comma, cst.Comma) and isinstance(arg.comma.whitespace_after, cst.ParenthesizedWhitespace):
+        after = arg.comma.whitespace_after
+        if after.first_line.comment is not None:
+            return arg.with_changes(comma=arg.comma.with_changes(
+                whitespace_after=after.with_changes(first_line=cst.TrailingWhitespace(newline=after.first_line.newline))
+            ))
+    if isinstance(arg.whitespace_after_arg, cst.ParenthesizedWhitespace) and arg.whitespace_after_arg.first_line.comment:
+        after = arg.whitespace_after_arg
+        return arg.with_changes(
+            whitespace_after_arg=after.with_changes(first_line=cst.TrailingWhitespace(newline=after.first_line.newline))
+        )
+    return arg
+
+
 def set_keyword(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.Call:
-    """Set keyword `name` of `call` to `value`: replaced in place, or appended in the call's layout."""
+    """Set keyword `name` of `call` to `value`: replaced in place (dropping the comment beside
+    the old value), or appended in the call's layout (keeping every comment)."""
     args = list(call.args)
     for index, arg in enumerate(args):
         if arg.keyword is not None and arg.keyword.value == name:
@@ -158,7 +184,8 @@ def set_keyword(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.Cal
             before = call.whitespace_before_args if index == 0 else _separator_after(args[index - 1])
             if _is_multiline(before):
                 value = shift_continuation_lines(value, before.last_line.value)
-            args[index] = arg.with_changes(value=value)
+            changed = _code(arg.value) != _code(value)
+            args[index] = without_trailing_comment(arg.with_changes(value=value)) if changed else arg
             return call.with_changes(args=args)
     new_arg = cst.Arg(
         keyword=cst.Name(name),

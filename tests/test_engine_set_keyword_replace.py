@@ -34,10 +34,29 @@ def f():
         b=(
             context.get("someLongContextKey")
             or "a-rather-long-fallback-value"
-        ),  # note
+        ),
     )
 """
     compile(fixed, "t.py", "exec")
+
+
+def test_replacing_a_value_drops_the_comment_beside_it_and_keeps_the_others():
+    source = """\
+x = g(
+    a=1,  # first
+    b="old",  # about the old value
+    c=3  # last
+)
+"""
+    fixed = _replace(source, "b", '"new"')
+    assert fixed == """\
+x = g(
+    a=1,  # first
+    b="new",
+    c=3  # last
+)
+"""
+    assert _replace(source, "b", '"old"') == source  # same value: nothing to say
 
 
 def test_first_argument_uses_the_whitespace_after_the_opening_parenthesis():

@@ -327,7 +327,8 @@ def test_a4_seed_pipeline():
     source = _seed("pipeline_stack.py")
     fixed = _fixed_once(source, [A4])
     assert "repository=None" not in fixed and 'tag="latest"' not in fixed
-    assert "from_ecr_repository(\n                    build_image_repo,  # No repository provided\n" in fixed
+    # the repository goes where None was; the comment about the missing repository goes with None
+    assert "from_ecr_repository(\n                    build_image_repo,\n" in fixed and "No repository provided" not in fixed
     assert 'tag_or_digest="latest"' in fixed
     assert 'repository_name=f"build-image-{environment_suffix}",' in fixed
     assert "empty_on_delete=True," in fixed and "auto_delete_images" not in fixed

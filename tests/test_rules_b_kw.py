@@ -83,7 +83,8 @@ def test_b1_and_b2_on_one_bucket_write_each_keyword_once(order):
     for keywords in calls:
         assert len(keywords) == len(set(keywords)), keywords
         assert {"removal_policy", "auto_delete_objects", "enforce_ssl", "encryption"} <= set(keywords)
-    assert "removal_policy=RemovalPolicy.DESTROY,  # Violates requirement" in fixed
+    # the comment beside RETAIN spoke of the old value; it goes with it
+    assert "removal_policy=RemovalPolicy.DESTROY,\n" in fixed and "Violates requirement" not in fixed
     assert "RETAIN" not in fixed
     compile(fixed, "buckets.py", "exec")
     again, more = fix_source(fixed, list(order))
@@ -209,7 +210,7 @@ def test_b3_fixes_the_seed_approval_topic():
 def test_b4_fixes_the_seed_secret_and_is_unsafe():
     source = _seed("secrets_stack.py")
     fixed, records = fix_source(source, [SecretRemovalPolicy])
-    assert "removal_policy=RemovalPolicy.DESTROY  # Violates requirement" in fixed
+    assert "removal_policy=RemovalPolicy.DESTROY\n" in fixed and "Violates requirement" not in fixed
     held, records = fix_source(source, [SecretRemovalPolicy], unsafe_fixes=False)
     assert held == source and [record.status for record in records] == [FixStatus.UNSAFE]
 

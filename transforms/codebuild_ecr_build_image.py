@@ -54,9 +54,9 @@ def _with_repository(call: cst.Call, repository: str) -> cst.Call:
     args = list(call.args)
     index = _repository_index(call)
     if index == 0:
-        # In place: keeps the argument's comma, line and trailing comment.
-        args[0] = args[0].with_changes(
-            keyword=None, equal=cst.MaybeSentinel.DEFAULT, value=value
+        # In place: keeps the argument's comma and line; a comment beside `None` spoke of the missing repository.
+        args[0] = layout.without_trailing_comment(
+            args[0].with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT, value=value)
         )
         return call.with_changes(args=args)
     if index is not None:
@@ -149,7 +149,7 @@ class PipelineStack(Stack):
             f"BuildProject{environment_suffix}",
             environment=codebuild.BuildEnvironment(
                 build_image=codebuild.LinuxBuildImage.from_ecr_repository(
-                    build_image_repo,  # No repository provided
+                    build_image_repo,
                     tag_or_digest="latest"
                 ),
                 privileged=True

@@ -80,7 +80,7 @@ test_project = codebuild.PipelineProject(
     f"TestProject{environment_suffix}",
     environment=codebuild.BuildEnvironment(
         build_image=codebuild.LinuxBuildImage.STANDARD_7_0,
-        compute_type=codebuild.ComputeType.SMALL  # Wrong size
+        compute_type=codebuild.ComputeType.SMALL
     ),
 )
 """,

@@ -123,7 +123,7 @@ class PipelineStack(Stack):
             connection_arn=(
                 self.node.try_get_context("codeStarConnectionArn")
                 or "arn:aws:codestar-connections:us-east-1:123456789012:connection/abc123"
-            )  # hardcoded
+            )
         )
 """,
         ),

@@ -93,7 +93,7 @@ artifact_bucket = s3.Bucket(
     self,
     "ArtifactBucket",
     encryption=s3.BucketEncryption.S3_MANAGED,
-    removal_policy=RemovalPolicy.DESTROY,  # Violates requirement
+    removal_policy=RemovalPolicy.DESTROY,
     auto_delete_objects=True,
     enforce_ssl=True
 )

@@ -53,7 +53,7 @@ docker_secret = secretsmanager.Secret(
     self,
     "DockerCredentials",
     secret_name="docker-credentials",
-    removal_policy=RemovalPolicy.DESTROY  # Violates requirement
+    removal_policy=RemovalPolicy.DESTROY
 )
 """,
         ),

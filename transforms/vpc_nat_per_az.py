@@ -67,7 +67,7 @@ vpc = ec2.Vpc(
     self,
     f"Vpc{environment_suffix}",
     max_azs=2,
-    nat_gateways=2  # Single point of failure
+    nat_gateways=2
 )
 """,
             name="seed layout, trailing comment on the last argument",
@@ -124,7 +124,7 @@ vpc = ec2.Vpc(
     self,
     "Vpc",
     max_azs=props.az_count,
-    nat_gateways=props.az_count,  # cost saving
+    nat_gateways=props.az_count,
 )
 """,
             name="max_azs given as an attribute",

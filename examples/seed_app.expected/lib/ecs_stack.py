@@ -35,7 +35,7 @@ class EcsStack(Stack):
             self,
             f"Vpc{environment_suffix}",
             max_azs=2,
-            nat_gateways=2  # Single point of failure
+            nat_gateways=2
         )
 
         # Repository that the pipeline pushes application images to

@@ -41,7 +41,7 @@ class PipelineStack(Stack):
             encryption=s3.BucketEncryption.S3_MANAGED,
             block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
             versioned=True,
-            removal_policy=RemovalPolicy.DESTROY,  # Violates requirement
+            removal_policy=RemovalPolicy.DESTROY,
             auto_delete_objects=True,
             enforce_ssl=True
         )
@@ -119,7 +119,7 @@ class PipelineStack(Stack):
             project_name=f"app-build-{environment_suffix}",
             environment=codebuild.BuildEnvironment(
                 build_image=codebuild.LinuxBuildImage.from_ecr_repository(
-                    build_image_repo,  # No repository provided
+                    build_image_repo,
                     tag_or_digest="latest"
                 ),
                 compute_type=codebuild.ComputeType.SMALL,

@@ -32,7 +32,7 @@ class SecretsStack(Stack):
                 exclude_punctuation=True,
                 password_length=32
             ),
-            removal_policy=RemovalPolicy.DESTROY  # Violates requirement
+            removal_policy=RemovalPolicy.DESTROY
         )
 
         Tags.of(docker_secret).add("Environment", environment_suffix)
