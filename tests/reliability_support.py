@@ -141,3 +141,177 @@ def changes_outside_fixes(original: str, fixed: str, records: Sequence[FixRecord
         position, previous_end = found + len(block), end
     check_gap(position, len(new), previous_end, count + 1)
     return problems
+
+
+# --- generated CDK modules (hypothesis strategies) -----------------------------------------
+
+import random  # noqa: E402
+import textwrap  # noqa: E402
+
+from hypothesis import HealthCheck, settings, strategies as st  # noqa: E402
+
+from cdkfix import samples  # noqa: E402
+
+LONG_RUN = "CDKFIX_FUZZ_EXAMPLES" in os.environ
+
+
+def fuzz_settings(default: int, **extra) -> settings:
+    """A fixed budget in CI (and the same cases every time); CDKFIX_FUZZ_EXAMPLES for a long,
+    freshly randomized run. `default` is a share of that budget when `extra['share']` is set."""
+    share = extra.pop("share", 1.0)
+    count = max(1, int(fuzz_examples(default) * share)) if LONG_RUN else default
+    return settings(
+        max_examples=count,
+        deadline=None,
+        derandomize=not LONG_RUN,
+        database=None if not LONG_RUN else settings.default.database,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+        **extra,
+    )
+
+
+@st.composite
+def seeded_cdk_modules(draw) -> str:
+    """cdkfix.samples.random_cdk_module from a hypothesis-chosen seed."""
+    return samples.random_cdk_module(random.Random(draw(st.integers(0, 2**32 - 1))))
+
+
+# Construct templates beyond cdkfix.samples.CONSTRUCTS, for what the rules also look at.
+EXTRA_CONSTRUCTS = [
+    ("{codepipeline_actions}.ManualApprovalAction",
+     [("action_name", '"Approve"'), ("additional_information", '"Check the staging stack"'),
+      ("notification_topic", "topic"), ("run_order", "2")]),
+    ("{codepipeline_actions}.CodeStarConnectionsSourceAction",
+     [("action_name", '"Source"'), ("owner", '"octo"'), ("repo", '"app"'), ("branch", '"main"'),
+      ("connection_arn", '"arn:aws:codestar-connections:us-east-1:123456789012:connection/abc"'),
+      ("output", "source_output")]),
+    ("{ecs}.FargateService",
+     [("cluster", "cluster"), ("task_definition", "task_definition"),
+      ("deployment_controller", "{ecs}.DeploymentController(type={ecs}.DeploymentControllerType.CODE_DEPLOY)"),
+      ("min_healthy_percent", "100")]),
+    ("{elbv2}.ApplicationLoadBalancer", [("vpc", "vpc"), ("internet_facing", "True")]),
+]
+CONTAINER_OPTIONS = [
+    ("image", '{ecs}.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:latest")'),
+    ("environment", '{{"ENV": "production", "STAGE": suffix}}'),
+    ("logging", '{ecs}.LogDrivers.aws_logs(stream_prefix="app")'),
+    ("port_mappings", "[{ecs}.PortMapping(container_port=80)]"),
+    ("memory_limit_mib", "256"),
+]
+BINDINGS = ["vpc", "cluster", "task_definition", "service", "bucket", "topic", "role", "project", "dashboard",
+            "self.bucket", "self.cluster", "construct"]
+BLOCKS = ['if suffix == "prod":', "for index in range(2):", "with open(__file__) as handle:", "try:", "while False:"]
+
+
+def _call_text(draw, target: str, arguments: list[str], indent: str) -> str:
+    layout = draw(st.sampled_from(["one-line", "multi-line", "trailing-comma", "comment", "hanging", "comment-lines"]))
+    if layout == "one-line" or not arguments:
+        return f"{target}({', '.join(arguments)})"
+    inner = indent + "    "
+    if layout == "hanging":
+        return f"{target}({arguments[0]},\n" + ",\n".join(f"{inner}{a}" for a in arguments[1:]) + ")" if len(arguments) > 1 \
+            else f"{target}({arguments[0]})"
+    lines = [f"{inner}{argument}" for argument in arguments]
+    if layout == "comment-lines":
+        lines = [f"{inner}# about {argument.split('=')[0]}\n{line}" for argument, line in zip(arguments, lines)]
+    text = ",\n".join(lines)
+    if layout == "trailing-comma":
+        text += ","
+    elif layout == "comment":
+        text += "  # the last argument"
+    return f"{target}(\n{text}\n{indent})"
+
+
+@st.composite
+def _statement(draw, names: dict[str, str], indent: str, index: int) -> str:
+    kind = draw(st.sampled_from(["construct"] * 6 + ["container", "plain", "block"]))
+    if kind == "plain":
+        return indent + draw(st.sampled_from([
+            "values = [index * 2 for index in range(3)]", 'name = f"{suffix}-{len(values)}"',
+            'self.tags = {"team": "platform"}', "total = sum(values) if values else 0", "pass",
+            f"# a comment on its own\n{indent}pass", "assert vpc is None or vpc",
+        ]))
+    if kind == "block":
+        header = draw(st.sampled_from(BLOCKS))
+        inner = [draw(_statement(names, indent + "    ", index * 10 + offset)) for offset in range(draw(st.integers(1, 2)))]
+        text = f"{indent}{header}\n" + "\n".join(inner)
+        if header == "try:":
+            text += f"\n{indent}except Exception:\n{indent}    pass"
+        return text
+    if kind == "container":
+        chosen = draw(st.lists(st.sampled_from(CONTAINER_OPTIONS), unique_by=lambda option: option[0]))
+        arguments = ['"App"', *(f"{keyword}={value}".format(**names) for keyword, value in chosen)]
+        call = _call_text(draw, "task_definition.add_container", arguments, indent)
+        return f"{indent}{'container = ' if draw(st.booleans()) else ''}{call}"
+    cls, options = draw(st.sampled_from(samples.CONSTRUCTS + EXTRA_CONSTRUCTS))
+    chosen = draw(st.lists(st.sampled_from(options), unique_by=lambda option: option[0]))
+    arguments = [f"{keyword}={value}".format(**names) for keyword, value in chosen]
+    ident = draw(st.sampled_from(['f"Construct%d{suffix}"' % index, '"Construct%d"' % index]))
+    arguments = ["self", ident, *arguments]
+    if draw(st.integers(0, 9)) == 0:
+        arguments.append("**common")
+    call = _call_text(draw, cls.format(**names), arguments, indent)
+    binding = draw(st.sampled_from([None, *BINDINGS]))
+    leading = draw(st.sampled_from(["", f"{indent}# {cls.split('.')[-1]}\n"]))
+    return f"{leading}{indent}{binding + ' = ' if binding else ''}{call}"
+
+
+@st.composite
+def cdk_modules(draw) -> str:
+    """A CDK module composed by hypothesis: an import style, then constructs with any subset of
+    their keyword arguments, in any layout, bound or not, nested in blocks or not, in a
+    Stack's __init__, a function or at module level, with LF or CRLF line endings."""
+    style = draw(st.sampled_from(["from-import", "cdk-alias", "module-import"]))
+    names = samples._names(style)
+    place = draw(st.sampled_from(["stack", "function", "module"]))
+    indent = {"stack": "        ", "function": "    ", "module": ""}[place]
+    separator = draw(st.sampled_from(["\n", "\n\n"]))
+    body = separator.join(
+        draw(_statement(names, indent, index)) for index in range(draw(st.integers(1, 6)))
+    )
+    prologue = (
+        f"{indent}suffix = environment_suffix\n{indent}vpc = cluster = task_definition = topic = source_output = None\n"
+        f"{indent}common = {{}}\n\n"
+    )
+    header = samples._imports(style) + "\n\n"
+    if place == "stack":
+        header += (
+            f"class GeneratedStack({names['Stack']}):\n"
+            "    def __init__(self, scope: Construct, construct_id: str, *, environment_suffix: str, **kwargs) -> None:\n"
+            "        super().__init__(scope, construct_id, **kwargs)\n"
+        )
+    elif place == "function":
+        header += "def build(self, environment_suffix):\n"
+    text = header + prologue + body + "\n"
+    if draw(st.booleans()):
+        text += draw(st.sampled_from(["\n", "\n\n# trailing comment\n", " \n ", "\n\nprint('done')\n"]))
+    if draw(st.integers(0, 4)) == 0:
+        text = text.replace("\n", "\r\n")
+    return text
+
+
+EXAMPLE_TEXTS = [
+    text for rule in all_rules() for example in rule.examples for text in (example.before, example.after) if text
+]
+
+
+@st.composite
+def example_mixes(draw, rule=None) -> str:
+    """Rule examples (befores and afters) put together in one module, at module level, in a
+    function or in a Stack's __init__; with `rule`, one of that rule's own examples is among them."""
+    parts = draw(st.lists(st.sampled_from(EXAMPLE_TEXTS), min_size=0 if rule else 1, max_size=3))
+    if rule is not None:
+        own = [example.before for example in rule.examples]
+        parts.insert(draw(st.integers(0, len(parts))), draw(st.sampled_from(own)))
+    separator = draw(st.sampled_from(["\n", "\n\n", "\n\n\n"]))
+    body = separator.join(part.rstrip("\n") + "\n" for part in parts)
+    place = draw(st.sampled_from(["module", "function", "stack"]))
+    if place == "function":
+        body = "def build(self, environment_suffix, vpc=None):\n" + textwrap.indent(body, "    ")
+    elif place == "stack":
+        body = (
+            "from aws_cdk import Stack\n\n\nclass MixedStack(Stack):\n"
+            "    def __init__(self, scope, construct_id, environment_suffix, **kwargs):\n"
+            "        super().__init__(scope, construct_id, **kwargs)\n" + textwrap.indent(body, "        ")
+        )
+    return body
