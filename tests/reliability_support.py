@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Sequence
 
@@ -67,6 +68,12 @@ def import_lines(text: str) -> tuple[set[int], int]:
     return lines, header_end
 
 
+def source_lines(text: str) -> list[str]:
+    """Lines as Python counts them (ended by \\n, \\r\\n or \\r; str.splitlines also splits at
+    form feeds and other characters), each with its line ending."""
+    return re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z", text)
+
+
 def changes_outside_fixes(original: str, fixed: str, records: Sequence[FixRecord]) -> list[str]:
     """What `fixed` changes of `original` away from the applied fixes and the imports ([] when nothing).
 
@@ -79,8 +86,8 @@ def changes_outside_fixes(original: str, fixed: str, records: Sequence[FixRecord
     imports right after the module's leading docstring and imports. What replaces a stretch
     that holds no fixed statement must consist of import statements and blank lines.
     """
-    old = original.splitlines(keepends=True)
-    new = fixed.splitlines(keepends=True)
+    old = source_lines(original)
+    new = source_lines(fixed)
     count = len(old)
 
     def loose(line: int) -> bool:
