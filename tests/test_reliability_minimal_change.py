@@ -15,7 +15,7 @@ from cdkfix.records import FixStatus
 from cdkfix.registry import all_rules
 from cdkfix.splice import CannotSplice, splice
 from conftest import FIXED, FLAWED
-from reliability_support import EXAMPLES, changes_outside_fixes, example_files, fix_all, output_of
+from reliability_support import EXAMPLES, changes_outside_fixes, example_files, fix_all, output_of, source_lines
 
 # LibCST 1.9 turns a file ending in "\n \n " (a blank line, then a space and no final
 # newline) into one ending in "\n ": one byte lost.
@@ -127,8 +127,8 @@ def test_a_change_on_text_libcst_did_not_reproduce_is_refused():
 def test_the_engine_does_not_write_what_it_cannot_splice(monkeypatch):
     real = engine.node_spans
 
-    def spans_with_a_lossy_cluster_line(module, nodes):
-        spans, roundtrip = real(module, nodes)
+    def spans_with_a_lossy_cluster_line(module, nodes, *original):
+        spans, roundtrip = real(module, nodes, *original)
         # As if the round trip had changed the very line the fix rewrites.
         return spans, roundtrip.replace('"Cluster", vpc=vpc)', '"Cluster", vpc=vpc )')
 
@@ -174,3 +174,41 @@ def test_files_without_fixes_are_not_touched(cli, tmp_path, command):
     else:
         assert _stamp(tmp_path / "flawed.py") == flawed_before
     assert sorted(path.name for path in tmp_path.iterdir()) == sorted([*UNFIXED, "flawed.py"])
+
+
+# A lone backslash line is dropped by LibCST's round trip: every line after it moves up.
+LOSSY_LINES = {"backslash": "\\\n", "backslash-crlf": "\n\\\r\n"}
+
+
+@pytest.mark.parametrize("lossy", LOSSY_LINES.values(), ids=LOSSY_LINES)
+def test_fix_records_give_the_files_own_lines_after_a_lossy_line(lossy):
+    source = "from aws_cdk import aws_ecs as ecs\n" + lossy + 'cluster = ecs.Cluster(self, "C", vpc=vpc)\nprint(cluster)\n'
+    assert cst.parse_module(source).code != source
+    line = source_lines(source).index('cluster = ecs.Cluster(self, "C", vpc=vpc)\n') + 1
+    result = fix_all(source)
+    assert [(record.code, record.line, record.start_line, record.end_line) for record in result.fixes] == [
+        ("CDK-B12", line, line, line)
+    ]
+    assert changes_outside_fixes(source, output_of(source, result), result.fixes) == []
+
+
+@pytest.mark.parametrize("lossy", LOSSY_LINES.values(), ids=LOSSY_LINES)
+def test_a_suppression_after_a_lossy_line_is_honoured(lossy):
+    source = (
+        "from aws_cdk import aws_ecs as ecs\n" + lossy
+        + 'cluster = ecs.Cluster(self, "C", vpc=vpc)  # cdkfix: ignore[CDK-B12]\nprint(cluster)\n'
+    )
+    result = fix_all(source)
+    assert [record.status for record in result.fixes] == [FixStatus.SUPPRESSED]
+    assert result.new_source is None and result.notices == []
+
+
+def test_a_cdk_nag_acknowledgement_after_a_lossy_line_names_the_files_line():
+    source = (
+        "from aws_cdk import aws_ecs as ecs\nfrom cdk_nag import NagSuppressions\n\\\n"
+        'cluster = ecs.Cluster(self, "C", vpc=vpc)\n'
+        'NagSuppressions.add_resource_suppressions(cluster, [{"id": "AwsSolutions-ECS4", "reason": "dev"}])\n'
+    )
+    result = fix_all(source)
+    assert [record.status for record in result.fixes] == [FixStatus.SUPPRESSED]
+    assert "on line 5" in result.fixes[0].detail, result.fixes[0].detail
