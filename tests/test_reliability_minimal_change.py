@@ -212,3 +212,19 @@ def test_a_cdk_nag_acknowledgement_after_a_lossy_line_names_the_files_line():
     result = fix_all(source)
     assert [record.status for record in result.fixes] == [FixStatus.SUPPRESSED]
     assert "on line 5" in result.fixes[0].detail, result.fixes[0].detail
+
+
+def test_a_file_whose_only_fixes_are_held_back_is_not_touched(cli, tmp_path):
+    # CDK-B4 is unsafe: without --unsafe-fixes it is reported, and the file stays as it is.
+    data = (
+        b"from aws_cdk import RemovalPolicy, aws_secretsmanager as secretsmanager\n\n"
+        b'secret = secretsmanager.Secret(self, "S", removal_policy=RemovalPolicy.RETAIN)\n \n '
+    )
+    path = tmp_path / "secrets.py"
+    path.write_bytes(data)
+    os.utime(path, ns=(1_000_000_000_000_000_000, 1_000_000_000_000_000_000))
+    before = _stamp(path)
+    code, out, err = cli("apply", "--isolated", "--no-unsafe-fixes", "--jobs", "1", tmp_path)
+    assert code == 1, err  # an unsafe fix held back is pending
+    assert "1 unsafe fix held back" in out + err
+    assert _stamp(path) == before and path.read_bytes() == data
