@@ -79,8 +79,10 @@ def git_ignored(paths: list[Path]) -> set[Path]:
         return ignored
     data = "\0".join(str(path.resolve()) for path in paths) + "\0"
     try:
+        # check-ignore reads the index, which runs the repository's core.fsmonitor command:
+        # cdkfix runs none of the project's code, so that hook is switched off.
         done = subprocess.run(
-            ["git", "check-ignore", "-z", "--stdin"], cwd=top.stdout.strip(), input=data,
+            ["git", "-c", "core.fsmonitor=false", "check-ignore", "-z", "--stdin"], cwd=top.stdout.strip(), input=data,
             capture_output=True, text=True, timeout=60,
         )
     except (OSError, subprocess.SubprocessError):

@@ -214,12 +214,15 @@ def _fix_parsed(source: bytes, path: str, config: RunConfig, result: FileResult)
             result.notices = suppressions.apply((), comments, (), path=path, **_codes(config))
         return
 
+    # Lines of the file itself, not of LibCST's round trip (they differ where it is lossy).
+    original = source.decode(module.encoding)
     spans, roundtrip = node_spans(
-        module, {node for fix in fixes for node in [fix.anchor, fix.node, *(edit.statement for edit in fix.edits)]}
+        module, {node for fix in fixes for node in [fix.anchor, fix.node, *(edit.statement for edit in fix.edits)]},
+        original,
     )
     records = {id(fix): _record(fix, path, spans) for fix in fixes}
     if comments is not None or suppressions.NAG_MARKER in source:
-        nag = suppressions.nag_acknowledgements(module) if suppressions.NAG_MARKER in source else []
+        nag = suppressions.nag_acknowledgements(module, original) if suppressions.NAG_MARKER in source else []
         findings = [
             suppressions.Finding(records[id(fix)], spans.get(fix.anchor, (records[id(fix)].start_line,))[0],
                                  suppressions.bound_name(fix.anchor))

@@ -12,6 +12,8 @@ from typing import Iterable
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
+from cdkfix.splice import line_map
+
 
 class _LineCountingState(CodegenState):
     def __init__(self, module: cst.Module, targets: set[cst.CSTNode]) -> None:
@@ -54,11 +56,22 @@ class _LineCountingState(CodegenState):
 
 
 def node_spans(
-    module: cst.Module, nodes: Iterable[cst.CSTNode]
+    module: cst.Module, nodes: Iterable[cst.CSTNode], original: str | None = None
 ) -> tuple[dict[cst.CSTNode, tuple[int, int, int, int]], str]:
     """(start line, start column, end line, end column) of each of `nodes`, and the module's
     code (the same pass generates it, so nobody needs `module.code` again). Lines are
-    1-based, columns 0-based; statements span their own lines (end column -1: line end)."""
+    1-based, columns 0-based; statements span their own lines (end column -1: line end).
+
+    With `original` (the file's text), lines are those of the file even where LibCST's
+    round trip is not byte for byte (a lone backslash line is dropped, for example)."""
     state = _LineCountingState(module, set(nodes))
     module._codegen(state)
-    return state.spans, "".join(state.tokens)
+    roundtrip = "".join(state.tokens)
+    to_original = line_map(original, roundtrip) if original is not None else None
+    if to_original is None:
+        return state.spans, roundtrip
+    spans = {
+        node: (to_original(line), column, to_original(end_line), end_column)
+        for node, (line, column, end_line, end_column) in state.spans.items()
+    }
+    return spans, roundtrip

@@ -9,7 +9,9 @@ differs from the original cannot be placed safely, and the file is not written.
 
 from __future__ import annotations
 
+import re
 from difflib import SequenceMatcher
+from typing import Callable
 
 
 class CannotSplice(Exception):
@@ -54,3 +56,21 @@ def splice(original: str, roundtrip: str, fixed: str) -> str:
         cursor = end
     out.extend(original_lines[cursor:])
     return "".join(out)
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def line_map(original: str, roundtrip: str) -> Callable[[int], int] | None:
+    """Where each line of the round trip (1-based) is in the original text; None when they
+    are the same. Lines are what Python counts (str.splitlines also splits at form feeds);
+    a round-trip line in a stretch LibCST did not reproduce maps into that stretch."""
+    if original == roundtrip:
+        return None
+    original_lines = _LINE.findall(original)
+    roundtrip_lines = _LINE.findall(roundtrip)
+    where: dict[int, int] = {len(roundtrip_lines) + 1: len(original_lines) + 1}
+    for _tag, r1, r2, o1, o2 in SequenceMatcher(None, roundtrip_lines, original_lines, autojunk=False).get_opcodes():
+        for index in range(r1, r2):
+            where[index + 1] = o1 + 1 + min(index - r1, max(o2 - o1 - 1, 0))
+    return lambda line: where.get(line, line)

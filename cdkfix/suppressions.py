@@ -208,14 +208,16 @@ class _NagScanner(cst.CSTVisitor):
                 self.found.append((node, nag_id, target_name, scope, applies_to))
 
 
-def nag_acknowledgements(module: cst.Module) -> list[NagAcknowledgement]:
+def nag_acknowledgements(module: cst.Module, original: str | None = None) -> list[NagAcknowledgement]:
     from cdkfix.positions import node_spans
 
     scanner = _NagScanner()
     module.visit(scanner)
     if not scanner.found:
         return []
-    spans, _ = node_spans(module, {node for call, _, _, scope, _ in scanner.found for node in (call, scope) if node})
+    spans, _ = node_spans(
+        module, {node for call, _, _, scope, _ in scanner.found for node in (call, scope) if node}, original
+    )
     out = []
     for call, nag_id, target, scope, applies_to in scanner.found:
         class_lines = (spans[scope][0], spans[scope][2]) if scope is not None and scope in spans else None

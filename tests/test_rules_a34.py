@@ -444,3 +444,24 @@ def test_a3_a4_output_synthesizes(tmp_path):
     assert types.count("AWS::ElasticLoadBalancingV2::TargetGroup") == 2
     assert types.count("AWS::ElasticLoadBalancingV2::Listener") == 2
     assert types.count("AWS::ECR::Repository") == 1
+
+
+@pytest.mark.parametrize(
+    "nested",
+    [
+        "        def describe():\n            return 'blue/green'\n\n",
+        "        class Note:\n            pass\n\n",
+        "        if True:\n            def describe():\n                pass\n",
+    ],
+    ids=["function", "class", "function-in-block"],
+)
+def test_a3_a_nested_function_or_class_in_the_body_is_skipped_not_a_crash(nested):
+    # Found by tests/test_reliability_idempotence.py: leaving a nested def/class (never
+    # entered) popped an outer statement, then crashed on an empty stack.
+    example = A3.examples[0]
+    expected, records = fix_source(example.before, [A3])
+    anchor = "        target_group.add_target(service)\n"
+    fixed, nested_records = fix_source(example.before.replace(anchor, nested + anchor), [A3])
+    assert len(nested_records) == len(records) == 1
+    lines = lambda text: [line for line in text.splitlines() if line.strip()]  # layout may add a blank line
+    assert lines(fixed) == lines(expected.replace(anchor, nested + anchor))

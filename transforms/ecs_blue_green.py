@@ -70,7 +70,9 @@ class _Collector(cst.CSTVisitor):
         return True
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
-        if isinstance(original_node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+        # A nested function or class is left without having been entered (on_visit said
+        # False before pushing it): only pop what was pushed.
+        if self.statements and self.statements[-1] is original_node:
             self.statements.pop()
         super().on_leave(original_node)
 
