@@ -290,7 +290,18 @@ def _apply_compiling(
     """The fixes whose combined output is valid, and that output; a fix that breaks it is dropped."""
     if not fixes:
         return [], {}, module
-    validate = _compiles if _compiles(source, path) is None else _reparses
+    original_error: list[str | None] = []
+
+    def validate(code: str, path: str) -> str | None:
+        error = _compiles(code, path)
+        if error is None:
+            return None
+        # Only now ask whether the original compiles on this Python at all (newer syntax):
+        # compiling a large file costs seconds, and the common case never gets here.
+        if not original_error:
+            original_error.append(_compiles(source, path))
+        return error if original_error[0] is None else _reparses(code, path)
+
     new_module, error = _try(module, fixes, path, validate)
     if error is None:
         return fixes, {}, new_module
