@@ -59,24 +59,94 @@ def _field_names(node_type: type) -> tuple[str, ...]:
     )
 
 
+# type -> the fields to follow, or None for what is not followed (trivia, strings, sentinels,
+# None). One dictionary look-up per value: the node classes are ABCs, and an isinstance
+# check against an ABC (or a tuple of them) costs several times the look-up.
+_PLANS: dict[type, tuple[str, ...] | None] = {}
+
+
+def _plan(value_type: type) -> tuple[str, ...] | None:
+    if issubclass(value_type, cst.CSTNode) and not issubclass(value_type, _TRIVIA):
+        plan = _field_names(value_type)
+    else:
+        plan = None
+    _PLANS[value_type] = plan
+    return plan
+
+
 def walk(node: cst.CSTNode, enter: Callable[[cst.CSTNode], object], leave: Callable[[cst.CSTNode], None]) -> None:
     """Call `enter` on each node before its children and `leave` after them, in field order
     (source order for statements and arguments). `enter` returning False skips the children."""
-    if enter(node) is False:
+    plans = _PLANS
+
+    def visit(node: cst.CSTNode, fields: tuple[str, ...]) -> None:
+        if enter(node) is not False:
+            for name in fields:
+                value = getattr(node, name)
+                kind = type(value)
+                if kind is tuple or kind is list:
+                    for item in value:
+                        item_type = type(item)
+                        item_fields = plans[item_type] if item_type in plans else _plan(item_type)
+                        if item_fields is not None:
+                            visit(item, item_fields)
+                else:
+                    value_fields = plans[kind] if kind in plans else _plan(kind)
+                    if value_fields is not None:
+                        visit(value, value_fields)
         leave(node)
-        return
-    for name in _field_names(type(node)):
-        value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
-            if not isinstance(value, _TRIVIA):
-                walk(value, enter, leave)
-        elif isinstance(value, (list, tuple)):
-            for item in value:
-                if isinstance(item, cst.CSTNode) and not isinstance(item, _TRIVIA):
-                    walk(item, enter, leave)
-    leave(node)
+
+    visit(node, _field_names(type(node)))
+
+
+def _ignore(node: cst.CSTNode) -> None:
+    return None
+
+
+def _handlers(visitor_type: type) -> tuple[dict[str, Callable], dict[str, Callable]]:
+    """Node class name -> the visit_/leave_ function the visitor's own classes define.
+
+    CSTVisitor's inherited visit_<Node> defaults do nothing and are left out. Not cached:
+    most visitors are classes defined inside a function, a new class on every call.
+    """
+    visits: dict[str, Callable] = {}
+    leaves: dict[str, Callable] = {}
+    for klass in reversed(visitor_type.__mro__[: visitor_type.__mro__.index(cst.CSTVisitor)]):
+        for attribute, value in vars(klass).items():
+            if attribute.startswith("visit_") and attribute.count("_") == 1:
+                visits[attribute[6:]] = value
+            elif attribute.startswith("leave_") and attribute.count("_") == 1:
+                leaves[attribute[6:]] = value
+    return visits, leaves
 
 
 def visit_readonly(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
     """`node.visit(visitor)` for a read-only visitor, without rebuilding the tree."""
-    walk(node, visitor.on_visit, visitor.on_leave)
+    visitor_type = type(visitor)
+    if (
+        visitor_type.on_visit is not cst.CSTVisitor.on_visit
+        or visitor_type.on_leave is not cst.CSTVisitor.on_leave
+        or vars(visitor).keys() & {"on_visit", "on_leave"}
+        or any(name.startswith(("visit_", "leave_")) for name in vars(visitor))
+    ):
+        walk(node, visitor.on_visit, visitor.on_leave)
+        return
+    # CSTVisitor.on_visit/on_leave look the method up by name for every node; the same
+    # dispatch from a table built once per visitor class (a visit_ returning False still
+    # skips the children).
+    visits, leaves = _handlers(visitor_type)
+    get_visit = visits.get
+    get_leave = leaves.get
+
+    def enter(current: cst.CSTNode) -> object:
+        method = get_visit(type(current).__name__)
+        if method is not None:
+            return method(visitor, current)
+        return None
+
+    def leave(current: cst.CSTNode) -> None:
+        method = get_leave(type(current).__name__)
+        if method is not None:
+            method(visitor, current)
+
+    walk(node, enter, leave if leaves else _ignore)
