@@ -15,6 +15,7 @@ from cdkfix.rule import Category, Example, Kind, Rule
 from cdkfix.traverse import visit_readonly
 
 SERVICES = ("aws_cdk.aws_ecs.FargateService", "aws_cdk.aws_ecs.Ec2Service")
+_SERVICE_CLASSES = frozenset(name.rsplit(".", 1)[1] for name in SERVICES)
 CONTROLLER = "aws_cdk.aws_ecs.DeploymentController"
 CODE_DEPLOY = "aws_cdk.aws_ecs.DeploymentControllerType.CODE_DEPLOY"
 TARGET_GROUP = "aws_cdk.aws_elasticloadbalancingv2.ApplicationTargetGroup"
@@ -447,7 +448,25 @@ def inline_vpc(self, alb, cluster, td):
         ),
     ]
 
+    def __init__(self, context, options=None) -> None:
+        super().__init__(context, options)
+        # The functions whose own body may create an ECS service: only they are scanned.
+        self._with_service: set[cst.FunctionDef] = set()
+
+    def visit_Call(self, node: cst.Call) -> None:
+        # A superset of the calls leave_FunctionDef looks for (resolved then, by the same
+        # imports): `...FargateService(...)`/`...Ec2Service(...)` by name, or by an alias.
+        func = node.func
+        kind = type(func)
+        last = func.attr.value if kind is cst.Attribute else func.value if kind is cst.Name else None
+        if last in _SERVICE_CLASSES or self.resolve(func) in SERVICES:
+            function = self.enclosing(cst.FunctionDef)
+            if function is not None:
+                self._with_service.add(function)
+
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        if node not in self._with_service:
+            return  # no service call in it: nothing below would match
         if not isinstance(node.body, cst.IndentedBlock):
             return
         found = _Found(list(node.body.body))
