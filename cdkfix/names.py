@@ -113,6 +113,13 @@ class ImportMap:
     def prefers_module_imports(self) -> bool:
         return self.submodule_imports > self.submodule_from_imports
 
+    def snapshot(self) -> "ImportMap":
+        """A copy that later imports (the ones fixes add) do not change."""
+        copy = ImportMap()
+        copy.bindings = dict(self.bindings)
+        copy.taken = set(self.taken)
+        return copy
+
     @property
     def uses_cdk(self) -> bool:
         return bool(self.bindings)

@@ -7,7 +7,7 @@ import libcst as cst
 from cdkfix import layout
 from cdkfix.constructs import code, construct_scope, derive_id, string_value
 from cdkfix.rule import Category, Example, Kind, Rule
-from cdkfix.traverse import visit_readonly
+from cdkfix.traverse import visit_readonly, walk
 
 RULE = "aws_cdk.aws_events.Rule"
 EVENT_PATTERN = "aws_cdk.aws_events.EventPattern"
@@ -268,23 +268,31 @@ events.Rule(self, "Splat", event_pattern=events.EventPattern(source=["aws.codepi
     ]
 
     def visit_Module(self, node: cst.Module) -> None:
-        self._alarmed = _has_failure_alarm(node, self)
+        # Whether the module already has a failure alarm is asked only at a pipeline rule
+        # (most modules have none), and answered with the imports the module starts with.
+        self._alarmed: bool | None = None
+        self._module_imports = self.imports.snapshot()
         self._metrics: list[tuple[cst.CSTNode | None, str]] = []  # (function, PipelineName code) seen so far
+
+    def _is_alarmed(self) -> bool:
+        if self._alarmed is None:
+            self._alarmed = _has_failure_alarm(self.context.module, self._module_imports)
+        return self._alarmed
 
     def visit_Call(self, node: cst.Call) -> None:
         if self.resolve(node.func) == METRIC:
             self._note_metric(node)
             return
-        if self._alarmed:
-            return
         if self.is_call_to(node, RULE):
-            self._rule(node)
+            if not self._is_alarmed():
+                self._rule(node)
         elif (
             isinstance(node.func, cst.Attribute)
             and node.func.attr.value == "on_state_change"
             and not layout.has_double_star(node)
         ):
-            self._on_state_change(node)
+            if not self._is_alarmed():
+                self._on_state_change(node)
 
     def _note_metric(self, node: cst.Call) -> None:
         namespace = layout.keyword_arg(node, "namespace")
@@ -467,52 +475,54 @@ def _binds_pipeline(function: cst.FunctionDef, receiver: str, rule: Rule) -> boo
     return found
 
 
-def _has_failure_alarm(module: cst.Module, rule: Rule) -> bool:
-    """Whether the module already alarms on FailedPipelineExecutions (cloudwatch.Alarm or metric.create_alarm)."""
-    failure_names: set[str] = set()
-    alarms: list[cst.Call] = []
+def _has_failure_alarm(module: cst.Module, imports) -> bool:
+    """Whether the module already alarms on FailedPipelineExecutions (cloudwatch.Alarm or metric.create_alarm).
 
-    class _Find(cst.CSTVisitor):
-        def visit_Assign(self, node: cst.Assign) -> None:
-            if _mentions_failures(node.value):
-                for target in node.targets:
+    An alarm counts when a string in its call is the metric name, or when it mentions a name
+    (or dotted name) that an assignment whose value holds that string binds. One walk: an
+    open assignment value or alarm call is marked when the string turns up inside it.
+    """
+    failure_names: set[str] = set()
+    alarms: list[list] = []  # [mentions the metric, names and dotted names in it]
+    values: dict[int, cst.Assign] = {}  # id(assignment value) -> its assignment
+    open_values: list[list] = []  # [assignment, mentions the metric]
+    open_alarms: list[tuple[cst.Call, list]] = []
+
+    def enter(node: cst.CSTNode) -> None:
+        kind = type(node)
+        if kind is cst.Assign:
+            values[id(node.value)] = node
+        assignment = values.get(id(node))
+        if assignment is not None and assignment.value is node:
+            open_values.append([assignment, False])
+        if kind is cst.Call:
+            func = node.func
+            if imports.resolve(func) == ALARM or (isinstance(func, cst.Attribute) and func.attr.value == "create_alarm"):
+                entry = [False, set()]
+                alarms.append(entry)
+                open_alarms.append((node, entry))
+        elif kind is cst.SimpleString and (open_values or open_alarms):
+            if node.evaluated_value == FAILED_METRIC:
+                for entry in open_values:
+                    entry[1] = True
+                for _, entry in open_alarms:
+                    entry[0] = True
+        elif open_alarms and (kind is cst.Name or kind is cst.Attribute):
+            name = node.value if kind is cst.Name else code(node)
+            for _, entry in open_alarms:
+                entry[1].add(name)
+
+    def leave(node: cst.CSTNode) -> None:
+        if open_alarms and open_alarms[-1][0] is node:
+            open_alarms.pop()
+        if open_values and open_values[-1][0].value is node:
+            assignment, mentions = open_values.pop()
+            if mentions:
+                for target in assignment.targets:
                     failure_names.add(code(target.target))
 
-        def visit_Call(self, node: cst.Call) -> None:
-            func = node.func
-            if rule.resolve(func) == ALARM or (isinstance(func, cst.Attribute) and func.attr.value == "create_alarm"):
-                alarms.append(node)
-
-    visit_readonly(module, _Find())
-    for alarm in alarms:
-        if _mentions_failures(alarm):
-            return True
-        names: set[str] = set()
-
-        class _Names(cst.CSTVisitor):
-            def visit_Name(self, node: cst.Name) -> None:
-                names.add(node.value)
-
-            def visit_Attribute(self, node: cst.Attribute) -> None:
-                names.add(code(node))
-
-        visit_readonly(alarm, _Names())
-        if names & failure_names:
-            return True
-    return False
-
-
-def _mentions_failures(node: cst.CSTNode) -> bool:
-    found = False
-
-    class _Find(cst.CSTVisitor):
-        def visit_SimpleString(self, string: cst.SimpleString) -> None:
-            nonlocal found
-            if string.evaluated_value == FAILED_METRIC:
-                found = True
-
-    visit_readonly(node, _Find())
-    return found
+    walk(module, enter, leave)
+    return any(mentions or names & failure_names for mentions, names in alarms)
 
 
 def _alarm_id(id_node: cst.BaseExpression | None, module: cst.Module) -> str:
