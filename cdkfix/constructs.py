@@ -10,7 +10,30 @@ _EMPTY = cst.Module([])
 
 
 def code(node: cst.CSTNode) -> str:
-    return _EMPTY.code_for_node(node)
+    """The node's source (as `Module([]).code_for_node` writes it)."""
+    return _dotted(node) or _EMPTY.code_for_node(node)
+
+
+def _dotted(node: cst.CSTNode) -> str | None:
+    """`a.b.c` for a plain name or attribute chain (no parentheses, no space around a dot):
+    the same text as its code generation, without one. Rules compare such names a lot."""
+    kind = type(node)
+    if kind is cst.Name:
+        return None if node.lpar or node.rpar else node.value
+    if kind is cst.Attribute:
+        if node.lpar or node.rpar:
+            return None
+        dot = node.dot
+        if type(dot) is not cst.Dot or not _bare(dot.whitespace_before) or not _bare(dot.whitespace_after):
+            return None
+        base = _dotted(node.value)
+        name = _dotted(node.attr)
+        return None if base is None or name is None else f"{base}.{name}"
+    return None
+
+
+def _bare(whitespace: cst.BaseParenthesizableWhitespace) -> bool:
+    return type(whitespace) is cst.SimpleWhitespace and whitespace.value == ""
 
 
 def construct_id(call: cst.Call) -> cst.BaseExpression | None:
