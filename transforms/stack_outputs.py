@@ -196,15 +196,24 @@ class Other(Stack):
     ]
 
     def visit_Module(self, node: cst.Module) -> None:
-        self._exported: list[set[str]] = []  # dotted names each CfnOutput of the module mentions
-        rule = self
+        # The dotted names each CfnOutput of the module mentions: looked for only when a
+        # stack has something to export, with the imports the module starts with.
+        self._exported: list[set[str]] | None = None
+        self._module_imports = self.imports.snapshot()
 
-        class _Outputs(cst.CSTVisitor):
-            def visit_Call(self, call: cst.Call) -> None:
-                if rule.resolve(call.func) == CFN_OUTPUT:
-                    rule._exported.append(_dotted_names(call))
+    def _outputs(self) -> list[set[str]]:
+        if self._exported is None:
+            exported: list[set[str]] = []
+            imports = self._module_imports
 
-        visit_readonly(node, _Outputs())
+            class _Outputs(cst.CSTVisitor):
+                def visit_Call(self, call: cst.Call) -> None:
+                    if imports.resolve(call.func) == CFN_OUTPUT:
+                        exported.append(_dotted_names(call))
+
+            visit_readonly(self.context.module, _Outputs())
+            self._exported = exported
+        return self._exported
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         if not any(self.resolve(base.value) == STACK for base in node.bases):
@@ -277,7 +286,7 @@ class Other(Stack):
     def _is_exported(self, references: set[str]) -> bool:
         return any(
             name == reference or name.startswith(reference + ".")
-            for names in self._exported
+            for names in self._outputs()
             for name in names
             for reference in references
         )
