@@ -455,11 +455,14 @@ def inline_vpc(self, alb, cluster, td):
 
     def visit_Call(self, node: cst.Call) -> None:
         # A superset of the calls leave_FunctionDef looks for (resolved then, by the same
-        # imports): `...FargateService(...)`/`...Ec2Service(...)` by name, or by an alias.
+        # imports): `...FargateService(...)`/`...Ec2Service(...)` by name, or by an alias,
+        # with a deployment_controller.
         func = node.func
         kind = type(func)
         last = func.attr.value if kind is cst.Attribute else func.value if kind is cst.Name else None
-        if last in _SERVICE_CLASSES or self.resolve(func) in SERVICES:
+        if (last in _SERVICE_CLASSES or self.resolve(func) in SERVICES) and _keyword_value(
+            node, "deployment_controller"
+        ) is not None:
             function = self.enclosing(cst.FunctionDef)
             if function is not None:
                 self._with_service.add(function)
