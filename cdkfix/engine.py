@@ -240,7 +240,7 @@ def _fix_parsed(source: bytes, path: str, config: RunConfig, result: FileResult)
             record.status = FixStatus.UNSAFE
         else:
             wanted.append(fix)
-    applied, dropped, new_module = _apply_compiling(module, source, wanted, path)
+    applied, dropped, new_code = _apply_compiling(module, source, wanted, path)
     for fix in wanted:
         if id(fix) in dropped:
             record = records[id(fix)]
@@ -252,16 +252,16 @@ def _fix_parsed(source: bytes, path: str, config: RunConfig, result: FileResult)
         _add_hunks(module, fixes, records, dropped, path)
     result.fixes = sorted(records.values(), key=lambda record: (record.line, record.column, record.code))
     if applied:
-        result.new_source = _new_bytes(source, module, roundtrip, new_module, path, result)
+        result.new_source = _new_bytes(source, module, roundtrip, new_code, path, result)
 
 
 def _new_bytes(
-    source: bytes, module: cst.Module, roundtrip: str, new_module: cst.Module, path: str, result: FileResult
+    source: bytes, module: cst.Module, roundtrip: str, new_code: str, path: str, result: FileResult
 ) -> bytes | None:
     """The fixed file's bytes, with every untouched line exactly as it was."""
     original = source.decode(module.encoding)
     try:
-        text = splice(original, roundtrip, new_module.code)
+        text = splice(original, roundtrip, new_code)
     except CannotSplice as error:
         result.errors.append(FileError(path, 1, f"not written: {error}"))
         for record in result.fixes:
@@ -281,15 +281,15 @@ def _add_hunks(module: cst.Module, fixes: list[Fix], records: dict, dropped: dic
             continue
         alone, error = _try(module, [fix], path, _reparses)
         if error is None:
-            records[id(fix)].diff = unified_diff(path, original, alone.bytes)
+            records[id(fix)].diff = unified_diff(path, original, alone.encode(module.encoding))
 
 
 def _apply_compiling(
     module: cst.Module, source: bytes, fixes: list[Fix], path: str
-) -> tuple[list[Fix], dict[int, str], cst.Module]:
-    """The fixes whose combined output is valid, and that output; a fix that breaks it is dropped."""
+) -> tuple[list[Fix], dict[int, str], str]:
+    """The fixes whose combined output is valid, and its code; a fix that breaks it is dropped."""
     if not fixes:
-        return [], {}, module
+        return [], {}, ""
     original_error: list[str | None] = []
 
     def validate(code: str, path: str) -> str | None:
@@ -302,21 +302,21 @@ def _apply_compiling(
             original_error.append(_compiles(source, path))
         return error if original_error[0] is None else _reparses(code, path)
 
-    new_module, error = _try(module, fixes, path, validate)
+    new_code, error = _try(module, fixes, path, validate)
     if error is None:
-        return fixes, {}, new_module
+        return fixes, {}, new_code
     # Rare path: add fixes one by one and keep each only if the file stays valid.
     kept: list[Fix] = []
     dropped: dict[int, str] = {}
-    new_module = module
+    new_code = ""
     for fix in fixes:
         candidate, error = _try(module, [*kept, fix], path, validate)
         if error is None:
             kept.append(fix)
-            new_module = candidate
+            new_code = candidate
         else:
             dropped[id(fix)] = error
-    return kept, dropped, new_module
+    return kept, dropped, new_code
 
 
 def _reparses(code: str, path: str) -> str | None:
@@ -328,9 +328,11 @@ def _reparses(code: str, path: str) -> str | None:
     return None
 
 
-def _try(module: cst.Module, fixes: list[Fix], path: str, validate) -> tuple[cst.Module, str | None]:
+def _try(module: cst.Module, fixes: list[Fix], path: str, validate) -> tuple[str, str | None]:
+    """The code of `module` with `fixes` applied, and what is wrong with it (None: valid)."""
     try:
-        new_module = _apply(module, fixes)
-        return new_module, validate(new_module.code, path)
+        # The code is generated once here and reused for the file's new bytes.
+        code = _apply(module, fixes).code
+        return code, validate(code, path)
     except Exception as error:  # a rule's edit that LibCST cannot apply or print
-        return module, f"{type(error).__name__}: {error}"
+        return "", f"{type(error).__name__}: {error}"
