@@ -15,6 +15,7 @@ from typing import Callable, Iterable, Sequence
 import libcst as cst
 
 from cdkfix.layout import append_separated
+from cdkfix.traverse import walk
 
 
 @dataclass(frozen=True)
@@ -63,8 +64,11 @@ class NeededImport:
 class ApplyEdits(cst.CSTTransformer):
     """Applies edits in one pass; `top_level=False` applies them to a lone statement."""
 
-    def __init__(self, edits: Iterable[Edit], *, flatten_root: bool = True, module: cst.Module | None = None) -> None:
+    def __init__(
+        self, edits: Iterable[Edit], *, flatten_root: bool = True, module: cst.Module | None = None, narrow: bool = True
+    ) -> None:
         super().__init__()
+        edits = list(edits)
         self.changes: dict[cst.CSTNode, list[Callable]] = {}
         self.after: dict[cst.CSTNode, list[cst.BaseStatement]] = {}
         self.before: dict[cst.CSTNode, list[cst.BaseStatement]] = {}
@@ -77,23 +81,52 @@ class ApplyEdits(cst.CSTTransformer):
                 self.after.setdefault(edit.anchor, []).extend(edit.statements)
         self.flatten_root = flatten_root
         self._depth = 0
+        # Each statement this pass rebuilt -> the original statement it replaces, so the
+        # fixed text can be the original text with only those statements regenerated.
+        self.origins: dict[cst.CSTNode, cst.CSTNode] = {}
         # With the module given, only the statements on the way to an edited statement are
         # entered: transforming the untouched rest of a file would cost as much as parsing it.
         self.on_path = _paths_to(module, {edit.statement for edit in edits}) if module is not None else None
+        # On that path, outside the edited statements, only blocks and statements are entered:
+        # a compound statement's own line (name, parameters, decorators) is then kept as the
+        # very same nodes, which is cheaper and lets the fixed text reuse the original lines.
+        self.edited = {edit.statement for edit in edits} if narrow else None
+        self._inside_edited = 0
+        self._entered: list[bool] = []
+        self.applied: set[cst.CSTNode] = set()  # the ChangeNode targets reached
+        # Inserted statements are transformed too only when an edit is about code that
+        # another edit inserts (its statement is not in the module), or when they hold a
+        # node another edit changes (a rule may copy an original argument into new code).
+        self.edits_inserted_code = self.on_path is None or any(edit.statement not in self.on_path for edit in edits)
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        if self.on_path is not None and isinstance(node, _STATEMENT_LIKE) and node not in self.on_path:
+        if self.on_path is None:
+            enter = True
+        else:
+            kind = _kind(type(node))
+            enter = node in self.on_path if kind is _STATEMENT else (
+                self.edited is None or self._inside_edited > 0 or kind is _CLAUSE
+            )
+        self._entered.append(enter)
+        if not enter:
             return False
+        if self.edited is not None and node in self.edited:
+            self._inside_edited += 1
         self._depth += 1
         return True
 
     def on_leave(self, original_node, updated_node):
-        if self.on_path is not None and isinstance(original_node, _STATEMENT_LIKE) and original_node not in self.on_path:
+        if not self._entered.pop():
             return updated_node
+        if self.edited is not None and original_node in self.edited:
+            self._inside_edited -= 1
         self._depth -= 1
         result = updated_node
         for change in self.changes.get(original_node, ()):
             result = change(result)
+            self.applied.add(original_node)
+        if result is not original_node and isinstance(result, cst.BaseStatement):
+            self.origins[result] = original_node
         before = self.before.get(original_node)
         after = self.after.get(original_node)
         if (before or after) and (self.flatten_root or self._depth > 0):
@@ -114,17 +147,60 @@ class ApplyEdits(cst.CSTTransformer):
             # Inserted statements go through this transformer too, so one rule may refine
             # a statement another rule inserts (e.g. a setting on a new deployment group).
             # They are not on any path through the original module, so they are entered whole.
-            on_path, self.on_path = self.on_path, None
-            try:
-                before = [statement.visit(self) for statement in before or ()]
-                after = [statement.visit(self) for statement in after or ()]
-            finally:
-                self.on_path = on_path
+            if self.edits_inserted_code or self._holds_targets([*(before or ()), *(after or ())]):
+                on_path, self.on_path = self.on_path, None
+                try:
+                    before = [statement.visit(self) for statement in before or ()]
+                    after = [statement.visit(self) for statement in after or ()]
+                finally:
+                    self.on_path = on_path
+            else:
+                before, after = list(before or ()), list(after or ())
             return cst.FlattenSentinel([*before, result, *after])
         return result
 
 
+    def _holds_targets(self, statements: Sequence[cst.CSTNode]) -> bool:
+        if not self.changes:
+            return False
+        found: list[cst.CSTNode] = []
+
+        def enter(node: cst.CSTNode) -> bool:
+            if node in self.changes:
+                found.append(node)
+            return not found
+
+        for statement in statements:
+            walk(statement, enter, _ignore)
+        return bool(found)
+
+
+def _ignore(node: cst.CSTNode) -> None:
+    return None
+
+
 _STATEMENT_LIKE = (cst.BaseStatement, cst.BaseSuite)
+_STRUCTURE = (cst.Module, cst.Else, cst.Finally, cst.ExceptHandler, cst.MatchCase) + (
+    (cst.ExceptStarHandler,) if hasattr(cst, "ExceptStarHandler") else ()
+)
+_BLOCK_FIELDS = ("body", "orelse", "handlers", "finalbody", "cases")
+_STATEMENT, _CLAUSE, _OTHER = "statement", "clause", "other"
+_KINDS: dict[type, str] = {}
+
+
+def _kind(node_type: type) -> str:
+    """Statement or block, clause (else, except, ...), or other: isinstance against LibCST's
+    abstract classes is slow, and ApplyEdits asks it of every node it passes."""
+    kind = _KINDS.get(node_type)
+    if kind is None:
+        if issubclass(node_type, _STATEMENT_LIKE):
+            kind = _STATEMENT
+        elif issubclass(node_type, _STRUCTURE):
+            kind = _CLAUSE
+        else:
+            kind = _OTHER
+        _KINDS[node_type] = kind
+    return kind
 
 
 def _is_paragraph(statement: cst.CSTNode) -> bool:
@@ -141,20 +217,23 @@ def _paths_to(module: cst.Module, statements: set[cst.CSTNode]) -> set[cst.CSTNo
     (the statements themselves included). Walks statements and blocks only, not expressions."""
     found: set[cst.CSTNode] = set()
 
-    def walk(node: cst.CSTNode) -> bool:
+    def visit(node: cst.CSTNode) -> bool:
         hit = node in statements
-        if not hit and isinstance(node, cst.SimpleStatementLine):
+        if not hit and type(node) is cst.SimpleStatementLine:
             return False
         inside = False
-        for child in node.children:
-            if isinstance(child, (cst.BaseStatement, cst.BaseSuite, cst.Else, cst.ExceptHandler, cst.ExceptStarHandler,
-                                  cst.Finally, cst.MatchCase, cst.If)):
-                inside = walk(child) or inside
+        # Only the fields that hold blocks and clauses (`node.children` would build a list
+        # of every child, expressions included).
+        for name in _BLOCK_FIELDS:
+            value = getattr(node, name, None)
+            for child in value if type(value) is tuple or type(value) is list else (value,):
+                if _kind(type(child)) is not _OTHER:
+                    inside = visit(child) or inside
         if hit or inside:
             found.add(node)
         return hit or inside
 
-    walk(module)
+    visit(module)
     return found
 
 
@@ -202,12 +281,15 @@ def _from_module(small: cst.BaseSmallStatement) -> str | None:
     return cst.Module([]).code_for_node(small.module)
 
 
-def add_imports(module: cst.Module, needed: Iterable[NeededImport]) -> cst.Module:
+def add_imports(
+    module: cst.Module, needed: Iterable[NeededImport], origins: dict[cst.CSTNode, cst.CSTNode] | None = None
+) -> cst.Module:
     """Add the imports a fix needs, in the module's own style.
 
     A name from a module that already has a parenthesized multi-line `from X import (...)`
     joins that list on its own line; anything else gets a new import line after the
-    module's last top-level import, so no user line is rewritten.
+    module's last top-level import, so no user line is rewritten. A rewritten import
+    statement is recorded in `origins` (new -> original).
     """
     pending = list(dict.fromkeys(needed))
     if not pending:
@@ -231,6 +313,8 @@ def add_imports(module: cst.Module, needed: Iterable[NeededImport]) -> cst.Modul
                 )
                 names = append_separated(small.names, alias, small.lpar.whitespace_after)
                 body[index] = statement.with_changes(body=[small.with_changes(names=names)])
+                if origins is not None:
+                    origins[body[index]] = origins.get(statement, statement)
                 merged = True
                 break
         if not merged:

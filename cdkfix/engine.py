@@ -11,12 +11,14 @@ import libcst as cst
 
 from cdkfix import suppressions
 from cdkfix.config import RunConfig
-from cdkfix.edits import ApplyEdits, add_imports, statement_snippet
+from cdkfix.edits import ApplyEdits, ChangeNode, add_imports, statement_snippet
 from cdkfix.names import ImportMap
 from cdkfix.positions import node_spans
 from cdkfix.records import FileError, FileResult, FixRecord, FixStatus
 from cdkfix.rule import FileContext, Fix, Rule, Safety
 from cdkfix.splice import CannotSplice, splice
+from cdkfix import statement_text
+from cdkfix.statement_text import StatementText, Unmapped
 from cdkfix.traverse import walk
 
 CDK_MARKER = b"aws_cdk"
@@ -50,10 +52,17 @@ class RuleRunner:
         self.context.ancestors.pop()
 
 
-def _apply(module: cst.Module, fixes: Sequence[Fix]) -> cst.Module:
+def _apply(module: cst.Module, fixes: Sequence[Fix]) -> tuple[cst.Module, dict]:
+    """The fixed module, and each statement it rebuilt -> the original statement."""
     edits = [edit for fix in fixes for edit in fix.edits]
-    changed = module.visit(ApplyEdits(edits, module=module)) if edits else module
-    return add_imports(changed, [imp for fix in fixes for imp in fix.imports])
+    applier = ApplyEdits(edits, module=module)
+    changed = module.visit(applier) if edits else module
+    targets = {edit.target for edit in edits if isinstance(edit, ChangeNode)}
+    if not targets <= applier.applied:
+        # A change outside the statement its rule named: enter everything on the way.
+        applier = ApplyEdits(edits, module=module, narrow=False)
+        changed = module.visit(applier)
+    return add_imports(changed, [imp for fix in fixes for imp in fix.imports], applier.origins), applier.origins
 
 
 def _compiles(code: str | bytes, path: str) -> str | None:
@@ -216,10 +225,8 @@ def _fix_parsed(source: bytes, path: str, config: RunConfig, result: FileResult)
 
     # Lines of the file itself, not of LibCST's round trip (they differ where it is lossy).
     original = source.decode(module.encoding)
-    spans, roundtrip = node_spans(
-        module, {node for fix in fixes for node in [fix.anchor, fix.node, *(edit.statement for edit in fix.edits)]},
-        original,
-    )
+    render = _Renderer(module, source, original)
+    spans = render.spans(fixes)
     records = {id(fix): _record(fix, path, spans) for fix in fixes}
     if comments is not None or suppressions.NAG_MARKER in source:
         nag = suppressions.nag_acknowledgements(module, original) if suppressions.NAG_MARKER in source else []
@@ -240,7 +247,14 @@ def _fix_parsed(source: bytes, path: str, config: RunConfig, result: FileResult)
             record.status = FixStatus.UNSAFE
         else:
             wanted.append(fix)
-    applied, dropped, new_code = _apply_compiling(module, source, wanted, path)
+    try:
+        applied, dropped, new_text = _apply_compiling(module, source, wanted, path, render)
+    except CannotSplice as error:
+        applied, dropped, new_text = [], {}, None
+        result.errors.append(FileError(path, 1, f"not written: {error}"))
+        for fix in wanted:
+            record = records[id(fix)]
+            record.status, record.detail = FixStatus.DROPPED, str(error)
     for fix in wanted:
         if id(fix) in dropped:
             record = records[id(fix)]
@@ -249,43 +263,81 @@ def _fix_parsed(source: bytes, path: str, config: RunConfig, result: FileResult)
                 FileError(path, record.line, f"internal error in {fix.rule.code}: its fix did not compile ({record.detail}); fix dropped")
             )
     if config.fix_hunks:
-        _add_hunks(module, fixes, records, dropped, path)
+        _add_hunks(module, source, fixes, records, dropped, path, render)
     result.fixes = sorted(records.values(), key=lambda record: (record.line, record.column, record.code))
-    if applied:
-        result.new_source = _new_bytes(source, module, roundtrip, new_code, path, result)
+    if applied and new_text is not None:
+        result.new_source = new_text.encode(module.encoding)
 
 
-def _new_bytes(
-    source: bytes, module: cst.Module, roundtrip: str, new_code: str, path: str, result: FileResult
-) -> bytes | None:
-    """The fixed file's bytes, with every untouched line exactly as it was."""
-    original = source.decode(module.encoding)
-    try:
-        text = splice(original, roundtrip, new_code)
-    except CannotSplice as error:
-        result.errors.append(FileError(path, 1, f"not written: {error}"))
-        for record in result.fixes:
-            if record.status is FixStatus.APPLIED:
-                record.status, record.detail = FixStatus.DROPPED, str(error)
-        return None
-    return text.encode(module.encoding)
+# Unmapped: a file the fast path cannot vouch for. The others would be a bug in it: the
+# file is still fixed correctly by the slow path (and tests run with STRICT, to see them).
+_FAST_PATH_ERRORS = (Unmapped, AttributeError, TypeError, ValueError, IndexError, KeyError)
 
 
-def _add_hunks(module: cst.Module, fixes: list[Fix], records: dict, dropped: dict, path: str) -> None:
+def _fast_path_failed() -> None:
+    error = sys.exc_info()[1]
+    if statement_text.STRICT and not isinstance(error, Unmapped):
+        raise error
+    return None
+
+
+class _Renderer:
+    """Spans of the fixed nodes and the fixed file's text, the fast way (only the touched
+    statements generated: cdkfix.statement_text) where it can vouch for the result, else
+    by generating the whole module and splicing the changes onto the original text."""
+
+    def __init__(self, module: cst.Module, source: bytes, original: str) -> None:
+        self.module = module
+        self.source = source
+        self.original = original
+        self.roundtrip: str | None = None
+        try:
+            self.fast: StatementText | None = StatementText(module, source, original)
+        except _FAST_PATH_ERRORS:
+            self.fast = _fast_path_failed()
+
+    def spans(self, fixes: Sequence[Fix]) -> dict:
+        statements = [statement for fix in fixes for statement in [fix.anchor, *(edit.statement for edit in fix.edits)]]
+        targets = {fix.node for fix in fixes}
+        if self.fast is not None:
+            try:
+                return self.fast.spans(statements, targets)
+            except _FAST_PATH_ERRORS:
+                self.fast = _fast_path_failed()
+        spans, self.roundtrip = node_spans(self.module, {*statements, *targets}, self.original)
+        return spans
+
+    def __call__(self, fixed: cst.Module, origins: dict) -> str:
+        """The fixed file's text; raises CannotSplice when it cannot be made safely."""
+        if self.fast is not None:
+            try:
+                return self.fast.fixed_text(fixed, origins)
+            except _FAST_PATH_ERRORS:
+                _fast_path_failed()
+        if self.roundtrip is None:
+            self.roundtrip = self.module.code
+        return splice(self.original, self.roundtrip, fixed.code)
+
+
+def _add_hunks(
+    module: cst.Module, source: bytes, fixes: list[Fix], records: dict, dropped: dict, path: str, render: _Renderer
+) -> None:
     """Each fix applied alone to the original file, as a unified diff (whatever its status)."""
     from cdkfix.report.diff import unified_diff
 
-    original = module.bytes
     for fix in fixes:
         if id(fix) in dropped:
             continue
-        alone, error = _try(module, [fix], path, _reparses)
+        try:
+            alone, error = _try(module, [fix], path, _reparses, render)
+        except CannotSplice:
+            continue
         if error is None:
-            records[id(fix)].diff = unified_diff(path, original, alone.encode(module.encoding))
+            records[id(fix)].diff = unified_diff(path, source, alone.encode(module.encoding))
 
 
 def _apply_compiling(
-    module: cst.Module, source: bytes, fixes: list[Fix], path: str
+    module: cst.Module, source: bytes, fixes: list[Fix], path: str, render: _Renderer
 ) -> tuple[list[Fix], dict[int, str], str]:
     """The fixes whose combined output is valid, and its code; a fix that breaks it is dropped."""
     if not fixes:
@@ -302,7 +354,7 @@ def _apply_compiling(
             original_error.append(_compiles(source, path))
         return error if original_error[0] is None else _reparses(code, path)
 
-    new_code, error = _try(module, fixes, path, validate)
+    new_code, error = _try(module, fixes, path, validate, render)
     if error is None:
         return fixes, {}, new_code
     # Rare path: add fixes one by one and keep each only if the file stays valid.
@@ -310,7 +362,7 @@ def _apply_compiling(
     dropped: dict[int, str] = {}
     new_code = ""
     for fix in fixes:
-        candidate, error = _try(module, [*kept, fix], path, validate)
+        candidate, error = _try(module, [*kept, fix], path, validate, render)
         if error is None:
             kept.append(fix)
             new_code = candidate
@@ -328,11 +380,13 @@ def _reparses(code: str, path: str) -> str | None:
     return None
 
 
-def _try(module: cst.Module, fixes: list[Fix], path: str, validate) -> tuple[str, str | None]:
-    """The code of `module` with `fixes` applied, and what is wrong with it (None: valid)."""
+def _try(module: cst.Module, fixes: list[Fix], path: str, validate, render: _Renderer) -> tuple[str, str | None]:
+    """The file's text with `fixes` applied, and what is wrong with it (None: valid)."""
     try:
-        # The code is generated once here and reused for the file's new bytes.
-        code = _apply(module, fixes).code
-        return code, validate(code, path)
+        # The text is made once here and is the file's new content.
+        text = render(*_apply(module, fixes))
+        return text, validate(text, path)
+    except CannotSplice:
+        raise
     except Exception as error:  # a rule's edit that LibCST cannot apply or print
         return "", f"{type(error).__name__}: {error}"

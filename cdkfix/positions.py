@@ -7,7 +7,7 @@ one code generation pass that counts newlines and records only those is enough.
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import AbstractSet as Set, Iterable, Sequence
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
@@ -15,10 +15,17 @@ from libcst._nodes.internal import CodegenState
 from cdkfix.splice import line_map
 
 
-class _LineCountingState(CodegenState):
-    def __init__(self, module: cst.Module, targets: set[cst.CSTNode]) -> None:
-        super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
-        self.line = 1
+class LineCountingState(CodegenState):
+    """Code generation that also records the spans of `targets`; it may start at any line
+    and inside any blocks (`indents`), to generate one statement of a module alone."""
+
+    def __init__(
+        self, module: cst.Module, targets: Set[cst.CSTNode], line: int = 1, indents: Sequence[str] = ()
+    ) -> None:
+        super().__init__(
+            default_indent=module.default_indent, default_newline=module.default_newline, indent_tokens=list(indents)
+        )
+        self.line = line
         self.column = 0
         self.targets = targets
         self.starts: dict[cst.CSTNode, tuple[int, int]] = {}
@@ -64,7 +71,7 @@ def node_spans(
 
     With `original` (the file's text), lines are those of the file even where LibCST's
     round trip is not byte for byte (a lone backslash line is dropped, for example)."""
-    state = _LineCountingState(module, set(nodes))
+    state = LineCountingState(module, set(nodes))
     module._codegen(state)
     roundtrip = "".join(state.tokens)
     to_original = line_map(original, roundtrip) if original is not None else None

@@ -124,6 +124,10 @@ def test_a_change_on_text_libcst_did_not_reproduce_is_refused():
     assert splice("a = 1\nb = 2  \n", "a = 1\nb = 2\n", "a = 0\nb = 2\n") == "a = 0\nb = 2  \n"
 
 
+def _refuse(*args):
+    raise engine.Unmapped("as if the fast path could not vouch for this file")
+
+
 def test_the_engine_does_not_write_what_it_cannot_splice(monkeypatch):
     real = engine.node_spans
 
@@ -133,6 +137,9 @@ def test_the_engine_does_not_write_what_it_cannot_splice(monkeypatch):
         return spans, roundtrip.replace('"Cluster", vpc=vpc)', '"Cluster", vpc=vpc )')
 
     monkeypatch.setattr(engine, "node_spans", spans_with_a_lossy_cluster_line)
+    # The whole-module path: the fast path regenerates only statements it proved LibCST
+    # reproduces exactly (tests/test_statement_text.py), so it never gets here.
+    monkeypatch.setattr(engine, "StatementText", _refuse)
     result = fix_all(FLAWED)
     assert result.new_source is None
     assert [error.message.split(":")[0] for error in result.errors] == ["not written"]
