@@ -98,15 +98,38 @@ class ApplyEdits(cst.CSTTransformer):
         # another edit inserts (its statement is not in the module), or when they hold a
         # node another edit changes (a rule may copy an original argument into new code).
         self.edits_inserted_code = self.on_path is None or any(edit.statement not in self.on_path for edit in edits)
+        # Inside a statement, only the nodes on the way down to a node an edit is about are
+        # entered: LibCST rebuilds every node a transformer enters.
+        self.wanted = {*self.changes, *self.before, *self.after}
+        self.keep: set[cst.CSTNode] | None = None
+        if narrow and module is not None:
+            for statement in self.edited:
+                self.mark(statement)
+
+    def mark(self, root: cst.CSTNode) -> None:
+        """Enter, below `root`, only the nodes that lead to a node an edit is about."""
+        keep = self.keep = set() if self.keep is None else self.keep
+        wanted = self.wanted
+        stack: list[cst.CSTNode] = []
+
+        def enter(node: cst.CSTNode) -> None:
+            stack.append(node)
+            if node in wanted:
+                keep.update(stack)
+
+        walk(root, enter, lambda node: stack.pop())
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         if self.on_path is None:
-            enter = True
+            enter = self.keep is None or node in self.keep
         else:
             kind = _kind(type(node))
-            enter = node in self.on_path if kind is _STATEMENT else (
-                self.edited is None or self._inside_edited > 0 or kind is _CLAUSE
-            )
+            if kind is _STATEMENT:
+                enter = node in self.on_path
+            elif self._inside_edited > 0:
+                enter = self.keep is None or node in self.keep
+            else:
+                enter = self.edited is None or kind is _CLAUSE
         self._entered.append(enter)
         if not enter:
             return False
@@ -147,7 +170,14 @@ class ApplyEdits(cst.CSTTransformer):
             # Inserted statements go through this transformer too, so one rule may refine
             # a statement another rule inserts (e.g. a setting on a new deployment group).
             # They are not on any path through the original module, so they are entered whole.
-            if self.edits_inserted_code or self._holds_targets([*(before or ()), *(after or ())]):
+            inserted = [*(before or ()), *(after or ())]
+            if self.keep is not None:
+                for statement in inserted:
+                    self.mark(statement)
+                transform = any(statement in self.keep for statement in inserted)
+            else:
+                transform = self.edits_inserted_code or self._holds_targets(inserted)
+            if transform:
                 on_path, self.on_path = self.on_path, None
                 try:
                     before = [statement.visit(self) for statement in before or ()]
@@ -243,6 +273,7 @@ def statement_snippet(statement: cst.BaseStatement, edits: Sequence[Edit]) -> tu
     bare = statement.with_changes(leading_lines=[]) if hasattr(statement, "leading_lines") else statement
     before = empty.code_for_node(bare)
     applier = ApplyEdits(edits, flatten_root=False)
+    applier.mark(statement)
     # Apply to the original node (identity matters), then strip leading lines for display.
     changed = statement.visit(applier)
     parts = []
