@@ -173,7 +173,7 @@ class Rule:
         else:
             module = CDK_ROOT  # aws_cdk.RemovalPolicy.DESTROY -> RemovalPolicy
             name = parts[1]
-            imports.bindings[name] = f"{CDK_ROOT}.{name}"
+            imports.bind(name, f"{CDK_ROOT}.{name}")
             imports.taken.add(name)
             self.context.added_imports[name] = NeededImport(CDK_ROOT, name, None)
             return imports.local_name_for(qualified)
@@ -181,7 +181,7 @@ class Rule:
         alias = CONVENTIONAL_ALIASES.get(module, submodule.removeprefix("aws_"))
         if alias in imports.taken or alias in self.context.names_in_module:
             alias = submodule
-        imports.bindings[alias] = module
+        imports.bind(alias, module)
         imports.taken.add(alias)
         if imports.prefers_module_imports:
             needed = NeededImport(module, None, alias)  # import aws_cdk.aws_ecr as ecr
