@@ -1,8 +1,8 @@
 """The flat node index against the walk it replaces: same nodes, same order, same calls.
 
-Every traversal the rules do (the RuleRunner's dispatch, `visit_readonly`) now reads the
-index instead of walking the tree; each is compared here with what the walk gives, on the
-example apps and on every rule example.
+Every traversal the rules do (the RuleRunner's dispatch, `visit_readonly`, CDK-B14's scan
+for failure alarms) now reads the index instead of walking the tree; each is compared here
+with what the walk gives, on the example apps and on every rule example.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from cdkfix.names import ImportMap
 from cdkfix.node_index import NodeIndex
 from cdkfix.registry import all_rules
 from cdkfix.rule import Category, FileContext, Kind, Rule
+from cdkfix.transforms.pipeline_failure_alarm import ALARM, FAILED_METRIC, _has_failure_alarm
 from cdkfix.traverse import current_index, indexed, visit_readonly, walk
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -285,3 +286,80 @@ def test_rules_see_a_module_index_during_find_fixes_only():
     (during, in_context), = seen
     assert during is in_context and during.root is module
     assert current_index() is None
+
+
+# --- CDK-B14's scan for an existing failure alarm ------------------------------------------
+
+
+def _walked_failure_alarm(module: cst.Module, imports) -> bool:
+    """The walk-based scan the index-based one replaced, kept as the reference."""
+    failure_names: set[str] = set()
+    alarms: list[list] = []
+    values: dict[int, cst.Assign] = {}
+    open_values: list[list] = []
+    open_alarms: list[tuple[cst.Call, list]] = []
+
+    def enter(node: cst.CSTNode) -> None:
+        kind = type(node)
+        if kind is cst.Assign:
+            values[id(node.value)] = node
+        assignment = values.get(id(node))
+        if assignment is not None and assignment.value is node:
+            open_values.append([assignment, False])
+        if kind is cst.Call:
+            func = node.func
+            if imports.resolve(func) == ALARM or (isinstance(func, cst.Attribute) and func.attr.value == "create_alarm"):
+                entry = [False, set()]
+                alarms.append(entry)
+                open_alarms.append((node, entry))
+        elif kind is cst.SimpleString and (open_values or open_alarms):
+            if node.evaluated_value == FAILED_METRIC:
+                for entry in open_values:
+                    entry[1] = True
+                for _, entry in open_alarms:
+                    entry[0] = True
+        elif open_alarms and (kind is cst.Name or kind is cst.Attribute):
+            name = node.value if kind is cst.Name else code(node)
+            for _, entry in open_alarms:
+                entry[1].add(name)
+
+    def leave(node: cst.CSTNode) -> None:
+        if open_alarms and open_alarms[-1][0] is node:
+            open_alarms.pop()
+        if open_values and open_values[-1][0].value is node:
+            assignment, mentions = open_values.pop()
+            if mentions:
+                for target in assignment.targets:
+                    failure_names.add(code(target.target))
+
+    walk(module, enter, leave)
+    return any(mentions or names & failure_names for mentions, names in alarms)
+
+
+ALARM_CASES = [
+    "from aws_cdk import aws_cloudwatch as cw\ncw.Alarm(self, 'A', metric=m)\n",
+    "from aws_cdk import aws_cloudwatch as cw\ncw.Alarm(self, 'A', metric=cw.Metric(metric_name='FailedPipelineExecutions'))\n",
+    "from aws_cdk import aws_cloudwatch as cw\nname = 'FailedPipelineExecutions'\ncw.Alarm(self, 'A', metric=cw.Metric(metric_name=name))\n",
+    "from aws_cdk import aws_cloudwatch as cw\nm = cw.Metric(metric_name='Failed' 'PipelineExecutions')\nm.create_alarm(self, 'A')\n",
+    "from aws_cdk import aws_cloudwatch as cw\nm = cw.Metric(metric_name='Failed\\x50ipelineExecutions')\nm.create_alarm(self, 'A')\n",
+    "from aws_cdk import aws_cloudwatch as cw\nm = cw.Metric(metric_name='Failed\\x50ipelineExecutions')\nx = m\nx.create_alarm(self, 'A')\n",
+    "from aws_cdk import aws_cloudwatch as cw\nself.m = cw.Metric(metric_name=\"FailedPipelineExecutions\")\ncw.Alarm(self, 'A', metric=self.m)\n",
+    "from aws_cdk import aws_cloudwatch as cw\na = b = cw.Alarm(self, 'A', metric=cw.Metric(metric_name=b'FailedPipelineExecutions'))\n",
+    "from aws_cdk import aws_cloudwatch as cw\ncw.Alarm(self, 'A', metric=m)\nm = cw.Metric(metric_name='FailedPipelineExecutions')\n",
+    "x = 'FailedPipelineExecutions'\ny.create_alarm(self, 'A', metric=x)\n",
+    "x = ['FailedPipelineExecutions']\ny.create_alarm(self, 'A', metric=z)\n",
+]
+
+
+@pytest.mark.parametrize(
+    "source", ALARM_CASES + [source for _, source in SOURCES], ids=[f"case{i}" for i in range(len(ALARM_CASES))] + IDS
+)
+def test_failure_alarm_scan_agrees_with_the_walk(source):
+    module = cst.parse_module(source)
+    imports = ImportMap.from_module(module)
+    assert _has_failure_alarm(NodeIndex(module), imports) == _walked_failure_alarm(module, imports)
+
+
+def test_failure_alarm_cases_cover_both_answers():
+    answers = {_walked_failure_alarm(m, ImportMap.from_module(m)) for m in map(cst.parse_module, ALARM_CASES)}
+    assert answers == {True, False}
