@@ -187,3 +187,28 @@ def visit_readonly(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
             method(visitor, current)
 
     walk(node, enter, leave if leaves else _ignore)
+
+
+def nodes_within(node: cst.CSTNode, *types: type) -> list[cst.CSTNode]:
+    """`node` and the nodes below it whose class is one of `types`, in walk order: what a
+    visitor with only visit_<Type> handlers returning None would be called with.
+
+    For the rules' many small searches ("the calls in this statement"): a visitor class
+    defined inside a function is a new class on every call, and building one costs more
+    than the search itself. Matched by class name, as visit_<Type> handlers are.
+    """
+    names = {kind.__name__ for kind in types}
+    index = current_index()
+    if index is not None:
+        start = index.position(node)
+        if start is not None:
+            nodes = index.nodes
+            return [nodes[at] for at in index.positions(names, start, index.ends[start])]
+    found: list[cst.CSTNode] = []
+
+    def enter(current: cst.CSTNode) -> None:
+        if type(current).__name__ in names:
+            found.append(current)
+
+    walk(node, enter, _ignore)
+    return found

@@ -20,7 +20,7 @@ from cdkfix.node_index import NodeIndex
 from cdkfix.registry import all_rules
 from cdkfix.rule import Category, FileContext, Kind, Rule
 from cdkfix.transforms.pipeline_failure_alarm import ALARM, FAILED_METRIC, _has_failure_alarm
-from cdkfix.traverse import current_index, indexed, visit_readonly, walk
+from cdkfix.traverse import current_index, indexed, nodes_within, visit_readonly, walk
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -185,6 +185,22 @@ def test_visit_readonly_walks_nodes_the_index_does_not_have():
     with indexed(index):
         visit_readonly(built, _visit_only_visitor(log))
     assert [code(node) for _, node in log] == ["g(y)"]
+
+
+@pytest.mark.parametrize("types", [(cst.Call,), (cst.Name, cst.Attribute), (cst.Assign, cst.Call, cst.SimpleString)])
+@pytest.mark.parametrize("name, source", SOME, ids=[name for name, _ in SOME])
+def test_nodes_within_are_what_a_visitor_sees(name, source, types):
+    module = cst.parse_module(source)
+    index = NodeIndex(module)
+    names = {kind.__name__ for kind in types}
+    for start in [module] + [node for node in index.nodes if isinstance(node, (cst.BaseStatement, cst.Call))]:
+        seen: list = []
+        walk(start, lambda node: seen.append(node) if type(node).__name__ in names else None, lambda node: None)
+        with indexed(index):
+            from_index = nodes_within(start, *types)
+        without_index = nodes_within(start, *types)
+        assert [id(node) for node in from_index] == [id(node) for node in seen]
+        assert [id(node) for node in without_index] == [id(node) for node in seen]
 
 
 def test_indexed_restores_the_previous_index():
