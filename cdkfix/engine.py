@@ -10,7 +10,7 @@ from typing import Sequence
 
 import libcst as cst
 
-from cdkfix import suppressions
+from cdkfix import suppressions, traverse
 from cdkfix.config import RunConfig
 from cdkfix.edits import ApplyEdits, add_imports, statement_snippet
 from cdkfix.names import ImportMap
@@ -19,7 +19,7 @@ from cdkfix.positions import node_spans
 from cdkfix.records import FileError, FileResult, FixRecord, FixStatus
 from cdkfix.rule import FileContext, Fix, Rule, Safety
 from cdkfix.splice import CannotSplice, splice
-from cdkfix.traverse import indexed
+from cdkfix.traverse import walk
 
 CDK_MARKER = b"aws_cdk"
 
@@ -113,7 +113,7 @@ def find_fixes(module: cst.Module, imports: ImportMap, path: str, config: RunCon
     rules = [rule_class(context, config.rule_options.get(rule_class.code)) for rule_class in config.rules]
     index = NodeIndex(module)
     # Rules' own walks of the file's nodes (visit_readonly) use the index too.
-    with indexed(index):
+    with traverse.indexed(index):
         RuleRunner(rules, context).run(module, index)
     return context.fixes
 
