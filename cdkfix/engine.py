@@ -7,14 +7,16 @@ import queue
 import re
 import sys
 import threading
+from functools import lru_cache
 from typing import Sequence
 
 import libcst as cst
 
-from cdkfix import suppressions
+from cdkfix import suppressions, traverse
 from cdkfix.config import RunConfig
 from cdkfix.edits import ApplyEdits, ChangeNode, add_imports, statement_snippet
 from cdkfix.names import ImportMap
+from cdkfix.node_index import NodeIndex
 from cdkfix.positions import node_spans
 from cdkfix.records import FileError, FileResult, FixRecord, FixStatus
 from cdkfix.rule import FileContext, Fix, Rule, Safety
@@ -27,31 +29,71 @@ CDK_MARKER = b"aws_cdk"
 
 
 class RuleRunner:
-    """Dispatches one traversal to every rule's visit_/leave_ methods (Fixit's batched visitor)."""
+    """Dispatches one traversal to every rule's visit_/leave_ methods (Fixit's batched visitor).
+
+    The traversal enters only the nodes some rule has a handler for, from the file's
+    `NodeIndex`, in the order (and with the leave_ calls in the places) a walk of the whole
+    tree would give. Return values of visit_ methods are ignored: every rule sees every node.
+    """
 
     def __init__(self, rules: Sequence[Rule], context: FileContext) -> None:
         self.context = context
-        self.visitors: dict[str, list] = {}
-        self.leavers: dict[str, list] = {}
-        for rule in rules:
-            for attribute in dir(type(rule)):
-                if attribute.startswith("visit_"):
-                    self.visitors.setdefault(attribute[6:], []).append(getattr(rule, attribute))
-                elif attribute.startswith("leave_"):
-                    self.leavers.setdefault(attribute[6:], []).append(getattr(rule, attribute))
+        visits, leaves = _dispatch_table(tuple(type(rule) for rule in rules))
+        # Bound here: a rule may shadow a method with an instance attribute.
+        self.visitors: dict[str, list] = {
+            name: [getattr(rules[i], attribute) for i, attribute in entries] for name, entries in visits.items()
+        }
+        self.leavers: dict[str, list] = {
+            name: [getattr(rules[i], attribute) for i, attribute in entries] for name, entries in leaves.items()
+        }
 
-    def run(self, module: cst.Module) -> None:
-        walk(module, self.on_visit, self.on_leave)
+    def run(self, module: cst.Module, index: NodeIndex | None = None) -> None:
+        if index is None:
+            index = NodeIndex(module)
+        context = self.context
+        visitors, leavers = self.visitors, self.leavers
+        nodes, ends = index.nodes, index.ends
+        context.index = index
+        pending: list[int] = []  # entered nodes with leave_ handlers, innermost last
+        try:
+            for at in index.positions(visitors.keys() | leavers.keys()):
+                while pending and ends[pending[-1]] <= at:
+                    self._leave(pending.pop(), nodes)
+                context.position = at
+                node = nodes[at]
+                name = type(node).__name__
+                for method in visitors.get(name, ()):
+                    method(node)
+                if name in leavers:
+                    pending.append(at)
+            while pending:
+                self._leave(pending.pop(), nodes)
+        finally:
+            context.position = -1
 
-    def on_visit(self, node: cst.CSTNode) -> None:
-        self.context.ancestors.append(node)
-        for method in self.visitors.get(type(node).__name__, ()):
+    def _leave(self, at: int, nodes: list) -> None:
+        self.context.position = at  # during leave_ the node is still the current one
+        node = nodes[at]
+        for method in self.leavers[type(node).__name__]:
             method(node)
 
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        for method in self.leavers.get(type(original_node).__name__, ()):
-            method(original_node)
-        self.context.ancestors.pop()
+
+@lru_cache(maxsize=64)
+def _dispatch_table(
+    rule_types: tuple[type, ...],
+) -> tuple[dict[str, list[tuple[int, str]]], dict[str, list[tuple[int, str]]]]:
+    """Node class name -> (rule number, method name) of the rules' visit_/leave_ methods, in
+    rule order. `dir()` of every rule class costs more than a small file's traversal, and the
+    selection of rules rarely changes between files."""
+    visits: dict[str, list[tuple[int, str]]] = {}
+    leaves: dict[str, list[tuple[int, str]]] = {}
+    for number, rule_type in enumerate(rule_types):
+        for attribute in dir(rule_type):
+            if attribute.startswith("visit_"):
+                visits.setdefault(attribute[6:], []).append((number, attribute))
+            elif attribute.startswith("leave_"):
+                leaves.setdefault(attribute[6:], []).append((number, attribute))
+    return visits, leaves
 
 
 def _apply(module: cst.Module, fixes: Sequence[Fix]) -> tuple[cst.Module, dict]:
@@ -80,7 +122,10 @@ def find_fixes(module: cst.Module, imports: ImportMap, path: str, config: RunCon
     context = FileContext(module, imports, path, config.line_length)
     context.selected = frozenset(rule.code for rule in config.rules)
     rules = [rule_class(context, config.rule_options.get(rule_class.code)) for rule_class in config.rules]
-    RuleRunner(rules, context).run(module)
+    index = NodeIndex(module)
+    # Rules' own walks of the file's nodes (visit_readonly) use the index too.
+    with traverse.indexed(index):
+        RuleRunner(rules, context).run(module, index)
     return context.fixes
 
 

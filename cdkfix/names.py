@@ -52,6 +52,12 @@ class ImportMap:
         # `import aws_cdk.aws_s3 as s3` versus `from aws_cdk import aws_s3 as s3`.
         self.submodule_imports = 0
         self.submodule_from_imports = 0
+        # id(node) -> (node, resolve(node)): every rule resolves every call's function, so
+        # each is resolved once per file. Valid while `bindings` stays as it is, so once
+        # names are resolved, bindings change only through `bind`, which clears it. Keyed by
+        # id to avoid CSTNode's Python-level __hash__; the node is kept in the value so its
+        # id cannot be reused while the entry exists.
+        self._resolved: dict[int, tuple[cst.CSTNode, str | None]] = {}
 
     @classmethod
     def from_module(cls, module: cst.Module) -> "ImportMap":
@@ -124,12 +130,25 @@ class ImportMap:
     def uses_cdk(self) -> bool:
         return bool(self.bindings)
 
+    def bind(self, local: str, qualified: str) -> None:
+        """Make `local` name `qualified` (an import a fix adds)."""
+        self.bindings[local] = qualified
+        self._resolved.clear()
+
     def resolve(self, node: cst.BaseExpression) -> str | None:
         """The qualified CDK name of ``node`` (``aws_cdk.aws_s3.Bucket``), or None."""
+        known = self._resolved.get(id(node))
+        if known is not None and known[0] is node:
+            return known[1]
+        resolved = self._resolve(node)
+        self._resolved[id(node)] = (node, resolved)
+        return resolved
+
+    def _resolve(self, node: cst.BaseExpression) -> str | None:
         if isinstance(node, cst.Name):
             return self.bindings.get(node.value)
         if isinstance(node, cst.Attribute):
-            base = self.resolve(node.value)
+            base = self._resolve(node.value)
             return None if base is None else f"{base}.{node.attr.value}"
         return None
 

@@ -18,6 +18,7 @@ from cdkfix import layout
 from cdkfix.edits import ChangeNode, Edit, InsertStatements, NeededImport
 from cdkfix.formatting import DEFAULT_LINE_LENGTH, format_expression, format_statements
 from cdkfix.names import CONVENTIONAL_ALIASES, CDK_ROOT, ImportMap
+from cdkfix.node_index import NodeIndex
 from cdkfix.traverse import visit_readonly
 
 
@@ -81,7 +82,9 @@ class FileContext:
         self.imports = imports
         self.path = path
         self.line_length = line_length
-        self.ancestors: list[cst.CSTNode] = []
+        # Where the traversal is: set by the RuleRunner while rules' handlers run.
+        self.index: NodeIndex | None = None
+        self.position = -1
         self.fixes: list[Fix] = []
         self.added_imports: dict[str, NeededImport] = {}
         # Rules that cooperate leave notes here, keyed by rule code (e.g. the deployment
@@ -90,6 +93,15 @@ class FileContext:
         # Codes of the rules in this run, for the rare rule whose fix depends on another's.
         self.selected: frozenset[str] = frozenset()
         self._names_in_module: set[str] | None = None
+
+    @property
+    def ancestors(self) -> list[cst.CSTNode]:
+        """[module, ..., parent, current node] for the node whose visit_/leave_ is running
+        (empty outside the traversal). Built from the index on demand: a list kept up to
+        date on every node entered cost more than all the questions asked of it."""
+        if self.index is None or self.position < 0:
+            return []
+        return self.index.ancestry(self.position)
 
     @property
     def names_in_module(self) -> set[str]:
@@ -161,7 +173,7 @@ class Rule:
         else:
             module = CDK_ROOT  # aws_cdk.RemovalPolicy.DESTROY -> RemovalPolicy
             name = parts[1]
-            imports.bindings[name] = f"{CDK_ROOT}.{name}"
+            imports.bind(name, f"{CDK_ROOT}.{name}")
             imports.taken.add(name)
             self.context.added_imports[name] = NeededImport(CDK_ROOT, name, None)
             return imports.local_name_for(qualified)
@@ -169,7 +181,7 @@ class Rule:
         alias = CONVENTIONAL_ALIASES.get(module, submodule.removeprefix("aws_"))
         if alias in imports.taken or alias in self.context.names_in_module:
             alias = submodule
-        imports.bindings[alias] = module
+        imports.bind(alias, module)
         imports.taken.add(alias)
         if imports.prefers_module_imports:
             needed = NeededImport(module, None, alias)  # import aws_cdk.aws_ecr as ecr

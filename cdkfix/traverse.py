@@ -9,10 +9,15 @@ fields instead, and skips whitespace, comments and punctuation, which no rule lo
 from __future__ import annotations
 
 import dataclasses
+import threading
+from contextlib import contextmanager
 from functools import lru_cache
-from typing import Callable
+from typing import TYPE_CHECKING, Callable, Iterator
 
 import libcst as cst
+
+if TYPE_CHECKING:
+    from cdkfix.node_index import NodeIndex
 
 # Leaves and trivia: nothing below them is a statement, a call or a name.
 _TRIVIA = (
@@ -117,7 +122,32 @@ def _handlers(visitor_type: type) -> tuple[dict[str, Callable], dict[str, Callab
                 visits[attribute[6:]] = value
             elif attribute.startswith("leave_") and attribute.count("_") == 1:
                 leaves[attribute[6:]] = value
-    return visits, leaves
+    # `visit_X = None` in a subclass switches a handler off: nothing is called for X.
+    return (
+        {name: value for name, value in visits.items() if value is not None},
+        {name: value for name, value in leaves.items() if value is not None},
+    )
+
+
+# The index of the module whose rules run in this thread (see `indexed`).
+_current = threading.local()
+
+
+@contextmanager
+def indexed(index: "NodeIndex | None") -> Iterator["NodeIndex | None"]:
+    """Within the block, `visit_readonly` in this thread uses `index` for the nodes of its
+    tree. Per thread: the engine runs each file in a thread of its own, and nothing stops
+    two threads from running files at once. The previous index is restored after."""
+    previous = current_index()
+    _current.index = index
+    try:
+        yield index
+    finally:
+        _current.index = previous
+
+
+def current_index() -> "NodeIndex | None":
+    return getattr(_current, "index", None)
 
 
 def visit_readonly(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
@@ -135,6 +165,13 @@ def visit_readonly(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
     # dispatch from a table built once per visitor class (a visit_ returning False still
     # skips the children).
     visits, leaves = _handlers(visitor_type)
+    index = current_index()
+    if index is not None:
+        position = index.position(node)
+        if position is not None:
+            # The same calls, entering only the nodes of the types the visitor handles.
+            index.visit(position, visitor, visits, leaves)
+            return
     get_visit = visits.get
     get_leave = leaves.get
 
@@ -150,3 +187,28 @@ def visit_readonly(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
             method(visitor, current)
 
     walk(node, enter, leave if leaves else _ignore)
+
+
+def nodes_within(node: cst.CSTNode, *types: type) -> list[cst.CSTNode]:
+    """`node` and the nodes below it whose class is one of `types`, in walk order: what a
+    visitor with only visit_<Type> handlers returning None would be called with.
+
+    For the rules' many small searches ("the calls in this statement"): a visitor class
+    defined inside a function is a new class on every call, and building one costs more
+    than the search itself. Matched by class name, as visit_<Type> handlers are.
+    """
+    names = {kind.__name__ for kind in types}
+    index = current_index()
+    if index is not None:
+        start = index.position(node)
+        if start is not None:
+            nodes = index.nodes
+            return [nodes[at] for at in index.positions(names, start, index.ends[start])]
+    found: list[cst.CSTNode] = []
+
+    def enter(current: cst.CSTNode) -> None:
+        if type(current).__name__ in names:
+            found.append(current)
+
+    walk(node, enter, _ignore)
+    return found

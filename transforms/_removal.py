@@ -9,7 +9,7 @@ import libcst as cst
 
 from cdkfix.constructs import code
 from cdkfix.rule import Rule
-from cdkfix.traverse import visit_readonly
+from cdkfix.traverse import nodes_within
 
 DESTROY = "aws_cdk.RemovalPolicy.DESTROY"
 # Every RemovalPolicy member that keeps the physical resource (or a snapshot of it) when
@@ -59,18 +59,8 @@ def removal_policy_applied(rule: Rule, name: str) -> bool:
         scope = rule.enclosing(cst.ClassDef) or rule.context.module
     else:
         scope = rule.enclosing(cst.FunctionDef) or rule.context.module
-    found = False
-
-    class _Find(cst.CSTVisitor):
-        def visit_Call(self, node: cst.Call) -> None:
-            nonlocal found
-            func = node.func
-            if (
-                isinstance(func, cst.Attribute)
-                and func.attr.value == "apply_removal_policy"
-                and code(func.value) == name
-            ):
-                found = True
-
-    visit_readonly(scope, _Find())
-    return found
+    for call in nodes_within(scope, cst.Call):
+        func = call.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "apply_removal_policy" and code(func.value) == name:
+            return True
+    return False

@@ -9,7 +9,7 @@ import libcst as cst
 
 from cdkfix.constructs import code, string_value
 from cdkfix.rule import Category, Example, Kind, Rule
-from cdkfix.traverse import visit_readonly
+from cdkfix.traverse import nodes_within
 
 DASHBOARD = "aws_cdk.aws_cloudwatch.Dashboard"
 METRIC = "aws_cdk.aws_cloudwatch.Metric"
@@ -417,19 +417,14 @@ dashboard.add_widgets(Metric(namespace="AWS/CodePipeline", metric_name="Succeede
     def _subjects(self, nodes, bindings) -> tuple[dict[tuple[str, str], _Subject], set[tuple[str, str]]]:
         subjects: dict[tuple[str, str], _Subject] = {}
         covered: set[tuple[str, str]] = set()
-        rule = self
-
-        class _Find(cst.CSTVisitor):
-            def visit_Name(self, name: cst.Name) -> None:
-                bound = bindings.get(name.value)
-                if bound is not None:
-                    rule._classify(bound, name.value, subjects, covered)
-
-            def visit_Call(self, call: cst.Call) -> None:
-                rule._classify(call, None, subjects, covered)
-
         for node in nodes:
-            visit_readonly(node, _Find())
+            for found in nodes_within(node, cst.Name, cst.Call):
+                if isinstance(found, cst.Call):
+                    self._classify(found, None, subjects, covered)
+                else:
+                    bound = bindings.get(found.value)
+                    if bound is not None:
+                        self._classify(bound, found.value, subjects, covered)
         return subjects, covered
 
     def _classify(self, call: cst.Call, name: str | None, subjects, covered) -> None:
@@ -567,14 +562,10 @@ def _copied(call: cst.Call, exclude: tuple[str, ...] = ()) -> str:
 def _bindings(scope: cst.CSTNode) -> dict[str, cst.Call]:
     """Simple names bound once to a call in `scope` (`ok = cloudwatch.Metric(...)`)."""
     found: dict[str, list[cst.Call]] = {}
-
-    class _Assignments(cst.CSTVisitor):
-        def visit_Assign(self, node: cst.Assign) -> None:
-            for target in node.targets:
-                if isinstance(target.target, cst.Name):
-                    found.setdefault(target.target.value, []).append(node.value)
-
-    visit_readonly(scope, _Assignments())
+    for node in nodes_within(scope, cst.Assign):
+        for target in node.targets:
+            if isinstance(target.target, cst.Name):
+                found.setdefault(target.target.value, []).append(node.value)
     return {name: values[0] for name, values in found.items() if len(values) == 1 and isinstance(values[0], cst.Call)}
 
 
@@ -582,15 +573,10 @@ def _add_widgets_calls(statement: cst.CSTNode, dashboard: str) -> list[cst.Call]
     """The `<dashboard>.add_widgets(...)` calls in `statement`; None if one has a `*` splat."""
     calls: list[cst.Call] = []
     unknown = False
-
-    class _Find(cst.CSTVisitor):
-        def visit_Call(self, node: cst.Call) -> None:
-            nonlocal unknown
-            func = node.func
-            if isinstance(func, cst.Attribute) and func.attr.value == "add_widgets" and code(func.value) == dashboard:
-                if any(arg.star for arg in node.args):
-                    unknown = True
-                calls.append(node)
-
-    visit_readonly(statement, _Find())
+    for node in nodes_within(statement, cst.Call):
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "add_widgets" and code(func.value) == dashboard:
+            if any(arg.star for arg in node.args):
+                unknown = True
+            calls.append(node)
     return None if unknown else calls

@@ -8,7 +8,7 @@ from cdkfix import layout
 from cdkfix.constructs import code
 from cdkfix.edits import InsertStatements
 from cdkfix.rule import Category, Example, Kind, Rule
-from cdkfix.traverse import visit_readonly
+from cdkfix.traverse import nodes_within
 
 SERVICES = ("aws_cdk.aws_ecs.FargateService", "aws_cdk.aws_ecs.Ec2Service")
 AUTO_SCALE = "auto_scale_task_count"
@@ -255,19 +255,14 @@ service = FargateService(desired_count=2)
         if self._facts is None:  # a rule instance lives for one file
             scaled: set[str] = set()
             aliases: list[tuple[str, str]] = []
-
-            class _Facts(cst.CSTVisitor):
-                def visit_Call(self, node: cst.Call) -> None:
+            for node in nodes_within(self.context.module, cst.Call, cst.Assign):
+                if isinstance(node, cst.Call):
                     func = node.func
                     if isinstance(func, cst.Attribute) and func.attr.value == AUTO_SCALE:
                         scaled.add(code(func.value))
-
-                def visit_Assign(self, node: cst.Assign) -> None:
-                    if isinstance(node.value, (cst.Name, cst.Attribute)):
-                        for target in node.targets:
-                            if isinstance(target.target, (cst.Name, cst.Attribute)):
-                                aliases.append((code(target.target), code(node.value)))
-
-            visit_readonly(self.context.module, _Facts())
+                elif isinstance(node.value, (cst.Name, cst.Attribute)):
+                    for target in node.targets:
+                        if isinstance(target.target, (cst.Name, cst.Attribute)):
+                            aliases.append((code(target.target), code(node.value)))
             self._facts = (scaled, aliases)
         return self._facts

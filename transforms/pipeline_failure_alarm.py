@@ -7,7 +7,8 @@ import libcst as cst
 from cdkfix import layout
 from cdkfix.constructs import code, construct_scope, derive_id, string_value
 from cdkfix.rule import Category, Example, Kind, Rule
-from cdkfix.traverse import visit_readonly, walk
+from cdkfix.node_index import NodeIndex
+from cdkfix.traverse import visit_readonly
 
 RULE = "aws_cdk.aws_events.Rule"
 EVENT_PATTERN = "aws_cdk.aws_events.EventPattern"
@@ -276,7 +277,8 @@ events.Rule(self, "Splat", event_pattern=events.EventPattern(source=["aws.codepi
 
     def _is_alarmed(self) -> bool:
         if self._alarmed is None:
-            self._alarmed = _has_failure_alarm(self.context.module, self._module_imports)
+            index = self.context.index or NodeIndex(self.context.module)
+            self._alarmed = _has_failure_alarm(index, self._module_imports)
         return self._alarmed
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -475,54 +477,77 @@ def _binds_pipeline(function: cst.FunctionDef, receiver: str, rule: Rule) -> boo
     return found
 
 
-def _has_failure_alarm(module: cst.Module, imports) -> bool:
+def _has_failure_alarm(index: NodeIndex, imports) -> bool:
     """Whether the module already alarms on FailedPipelineExecutions (cloudwatch.Alarm or metric.create_alarm).
 
     An alarm counts when a string in its call is the metric name, or when it mentions a name
-    (or dotted name) that an assignment whose value holds that string binds. One walk: an
-    open assignment value or alarm call is marked when the string turns up inside it.
+    (or dotted name) that an assignment whose value holds that string binds. One pass, in
+    source order, over the nodes that matter (calls, strings, names and assignment values):
+    an open assignment value or alarm call is marked when the string turns up inside it.
     """
+    nodes, ends = index.nodes, index.ends
+    alarm_calls = [at for at in index.positions(("Call",)) if _is_alarm(nodes[at], imports)]
+    if not alarm_calls:
+        return False  # most modules: nothing below could find an alarm
     failure_names: set[str] = set()
     alarms: list[list] = []  # [mentions the metric, names and dotted names in it]
-    values: dict[int, cst.Assign] = {}  # id(assignment value) -> its assignment
-    open_values: list[list] = []  # [assignment, mentions the metric]
-    open_alarms: list[tuple[cst.Call, list]] = []
+    values: dict[int, cst.Assign] = {}  # position of an assignment's value -> its assignment
+    for at in index.positions(("Assign",)):
+        assignment = nodes[at]
+        value_at = index.position(assignment.value)
+        if value_at is not None:
+            values[value_at] = assignment
+    open_values: list[list] = []  # [end of the value, assignment, mentions the metric]
+    open_alarms: list[tuple[int, list]] = []  # (end of the call, its entry in alarms)
 
-    def enter(node: cst.CSTNode) -> None:
+    def close_before(at: int) -> None:
+        while open_alarms and open_alarms[-1][0] <= at:
+            open_alarms.pop()
+        while open_values and open_values[-1][0] <= at:
+            _, assignment, mentions = open_values.pop()
+            if mentions:
+                for target in assignment.targets:
+                    failure_names.add(code(target.target))
+
+    alarm_positions = set(alarm_calls)
+    events = sorted({*alarm_calls, *index.positions(("SimpleString", "Name", "Attribute")), *values})
+    for at in events:
+        close_before(at)
+        node = nodes[at]
+        assignment = values.get(at)
+        if assignment is not None:
+            open_values.append([ends[at], assignment, False])
         kind = type(node)
-        if kind is cst.Assign:
-            values[id(node.value)] = node
-        assignment = values.get(id(node))
-        if assignment is not None and assignment.value is node:
-            open_values.append([assignment, False])
         if kind is cst.Call:
-            func = node.func
-            if imports.resolve(func) == ALARM or (isinstance(func, cst.Attribute) and func.attr.value == "create_alarm"):
+            if at in alarm_positions:
                 entry = [False, set()]
                 alarms.append(entry)
-                open_alarms.append((node, entry))
+                open_alarms.append((ends[at], entry))
         elif kind is cst.SimpleString and (open_values or open_alarms):
-            if node.evaluated_value == FAILED_METRIC:
+            if _is_failed_metric(node):
                 for entry in open_values:
-                    entry[1] = True
+                    entry[2] = True
                 for _, entry in open_alarms:
                     entry[0] = True
         elif open_alarms and (kind is cst.Name or kind is cst.Attribute):
             name = node.value if kind is cst.Name else code(node)
             for _, entry in open_alarms:
                 entry[1].add(name)
-
-    def leave(node: cst.CSTNode) -> None:
-        if open_alarms and open_alarms[-1][0] is node:
-            open_alarms.pop()
-        if open_values and open_values[-1][0].value is node:
-            assignment, mentions = open_values.pop()
-            if mentions:
-                for target in assignment.targets:
-                    failure_names.add(code(target.target))
-
-    walk(module, enter, leave)
+    close_before(len(nodes))
     return any(mentions or names & failure_names for mentions, names in alarms)
+
+
+def _is_alarm(call: cst.Call, imports) -> bool:
+    func = call.func
+    return imports.resolve(func) == ALARM or (isinstance(func, cst.Attribute) and func.attr.value == "create_alarm")
+
+
+def _is_failed_metric(string: cst.SimpleString) -> bool:
+    # Without a backslash, the literal's text is its value: most strings need no evaluation.
+    raw = string.value
+    if "\\" not in raw and FAILED_METRIC not in raw:
+        return False
+    return string.evaluated_value == FAILED_METRIC
 
 
 def _alarm_id(id_node: cst.BaseExpression | None, module: cst.Module) -> str:

@@ -10,7 +10,7 @@ from cdkfix.constructs import code, string_value
 from cdkfix.edits import InsertStatements
 from cdkfix.formatting import format_statements
 from cdkfix.rule import Category, Example, Kind, Rule
-from cdkfix.traverse import visit_readonly
+from cdkfix.traverse import nodes_within
 
 STACK = "aws_cdk.Stack"
 CFN_OUTPUT = "aws_cdk.CfnOutput"
@@ -203,16 +203,12 @@ class Other(Stack):
 
     def _outputs(self) -> list[set[str]]:
         if self._exported is None:
-            exported: list[set[str]] = []
             imports = self._module_imports
-
-            class _Outputs(cst.CSTVisitor):
-                def visit_Call(self, call: cst.Call) -> None:
-                    if imports.resolve(call.func) == CFN_OUTPUT:
-                        exported.append(_dotted_names(call))
-
-            visit_readonly(self.context.module, _Outputs())
-            self._exported = exported
+            self._exported = [
+                _dotted_names(call)
+                for call in nodes_within(self.context.module, cst.Call)
+                if imports.resolve(call.func) == CFN_OUTPUT
+            ]
         return self._exported
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
@@ -293,17 +289,10 @@ class Other(Stack):
 
 
 def _dotted_names(node: cst.CSTNode) -> set[str]:
-    names: set[str] = set()
-
-    class _Names(cst.CSTVisitor):
-        def visit_Name(self, name: cst.Name) -> None:
-            names.add(name.value)
-
-        def visit_Attribute(self, attribute: cst.Attribute) -> None:
-            names.add(code(attribute))
-
-    visit_readonly(node, _Names())
-    return names
+    return {
+        found.value if isinstance(found, cst.Name) else code(found)
+        for found in nodes_within(node, cst.Name, cst.Attribute)
+    }
 
 
 def _aliases(body: list[cst.BaseStatement]) -> dict[str, set[str]]:
@@ -324,16 +313,12 @@ def _aliases(body: list[cst.BaseStatement]) -> dict[str, set[str]]:
 def _ids(cls: cst.ClassDef) -> set[str]:
     """Literal construct ids used with `self` as the scope in the class."""
     ids: set[str] = set()
-
-    class _Ids(cst.CSTVisitor):
-        def visit_Call(self, call: cst.Call) -> None:
-            positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
-            if len(positional) >= 2 and code(positional[0].value) == "self":
-                value = string_value(positional[1].value)
-                if value is not None:
-                    ids.add(value)
-
-    visit_readonly(cls, _Ids())
+    for call in nodes_within(cls, cst.Call):
+        positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
+        if len(positional) >= 2 and code(positional[0].value) == "self":
+            value = string_value(positional[1].value)
+            if value is not None:
+                ids.add(value)
     return ids
 
 
