@@ -23,7 +23,6 @@ from cdkfix.rule import FileContext, Fix, Rule, Safety
 from cdkfix.splice import CannotSplice, splice
 from cdkfix import statement_text
 from cdkfix.statement_text import StatementText, Unmapped
-from cdkfix.traverse import walk
 
 CDK_MARKER = b"aws_cdk"
 
