@@ -170,6 +170,8 @@ def _nesting_error(source: bytes) -> str | None:
     """CPython refuses more than 200 nested brackets; LibCST's native parser can crash on
     a few thousand. A bracket count finds such files cheaply, and CPython's own compiler
     then says exactly what is wrong (brackets inside strings are not nesting)."""
+    if source.count(b"(") + source.count(b"[") + source.count(b"{") <= 200:
+        return None  # cannot nest deeper than it has brackets; counting bytes costs nothing
     depth = deepest = 0
     for match in _BRACKETS.finditer(source):
         depth += 1 if match.group() in b"([{" else -1
