@@ -94,10 +94,6 @@ class ApplyEdits(cst.CSTTransformer):
         self._inside_edited = 0
         self._entered: list[bool] = []
         self.applied: set[cst.CSTNode] = set()  # the ChangeNode targets reached
-        # Inserted statements are transformed too only when an edit is about code that
-        # another edit inserts (its statement is not in the module), or when they hold a
-        # node another edit changes (a rule may copy an original argument into new code).
-        self.edits_inserted_code = self.on_path is None or any(edit.statement not in self.on_path for edit in edits)
         # Inside a statement, only the nodes on the way down to a node an edit is about are
         # entered: LibCST rebuilds every node a transformer enters.
         self.wanted = {*self.changes, *self.before, *self.after}
@@ -168,15 +164,15 @@ class ApplyEdits(cst.CSTTransformer):
                 if not first.leading_lines and _is_paragraph(original_node):
                     after = [first.with_changes(leading_lines=[cst.EmptyLine(indent=False)]), *rest]
             # Inserted statements go through this transformer too, so one rule may refine
-            # a statement another rule inserts (e.g. a setting on a new deployment group).
-            # They are not on any path through the original module, so they are entered whole.
+            # a statement another rule inserts (e.g. a setting on a new deployment group), or
+            # an original node a rule copied into new code. They are not on any path through
+            # the original module: with marking, only those holding an edited node are entered.
             inserted = [*(before or ()), *(after or ())]
+            transform = True
             if self.keep is not None:
                 for statement in inserted:
                     self.mark(statement)
                 transform = any(statement in self.keep for statement in inserted)
-            else:
-                transform = self.edits_inserted_code or self._holds_targets(inserted)
             if transform:
                 on_path, self.on_path = self.on_path, None
                 try:
@@ -190,30 +186,12 @@ class ApplyEdits(cst.CSTTransformer):
         return result
 
 
-    def _holds_targets(self, statements: Sequence[cst.CSTNode]) -> bool:
-        if not self.changes:
-            return False
-        found: list[cst.CSTNode] = []
-
-        def enter(node: cst.CSTNode) -> bool:
-            if node in self.changes:
-                found.append(node)
-            return not found
-
-        for statement in statements:
-            walk(statement, enter, _ignore)
-        return bool(found)
-
-
-def _ignore(node: cst.CSTNode) -> None:
-    return None
-
-
 _STATEMENT_LIKE = (cst.BaseStatement, cst.BaseSuite)
 _STRUCTURE = (cst.Module, cst.Else, cst.Finally, cst.ExceptHandler, cst.MatchCase) + (
     (cst.ExceptStarHandler,) if hasattr(cst, "ExceptStarHandler") else ()
 )
-_BLOCK_FIELDS = ("body", "orelse", "handlers", "finalbody", "cases")
+# The fields through which statements and clauses hold their blocks and clauses.
+BLOCK_FIELDS = ("body", "orelse", "handlers", "finalbody", "cases")
 _STATEMENT, _CLAUSE, _OTHER = "statement", "clause", "other"
 _KINDS: dict[type, str] = {}
 
@@ -254,7 +232,7 @@ def _paths_to(module: cst.Module, statements: set[cst.CSTNode]) -> set[cst.CSTNo
         inside = False
         # Only the fields that hold blocks and clauses (`node.children` would build a list
         # of every child, expressions included).
-        for name in _BLOCK_FIELDS:
+        for name in BLOCK_FIELDS:
             value = getattr(node, name, None)
             for child in value if type(value) is tuple or type(value) is list else (value,):
                 if _kind(type(child)) is not _OTHER:

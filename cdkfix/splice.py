@@ -58,7 +58,8 @@ def splice(original: str, roundtrip: str, fixed: str) -> str:
     return "".join(out)
 
 
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+# Lines as Python counts them (str.splitlines would also split at form feeds).
+LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
 
 def line_map(original: str, roundtrip: str) -> Callable[[int], int] | None:
@@ -67,8 +68,8 @@ def line_map(original: str, roundtrip: str) -> Callable[[int], int] | None:
     a round-trip line in a stretch LibCST did not reproduce maps into that stretch."""
     if original == roundtrip:
         return None
-    original_lines = _LINE.findall(original)
-    roundtrip_lines = _LINE.findall(roundtrip)
+    original_lines = LINE.findall(original)
+    roundtrip_lines = LINE.findall(roundtrip)
     where: dict[int, int] = {len(roundtrip_lines) + 1: len(original_lines) + 1}
     for _tag, r1, r2, o1, o2 in SequenceMatcher(None, roundtrip_lines, original_lines, autojunk=False).get_opcodes():
         for index in range(r1, r2):

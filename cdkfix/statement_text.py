@@ -18,18 +18,17 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-import re
 import warnings
 from typing import Iterable
 
 import libcst as cst
+from libcst._nodes.internal import CodegenState
 
+from cdkfix.edits import BLOCK_FIELDS
 from cdkfix.positions import LineCountingState
+from cdkfix.splice import LINE
 
 Span = tuple[int, int, int, int]
-
-# Lines as Python counts them (str.splitlines would also split at form feeds).
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
 
 class Unmapped(Exception):
@@ -66,10 +65,6 @@ if hasattr(cst, "ExceptStarHandler"):
     _CLAUSES = (*_CLAUSES, cst.ExceptStarHandler)
 
 
-# The fields through which a compound statement holds its blocks.
-_BLOCK_FIELDS = frozenset({"body", "orelse", "handlers", "finalbody", "cases"})
-
-
 def _same(before: object, after: object) -> bool:
     """Equal code: the same node, or nodes (or sequences of them) that are deeply equal."""
     if before is after:
@@ -86,7 +81,7 @@ class StatementText:
 
     def __init__(self, module: cst.Module, source: bytes, text: str) -> None:
         self.module = module
-        self.lines: list[str] = _LINE.findall(text)
+        self.lines: list[str] = LINE.findall(text)
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # invalid escapes etc.: the user's business
@@ -158,10 +153,10 @@ class StatementText:
 
     # --- one statement's text, checked against the original -----------------------------
 
-    def generate(self, statement: cst.CSTNode, targets: frozenset = frozenset()) -> tuple[int, str, dict]:
-        """(index of its first line, its text, spans of `targets` inside it) for an original
-        statement, with its leading lines; raises Unmapped unless its text is exactly the
-        original lines there."""
+    def generate(self, statement: cst.CSTNode, targets: frozenset = frozenset()) -> tuple[int, int, dict]:
+        """(index of its first line, its number of lines, spans of `targets` inside it) for
+        an original statement, with its leading lines; raises Unmapped unless its generated
+        text is exactly the original lines there."""
         done = self._generated.get(statement)
         if done is not None and targets <= done[2].keys():
             return done
@@ -172,10 +167,10 @@ class StatementText:
         state = LineCountingState(self.module, targets | {statement}, line=first, indents=place.indents)
         statement._codegen(state)
         text = "".join(state.tokens)
-        count = len(_LINE.findall(text))
+        count = len(LINE.findall(text))
         if first < 1 or "".join(self.lines[first - 1:first - 1 + count]) != text:
             raise Unmapped(f"LibCST does not reproduce line {place.code_line} exactly")
-        done = (first - 1, text, state.spans)
+        done = (first - 1, count, state.spans)
         self._generated[statement] = done
         return done
 
@@ -190,6 +185,11 @@ class StatementText:
                 found.update(self.generate(statement, wanted)[2])
         return found
 
+    def _lines_of(self, statement: cst.CSTNode) -> tuple[int, int]:
+        """[start, end) indexes of the original lines an original statement's text fills."""
+        start, count, _ = self.generate(statement)
+        return start, start + count
+
     def _start(self, statement: cst.CSTNode) -> int:
         """Index of the first line of an original statement's text (its leading lines
         included), checking only those leading lines against the original."""
@@ -199,15 +199,22 @@ class StatementText:
         leading = statement.leading_lines
         first = place.code_line - len(leading)
         if leading:
-            state = LineCountingState(self.module, frozenset(), line=first, indents=place.indents)
+            state = self._state(place.indents)
             for line in leading:
                 line._codegen(state)
             if first < 1 or "".join(self.lines[first - 1:place.code_line - 1]) != "".join(state.tokens):
                 raise Unmapped(f"LibCST does not reproduce the lines above line {place.code_line}")
         return first - 1
 
+    def _state(self, indents: tuple[str, ...]) -> CodegenState:
+        """Code generation inside the blocks whose indentation is `indents`."""
+        module = self.module
+        return CodegenState(
+            default_indent=module.default_indent, default_newline=module.default_newline, indent_tokens=list(indents)
+        )
+
     def _code(self, statement: cst.CSTNode, indents: tuple[str, ...]) -> str:
-        state = LineCountingState(self.module, frozenset(), indents=indents)
+        state = self._state(indents)
         statement._codegen(state)
         return "".join(state.tokens)
 
@@ -250,8 +257,7 @@ class StatementText:
             if index <= last:
                 raise Unmapped("statements moved")
             for removed in old[last + 1:index]:
-                start, text, _ = self.generate(removed)
-                hunks.append((start, start + len(_LINE.findall(text)), ""))
+                hunks.append((*self._lines_of(removed), ""))
             if pending:
                 at = self._start(old[index])
                 hunks.append((at, at, "".join(self._code(item, indents) for item in pending)))
@@ -260,13 +266,11 @@ class StatementText:
                 self._diff_statement(source, statement, indents, origins, hunks)
             last = index
         for removed in old[last + 1:]:
-            start, text, _ = self.generate(removed)
-            hunks.append((start, start + len(_LINE.findall(text)), ""))
+            hunks.append((*self._lines_of(removed), ""))
         if pending:
             if last < 0:
                 raise Unmapped("a block with no original statement left")
-            start, text, _ = self.generate(old[last])
-            at = start + len(_LINE.findall(text))
+            _, at = self._lines_of(old[last])
             hunks.append((at, at, "".join(self._code(item, indents) for item in pending)))
 
     def _diff_statement(self, old: cst.CSTNode, new: cst.CSTNode, indents: tuple[str, ...], origins: dict, hunks: list) -> None:
@@ -276,8 +280,7 @@ class StatementText:
                 hunks.extend(inner)
                 return
         # A simple statement, or a compound one whose own line changed: generated whole.
-        start, text, _ = self.generate(old)
-        hunks.append((start, start + len(_LINE.findall(text)), self._code(new, indents)))
+        hunks.append((*self._lines_of(old), self._code(new, indents)))
 
     def _diff_clause(self, old: cst.CSTNode, new: cst.CSTNode, indents: tuple[str, ...], origins: dict, hunks: list) -> bool:
         """Hunks for a compound statement (or clause) whose header is unchanged; False when
@@ -286,7 +289,7 @@ class StatementText:
             before, after = getattr(old, field.name), getattr(new, field.name)
             if before is after:
                 continue
-            if field.name not in _BLOCK_FIELDS:
+            if field.name not in BLOCK_FIELDS:
                 if _same(before, after):
                     continue  # rebuilt but equal: its text is still the original's
                 return False
