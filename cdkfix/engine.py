@@ -377,7 +377,6 @@ class _Renderer:
 
     def __init__(self, module: cst.Module, source: bytes, original: str) -> None:
         self.module = module
-        self.source = source
         self.original = original
         self.roundtrip: str | None = None
         try:

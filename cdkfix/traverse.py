@@ -136,8 +136,8 @@ _current = threading.local()
 @contextmanager
 def indexed(index: "NodeIndex | None") -> Iterator["NodeIndex | None"]:
     """Within the block, `visit_readonly` in this thread uses `index` for the nodes of its
-    tree. Per thread: the engine runs each file in a thread of its own, and nothing stops
-    two threads from running files at once. The previous index is restored after."""
+    tree. Per thread: the engine analyses files in a thread of its own, and nothing stops
+    a caller from running files on other threads at once. The previous index is restored after."""
     previous = current_index()
     _current.index = index
     try:
