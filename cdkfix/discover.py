@@ -34,6 +34,9 @@ def _walk(root: Path, problems: list[Problem]) -> Iterator[Path]:
 
     for folder, dirs, files in os.walk(root, onerror=on_error, followlinks=False):
         here = Path(folder)
+        # The walk does not enter linked folders, so a plain file's real path is its
+        # folder's, resolved once here rather than once a file.
+        real_here = os.path.join(str(here.resolve()), "")
         dirs[:] = sorted(
             name for name in dirs
             if name not in SKIPPED_DIRS and not name.endswith(".egg-info") and not _is_virtualenv(here / name)
@@ -42,6 +45,7 @@ def _walk(root: Path, problems: list[Problem]) -> Iterator[Path]:
             if not name.endswith(".py"):
                 continue
             path = here / name
+            key = real_here + name
             if path.is_symlink():
                 # A link is read only when it stays inside the tree being fixed.
                 try:
@@ -52,9 +56,7 @@ def _walk(root: Path, problems: list[Problem]) -> Iterator[Path]:
                 if real_root not in target.parents:
                     problems.append(Problem(str(path), "symlink points outside the target tree, skipped"))
                     continue
-                if str(target) in seen:
-                    continue
-            key = str(path.resolve())
+                key = str(target)
             if key in seen:
                 continue
             seen.add(key)
@@ -77,7 +79,18 @@ def git_ignored(paths: list[Path]) -> set[Path]:
         return ignored
     if top.returncode != 0:
         return ignored
-    data = "\0".join(str(path.resolve()) for path in paths) + "\0"
+    folders: dict[Path, str] = {}
+
+    def real(path: Path) -> str:
+        if path.is_symlink():
+            return str(path.resolve())
+        folder = folders.get(path.parent)
+        if folder is None:  # one resolve a folder, not one a file
+            folder = folders[path.parent] = str(path.parent.resolve())
+        return os.path.join(folder, path.name)
+
+    real_paths = {path: real(path) for path in paths}
+    data = "\0".join(real_paths.values()) + "\0"
     try:
         # check-ignore reads the index, which runs the repository's core.fsmonitor command:
         # cdkfix runs none of the project's code, so that hook is switched off.
@@ -90,7 +103,7 @@ def git_ignored(paths: list[Path]) -> set[Path]:
     if done.returncode not in (0, 1):
         return ignored
     names = {name for name in done.stdout.split("\0") if name}
-    return {path for path in paths if str(path.resolve()) in names}
+    return {path for path in paths if real_paths[path] in names}
 
 
 def discover(targets: Iterable[str | os.PathLike], respect_gitignore: bool = True) -> tuple[list[Path], list[Problem]]:
