@@ -215,6 +215,9 @@ class RunConfig:
     # Give each FixRecord its own diff (JSON output, apply --interactive): costs a code
     # generation per fix, so only when asked.
     fix_hunks: bool = False
+    # Each FixRecord's before/after code (the report, JSON and SARIF show it): two code
+    # generations per fix, which `check`'s one-line-a-finding outputs leave out.
+    snippets: bool = True
     # When set, each file's nearest config file decides the fields above (see for_file).
     resolver: "ConfigResolver | None" = None
 
@@ -246,13 +249,15 @@ class RunConfig:
 
     def excludes(self, path: Path | str) -> bool:
         """True when `exclude` (of this file's config) leaves `path` out of the run."""
-        config = self
+        exclude, root = self.exclude, self.root
         if self.resolver is not None:
-            config = replace(self, resolver=None, **self.resolver.fields_for(Path(path)))
-        if not config.exclude:
+            # Asked of every file discovered: the two fields, not a whole per-file config.
+            fields = self.resolver.fields_for(Path(path))
+            exclude, root = fields["exclude"], fields["root"]
+        if not exclude:
             return False
-        relative = _relative_to(Path(path), config.root)
-        return relative is not None and any(glob_matches(pattern, relative) for pattern in config.exclude)
+        relative = _relative_to(Path(path), root)
+        return relative is not None and any(glob_matches(pattern, relative) for pattern in exclude)
 
 
 # --- configuration files -----------------------------------------------------------------
