@@ -204,13 +204,13 @@ def _codes(config: RunConfig) -> dict:
 
 def fix_module(source: bytes, path: str, config: RunConfig) -> FileResult:
     """Run the selected rules over one file's bytes; never raises for bad input."""
-    config = config.for_file(path)  # its config file, per-file ignores
     result = FileResult(path=path)
     if b"\0" in source:
         result.errors.append(FileError(path, 1, "binary file (contains NUL bytes), skipped"))
         return result
     if CDK_MARKER not in source:
         return result  # no CDK: not even parsed
+    config = config.for_file(path)  # its config file, per-file ignores
     nesting = _nesting_error(source)
     if nesting is not None:
         result.errors.append(FileError(path, 1, f"syntax error: {nesting}"))
