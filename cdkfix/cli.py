@@ -473,7 +473,9 @@ def check(
         config_file=config_file, isolated=isolated,
     )
     config.fix_hunks = fmt == "json"
-    outcome = _execute(paths, config, write=False, jobs=jobs, verify=_verify_options(verify, python, timeout, force))
+    verify_options = _verify_options(verify, python, timeout, force)
+    config.snippets = fmt in ("json", "sarif") or report is not None or verify_options is not None
+    outcome = _execute(paths, config, write=False, jobs=jobs, verify=verify_options)
     _emit(outcome, fmt, mode="check")
     _print_errors(outcome)
     _write_report(outcome, report, report_format, paths, True)

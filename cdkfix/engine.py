@@ -128,13 +128,13 @@ def find_fixes(module: cst.Module, imports: ImportMap, path: str, config: RunCon
     return context.fixes
 
 
-def _record(fix: Fix, path: str, spans: dict, status: FixStatus = FixStatus.APPLIED, detail: str = "") -> FixRecord:
+def _record(fix: Fix, path: str, spans: dict, snippets: bool = True) -> FixRecord:
     anchors = list(dict.fromkeys([fix.anchor, *(edit.statement for edit in fix.edits)]))
     anchors.sort(key=lambda node: spans.get(node, (0,)))
     starts = [spans[node][0] for node in anchors if node in spans]
     ends = [spans[node][2] for node in anchors if node in spans]
     befores, afters = [], []
-    for anchor in anchors:
+    for anchor in anchors if snippets else ():
         own = [edit for edit in fix.edits if edit.statement is anchor]
         before, after = statement_snippet(anchor, own)
         befores.append(before)
@@ -157,8 +157,7 @@ def _record(fix: Fix, path: str, spans: dict, status: FixStatus = FixStatus.APPL
         before="\n\n".join(befores),
         after="\n\n".join(afters),
         imports=[imp.statement_source() for imp in dict.fromkeys(fix.imports)],
-        status=status,
-        detail=detail,
+        status=FixStatus.APPLIED,
         line=line,
         column=column + 1,
         node_end_line=end_line,
@@ -316,7 +315,7 @@ def _fix_parsed(source: bytes, path: str, config: RunConfig, result: FileResult)
     original = source.decode(module.encoding)
     render = _Renderer(module, source, original)
     spans = render.spans(fixes)
-    records = {id(fix): _record(fix, path, spans) for fix in fixes}
+    records = {id(fix): _record(fix, path, spans, config.snippets) for fix in fixes}
     if comments is not None or suppressions.NAG_MARKER in source:
         nag = suppressions.nag_acknowledgements(module, original) if suppressions.NAG_MARKER in source else []
         findings = [

@@ -289,6 +289,16 @@ def test_text_check_lines(project):
     assert "2 fixes pending in 1 file; 1 unsafe fix held back (use --unsafe-fixes); 1 suppressed" in result.stderr
 
 
+def test_check_shows_before_and_after_code_wherever_an_output_prints_it(project):
+    # check's text output leaves the snippets out (RunConfig.snippets); JSON and reports keep them.
+    data = json.loads(cli("check", "lib", "--output-format", "json", *UNDER_TEST).stdout)
+    fix = next(fix for fix in data["fixes"] if fix["code"] == "TEST-S1")
+    assert (fix["before"], fix["after"]) == ('bucket = s3.Bucket(self, "B")', 'bucket = s3.Bucket(self, "B", enforce_ssl=True)')
+    result = cli("check", "lib", "--report", "report.md", *UNDER_TEST)
+    assert result.exit_code == 1
+    assert 'bucket = s3.Bucket(self, "B", enforce_ssl=True)' in (project / "report.md").read_text()
+
+
 def test_text_dry_run_is_a_diff(project):
     result = cli("apply", "--dry-run", "lib", *UNDER_TEST)
     assert result.exit_code == 1
