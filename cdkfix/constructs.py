@@ -73,11 +73,28 @@ def derive_id(id_node: cst.BaseExpression | None, suffix: str, fallback: str) ->
 def string_value(node: cst.BaseExpression | None) -> str | None:
     """The value of a plain string literal, or None."""
     if isinstance(node, cst.SimpleString):
-        return node.evaluated_value if isinstance(node.evaluated_value, str) else None
-    if isinstance(node, cst.ConcatenatedString):
-        value = node.evaluated_value
+        value = literal_value(node)
         return value if isinstance(value, str) else None
+    if isinstance(node, cst.ConcatenatedString):
+        left, right = string_value(node.left), string_value(node.right)
+        return None if left is None or right is None else left + right
     return None
+
+
+def literal_value(node: cst.SimpleString) -> str | bytes:
+    """`node.evaluated_value`, without compiling the literal when its text is its value.
+
+    LibCST evaluates a literal with `ast.literal_eval`, a compile per string: rules read
+    thousands of construct ids a corpus, and almost none has an escape in it.
+    """
+    raw = node.value
+    prefix = node.prefix.lower()
+    # No backslash: nothing to unescape (raw or not). No carriage return: Python reads a
+    # CR or CRLF line end inside a triple-quoted string as LF.
+    if prefix in ("", "r", "u") and "\\" not in raw and "\r" not in raw:
+        quote = node.quote
+        return raw[len(prefix) + len(quote) : len(raw) - len(quote)]
+    return node.evaluated_value
 
 
 def static_text(node: cst.BaseExpression | None) -> str:
