@@ -45,12 +45,38 @@ class RuleRunner:
         self.leavers: dict[str, list] = {
             name: [getattr(rules[i], attribute) for i, attribute in entries] for name, entries in leaves.items()
         }
+        # visit_Call goes only to the rules whose `calls`/`call_names` match the call: a
+        # file has thousands of calls and most rules care about one or two CDK classes.
+        self._call_filters = [
+            (getattr(rules[i], attribute), rules[i].calls, rules[i].call_names) for i, attribute in visits.get("Call", ())
+        ]
+        self._filter_calls = any(calls is not None for _, calls, _ in self._call_filters)
+        self._by_callee: dict[tuple, list] = {}
+
+    def _call_visitors(self, node: cst.Call) -> list:
+        """The visit_Call methods for `node`, in rule order."""
+        func = node.func
+        kind = type(func)
+        last = func.attr.value if kind is cst.Attribute else func.value if kind is cst.Name else None
+        # Resolved now, with the imports as they are (a fix may add one); rules that ask
+        # again get the same answer from the import map's memo.
+        qualified = self.context.imports.resolve(func)
+        methods = self._by_callee.get((qualified, last))
+        if methods is None:
+            methods = [
+                method
+                for method, calls, names in self._call_filters
+                if calls is None or qualified in calls or last in names
+            ]
+            self._by_callee[(qualified, last)] = methods
+        return methods
 
     def run(self, module: cst.Module, index: NodeIndex | None = None) -> None:
         if index is None:
             index = NodeIndex(module)
         context = self.context
         visitors, leavers = self.visitors, self.leavers
+        filter_calls = self._filter_calls
         nodes, ends = index.nodes, index.ends
         context.index = index
         pending: list[int] = []  # entered nodes with leave_ handlers, innermost last
@@ -61,8 +87,12 @@ class RuleRunner:
                 context.position = at
                 node = nodes[at]
                 name = type(node).__name__
-                for method in visitors.get(name, ()):
-                    method(node)
+                if filter_calls and name == "Call":
+                    for method in self._call_visitors(node):
+                        method(node)
+                else:
+                    for method in visitors.get(name, ()):
+                        method(node)
                 if name in leavers:
                     pending.append(at)
             while pending:

@@ -131,6 +131,13 @@ class Rule:
     impact: ClassVar[str]
     options: ClassVar[dict[str, Any]] = {}
     examples: ClassVar[Sequence[Example]] = ()
+    # What visit_Call is about, so that the runner hands this rule only those calls instead
+    # of every rule testing every call of the file: `calls`, qualified CDK names as the
+    # file's imports resolve the callee; `call_names`, the callee's last name as written
+    # (`x.add_container(...)` on a variable, an unresolved `FargateService(...)`). None
+    # (the default): every call. A rule may narrow it per instance (from its options).
+    calls: ClassVar[frozenset[str] | None] = None
+    call_names: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, context: FileContext, options: dict[str, Any] | None = None) -> None:
         self.context = context

@@ -127,6 +127,7 @@ class BuildspecEnhancements(Rule):
         "report_base_directory": "reports",
         "report_file_format": "JUNITXML",
     }
+    calls = frozenset(PROJECTS)
     examples = [
         Example(
             before='''\

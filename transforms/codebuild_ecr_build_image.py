@@ -98,6 +98,7 @@ class CodebuildEcrBuildImage(Rule):
         "The app does not synthesize (TypeError/SerializationError), and the build could never start: "
         "CodeBuild cannot pull a build image from a repository that does not exist."
     )
+    calls = frozenset(IMAGES)
     examples = [
         Example(
             before="""\

@@ -57,6 +57,7 @@ class CodebuildTestComputeSize(Rule):
     )
     impact = "Cost: a test project billed at a larger compute type than the specification allows."
     options = {"compute_type": "SMALL"}
+    calls = frozenset(PROJECTS)
     examples = [
         Example(
             name="multi-line call with a trailing comment",

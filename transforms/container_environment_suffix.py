@@ -65,6 +65,8 @@ class ContainerEnvironmentSuffix(Rule):
             "SPRING_PROFILES_ACTIVE",
         ],
     }
+    calls = frozenset(CONTAINER_CALLS)
+    call_names = frozenset({"add_container"})
     examples = [
         Example(
             before="""\

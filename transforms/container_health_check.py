@@ -67,6 +67,8 @@ class ContainerHealthCheck(Rule):
         "task definition gets a new revision."
     )
     options = {"path": "/", "command": "curl -f {url} || exit 1"}
+    calls = frozenset({CONTAINER})
+    call_names = frozenset({"add_container"})
     examples = [
         Example(
             before="""\

@@ -59,6 +59,7 @@ class ContainerLogRetention(Rule):
         "revision."
     )
     options = {"retention": "ONE_WEEK"}
+    calls = frozenset(AWS_LOGS)
     examples = [
         Example(
             before="""\

@@ -82,6 +82,7 @@ class DashboardFailureMetrics(Rule):
         # names it can vouch for.
         "pipeline_duration_metric": "",
     }
+    calls = frozenset({DASHBOARD})
     examples = [
         Example(
             before='''\

@@ -54,6 +54,7 @@ class DeploymentAutoRollback(Rule):
         "service stuck or degraded. The circuit breaker changes only the service's DeploymentConfiguration (no "
         "replacement)."
     )
+    calls = frozenset({*SERVICES, DEPLOYMENT_GROUP})
     examples = [
         Example(
             before="""\

@@ -167,6 +167,8 @@ class EcsBlueGreen(Rule):
         "Blue/green deployments cannot run: with the CODE_DEPLOY controller ECS hands deployments to CodeDeploy, "
         "and without a deployment group and a green target group there is nothing to deploy to."
     )
+    calls = frozenset(SERVICES)
+    call_names = _SERVICE_CLASSES
     examples = [
         Example(
             before="""\

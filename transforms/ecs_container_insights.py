@@ -27,6 +27,7 @@ class EcsContainerInsights(Rule):
         "is rewritten to it. An explicit `container_insights=False` or any `container_insights_v2` is left alone."
     )
     impact = "Reduced observability into container performance; slower diagnosis of capacity problems."
+    calls = frozenset({CLUSTER})
     examples = [
         Example(
             before="""\

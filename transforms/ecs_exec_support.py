@@ -34,6 +34,7 @@ class EcsExecSupport(Rule):
         "OpenDataChannel` and `logs:DescribeLogGroups/CreateLogStream/DescribeLogStreams/PutLogEvents` on `*` "
         "to the task role (cdk-nag AwsSolutions-IAM5). The tasks are replaced on the next deployment."
     )
+    calls = frozenset(SERVICES)
     examples = [
         Example(
             before="""\

@@ -34,6 +34,7 @@ class EcsServiceAutoscaling(Rule):
     )
     impact = "Cannot handle traffic spikes; pays for idle tasks when load is low."
     options = {"min_capacity": 2, "max_capacity": 10, "cpu_target_percent": 70, "memory_target_percent": 80}
+    calls = frozenset(SERVICES)
     examples = [
         Example(
             before="""\

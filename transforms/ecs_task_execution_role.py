@@ -41,6 +41,7 @@ class EcsTaskExecutionRole(Rule):
     )
     impact = "Tasks may fail to pull images or send logs; the execution role's permissions are not reviewable."
     options = {"managed_policy": False}
+    calls = frozenset({FARGATE_TASK_DEFINITION, TASK_DEFINITION})
     examples = [
         Example(
             before="""\

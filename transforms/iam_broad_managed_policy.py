@@ -222,6 +222,8 @@ class IamBroadManagedPolicy(Rule):
         "distinct wildcard resource the new statements use."
     )
     options = {"actions": DEFAULT_ACTIONS, "scope": "account"}
+    calls = frozenset({ROLE})
+    call_names = frozenset({"add_managed_policy"})
     examples = [
         Example(
             before="""\

@@ -123,6 +123,7 @@ class ManualApprovalInformation(Rule):
     )
     impact = "Reduced clarity for approvers: a release may be approved without knowing what it deploys."
     options = {"template": "Approve deployment to {subject} environment"}
+    calls = frozenset({APPROVAL})
     examples = [
         Example(
             name="multi-line call with a trailing comment",

@@ -39,6 +39,8 @@ class PipelineFailureAlarm(Rule):
         "without one the rule is left alone."
     )
     impact = "Less robust alerting: pipeline failures have no alarm state, history or alarm-based escalation."
+    calls = frozenset({METRIC, RULE})
+    call_names = frozenset({"on_state_change"})
     examples = [
         Example(
             before='''\

@@ -203,6 +203,7 @@ managed.apply_removal_policy(RemovalPolicy.DESTROY)
         if isinstance(resources, str) or not all(kind in RESOURCE_KINDS for kind in resources):
             raise ValueError(f"CDK-B1 option `resources` must be a list drawn from {list(RESOURCE_KINDS)}, got {resources!r}")
         self.covered = {qualified for qualified, kind in COVERED.items() if kind in resources}
+        self.calls = frozenset(self.covered)
 
     def visit_Call(self, node: cst.Call) -> None:
         qualified = self.resolve(node.func)

@@ -29,6 +29,7 @@ class S3BucketEncryption(Rule):
         "`encryption=` or an `encryption_key=` (which implies KMS) is left alone; so is an explicit `enforce_ssl`."
     )
     impact = "Security gap: data at rest without a stated encryption, and requests accepted without TLS."
+    calls = frozenset({BUCKET})
     examples = [
         Example(
             name="multi-line call with a trailing comment",

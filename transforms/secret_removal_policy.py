@@ -31,6 +31,7 @@ class SecretRemovalPolicy(Rule):
         "UNSAFE: the secret is deleted with the stack; once Secrets Manager's recovery window has passed, its value "
         "cannot be recovered. Apply it only to stacks meant to be torn down."
     )
+    calls = frozenset({SECRET})
     examples = [
         Example(
             name="multi-line call with a trailing comment, seed import style",

@@ -33,6 +33,7 @@ class SnsTopicRemovalPolicy(Rule):
         "The topic's lifetime is stated in the template (DeletionPolicy and UpdateReplacePolicy Delete). Safe: a "
         "topic holds no data."
     )
+    calls = frozenset({TOPIC})
     examples = [
         Example(
             name="multi-line call with a trailing comment",

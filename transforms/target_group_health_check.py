@@ -42,6 +42,7 @@ class TargetGroupHealthCheck(Rule):
         "behaviour left implicit."
     )
     options = {"timeout_seconds": 5, "healthy_threshold_count": 2, "unhealthy_threshold_count": 3}
+    calls = frozenset({HEALTH_CHECK})
     examples = [
         Example(
             before="""\

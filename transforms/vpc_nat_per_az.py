@@ -48,6 +48,7 @@ class VpcNatPerAz(Rule):
         "transfer of private-subnet traffic stops."
     )
     options = {"policy": "per-az"}
+    calls = frozenset({VPC})
     examples = [
         Example(
             before="""\
