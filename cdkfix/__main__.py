@@ -15,8 +15,13 @@ def main() -> None:
         return
     from cdkfix.cli import main as cli_main
 
+    cli_main()
+
+
+def run() -> None:
+    """The `cdkfix` command and `python -m cdkfix`: `main`, then the end of the process."""
     try:
-        cli_main()
+        main()
     except SystemExit as done:
         _exit_now(done.code)
     _exit_now(0)
@@ -25,7 +30,8 @@ def main() -> None:
 def _exit_now(code: object) -> None:
     """End the process without the interpreter's teardown (as mypy's fast exit does): freeing
     every object of a large run one by one costs a tenth of a second or more, and nothing is
-    left to do by then (worker pools are shut down and files written before the app returns)."""
+    left to do by then (worker pools are shut down and files written before the app returns).
+    Only for a process of its own: `main` alone returns or raises SystemExit as usual."""
     if code is None:
         status = 0
     elif isinstance(code, int):
@@ -42,4 +48,4 @@ def _exit_now(code: object) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run()

@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 
 def test_importing_the_cli_loads_no_heavy_modules():
@@ -18,12 +19,13 @@ def test_version_and_help():
 
 
 def test_the_console_entry_ends_with_every_byte_written_and_the_right_exit_code(tmp_path):
-    # cdkfix.__main__ ends the process with os._exit (no interpreter teardown): the output
-    # must still all arrive, through pipes, with the app's exit code.
+    # The command ends the process with os._exit (cdkfix.__main__.run, no interpreter
+    # teardown): the output must still all arrive, through pipes, with the app's exit code.
     source = "from aws_cdk import aws_ecs as ecs\n\nc = ecs.Cluster(self, 'C')\n"
     for number in range(40):
         (tmp_path / f"stack_{number:02d}.py").write_text(source)
-    entry = [sys.executable, "-m", "cdkfix"]
+    script = Path(sys.executable).with_name("cdkfix")  # the console script, else python -m
+    entry = [str(script)] if script.exists() else [sys.executable, "-m", "cdkfix"]
     done = subprocess.run([*entry, "check", "--jobs", "2", "--output-format", "json", str(tmp_path)],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 1
