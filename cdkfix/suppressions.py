@@ -31,6 +31,7 @@ from typing import Iterable, Sequence
 import libcst as cst
 
 from cdkfix.config import canonical_code
+from cdkfix.constructs import literal_value
 from cdkfix.names import dotted_name
 from cdkfix.records import FixRecord, FixStatus, Notice
 
@@ -135,7 +136,7 @@ class NagAcknowledgement:
 
 def _string(node: cst.BaseExpression) -> str | None:
     if isinstance(node, cst.SimpleString):
-        value = node.evaluated_value
+        value = literal_value(node)
         return value if isinstance(value, str) else None
     return None
 

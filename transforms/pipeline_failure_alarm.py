@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from cdkfix import layout
-from cdkfix.constructs import code, construct_scope, derive_id, string_value
+from cdkfix.constructs import code, construct_scope, derive_id, literal_value, string_value
 from cdkfix.rule import Category, Example, Kind, Rule
 from cdkfix.node_index import NodeIndex
 from cdkfix.traverse import visit_readonly
@@ -545,11 +545,7 @@ def _is_alarm(call: cst.Call, imports) -> bool:
 
 
 def _is_failed_metric(string: cst.SimpleString) -> bool:
-    # Without a backslash, the literal's text is its value: most strings need no evaluation.
-    raw = string.value
-    if "\\" not in raw and FAILED_METRIC not in raw:
-        return False
-    return string.evaluated_value == FAILED_METRIC
+    return literal_value(string) == FAILED_METRIC
 
 
 def _alarm_id(id_node: cst.BaseExpression | None, module: cst.Module) -> str:
