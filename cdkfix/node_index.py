@@ -20,10 +20,6 @@ import libcst as cst
 from cdkfix.traverse import _PLANS, _field_names, _plan
 
 
-# Node classes whose only followed field holds a string: never a parent in the index.
-_LEAVES = frozenset({cst.Name, cst.SimpleString, cst.Integer, cst.Float, cst.Imaginary, cst.FormattedStringText})
-
-
 class NodeIndex:
     """Arrays over the nodes of one tree, in `walk` order."""
 
@@ -66,33 +62,15 @@ class NodeIndex:
                 if value_type is tuple or value_type is list:
                     for item in value:
                         item_type = type(item)
-                        if item_type in leaves:
-                            leaf(item, item_type, position)
-                            continue
                         item_fields = plans[item_type] if item_type in plans else _plan(item_type)
                         if item_fields is not None:
                             visit(item, item_type, item_fields, position)
-                elif value_type in leaves:
-                    leaf(value, value_type, position)
                 else:
                     value_fields = plans[value_type] if value_type in plans else _plan(value_type)
                     if value_fields is not None:
                         visit(value, value_type, value_fields, position)
             ends[position] = len(nodes)
 
-        def leaf(node: cst.CSTNode, kind: type, parent: int) -> None:
-            # A node with nothing below it (names are 40% of a CDK file's nodes): no loop
-            # over its fields.
-            position = len(nodes)
-            add_node(node)
-            add_parent(parent)
-            add_end(position + 1)
-            if kind in by_type:
-                by_type[kind].append(position)
-            else:
-                by_type[kind] = [position]
-
-        leaves = _LEAVES
         visit(root, type(root), _field_names(type(root)), -1)
 
     def position(self, node: cst.CSTNode) -> int | None:

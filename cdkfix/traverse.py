@@ -57,10 +57,12 @@ _TRIVIA_FIELDS = frozenset(
 
 @lru_cache(maxsize=None)
 def _field_names(node_type: type) -> tuple[str, ...]:
+    # A field declared `str` (a name's or a literal's text) never holds a node: names,
+    # strings and numbers, half of a file's nodes, get no fields to look at.
     return tuple(
         field.name
         for field in dataclasses.fields(node_type)
-        if field.name not in _TRIVIA_FIELDS and not field.name.startswith("whitespace")
+        if field.name not in _TRIVIA_FIELDS and not field.name.startswith("whitespace") and field.type not in (str, "str")
     )
 
 
