@@ -25,7 +25,8 @@ def _is_virtualenv(directory: Path) -> bool:
     return (directory / "pyvenv.cfg").is_file()
 
 
-def _walk(root: Path, problems: list[Problem]) -> Iterator[Path]:
+def _walk(root: Path, problems: list[Problem]) -> Iterator[tuple[Path, str]]:
+    """Each .py file under `root` once, with its real path (a link's: its target's)."""
     real_root = root.resolve()
     seen: set[str] = set()
 
@@ -60,36 +61,24 @@ def _walk(root: Path, problems: list[Problem]) -> Iterator[Path]:
             if key in seen:
                 continue
             seen.add(key)
-            yield path
+            yield path, key
 
 
-def git_ignored(paths: list[Path]) -> set[Path]:
-    """The paths git ignores (none when git or a repository is missing)."""
-    if not paths:
+def git_ignored(real_paths: dict[Path, str]) -> set[Path]:
+    """The paths git ignores, given each path's real path (none when git or a repository
+    is missing)."""
+    if not real_paths:
         return set()
-    by_dir: dict[Path, list[Path]] = {}
-    for path in paths:
-        by_dir.setdefault(path.parent, []).append(path)
     ignored: set[Path] = set()
     try:
         top = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"], cwd=paths[0].parent, capture_output=True, text=True, timeout=10
+            ["git", "rev-parse", "--show-toplevel"], cwd=next(iter(real_paths)).parent, capture_output=True,
+            text=True, timeout=10,
         )
     except (OSError, subprocess.SubprocessError):
         return ignored
     if top.returncode != 0:
         return ignored
-    folders: dict[Path, str] = {}
-
-    def real(path: Path) -> str:
-        if path.is_symlink():
-            return str(path.resolve())
-        folder = folders.get(path.parent)
-        if folder is None:  # one resolve a folder, not one a file
-            folder = folders[path.parent] = str(path.parent.resolve())
-        return os.path.join(folder, path.name)
-
-    real_paths = {path: real(path) for path in paths}
     data = "\0".join(real_paths.values()) + "\0"
     try:
         # check-ignore reads the index, which runs the repository's core.fsmonitor command:
@@ -103,7 +92,7 @@ def git_ignored(paths: list[Path]) -> set[Path]:
     if done.returncode not in (0, 1):
         return ignored
     names = {name for name in done.stdout.split("\0") if name}
-    return {path for path in paths if real_paths[path] in names}
+    return {path for path, real in real_paths.items() if real in names}
 
 
 def discover(targets: Iterable[str | os.PathLike], respect_gitignore: bool = True) -> tuple[list[Path], list[Problem]]:
@@ -115,11 +104,9 @@ def discover(targets: Iterable[str | os.PathLike], respect_gitignore: bool = Tru
         if not path.exists() and not path.is_symlink():
             problems.append(Problem(str(path), "no such file or folder"))
         elif path.is_dir():
-            walked = list(_walk(path, problems))
-            if respect_gitignore:
-                ignored = git_ignored(walked)
-                walked = [item for item in walked if item not in ignored]
-            files.extend(walked)
+            walked = dict(_walk(path, problems))  # path -> real path, in walk order
+            ignored = git_ignored(walked) if respect_gitignore else set()
+            files.extend(item for item in walked if item not in ignored)
         elif path.is_file():
             files.append(path)  # named explicitly: processed even if ignored or not .py
         else:
