@@ -12,7 +12,7 @@ from typing import Sequence
 
 import libcst as cst
 
-from cdkfix import suppressions, traverse
+from cdkfix import parsing, suppressions, traverse
 from cdkfix.config import RunConfig
 from cdkfix.edits import ApplyEdits, ChangeNode, add_imports, statement_snippet
 from cdkfix.names import ImportMap
@@ -324,7 +324,7 @@ def _syntax_error(source: bytes, path: str, error: cst.ParserSyntaxError) -> Fil
 
 def _fix_parsed(source: bytes, path: str, config: RunConfig, result: FileResult) -> None:
     try:
-        module = cst.parse_module(source)
+        module = parsing.parse_module(source)
     except cst.ParserSyntaxError as error:
         result.errors.append(_syntax_error(source, path, error))
         return
