@@ -475,6 +475,8 @@ def check(
     config.fix_hunks = fmt == "json"
     verify_options = _verify_options(verify, python, timeout, force)
     config.snippets = fmt in ("json", "sarif") or report is not None or verify_options is not None
+    # Nothing shows the fixed code: no need for black to lay it out (see RunConfig).
+    config.format_inserted = config.snippets or config.fix_hunks
     outcome = _execute(paths, config, write=False, jobs=jobs, verify=verify_options)
     _emit(outcome, fmt, mode="check")
     _print_errors(outcome)

@@ -218,6 +218,9 @@ class RunConfig:
     # Each FixRecord's before/after code (the report, JSON and SARIF show it): two code
     # generations per fix, which `check`'s one-line-a-finding outputs leave out.
     snippets: bool = True
+    # Black on the code fixes insert. A run that shows no code (check's text and GitHub
+    # outputs) leaves it out: black keeps the meaning, so the fixes found are the same.
+    format_inserted: bool = True
     # When set, each file's nearest config file decides the fields above (see for_file).
     resolver: "ConfigResolver | None" = None
 

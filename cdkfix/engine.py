@@ -12,7 +12,7 @@ from typing import Sequence
 
 import libcst as cst
 
-from cdkfix import parsing, suppressions, traverse
+from cdkfix import formatting, parsing, suppressions, traverse
 from cdkfix.config import RunConfig
 from cdkfix.edits import ApplyEdits, ChangeNode, add_imports, statement_snippet
 from cdkfix.names import ImportMap
@@ -153,7 +153,7 @@ def find_fixes(module: cst.Module, imports: ImportMap, path: str, config: RunCon
     rules = [rule_class(context, config.rule_options.get(rule_class.code)) for rule_class in config.rules]
     index = NodeIndex(module)
     # Rules' own walks of the file's nodes (visit_readonly) use the index too.
-    with traverse.indexed(index):
+    with traverse.indexed(index), formatting.black_formatting(config.format_inserted):
         RuleRunner(rules, context).run(module, index)
     return context.fixes
 
