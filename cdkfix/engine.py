@@ -153,7 +153,7 @@ def find_fixes(module: cst.Module, imports: ImportMap, path: str, config: RunCon
     rules = [rule_class(context, config.rule_options.get(rule_class.code)) for rule_class in config.rules]
     index = NodeIndex(module)
     # Rules' own walks of the file's nodes (visit_readonly) use the index too.
-    with traverse.indexed(index), formatting.black_formatting(config.format_inserted):
+    with traverse.indexed(index):
         RuleRunner(rules, context).run(module, index)
     return context.fixes
 
@@ -248,7 +248,9 @@ def fix_module(source: bytes, path: str, config: RunConfig) -> FileResult:
 
     def work() -> None:
         try:
-            _fix_parsed(source, path, config, result)
+            # Also while the edits are applied: some compute their new code only then.
+            with formatting.black_formatting(config.format_inserted):
+                _fix_parsed(source, path, config, result)
         except RecursionError:
             result.errors.append(FileError(path, 1, "too deeply nested to analyse"))
         except BaseException as error:  # handed to the calling thread
