@@ -1,6 +1,9 @@
 """The baseline: LibCST parses every .py file under a folder, and does nothing else.
 
-    python bench/parse_only.py FOLDER [--jobs N]
+    python bench/parse_only.py FOLDER [--jobs N] [--trusted]
+
+--trusted parses as cdkfix does (cdkfix.parsing: the same tree, without LibCST's per-node
+validation), for comparison; the issue's targets are against LibCST's own parse.
 
 One process with --jobs 1; a multiprocessing Pool of N with imap (as cdkfix uses), each
 worker returning only a count, so the trees are not sent back. Run by bench/run.py as a
@@ -23,13 +26,14 @@ def files_under(folder: str) -> list[str]:
     return found
 
 
-def parse(path: str) -> int:
-    import libcst
+PARSE = None
 
+
+def parse(path: str) -> int:
     with open(path, "rb") as handle:
         data = handle.read()
     try:
-        libcst.parse_module(data)
+        PARSE(data)
     except Exception:  # noqa: BLE001 - the baseline only counts
         return 0
     return 1
@@ -39,8 +43,15 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("folder")
     parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--trusted", action="store_true", help="parse as cdkfix does (no per-node validation)")
     args = parser.parse_args()
-    import libcst  # noqa: F401 - imported up front, as cdkfix imports it before its first file
+    global PARSE
+    # imported up front, as cdkfix imports it before its first file; workers fork with it
+    if args.trusted:
+        from cdkfix.parsing import parse_module
+    else:
+        from libcst import parse_module
+    PARSE = parse_module
 
     files = files_under(args.folder)
     if args.jobs <= 1:

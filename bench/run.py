@@ -194,6 +194,8 @@ def run_benchmark(args) -> dict:
         for jobs in jobs_list:
             configs.append((kind, "parse", jobs, [*parse_only, str(work / kind), "--jobs", str(jobs)]))
             configs.append((kind, "check", jobs, [*check, "--jobs", str(jobs), kind]))
+        # For comparison only: the parse as cdkfix does it (no per-node validation).
+        configs.append((kind, "trusted", 1, [*parse_only, str(work / kind), "--trusted"]))
     # warm-up: bytecode caches, page cache
     tiny = work / "cdk" / "services" / "svc_000"
     measure([*check, "--jobs", "1", str(tiny)], work, sample_memory=False)
@@ -220,6 +222,18 @@ def run_benchmark(args) -> dict:
             field: statistics.median(result[field] for result in results)
             for field in ("wall", "cpu", "tree_mb", "max_proc_mb")
         }
+    # check / parse-only of each repeat (run back to back): how much one run can differ.
+    each_repeat = {
+        f"{kind}/{jobs}": [
+            round(check["wall"] / parse["wall"], 3)
+            for check, parse in zip(samples[(kind, "check", jobs)], samples[(kind, "parse", jobs)])
+        ]
+        for kind in ("cdk", "mixed") for jobs in jobs_list
+    }
+    each_repeat["speedup"] = [
+        round(one["wall"] / many["wall"], 3)
+        for one, many in zip(samples[("cdk", "check", 1)], samples[("cdk", "check", jobs_list[-1])])
+    ]
     identical = {
         kind: len({samples[(kind, "check", jobs)][0]["stdout"] for jobs in jobs_list}) == 1 for kind in ("cdk", "mixed")
     }
@@ -236,6 +250,7 @@ def run_benchmark(args) -> dict:
         "repeat": args.repeat,
         "corpora": corpora,
         "medians": {f"{kind}/{what}/{jobs}": value for (kind, what, jobs), value in medians.items()},
+        "each_repeat": each_repeat,
         "identical_output": identical,
         "summary": summary_lines,
         "startup_ms": startup,
@@ -270,10 +285,11 @@ def report(data: dict, load_before, load_after) -> str:
     add("| corpus | command | jobs | wall s | cpu s | files/s | tree MB | max proc MB |")
     add("|---|---|---:|---:|---:|---:|---:|---:|")
     for kind in ("cdk", "mixed"):
-        for what in ("parse", "check"):
-            for j in sorted({1, jobs}):
+        for what in ("parse", "trusted", "check"):
+            for j in sorted({1, jobs}) if what != "trusted" else [1]:
                 v = m[(kind, what, j)]
-                name = "parse-only (LibCST)" if what == "parse" else "cdkfix check"
+                name = {"parse": "parse-only (LibCST)", "trusted": "parse-only as cdkfix parses",
+                        "check": "cdkfix check"}[what]
                 add(f"| {kind} | {name} | {j} | {v['wall']:.2f} | {v['cpu']:.2f} | {data['files'] / v['wall']:.0f} "
                     f"| {v['tree_mb']:.0f} | {v['max_proc_mb']:.0f} |")
     add("")
@@ -296,6 +312,10 @@ def report(data: dict, load_before, load_after) -> str:
         cpu_ratio = m[("mixed", "check", j)]["cpu"] / m[("mixed", "parse", j)]["cpu"]
         add(f"| mixed corpus (90% no CDK): check / parse-only, jobs {j} (wall; cpu {cpu_ratio:.2f} x) | {ratio:.2f} x "
             f"| {MIXED_RATIO_MAX} x | {verdict(ratio <= MIXED_RATIO_MAX)} |")
+    for kind in ("cdk", "mixed"):
+        ratio = m[(kind, "check", 1)]["wall"] / m[(kind, "trusted", 1)]["wall"]
+        add(f"| {kind} corpus: check / parse as cdkfix parses (no node validation), jobs 1 | {ratio:.2f} x "
+            f"| (for comparison) | |")
     if jobs > 1:
         speedup = m[("cdk", "check", 1)]["wall"] / m[("cdk", "check", jobs)]["wall"]
         add(f"| cdk corpus: check jobs 1 / jobs {jobs} | {speedup:.2f} x | >= {SPEEDUP_MIN} x "
@@ -307,6 +327,10 @@ def report(data: dict, load_before, load_after) -> str:
         f"| {verdict(peak < MEMORY_MB_MAX)} |")
     same = all(data["identical_output"].values())
     add(f"| output identical with jobs 1 and {jobs} | {'yes' if same else 'NO'} | identical | {verdict(same)} |")
+    add("")
+    add("each repeat (check / parse-only of the same repeat; jobs 1 / jobs N for the speed-up):")
+    for key, ratios in data["each_repeat"].items():
+        add(f"- {key}: " + " ".join(f"{ratio:.2f}" for ratio in ratios))
     return "\n".join(lines)
 
 
