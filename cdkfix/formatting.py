@@ -51,13 +51,19 @@ def _black(source: str, line_length: int) -> str:
     try:
         return black.format_str(source, mode=_mode(max(line_length, MIN_WIDTH)))
     except Exception:  # black refuses some valid code (rare); the unformatted code still compiles
-        return source if source.endswith("\n") else source + "\n"
+        return _as_is(source)
+
+
+def _as_is(source: str) -> str:
+    return source if source.endswith("\n") else source + "\n"
+
+
+def _format(source: str, line_length: int, formatted: bool) -> str:
+    return _black(source, line_length) if formatted else _as_is(source)
 
 
 def format_source(source: str, line_length: int) -> str:
-    if not _formatting():
-        return source if source.endswith("\n") else source + "\n"
-    return _black(source, line_length)
+    return _format(source, line_length, _formatting())
 
 
 def format_statements(source: str, width: int) -> list[cst.BaseStatement]:
@@ -75,7 +81,8 @@ def format_expression(source: str, width: int) -> cst.BaseExpression:
 @lru_cache(maxsize=4096)
 def _parsed_expression(source: str, width: int, formatted: bool) -> cst.BaseExpression:
     prefix = "_ = "
-    module = cst.parse_module(format_source(prefix + source, width + len(prefix)))
+    # `formatted` is part of the cache key, so it decides here rather than the thread's switch.
+    module = cst.parse_module(_format(prefix + source, width + len(prefix), formatted))
     statement = module.body[0]
     assert isinstance(statement, cst.SimpleStatementLine)
     assign = statement.body[0]

@@ -90,16 +90,16 @@ APP = 'from aws_cdk import aws_s3 as s3\n\nbucket = s3.Bucket(self, "B", version
 
 @pytest.fixture
 def no_black(monkeypatch, tmp_path):
-    """A project whose check must not call black (it raises if called)."""
+    """A project, and the list of sources black is asked to format (black itself is not run)."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / "stack.py").write_text(APP)
     calls = []
 
-    def refuse(source, line_length):
+    def record(source, line_length):
         calls.append(source)
         return source if source.endswith("\n") else source + "\n"
 
-    monkeypatch.setattr(formatting, "_black", refuse)
+    monkeypatch.setattr(formatting, "_black", record)
     formatting._parsed_expression.cache_clear()  # earlier tests' expressions: black not asked again
     yield calls
     formatting._parsed_expression.cache_clear()  # nor may later tests get this test's unformatted ones
