@@ -84,24 +84,38 @@ def _is_code_shaped(pattern: str) -> bool:
     return bool(re.fullmatch(r"(CDK-)?[ABI]\d+", pattern.strip().upper()))
 
 
-def matching_rules(universe: Sequence, pattern: str) -> list:
+def matching_rules(universe: Sequence, pattern: str, *, selecting: bool = False) -> list:
     """The rules a select/ignore pattern stands for (none: an unknown code).
 
-    `ALL`; a full code (`CDK-B1`, `B1`) or a rule's name selects that rule only (never
-    CDK-B10..B14); anything else is a code prefix (`CDK-B`, `B`, `A`).
+    `ALL` (every rule, opt-in ones too); a group's name (`destroyable`, `AwsSolutions`:
+    the rules that list it in `groups`); a full code (`CDK-B1`, `B1`) or a rule's name
+    selects that rule only (never CDK-B10..B14); anything else is a code prefix (`CDK-B`,
+    `B`, `A`). When `selecting`, a prefix that covers rules of the default selection
+    stands for those only: an opt-in rule (`default = False`) among them is turned on by
+    its code, its name or its group, never by a prefix such as `CDK-B` (so
+    `select = ["CDK-B"]` keeps a production default). A prefix that covers opt-in rules
+    only (`AwsSolutions-S`) selects them.
     """
     wanted = pattern.strip().upper()
     if not wanted:
         return []
     if wanted == "ALL":
         return list(universe)
+    grouped = [rule for rule in universe if wanted in (group.upper() for group in getattr(rule, "groups", ()))]
+    if grouped:
+        return grouped
     exact = [rule for rule in universe if _pattern_matches(rule, pattern)]
     if exact or _is_code_shaped(pattern):
         return exact
-    return [
+    prefixed = [
         rule for rule in universe
         if rule.code.upper().startswith(wanted) or rule.code.upper().removeprefix("CDK-").startswith(wanted)
     ]
+    if selecting:
+        default = [rule for rule in prefixed if getattr(rule, "default", True)]
+        if default:
+            return default
+    return prefixed
 
 
 def unknown_patterns(universe: Sequence, patterns: Iterable[str]) -> list[str]:
@@ -119,11 +133,13 @@ class Selection:
 
 def resolve_rules(universe: Sequence, layers: Iterable[Selection]) -> tuple:
     """The rules left after applying each layer in turn (config file first, then the CLI), as ruff does."""
-    chosen = set(universe)  # every rule is on by default
+    # The default selection: every rule but the opt-in ones (`default = False`: the
+    # destroyability rules for ephemeral environments, migrations, opt-in packs).
+    chosen = {rule for rule in universe if getattr(rule, "default", True)}
     for layer in layers:
         if layer.select is not None:
-            chosen = {rule for pattern in layer.select for rule in matching_rules(universe, pattern)}
-        chosen |= {rule for pattern in layer.extend_select for rule in matching_rules(universe, pattern)}
+            chosen = {rule for pattern in layer.select for rule in matching_rules(universe, pattern, selecting=True)}
+        chosen |= {rule for pattern in layer.extend_select for rule in matching_rules(universe, pattern, selecting=True)}
         chosen -= {rule for pattern in layer.ignore for rule in matching_rules(universe, pattern)}
     return tuple(rule for rule in universe if rule in chosen)
 

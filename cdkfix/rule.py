@@ -131,6 +131,11 @@ class Rule:
     impact: ClassVar[str]
     options: ClassVar[dict[str, Any]] = {}
     examples: ClassVar[Sequence[Example]] = ()
+    # Named groups the rule belongs to, selectable wherever a code is (`--extend-select
+    # destroyable`, `select = ["AwsSolutions"]`); and whether the rule is in the default
+    # selection. Opt-in rules (default False) are turned on by code, name or group only.
+    groups: ClassVar[tuple[str, ...]] = ()
+    default: ClassVar[bool] = True
     # What visit_Call is about, so that the runner hands this rule only those calls instead
     # of every rule testing every call of the file: `calls`, qualified CDK names as the
     # file's imports resolve the callee; `call_names`, the callee's last name as written

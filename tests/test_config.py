@@ -370,3 +370,48 @@ def test_run_config_without_resolver_is_unchanged():
     config = RunConfig(rules=(QueueName,))
     assert config.for_file("anything.py") is config
     assert not config.excludes("anything.py")
+
+
+# --- groups and opt-in rules -------------------------------------------------------------
+
+
+def _rule(code: str, *, groups=(), default=True):
+    return type(code.replace("-", "_"), (), {"code": code, "name": code.lower(), "groups": groups, "default": default})
+
+
+GROUPED = (
+    _rule("CDK-B1", groups=("destroyable",), default=False),
+    _rule("CDK-B2"),
+    _rule("CDK-B3", groups=("destroyable",), default=False),
+    _rule("PACK-X1", groups=("pack",), default=False),
+    _rule("PACK-X2", groups=("pack",), default=False),
+)
+
+
+def _codes(layers):
+    from cdkfix.config import resolve_rules
+
+    return [rule.code for rule in resolve_rules(GROUPED, layers)]
+
+
+def test_opt_in_rules_are_off_by_default():
+    assert _codes([]) == ["CDK-B2"]
+
+
+def test_a_group_selects_its_rules_wherever_a_code_does():
+    from cdkfix.config import Selection
+
+    assert _codes([Selection(extend_select=("destroyable",))]) == ["CDK-B1", "CDK-B2", "CDK-B3"]
+    assert _codes([Selection(select=("PACK",))]) == ["PACK-X1", "PACK-X2"]  # case does not matter
+    assert _codes([Selection(extend_select=("destroyable",), ignore=("CDK-B3",))]) == ["CDK-B1", "CDK-B2"]
+    assert _codes([Selection(extend_select=("destroyable", "pack"), ignore=("pack",))]) == ["CDK-B1", "CDK-B2", "CDK-B3"]
+
+
+def test_a_prefix_does_not_turn_on_opt_in_rules_among_default_ones():
+    from cdkfix.config import Selection
+
+    assert _codes([Selection(select=("CDK-B",))]) == ["CDK-B2"]
+    assert _codes([Selection(select=("B1",))]) == ["CDK-B1"]  # the exact code does
+    assert _codes([Selection(select=("PACK-X",))]) == ["PACK-X1", "PACK-X2"]  # a prefix of opt-in rules only
+    assert _codes([Selection(select=("ALL",))]) == ["CDK-B1", "CDK-B2", "CDK-B3", "PACK-X1", "PACK-X2"]
+    assert _codes([Selection(extend_select=("destroyable",), ignore=("CDK-B",))]) == []  # ignore: every match
