@@ -347,6 +347,9 @@ def _summary(outcome, *, applied_verb: str) -> str:
     skipped = sum(fix.status is FixStatus.SKIPPED for fix in outcome.fixes)
     if skipped:
         text += f"; {skipped} skipped"
+    manual = sum(fix.status is FixStatus.NO_FIX for fix in outcome.fixes)
+    if manual:
+        text += f"; {manual} finding{'s' if manual != 1 else ''} without an automatic fix"
     suppressed = sum(fix.status is FixStatus.SUPPRESSED for fix in outcome.fixes)
     if suppressed:
         text += f"; {suppressed} suppressed"
@@ -355,14 +358,15 @@ def _summary(outcome, *, applied_verb: str) -> str:
 
 def _exit_code(outcome, *, pending_is_failure: bool, changed_is_failure: bool = False) -> int:
     """2 on any error; 1 when fixes are pending (check, diff, dry run), unsafe fixes were held
-    back, or (with --exit-non-zero-on-fix) a file was changed; else 0. Suppressed fixes and
+    back, a finding has no automatic fix, or (with --exit-non-zero-on-fix) a file was changed; else 0. Suppressed fixes and
     unused suppressions never change it."""
     from cdkfix.records import FixStatus
 
     if outcome.all_errors:
         return EXIT_ERROR
     statuses = {fix.status for fix in outcome.fixes}
-    if FixStatus.UNSAFE in statuses or (pending_is_failure and FixStatus.APPLIED in statuses):
+    # A finding without a fix stays open after any run, as a held-back unsafe fix does.
+    if FixStatus.UNSAFE in statuses or FixStatus.NO_FIX in statuses or (pending_is_failure and FixStatus.APPLIED in statuses):
         return EXIT_PENDING
     if changed_is_failure and outcome.written:
         return EXIT_PENDING

@@ -361,7 +361,9 @@ def _fix_parsed(source: bytes, path: str, config: RunConfig, result: FileResult)
         record = records[id(fix)]
         if record.status is FixStatus.SUPPRESSED:
             continue
-        if record.id in config.skip:
+        if not fix.edits:
+            record.status, record.detail = FixStatus.NO_FIX, fix.no_fix_reason or "no automatic fix"
+        elif record.id in config.skip:
             record.status, record.detail = FixStatus.SKIPPED, "left out on request"
         elif fix.rule.safety is Safety.UNSAFE and not config.unsafe_fixes:
             record.status = FixStatus.UNSAFE

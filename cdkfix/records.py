@@ -17,6 +17,10 @@ class FixStatus(str, enum.Enum):
     DROPPED = "dropped"  # the rule's output did not compile; an internal error
     SKIPPED = "skipped"  # left out on request (RunConfig.skip), e.g. rolled back by --verify
     SUPPRESSED = "suppressed"  # a `# cdkfix: ignore[CODE]` comment or a cdk-nag acknowledgement
+    # Found, but cdkfix cannot choose the fix safely (a `**kwargs` splat, a run-time value,
+    # an image it cannot see into): shown like a pending fix, never written (ruff's
+    # "no fix available").
+    NO_FIX = "no-fix"
 
 
 @dataclass

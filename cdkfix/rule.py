@@ -54,12 +54,14 @@ class Kind(str, enum.Enum):
 
 @dataclass(frozen=True)
 class Example:
-    """`before` must become exactly `after`; with `after=None`, `before` must stay untouched."""
+    """`before` must become exactly `after`; with `after=None`, `before` must stay untouched
+    (and, with `flagged=True`, be reported as a finding without an automatic fix)."""
 
     before: str
     after: str | None = None
     options: dict[str, Any] = field(default_factory=dict)
     name: str = ""
+    flagged: bool = False
 
 
 @dataclass
@@ -72,6 +74,7 @@ class Fix:
     edits: list[Edit]
     imports: list[NeededImport]
     node: cst.CSTNode  # what the finding is about (the construct call), for line:column
+    no_fix_reason: str = ""  # set (with no edits) for a finding cdkfix cannot fix safely
 
 
 class FileContext:
@@ -308,6 +311,12 @@ class Rule:
             first = edits[0] if edits else None
             node = first.target if isinstance(first, ChangeNode) else anchor
         self.context.fixes.append(Fix(self, message, anchor, list(edits), imports, node))
+
+    def report_without_fix(self, message: str, why: str, node: cst.CSTNode | None = None) -> None:
+        """Record a finding that has no automatic fix: `why` says what cdkfix could not decide
+        (shown to the user as the record's detail). The file is not changed for it."""
+        anchor = self.current_statement
+        self.context.fixes.append(Fix(self, message, anchor, [], [], node if node is not None else anchor, why))
 
     # --- metadata helpers ---
     @classmethod

@@ -23,6 +23,11 @@ def check_example(rule: type[Rule], example: Example) -> None:
     fixed, records = fix_source(example.before, [rule], options=options)
     expected = example.before if example.after is None else example.after
     assert fixed == expected, f"{rule.code} example {example.name!r}:\n--- got ---\n{fixed}\n--- expected ---\n{expected}"
+    if example.after is None and example.flagged:
+        assert records and all(record.status is FixStatus.NO_FIX for record in records), (
+            f"{rule.code} example {example.name!r} must be reported without a fix, got {records}"
+        )
+        return
     if example.after is None:
         assert not records, f"{rule.code} example {example.name!r} must not be fixed, got {records}"
         return

@@ -83,4 +83,19 @@ class TopicTags(Rule):
             self.report("topic without tags", [self.set_keyword(node, "display_name", value)])
 
 
-TEST_RULES = (BucketSsl, BucketAutoDelete, QueueName, TopicTags)
+class QueueSplat(Rule):
+    """A finding without a fix: a splat hides whether the queue is encrypted."""
+
+    code = "TEST-N1"
+    name = "test-queue-splat"
+    title = "Queue Options Unknown"
+    category = Category.CONFIGURATION
+    kind = Kind.SECURITY
+    issue = fix = impact = "test"
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if self.resolve(node.func) == QUEUE and layout.has_double_star(node):
+            self.report_without_fix("queue built from a splat", "its options come from `**` at run time", node)
+
+
+TEST_RULES = (BucketSsl, BucketAutoDelete, QueueName, TopicTags, QueueSplat)

@@ -284,7 +284,7 @@ def test_cli_extend_select_adds_to_the_file(project):
 def test_exact_code_is_not_a_prefix(test_rules):
     from cdkfix.config import matching_rules
 
-    assert [rule.code for rule in matching_rules(test_rules, "TEST")] == ["TEST-S1", "TEST-U1", "TEST-O1", "TEST-W1"]
+    assert [rule.code for rule in matching_rules(test_rules, "TEST")] == ["TEST-S1", "TEST-U1", "TEST-O1", "TEST-W1", "TEST-N1"]
     assert [rule.code for rule in matching_rules(test_rules, "b12")] == ["CDK-B12"]
     assert [rule.code for rule in matching_rules(test_rules, "B1")] == ["CDK-B1"]  # not CDK-B10..B14
     assert matching_rules(test_rules, "B15") == []  # a full code that no rule has: unknown, not a prefix

@@ -63,6 +63,7 @@ def render(
             FixStatus.UNSAFE: "unsafe fix: applied only with --unsafe-fixes",
             FixStatus.DROPPED: "the fix could not be applied",
             FixStatus.SKIPPED: "fix skipped",
+            FixStatus.NO_FIX: f"no automatic fix: {record.detail}",
         }.get(record.status, record.status.value)
         properties["title"] = f"{record.code} {record.title}"
         lines.append(annotation(COMMANDS.get(record.category, "warning"), f"{record.message} ({note})", **properties))

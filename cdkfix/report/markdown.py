@@ -106,6 +106,7 @@ def render(
     applied = [record for record in records if record.status is FixStatus.APPLIED]
     held = [record for record in records if record.status is FixStatus.UNSAFE]
     dropped = [record for record in records if record.status is FixStatus.DROPPED]
+    manual = [record for record in records if record.status is FixStatus.NO_FIX]
     groups = _group_by_rule(applied)
     # An issue is a rule's finding across the run (one report entry); a fix is one place.
     counts = Counter(group[0].category for group in groups)
@@ -155,6 +156,16 @@ def render(
         ]
         for number, group in enumerate(_group_by_rule(held), start=1):
             out += _entry(f"U{number}", group, applied=False)
+    if manual:
+        out += [
+            "## Findings Without an Automatic Fix",
+            "",
+            "cdkfix found these but cannot choose the fix safely; each says what it could not decide.",
+            "",
+        ]
+        for record in manual:
+            out.append(f"- `{record.path}:{record.line}` {record.code} {record.message}: {record.detail}")
+        out += ["", "---", ""]
     if dropped or errors:
         out += ["## Problems", ""]
         for record in dropped:

@@ -186,6 +186,7 @@ def render(
             FixStatus.UNSAFE: "unsafe fix, held back (use --unsafe-fixes)",
             FixStatus.DROPPED: "fix failed, not applied",
             FixStatus.SKIPPED: "fix skipped",
+            FixStatus.NO_FIX: f"no automatic fix: {record.detail}",
         }.get(record.status, record.status.value)
         results.append({
             "ruleId": record.code,
