@@ -36,6 +36,10 @@ class Category(str, enum.Enum):
         }[self.value]
 
 
+# The group of the destroyability rules (CDK-B1, B3, B4): opt-in, for ephemeral environments.
+DESTROYABLE = "destroyable"
+
+
 class Safety(str, enum.Enum):
     SAFE = "safe"
     # Changes data lifetime, cost or access: applied only when the user asks for it.
@@ -55,13 +59,18 @@ class Kind(str, enum.Enum):
 @dataclass(frozen=True)
 class Example:
     """`before` must become exactly `after`; with `after=None`, `before` must stay untouched
-    (and, with `flagged=True`, be reported as a finding without an automatic fix)."""
+    (and, with `flagged=True`, be reported as a finding without an automatic fix).
+
+    `also_select`: codes or groups selected in the run besides the rule (`("destroyable",)`
+    for a fix whose DESTROY part is written only in a destroyable run); their rules run too.
+    """
 
     before: str
     after: str | None = None
     options: dict[str, Any] = field(default_factory=dict)
     name: str = ""
     flagged: bool = False
+    also_select: tuple[str, ...] = ()
 
 
 @dataclass
@@ -317,6 +326,23 @@ class Rule:
         (shown to the user as the record's detail). The file is not changed for it."""
         anchor = self.current_statement
         self.context.fixes.append(Fix(self, message, anchor, [], [], node if node is not None else anchor, why))
+
+    # --- what the run asks for ---
+    @property
+    def destroyable_selected(self) -> bool:
+        """True when a rule of the `destroyable` group (CDK-B1, B3, B4) runs on this file.
+
+        The destroyability profile is for ephemeral environments and is opt-in: a fix that
+        creates a resource writes `removal_policy=RemovalPolicy.DESTROY` (and auto-emptying)
+        only when the run asked for it (`--extend-select destroyable`, or one of its rules),
+        so a production run never gets a DESTROY it did not ask for, and a destroyable run
+        never gets a new resource that its own B1 would flag on the next run.
+        """
+        from cdkfix.registry import all_rules  # the registry imports this module
+
+        return any(
+            DESTROYABLE in rule.groups and rule.code in self.context.selected for rule in all_rules()
+        )
 
     # --- metadata helpers ---
     @classmethod

@@ -18,9 +18,22 @@ def fix_source(source: str, rules, *, options=None, unsafe_fixes: bool = True, p
     return new, result.fixes
 
 
+def _run_rules(rule: type[Rule], example: Example) -> list[type[Rule]]:
+    """The rule and whatever the example also selects, in the registry's order."""
+    if not example.also_select:
+        return [rule]
+    from cdkfix.config import matching_rules
+    from cdkfix.registry import all_rules
+
+    universe = all_rules()
+    wanted = {rule} | {other for pattern in example.also_select for other in matching_rules(universe, pattern, selecting=True)}
+    return [candidate for candidate in universe if candidate in wanted]
+
+
 def check_example(rule: type[Rule], example: Example) -> None:
     options = {rule.code: example.options} if example.options else None
-    fixed, records = fix_source(example.before, [rule], options=options)
+    rules = _run_rules(rule, example)
+    fixed, records = fix_source(example.before, rules, options=options)
     expected = example.before if example.after is None else example.after
     assert fixed == expected, f"{rule.code} example {example.name!r}:\n--- got ---\n{fixed}\n--- expected ---\n{expected}"
     if example.after is None and example.flagged:
@@ -34,5 +47,5 @@ def check_example(rule: type[Rule], example: Example) -> None:
     assert records and all(record.status is FixStatus.APPLIED for record in records)
     assert all(record.code == rule.code for record in records)
     compile(fixed, "example.py", "exec")
-    again, more = fix_source(fixed, [rule], options=options)
+    again, more = fix_source(fixed, rules, options=options)
     assert again == fixed and not more, f"{rule.code} example {example.name!r} is not idempotent:\n{again}"

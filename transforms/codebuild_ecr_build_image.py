@@ -87,8 +87,9 @@ class CodebuildEcrBuildImage(Rule):
     )
     fix = (
         "Creates the repository before the project's statement: `ecr.Repository` with "
-        "`removal_policy=RemovalPolicy.DESTROY`, `empty_on_delete=True` (the deprecated `auto_delete_images` is "
-        "never used), `image_scan_on_push=True`, a lifecycle rule keeping 10 images, and "
+        "`image_scan_on_push=True`, a lifecycle rule keeping 10 images, in a destroyable run "
+        "(`--extend-select destroyable`) also `removal_policy=RemovalPolicy.DESTROY` and `empty_on_delete=True` "
+        "(the deprecated `auto_delete_images` is never used; by default the repository keeps CDK's RETAIN), and "
         '`repository_name=f"build-image-{environment_suffix}"` when an `environment_suffix` name is in scope. '
         "Passes it as the build image's repository with `tag_or_digest=` (the old `tag=` value kept), and "
         "grants the project `grant_pull_push` on it. A real repository passed with `tag=` only gets the keyword "
@@ -159,7 +160,8 @@ class PipelineStack(Stack):
 
         build_image_repo.grant_pull_push(build_project)
 """,
-            name="seed shape: repository=None, tag=, environment_suffix in scope",
+            name="seed shape in a destroyable run: repository=None, tag=, environment_suffix in scope",
+            also_select=("destroyable",),
         ),
         Example(
             before="""\
@@ -181,15 +183,13 @@ class Builds(cdk.Stack):
         build_image_repo = cdk.aws_ecr.Repository(
             self,
             "ArmImageRepo",
-            removal_policy=cdk.RemovalPolicy.DESTROY,
-            empty_on_delete=True,
             image_scan_on_push=True,
             lifecycle_rules=[cdk.aws_ecr.LifecycleRule(max_image_count=10)],
         )
         build_project = cdk.aws_codebuild.Project(self, "Arm", environment=cdk.aws_codebuild.BuildEnvironment(build_image=cdk.aws_codebuild.LinuxArmBuildImage.from_ecr_repository(build_image_repo, "v1")))
         build_image_repo.grant_pull_push(build_project)
 """,
-            name="cdk root import, positional None, unbound project, no suffix",
+            name="production: cdk root import, positional None, unbound project, no suffix",
         ),
         Example(
             before="""\
@@ -218,8 +218,6 @@ class Win:
             scope,
             "WinBuildImageRepo",
             repository_name=f"build-image-{environment_suffix}",
-            removal_policy=RemovalPolicy.DESTROY,
-            empty_on_delete=True,
             image_scan_on_push=True,
             lifecycle_rules=[ecr.LifecycleRule(max_image_count=10)],
         )
@@ -231,7 +229,7 @@ class Win:
 
         build_image_repo.grant_pull_push(self.project)
 """,
-            name="classes imported directly, repository missing, project bound to an attribute",
+            name="production: classes imported directly, repository missing, project bound to an attribute",
         ),
         Example(
             before="""\
@@ -312,13 +310,18 @@ other = registry.from_ecr_repository(None, tag="latest")
         if self._suffix_in_scope(function) and key not in self._named:
             self._named.add(key)
             repository_name = f'    repository_name=f"build-image-{{{SUFFIX_NAME}}}",\n'
+        # The repository goes away with the stack only in a destroyable run; by default it is
+        # kept (RETAIN), as CDK's default is for production.
+        repository = self.ref(REPOSITORY)  # first: the imports are added in the order asked for
+        destroy = (
+            f"    removal_policy={self.ref(DESTROY)},\n    empty_on_delete=True,\n" if self.destroyable_selected else ""
+        )
         source = (
-            f"{name} = {self.ref(REPOSITORY)}(\n"
+            f"{name} = {repository}(\n"
             f"    {scope},\n"
             f"    {repo_id},\n"
             f"{repository_name}"
-            f"    removal_policy={self.ref(DESTROY)},\n"
-            f"    empty_on_delete=True,\n"
+            f"{destroy}"
             f"    image_scan_on_push=True,\n"
             f"    lifecycle_rules=[{self.ref(LIFECYCLE_RULE)}(max_image_count=10)],\n"
             f")\n"

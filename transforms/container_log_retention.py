@@ -9,7 +9,7 @@ import libcst as cst
 from cdkfix import layout
 from cdkfix.constructs import code, construct_id, derive_id, string_value
 from cdkfix.names import dotted_name
-from cdkfix.rule import Category, Example, Kind, Rule
+from cdkfix.rule import Category, Example, Kind, Rule, Safety
 
 AWS_LOGS = (
     "aws_cdk.aws_ecs.LogDrivers.aws_logs",
@@ -39,28 +39,109 @@ class ContainerLogRetention(Rule):
     title = "Container Logs Without Retention Policy"
     category = Category.IMPROVEMENT
     kind = Kind.OBSERVABILITY
+    # Sets a retention (log events older than it are deleted) and, in a destroyable run, moves
+    # the container to a new log group (the old default group and its logs stay behind, RETAIN)
+    # deleted with the stack: data lifetime, the user's decision (docs/ci.md: unsafe).
+    safety = Safety.UNSAFE
     issue = (
-        "`ecs.LogDrivers.aws_logs(...)` without `log_group=` makes CDK create a CloudWatch log group with "
-        "retention \"never expire\" and removal policy RETAIN: the logs are stored and billed forever, and the "
-        "group outlives `cdk destroy`."
+        "`ecs.LogDrivers.aws_logs(...)` without `log_group=` or `log_retention=` makes CDK create a CloudWatch "
+        "log group with retention \"never expire\": the logs are stored and billed forever. In a destroyable run "
+        "(`--extend-select destroyable`) the default group is also a flaw: its removal policy is RETAIN, so it "
+        "outlives `cdk destroy`."
     )
     fix = (
-        "Inserts `log_group = logs.LogGroup(<scope>, \"<Container>Logs\", retention=logs.RetentionDays.ONE_WEEK, "
-        "removal_policy=RemovalPolicy.DESTROY)` before the statement and passes `log_group=log_group` to the "
-        "log driver (`stream_prefix` stays: aws_logs requires it). The scope is the task definition the "
-        "container is added to (so ids stay unique per task definition), else `self`; a `log_retention=` on "
-        "the driver becomes the new group's retention (the driver refuses both). Option `retention` (default "
-        "`ONE_WEEK`) names a `logs.RetentionDays` member."
+        "By default (production): adds `log_retention=logs.RetentionDays.ONE_WEEK` to the driver, which sets the "
+        "retention of the same default group (same logical ID: updated in place, not replaced); a driver with "
+        "`log_retention=` is left alone. In a destroyable run: inserts `log_group = logs.LogGroup(<scope>, "
+        "\"<Container>Logs\", retention=logs.RetentionDays.ONE_WEEK, removal_policy=RemovalPolicy.DESTROY)` before "
+        "the statement and passes `log_group=log_group` to the log driver (`stream_prefix` stays: aws_logs requires "
+        "it). The scope is the task definition the container is added to (so ids stay unique per task definition), "
+        "else `self`; a `log_retention=` on the driver becomes the new group's retention (the driver refuses "
+        "both). Option `retention` (default `ONE_WEEK`) names a `logs.RetentionDays` member."
     )
     impact = (
-        "Logs expire after the retention period and the group is deleted with the stack. The container logs to "
-        "a new log group from the next deployment on; the old default group is retained (RETAIN) with its "
-        "existing logs and must be deleted by hand if no longer wanted. The task definition gets a new "
-        "revision."
+        "UNSAFE: log events older than the retention period are deleted. In a destroyable run the container logs "
+        "to a new log group from the next deployment on (a new resource replaces the default group for this "
+        "container); the old default group is retained (RETAIN) with its existing logs and must be deleted by hand "
+        "if no longer wanted, and the new group is deleted with the stack. The task definition gets a new revision."
     )
     options = {"retention": "ONE_WEEK"}
     calls = frozenset(AWS_LOGS)
     examples = [
+        Example(
+            before="""\
+from aws_cdk import aws_ecs as ecs
+
+
+class Stack:
+    def __init__(self):
+        container = task_definition.add_container(
+            "AppContainer",
+            image=image,
+            logging=ecs.LogDrivers.aws_logs(stream_prefix="app"),  # default group
+        )
+""",
+            after="""\
+from aws_cdk import aws_ecs as ecs
+from aws_cdk import aws_logs as logs
+
+
+class Stack:
+    def __init__(self):
+        container = task_definition.add_container(
+            "AppContainer",
+            image=image,
+            logging=ecs.LogDrivers.aws_logs(stream_prefix="app", log_retention=logs.RetentionDays.ONE_WEEK),  # default group
+        )
+""",
+            name="production: the default group gets a retention, comment kept",
+        ),
+        Example(
+            before="""\
+import aws_cdk as cdk
+
+cdk.aws_ecs.ContainerDefinition(self, "Api", task_definition=td, image=image, logging=cdk.aws_ecs.LogDriver.aws_logs(
+    stream_prefix="api",
+))
+make = lambda: cdk.aws_ecs.LogDrivers.aws_logs(stream_prefix="c")
+""",
+            after="""\
+import aws_cdk as cdk
+
+cdk.aws_ecs.ContainerDefinition(self, "Api", task_definition=td, image=image, logging=cdk.aws_ecs.LogDriver.aws_logs(
+    stream_prefix="api",
+    log_retention=cdk.aws_logs.RetentionDays.ONE_WEEK,
+))
+make = lambda: cdk.aws_ecs.LogDrivers.aws_logs(stream_prefix="c", log_retention=cdk.aws_logs.RetentionDays.ONE_WEEK)
+""",
+            name="production: root module names, trailing comma, in a lambda",
+        ),
+        Example(
+            before="""\
+from aws_cdk.aws_ecs import AwsLogDriver
+from aws_cdk.aws_logs import RetentionDays
+
+driver = AwsLogDriver(stream_prefix="worker", log_group=None)
+""",
+            after="""\
+from aws_cdk.aws_ecs import AwsLogDriver
+from aws_cdk.aws_logs import RetentionDays
+
+driver = AwsLogDriver(stream_prefix="worker", log_group=None, log_retention=RetentionDays.TWO_WEEKS)
+""",
+            options={"retention": "TWO_WEEKS"},
+            name="production: AwsLogDriver, log_group=None, retention option, member imported",
+        ),
+        Example(
+            before="""\
+from aws_cdk import aws_ecs as ecs, aws_logs as logs
+
+td.add_container("Kept", image=image, logging=ecs.LogDrivers.aws_logs(stream_prefix="k", log_retention=logs.RetentionDays.ONE_MONTH))
+td.add_container("Grouped", image=image, logging=ecs.LogDrivers.aws_logs(stream_prefix="a", log_group=group))
+td.add_container("Splat", image=image, logging=ecs.LogDrivers.aws_logs(**log_props))
+""",
+            name="production: retention given, log group given, splat",
+        ),
         Example(
             before="""\
 from aws_cdk import RemovalPolicy, aws_ecs as ecs
@@ -94,6 +175,7 @@ class Stack:
         )
 """,
             name="add_container in a method, comment kept",
+            also_select=("destroyable",),
         ),
         Example(
             before="""\
@@ -121,6 +203,7 @@ cdk.aws_ecs.ContainerDefinition(self, f"Api{env}", task_definition=self.task, im
 ))
 """,
             name="ContainerDefinition, log_retention becomes the group's retention, name taken",
+            also_select=("destroyable",),
         ),
         Example(
             before="""\
@@ -151,6 +234,7 @@ class Worker(Construct):
 """,
             options={"retention": "TWO_WEEKS"},
             name="AwsLogDriver outside a container, scope self, retention option",
+            also_select=("destroyable",),
         ),
         Example(
             before="""\
@@ -176,6 +260,7 @@ for name in names:
     td.add_container(name, image=image, logging=ecs.LogDrivers.aws_logs(stream_prefix=name, log_group=log_group))
 """,
             name="import-as aliases, container id from a variable, in a loop",
+            also_select=("destroyable",),
         ),
         Example(
             before="""\
@@ -189,6 +274,7 @@ td.add_container("Lookalike", image=image, logging=LogDrivers.aws_logs(stream_pr
 make = lambda: ecs.LogDrivers.aws_logs(stream_prefix="c")
 """,
             name="log group given, splat, other drivers, look-alikes, lambdas",
+            also_select=("destroyable",),
         ),
     ]
 
@@ -208,14 +294,23 @@ make = lambda: ecs.LogDrivers.aws_logs(stream_prefix="c")
         given = layout.keyword_arg(node, "log_group")
         if given is not None and not (isinstance(given.value, cst.Name) and given.value.value == "None"):
             return
+        retention_arg = layout.keyword_arg(node, "log_retention")
+        if not self.destroyable_selected:
+            # Production: the default group (RETAIN) is what CDK means to keep; only its retention is missing.
+            if retention_arg is not None:
+                return
+            retention = self.ref(f"{RETENTION_DAYS}.{self.settings['retention']}")
+            self.report(
+                "awslogs driver without a log retention: the default log group never expires",
+                [self.set_keyword(node, "log_retention", retention)],
+            )
+            return
         if not self._in_plain_statement():
             return  # in a lambda, comprehension or statement header: no statement to put the group before
         place = self._scope_and_id(node)
         if place is None:
             return
         scope, id_source = place
-
-        retention_arg = layout.keyword_arg(node, "log_retention")
         if retention_arg is not None:
             retention = code(retention_arg.value)
         else:

@@ -6,7 +6,7 @@ import libcst as cst
 
 from cdkfix import layout
 from cdkfix.constructs import code
-from cdkfix.rule import Category, Example, Kind, Rule, Safety
+from cdkfix.rule import DESTROYABLE, Category, Example, Kind, Rule, Safety
 from cdkfix.transforms._removal import DESTROY, RETAINING, binding, policy_name, removal_policy_applied
 
 BUCKET = "aws_cdk.aws_s3.Bucket"
@@ -51,6 +51,9 @@ class RemovalPolicyDestroy(Rule):
     category = Category.CONFIGURATION
     kind = Kind.DESTROYABILITY
     safety = Safety.UNSAFE
+    # For ephemeral environments only: off by default, `--extend-select destroyable` turns it on.
+    groups = (DESTROYABLE,)
+    default = False
     issue = (
         "This is the destroyability profile for test and ephemeral environments: every resource must go away "
         "with the stack. An S3 bucket, ECR repository, log group, DynamoDB table or KMS key with "

@@ -6,7 +6,7 @@ import libcst as cst
 
 from cdkfix import layout
 from cdkfix.constructs import code
-from cdkfix.rule import Category, Example, Kind, Rule, Safety
+from cdkfix.rule import DESTROYABLE, Category, Example, Kind, Rule, Safety
 from cdkfix.transforms._removal import DESTROY, RETAINING, policy_name
 
 SECRET = "aws_cdk.aws_secretsmanager.Secret"
@@ -19,6 +19,9 @@ class SecretRemovalPolicy(Rule):
     category = Category.CONFIGURATION
     kind = Kind.DESTROYABILITY
     safety = Safety.UNSAFE
+    # For ephemeral environments only: off by default, `--extend-select destroyable` turns it on.
+    groups = (DESTROYABLE,)
+    default = False
     issue = (
         "This is the destroyability profile for test environments. A secret with "
         "`removal_policy=RemovalPolicy.RETAIN` (or `RETAIN_ON_UPDATE_OR_DELETE`, `SNAPSHOT`) outlives its stack: "

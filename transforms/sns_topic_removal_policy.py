@@ -1,12 +1,13 @@
-"""CDK-B3: SNS topic without a removal policy."""
+"""CDK-B3: SNS topic retained on stack deletion (the destroyability profile, opt-in)."""
 
 from __future__ import annotations
 
 import libcst as cst
 
+from cdkfix import layout
 from cdkfix.constructs import code
-from cdkfix.rule import Category, Example, Kind, Rule
-from cdkfix.transforms._removal import DESTROY, binding, removal_policy_applied
+from cdkfix.rule import DESTROYABLE, Category, Example, Kind, Rule, Safety
+from cdkfix.transforms._removal import DESTROY, RETAINING, bound_call, policy_name
 
 TOPIC = "aws_cdk.aws_sns.Topic"
 
@@ -17,59 +18,57 @@ class SnsTopicRemovalPolicy(Rule):
     title = "SNS Topic Missing RemovalPolicy"
     category = Category.CONFIGURATION
     kind = Kind.DESTROYABILITY
+    # Changes the topic's DeletionPolicy: what happens to a resource on stack deletion is the
+    # user's decision (docs/ci.md: unsafe).
+    safety = Safety.UNSAFE
+    # For ephemeral environments only: off by default, `--extend-select destroyable` turns it on.
+    groups = (DESTROYABLE,)
+    default = False
     issue = (
-        "The topic states no removal policy: its template has no DeletionPolicy, so what happens to it on stack "
-        "deletion is left to CloudFormation's default (delete, for a topic) instead of being stated like the other "
-        "resources of a destroyable stack. `sns.Topic` has no `removal_policy` parameter: passing one, as is often "
-        "suggested, is a TypeError."
+        "This is the destroyability profile for test and ephemeral environments. A topic given "
+        "`.apply_removal_policy(RemovalPolicy.RETAIN)` (or `RETAIN_ON_UPDATE_OR_DELETE`) outlives its stack: "
+        "DeletionPolicy Retain orphans it, and a fixed `topic_name` blocks the next deployment. A topic with no "
+        "removal policy is not flagged: aws-cdk-lib 2.275 writes no DeletionPolicy for `sns.Topic` (synthesized), "
+        "so CloudFormation already deletes it with the stack and an added `apply_removal_policy(DESTROY)` would "
+        "only churn the template. `sns.Topic` has no `removal_policy` parameter: passing one is a TypeError."
     )
     fix = (
-        "Inserts `topic.apply_removal_policy(RemovalPolicy.DESTROY)` after the statement that creates the topic "
-        "(a bare `sns.Topic(...)` statement is bound to a new variable first). A topic whose variable already gets "
-        "`.apply_removal_policy(...)` in the same function (or class, for `self.x`) is left alone, as is a topic "
-        "created inside another expression, which has no name to call it on."
+        "Replaces the retaining policy in `<topic>.apply_removal_policy(...)` with `RemovalPolicy.DESTROY`, where "
+        "`<topic>` (a variable, or `self.x` in a class) is bound once to an `sns.Topic(...)`. A policy given by a "
+        "variable or an expression is left alone."
     )
     impact = (
-        "The topic's lifetime is stated in the template (DeletionPolicy and UpdateReplacePolicy Delete). Safe: a "
-        "topic holds no data."
+        "UNSAFE: the template's DeletionPolicy and UpdateReplacePolicy become Delete; the topic and its "
+        "subscriptions go away with the stack (a topic holds no messages). Apply it only to stacks meant to be "
+        "torn down."
     )
-    calls = frozenset({TOPIC})
+    call_names = frozenset({"apply_removal_policy"})
     examples = [
         Example(
-            name="multi-line call with a trailing comment",
+            name="retained topic in a Stack, comment kept",
             before="""\
-from aws_cdk import RemovalPolicy, aws_sns as sns
+from aws_cdk import RemovalPolicy, Stack, aws_sns as sns
 
 
 class PipelineStack(Stack):
     def __init__(self, scope, construct_id):
         super().__init__(scope, construct_id)
-        approval_topic = sns.Topic(
-            self,
-            "ApprovalTopic",
-            display_name="Pipeline Approval Notifications"  # Missing removal_policy
-        )
-        self.approval_topic = approval_topic
+        approval_topic = sns.Topic(self, "ApprovalTopic", topic_name="approvals")
+        approval_topic.apply_removal_policy(RemovalPolicy.RETAIN)  # keep subscribers
 """,
             after="""\
-from aws_cdk import RemovalPolicy, aws_sns as sns
+from aws_cdk import RemovalPolicy, Stack, aws_sns as sns
 
 
 class PipelineStack(Stack):
     def __init__(self, scope, construct_id):
         super().__init__(scope, construct_id)
-        approval_topic = sns.Topic(
-            self,
-            "ApprovalTopic",
-            display_name="Pipeline Approval Notifications"  # Missing removal_policy
-        )
-
-        approval_topic.apply_removal_policy(RemovalPolicy.DESTROY)
-        self.approval_topic = approval_topic
+        approval_topic = sns.Topic(self, "ApprovalTopic", topic_name="approvals")
+        approval_topic.apply_removal_policy(RemovalPolicy.DESTROY)  # keep subscribers
 """,
         ),
         Example(
-            name="attribute target through `import aws_cdk as cdk`",
+            name="attribute set in another method, `import aws_cdk as cdk`",
             before="""\
 import aws_cdk as cdk
 
@@ -78,6 +77,9 @@ class Alerts(cdk.Stack):
     def __init__(self, scope, construct_id):
         super().__init__(scope, construct_id)
         self.alerts = cdk.aws_sns.Topic(self, "Alerts")
+
+    def keep(self):
+        self.alerts.apply_removal_policy(cdk.RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE)
 """,
             after="""\
 import aws_cdk as cdk
@@ -87,76 +89,70 @@ class Alerts(cdk.Stack):
     def __init__(self, scope, construct_id):
         super().__init__(scope, construct_id)
         self.alerts = cdk.aws_sns.Topic(self, "Alerts")
+
+    def keep(self):
         self.alerts.apply_removal_policy(cdk.RemovalPolicy.DESTROY)
 """,
         ),
         Example(
-            name="bare statement bound to a new variable, RemovalPolicy imported",
+            name="class imported directly, keyword argument, RemovalPolicy imported",
             before="""\
 from aws_cdk.aws_sns import Topic
+import aws_cdk
 
-topic = None
-Topic(self, "Events", fifo=True)
+events: Topic = Topic(self, "Events", fifo=True)
+events.apply_removal_policy(policy=aws_cdk.RemovalPolicy.RETAIN)
 """,
             after="""\
 from aws_cdk.aws_sns import Topic
-from aws_cdk import RemovalPolicy
+import aws_cdk
 
-topic = None
-topic_2 = Topic(self, "Events", fifo=True)
-topic_2.apply_removal_policy(RemovalPolicy.DESTROY)
+events: Topic = Topic(self, "Events", fifo=True)
+events.apply_removal_policy(policy=aws_cdk.RemovalPolicy.DESTROY)
 """,
         ),
         Example(
-            name="annotated assignment, `import aws_cdk.aws_sns as sns`",
+            name="no policy (no DeletionPolicy: deleted anyway), DESTROY, variables, rebound names, look-alikes",
             before="""\
-import aws_cdk.aws_sns as sns
-from aws_cdk import RemovalPolicy
-
-failures: sns.ITopic = sns.Topic(self, "Failures")
-""",
-            after="""\
-import aws_cdk.aws_sns as sns
-from aws_cdk import RemovalPolicy
-
-failures: sns.ITopic = sns.Topic(self, "Failures")
-
-failures.apply_removal_policy(RemovalPolicy.DESTROY)
-""",
-        ),
-        Example(
-            name="policy already applied (before or after), nested topic, splat, look-alikes",
-            before="""\
-from aws_cdk import RemovalPolicy, aws_events_targets as targets, aws_sns as sns
+from aws_cdk import RemovalPolicy, aws_s3 as s3, aws_sns as sns
 
 
 class MonitoringStack(Stack):
     def __init__(self, scope, construct_id):
         super().__init__(scope, construct_id)
         failure_topic = sns.Topic(self, "PipelineFailureTopic")
-        failure_topic.apply_removal_policy(RemovalPolicy.DESTROY)
-        self.kept = sns.Topic(self, "Kept")
-        target = targets.SnsTopic(sns.Topic(self, "Inline"))
-        sns.Topic(self, "Splat", **topic_props)
-        imported = sns.Topic.from_topic_arn(self, "Imported", arn)
-
-    def retain(self):
-        self.kept.apply_removal_policy(RemovalPolicy.RETAIN)
+        done = sns.Topic(self, "Done")
+        done.apply_removal_policy(RemovalPolicy.DESTROY)
+        chosen = sns.Topic(self, "Chosen")
+        chosen.apply_removal_policy(policy)
+        bucket = s3.Bucket(self, "Bucket")
+        bucket.apply_removal_policy(RemovalPolicy.RETAIN)
+        twice = sns.Topic(self, "One")
+        twice = sns.Topic(self, "Two")
+        twice.apply_removal_policy(RemovalPolicy.RETAIN)
+        splat = sns.Topic(self, "Splat", **props)
+        splat.apply_removal_policy(RemovalPolicy.RETAIN, *more)
+        unknown.apply_removal_policy(RemovalPolicy.RETAIN)
 """,
         ),
     ]
 
     def visit_Call(self, node: cst.Call) -> None:
-        if not self.is_call_to(node, TOPIC):
+        if not (isinstance(node.func, cst.Attribute) and node.func.attr.value == "apply_removal_policy"):
             return
-        name = binding(self, node)
-        if name is not None and removal_policy_applied(self, name):
+        if len(node.args) != 1 or node.args[0].star:
             return
-        found = self.reference_to(node, "topic")
-        if found is None:
-            return  # nested in another expression: no name to call apply_removal_policy on
-        name, edits = found
+        policy_arg = layout.argument(node, 0, "policy")
+        if policy_arg is None or policy_name(self, policy_arg.value) not in RETAINING:
+            return
+        receiver = node.func.value
+        created = receiver if isinstance(receiver, cst.Call) else bound_call(self, receiver)
+        if created is None or not self.is_call_to(created, TOPIC):
+            return
         destroy = self.ref(DESTROY)
-        statement = self.current_statement
-        edits = [*edits, self.insert_after(statement, f"{name}.apply_removal_policy({destroy})")]
-        self.report(f"{code(node.func)} without a removal policy", edits, anchor=statement)
+        edit = self.change(node, lambda call: call.with_changes(
+            args=[arg.with_changes(value=cst.parse_expression(destroy)) if arg is layout.argument(call, 0, "policy") else arg for arg in call.args]
+        ))
+        self.report(
+            f"{code(receiver)} ({code(created.func)}) with {code(policy_arg.value)}: kept on stack deletion", [edit]
+        )
