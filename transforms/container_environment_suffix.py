@@ -8,7 +8,7 @@ import libcst as cst
 
 from cdkfix import layout
 from cdkfix.constructs import code, string_value
-from cdkfix.rule import Category, Example, Kind, Rule
+from cdkfix.rule import Category, Example, Kind, Rule, Safety
 from cdkfix.traverse import visit_readonly
 
 SUFFIX = "environment_suffix"
@@ -36,6 +36,9 @@ class ContainerEnvironmentSuffix(Rule):
     title = "ECS Container Hardcoded Environment Variables"
     category = Category.CONFIGURATION
     kind = Kind.CONFIGURATION
+    # Changes the environment variables a running container reads ("production" becomes the
+    # stack's suffix, a new task definition revision): how a running service behaves (unsafe).
+    safety = Safety.UNSAFE
     issue = (
         "A container's `environment` hard-codes an environment name such as \"production\" although the stack "
         "receives an `environment_suffix`: every deployment of the stack (dev, staging, a pull-request stack) "
@@ -50,7 +53,7 @@ class ContainerEnvironmentSuffix(Rule):
         "hard-coded is removed with it. Framework run modes (`NODE_ENV`, `RAILS_ENV`, ...) are left alone: their "
         "values must be one of the framework's modes. Without an `environment_suffix` in scope nothing changes."
     )
-    impact = "Cannot differentiate environments; the stack's environment parameter is ignored by the application."
+    impact = "UNSAFE (changes a running service): the container reads a different value after the next deployment; check what the application does with it. Cannot differentiate environments; the stack's environment parameter is ignored by the application."
     options = {
         "environment_names": ["production", "prod", "staging", "stage", "dev", "development", "test"],
         "framework_keys": [

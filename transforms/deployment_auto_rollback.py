@@ -15,7 +15,7 @@ import libcst as cst
 from cdkfix import layout
 from cdkfix.edits import ChangeNode
 from cdkfix.formatting import format_expression
-from cdkfix.rule import Category, Example, Kind, Rule
+from cdkfix.rule import Category, Example, Kind, Rule, Safety
 
 SERVICES = ("aws_cdk.aws_ecs.FargateService", "aws_cdk.aws_ecs.Ec2Service")
 CONTROLLER = "aws_cdk.aws_ecs.DeploymentController"
@@ -32,6 +32,9 @@ class DeploymentAutoRollback(Rule):
     title = "ECS Deployment Without Automatic Rollback"
     category = Category.IMPROVEMENT
     kind = Kind.HIGH_AVAILABILITY
+    # Changes what ECS/CodeDeploy do with a deployment that fails (roll back instead of retrying
+    # or keeping it): how a running service behaves on its next deployment (unsafe).
+    safety = Safety.UNSAFE
     issue = (
         "With the ECS deployment controller and no circuit breaker, a deployment whose new tasks never become "
         "healthy keeps retrying them for up to three hours and is then not rolled back (CDK warns "
@@ -50,7 +53,7 @@ class DeploymentAutoRollback(Rule):
         "breaker; an existing `circuit_breaker` or `auto_rollback` is left alone."
     )
     impact = (
-        "Failed deployments roll back to the last working task definition automatically instead of leaving the "
+        "UNSAFE (changes a running service): a deployment that fails is rolled back to the previous task definition. Failed deployments roll back to the last working task definition automatically instead of leaving the "
         "service stuck or degraded. The circuit breaker changes only the service's DeploymentConfiguration (no "
         "replacement)."
     )

@@ -11,7 +11,7 @@ from cdkfix.constructs import code, construct_id, construct_scope, derive_id, st
 from cdkfix.edits import ChangeNode, Edit, InsertStatements
 from cdkfix.formatting import format_statements
 from cdkfix.names import dotted_name
-from cdkfix.rule import Category, Example, Kind, Rule
+from cdkfix.rule import Category, Example, Kind, Rule, Safety
 from cdkfix.traverse import visit_readonly
 
 SERVICES = ("aws_cdk.aws_ecs.FargateService", "aws_cdk.aws_ecs.Ec2Service")
@@ -145,6 +145,9 @@ class EcsBlueGreen(Rule):
     title = "ECS Blue/Green Deployment Missing Green Target Group"
     category = Category.CRITICAL
     kind = Kind.HIGH_AVAILABILITY
+    # Opens a test listener on a new port of the load balancer (open= copied from the production
+    # listener: a new security group ingress) and adds CodeDeploy resources: widens access (unsafe).
+    safety = Safety.UNSAFE
     issue = (
         "The ECS service uses the CODE_DEPLOY deployment controller, but the code creates only one target "
         "group and no `codedeploy.EcsDeploymentGroup`. A blue/green deployment needs a second (green) target "
@@ -164,7 +167,7 @@ class EcsBlueGreen(Rule):
         "listener forwards to it, and the function has no deployment group."
     )
     impact = (
-        "Blue/green deployments cannot run: with the CODE_DEPLOY controller ECS hands deployments to CodeDeploy, "
+        "UNSAFE (widens access, adds resources): the test listener opens a new port on the load balancer like the production listener, and a green target group and a CodeDeploy deployment group are created. Blue/green deployments cannot run: with the CODE_DEPLOY controller ECS hands deployments to CodeDeploy, "
         "and without a deployment group and a green target group there is nothing to deploy to."
     )
     calls = frozenset(SERVICES)

@@ -7,7 +7,7 @@ import libcst as cst
 from cdkfix import layout
 from cdkfix.constructs import code
 from cdkfix.edits import InsertStatements
-from cdkfix.rule import Category, Example, Kind, Rule
+from cdkfix.rule import Category, Example, Kind, Rule, Safety
 from cdkfix.traverse import nodes_within
 
 SERVICES = ("aws_cdk.aws_ecs.FargateService", "aws_cdk.aws_ecs.Ec2Service")
@@ -20,6 +20,9 @@ class EcsServiceAutoscaling(Rule):
     title = "Missing ECS Auto-Scaling Configuration"
     category = Category.CONFIGURATION
     kind = Kind.CONFIGURATION
+    # min_capacity (the desired_count, else 2) can double the running tasks and their cost, and
+    # scaling changes the task count of a running service (docs/ci.md: unsafe).
+    safety = Safety.UNSAFE
     issue = (
         "The ECS service runs a fixed number of tasks: nothing adds tasks when CPU or memory runs hot, so a "
         "traffic spike degrades or takes down the service, and nothing removes them when load drops."
@@ -32,7 +35,7 @@ class EcsServiceAutoscaling(Rule):
         "`self.service = service`) already calls `auto_scale_task_count` in the module is left alone. Works with "
         "the CODE_DEPLOY deployment controller."
     )
-    impact = "Cannot handle traffic spikes; pays for idle tasks when load is low."
+    impact = "UNSAFE (cost, running service): the service never runs fewer than `min_capacity` tasks (2 by default: double a service with `desired_count=1`) and up to `max_capacity`. Cannot handle traffic spikes; pays for idle tasks when load is low."
     options = {"min_capacity": 2, "max_capacity": 10, "cpu_target_percent": 70, "memory_target_percent": 80}
     calls = frozenset(SERVICES)
     examples = [

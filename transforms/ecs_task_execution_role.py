@@ -6,7 +6,7 @@ import libcst as cst
 
 from cdkfix import layout
 from cdkfix.constructs import construct_id, construct_scope, derive_id
-from cdkfix.rule import Category, Example, Kind, Rule
+from cdkfix.rule import Category, Example, Kind, Rule, Safety
 
 FARGATE_TASK_DEFINITION = "aws_cdk.aws_ecs.FargateTaskDefinition"
 TASK_DEFINITION = "aws_cdk.aws_ecs.TaskDefinition"
@@ -23,6 +23,9 @@ class EcsTaskExecutionRole(Rule):
     title = "Missing ECS Task Execution Role"
     category = Category.CONFIGURATION
     kind = Kind.SECURITY
+    # Replaces the execution role CDK created implicitly (a new IAM role with a new logical ID;
+    # the old one is deleted) and with it the task definition: unsafe (docs/ci.md).
+    safety = Safety.UNSAFE
     issue = (
         "The Fargate task definition has no explicit execution role, the role ECS uses to pull the image and "
         "write the container logs. CDK creates one implicitly only when a container needs it, so the role's "
@@ -39,7 +42,7 @@ class EcsTaskExecutionRole(Rule):
         "deployed stack the role CDK created implicitly is replaced by the new one (same permissions) and the task "
         "definition gets a new revision."
     )
-    impact = "Tasks may fail to pull images or send logs; the execution role's permissions are not reviewable."
+    impact = "UNSAFE (replacement): the implicit execution role is replaced by the new one and the task definition gets a new revision. Tasks may fail to pull images or send logs; the execution role's permissions are not reviewable."
     options = {"managed_policy": False}
     calls = frozenset({FARGATE_TASK_DEFINITION, TASK_DEFINITION})
     examples = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from cdkfix import layout
-from cdkfix.rule import Category, Example, Kind, Rule
+from cdkfix.rule import Category, Example, Kind, Rule, Safety
 
 HEALTH_CHECK = "aws_cdk.aws_elasticloadbalancingv2.HealthCheck"
 DURATION_SECONDS = "aws_cdk.Duration.seconds"
@@ -21,6 +21,9 @@ class TargetGroupHealthCheck(Rule):
     title = "Target Group Missing Complete Health Check Configuration"
     category = Category.CONFIGURATION
     kind = Kind.CONFIGURATION
+    # Changes when the load balancer takes targets into and out of service (healthy 5 -> 2 checks,
+    # unhealthy 2 -> 3): how a running service behaves (docs/ci.md: unsafe).
+    safety = Safety.UNSAFE
     issue = (
         "The target group's `elbv2.HealthCheck` leaves the timeout and the healthy/unhealthy threshold counts to "
         "Elastic Load Balancing's defaults (for HTTP target groups: 5 s timeout, 5 consecutive successes before a "
@@ -38,7 +41,7 @@ class TargetGroupHealthCheck(Rule):
         "`aws_elasticloadbalancingv2.HealthCheck` is matched, not the ECS container or Auto Scaling health checks."
     )
     impact = (
-        "Slow registration and recovery of targets (five healthy checks with the defaults); health check "
+        "UNSAFE (changes a running service): targets enter service after 2 healthy checks instead of 5 and leave it after 3 failed ones instead of 2. Slow registration and recovery of targets (five healthy checks with the defaults); health check "
         "behaviour left implicit."
     )
     options = {"timeout_seconds": 5, "healthy_threshold_count": 2, "unhealthy_threshold_count": 3}

@@ -6,7 +6,7 @@ import libcst as cst
 
 from cdkfix import layout
 from cdkfix.constructs import code
-from cdkfix.rule import Category, Example, Kind, Rule
+from cdkfix.rule import Category, Example, Kind, Rule, Safety
 
 VPC = "aws_cdk.aws_ec2.Vpc"
 POLICIES = ("per-az",)
@@ -27,6 +27,8 @@ class VpcNatPerAz(Rule):
     title = "VPC Single NAT Gateway Creates Single Point of Failure"
     category = Category.CRITICAL
     kind = Kind.HIGH_AVAILABILITY
+    # Adds NAT gateways, each billed per hour and per GB (docs/ci.md: a fix that adds cost is unsafe).
+    safety = Safety.UNSAFE
     issue = (
         "The VPC spreads its private subnets over more availability zones than it has NAT gateways, so the "
         "private subnets of several AZs route their outbound traffic through a NAT gateway in another AZ. When "
@@ -40,10 +42,12 @@ class VpcNatPerAz(Rule):
         "with a concrete env may get 3 and then still needs `max_azs`). `nat_gateways=0` (no NAT on purpose), "
         "a missing `nat_gateways` (CDK's default is already one per AZ), a non-literal `nat_gateways`, a "
         "`max_azs` expression other than a name or attribute and `**kwargs` calls are left alone. "
-        "`max_azs` and `subnet_configuration` are kept as written."
+        "`max_azs` and `subnet_configuration` are kept as written. A VPC with a `nat_gateway_provider=` (e.g. "
+        "`ec2.NatProvider.instance(...)`, NAT instances chosen on purpose) is reported without a fix: how many "
+        "NAT instances or gateways it should run is the owner's decision."
     )
     impact = (
-        "Removes the NAT single point of failure. Cost: each extra NAT gateway is billed per hour (about USD 0.045/h, "
+        "UNSAFE (adds cost): removes the NAT single point of failure. Cost: each extra NAT gateway is billed per hour (about USD 0.045/h, "
         "~USD 32/month in us-east-1) plus per GB processed, and takes one Elastic IP; in exchange the cross-AZ "
         "transfer of private-subnet traffic stops."
     )
@@ -154,8 +158,24 @@ ec2.Vpc(self, "Splat", nat_gateways=1, **vpc_props)
 ec2.Vpc(self, "Computed", max_azs=len(zones), nat_gateways=1)
 ec2.Vpc(self, "Variable", max_azs=2, nat_gateways=nat_count)
 ec2.Vpc(self, "Zones", availability_zones=zones, nat_gateways=1)
+ec2.Vpc(self, "Instances", max_azs=2, nat_gateways=2, nat_gateway_provider=ec2.NatProvider.instance(instance_type=t3))
 """,
             name="already per AZ, CDK default, no NAT on purpose, splat, unknown counts",
+        ),
+        Example(
+            before="""\
+from aws_cdk import aws_ec2 as ec2
+
+vpc = ec2.Vpc(
+    self,
+    "Vpc",
+    max_azs=2,
+    nat_gateways=1,
+    nat_gateway_provider=ec2.NatProvider.instance(instance_type=ec2.InstanceType("t3.micro")),
+)
+""",
+            flagged=True,
+            name="NAT instance chosen on purpose: reported without a fix",
         ),
         Example(
             before="""\
@@ -194,6 +214,15 @@ ec2.Subnet(self, "Subnet", vpc_id=vpc_id, availability_zone="us-east-1a", cidr_b
             value = str(target)
         else:
             value = target
+        provider = layout.keyword_arg(node, "nat_gateway_provider")
+        if provider is not None:
+            self.report_without_fix(
+                f"nat_gateways={nat} with {reason}: fewer NAT gateways than AZs",
+                f"the VPC has nat_gateway_provider={code(provider.value)}, chosen on purpose: set nat_gateways "
+                f"to {value} yourself if one NAT per AZ is worth its cost, or suppress this finding",
+                node,
+            )
+            return
         self.report(
             f"nat_gateways={nat} with {reason}: fewer NAT gateways than AZs, so some AZs route through "
             f"another AZ's NAT gateway; set to {value}",
