@@ -8,7 +8,7 @@ import libcst as cst
 
 from cdkfix import layout
 from cdkfix.constructs import string_value
-from cdkfix.rule import Category, Example, Kind, Rule
+from cdkfix.rule import Category, Example, Kind, Rule, Safety
 
 CONTAINER = "aws_cdk.aws_ecs.ContainerDefinition"
 PORT_MAPPING = "aws_cdk.aws_ecs.PortMapping"
@@ -17,6 +17,32 @@ SECONDS = "aws_cdk.Duration.seconds"
 TCP = "aws_cdk.aws_ecs.Protocol.TCP"
 HTTP_PROTOCOLS = ("aws_cdk.aws_ecs.AppProtocol.http", "aws_cdk.aws_ecs.AppProtocol.http2")
 PLACEHOLDERS = {"url", "port", "path"}
+# Well-known ports of servers that do not speak HTTP: an HTTP check on them always fails, so
+# the finding is reported without a fix whatever the `command` option says.
+NON_HTTP_PORTS = {
+    22: "SSH",
+    25: "SMTP",
+    53: "DNS",
+    1433: "SQL Server",
+    1521: "Oracle",
+    1883: "MQTT",
+    2181: "ZooKeeper",
+    3306: "MySQL",
+    4222: "NATS",
+    5432: "PostgreSQL",
+    5672: "AMQP (RabbitMQ)",
+    6379: "Redis",
+    6380: "Redis",
+    9042: "Cassandra",
+    9092: "Kafka",
+    11211: "Memcached",
+    26379: "Redis Sentinel",
+    27017: "MongoDB",
+}
+OPTION_HINT = (
+    'set the command your image can run in [tool.cdkfix.rules.CDK-I5], e.g. command = "curl -f {url} || exit 1" '
+    '(or ["CMD-SHELL", "wget -q -O /dev/null {url} || exit 1"]), then the fix applies'
+)
 
 
 def _literal(text: str) -> str:
@@ -26,18 +52,36 @@ def _literal(text: str) -> str:
     return '"' + repr(text)[1:-1].replace("\\'", "'") + '"'
 
 
-def _check_options(settings: dict) -> None:
+def _command(settings: dict) -> list[str] | None:
+    """The `command` option as a health check command list (None: not set), checked."""
     path = settings["path"]
     if not isinstance(path, str) or not path.startswith("/"):
         raise ValueError(f"CDK-I5 option `path` must be a URL path starting with '/', got {path!r}")
     command = settings["command"]
-    if not isinstance(command, str):
-        raise ValueError(f"CDK-I5 option `command` must be a string, got {command!r}")
-    fields = {name for _, name, _, _ in string.Formatter().parse(command) if name is not None}
-    if not fields <= PLACEHOLDERS:
+    if command is None:
+        return None
+    if isinstance(command, str):
+        command = ["CMD-SHELL", command]
+    if (
+        not isinstance(command, list)
+        or len(command) < 2
+        or not all(isinstance(part, str) for part in command)
+        or command[0] not in ("CMD", "CMD-SHELL")
+    ):
         raise ValueError(
-            f"CDK-I5 option `command` may use only {{url}}, {{port}} and {{path}}, got {sorted(fields - PLACEHOLDERS)}"
+            'CDK-I5 option `command` must be a shell command string or a list ["CMD-SHELL", "..."] / '
+            f'["CMD", "executable", "arg", ...], got {command!r}'
         )
+    for part in command[1:]:
+        try:
+            fields = {name for _, name, _, _ in string.Formatter().parse(part) if name is not None}
+        except ValueError as error:
+            raise ValueError(f"CDK-I5 option `command`: {error} in {part!r}") from None
+        if not fields <= PLACEHOLDERS:
+            raise ValueError(
+                f"CDK-I5 option `command` may use only {{url}}, {{port}} and {{path}}, got {sorted(fields - PLACEHOLDERS)}"
+            )
+    return command
 
 
 class ContainerHealthCheck(Rule):
@@ -46,27 +90,36 @@ class ContainerHealthCheck(Rule):
     title = "ECS Container Without Health Check"
     category = Category.IMPROVEMENT
     kind = Kind.HIGH_AVAILABILITY
+    # A health check changes how a running service behaves (ECS replaces the tasks whose check
+    # fails), and a check the image cannot run fails every time (docs/ci.md: unsafe).
+    safety = Safety.UNSAFE
     issue = (
         "The container serves a port but has no container health check, so ECS considers it healthy as soon as "
         "its process runs: a container whose server hangs or never starts listening keeps running, and "
         "services without a load balancer never replace it."
     )
     fix = (
-        "Adds `health_check=ecs.HealthCheck(command=[\"CMD-SHELL\", \"curl -f http://localhost:<port>/ || exit 1\"], "
-        "interval=Duration.seconds(30), timeout=Duration.seconds(5), retries=3, start_period=Duration.seconds(60))` "
-        "to `task_definition.add_container(...)` / `ecs.ContainerDefinition(...)` calls whose first port mapping "
-        "has an integer literal `container_port` (port 80 gives `http://localhost/`). Options: `path` (default "
-        "`/`) and `command`, a template with `{url}`, `{port}` and `{path}` (default `curl -f {url} || exit 1`). "
-        "Containers without port mappings, with a computed port, port 443, a UDP or gRPC first mapping, or with "
-        "any `health_check` are left alone."
+        "With the `command` option set (the health check command your images can run; cdkfix cannot see what an "
+        "image contains), adds `health_check=ecs.HealthCheck(command=[...], interval=Duration.seconds(30), "
+        "timeout=Duration.seconds(5), retries=3, start_period=Duration.seconds(60))` to "
+        "`task_definition.add_container(...)` / `ecs.ContainerDefinition(...)` calls whose first port mapping has "
+        "an integer literal `container_port`. `command` is a shell command (`\"curl -f {url} || exit 1\"`, run "
+        "with CMD-SHELL) or a full list (`[\"CMD-SHELL\", \"wget -q -O /dev/null {url} || exit 1\"]`, "
+        "`[\"CMD\", \"/healthcheck\"]`), with `{url}` (`http://localhost:<port><path>`; port 80 gives "
+        "`http://localhost/`), `{port}` and `{path}` (option `path`, default `/`). Without `command` the finding "
+        "is reported without a fix (curl is missing from slim and distroless images such as `python:3.12-slim`: "
+        "an unconditional curl check would fail on every task). A port of a server that does not speak HTTP "
+        "(Redis 6379, PostgreSQL 5432, MySQL 3306, MongoDB 27017, Memcached 11211, Kafka 9092, ...) is always "
+        "reported without a fix. Containers without port mappings, with a computed port, port 443, a UDP or gRPC "
+        "first mapping, or with any `health_check` are left alone."
     )
     impact = (
-        "ECS replaces containers that stop answering on their port. The image must contain `curl` (many slim and "
-        "distroless images do not): without it every check fails and ECS keeps replacing healthy tasks; change "
-        "the `command` option to a tool the image has (e.g. `wget -q -O /dev/null {url}`) in that case. The "
-        "task definition gets a new revision."
+        "UNSAFE (changes a running service): ECS replaces containers whose check fails; a command the image "
+        "cannot run, or an HTTP check on a port that does not answer HTTP, fails every time, so tasks are "
+        "replaced in a loop (and a deployment with automatic rollback is rolled back). Set `command` to a tool "
+        "your images contain. The task definition gets a new revision."
     )
-    options = {"path": "/", "command": "curl -f {url} || exit 1"}
+    options = {"path": "/", "command": None}
     calls = frozenset({CONTAINER})
     call_names = frozenset({"add_container"})
     examples = [
@@ -100,7 +153,8 @@ container = task_definition.add_container(
     )
 )
 """,
-            name="add_container, port 80, comment kept",
+            options={"command": "curl -f {url} || exit 1"},
+            name="add_container, port 80, comment kept, curl stated by the team",
         ),
         Example(
             before="""\
@@ -119,7 +173,8 @@ cdk.aws_ecs.ContainerDefinition(self, "Api", task_definition=td, image=image, po
     start_period=cdk.Duration.seconds(60),
 ))
 """,
-            name="ContainerDefinition through the cdk root module, port 8080",
+            options={"command": ["CMD-SHELL", "curl -f {url} || exit 1"]},
+            name="ContainerDefinition through the cdk root module, port 8080, command as a list",
         ),
         Example(
             before="""\
@@ -152,7 +207,7 @@ self.web = self.task.add_container(
     ),
 )
 """,
-            options={"path": "/health"},
+            options={"path": "/health", "command": "curl -f {url} || exit 1"},
             name="classes imported directly, first of two mappings, path option, trailing comma",
         ),
         Example(
@@ -197,11 +252,52 @@ registry.add_container("NotCdk", port_mappings=[ecs.PortMapping(container_port=8
 """,
             name="health check present, no literal port, splats, look-alikes",
         ),
+        Example(
+            before="""\
+from aws_cdk import aws_ecs as ecs
+
+td.add_container("Api", image=ecs.ContainerImage.from_registry("python:3.12-slim"), port_mappings=[ecs.PortMapping(container_port=8000)])
+""",
+            flagged=True,
+            name="no command option: the image may have no curl (python:3.12-slim has none), reported without a fix",
+        ),
+        Example(
+            before="""\
+from aws_cdk import aws_ecs as ecs
+
+td.add_container("Cache", image=ecs.ContainerImage.from_registry("redis:7"), port_mappings=[ecs.PortMapping(container_port=6379)])
+td.add_container("Db", image=ecs.ContainerImage.from_registry("postgres:16"), port_mappings=[{"container_port": 5432}])
+""",
+            options={"command": "curl -f {url} || exit 1"},
+            flagged=True,
+            name="Redis and PostgreSQL ports do not answer HTTP: reported without a fix even with a command",
+        ),
+        Example(
+            before="""\
+from aws_cdk import aws_ecs as ecs
+
+td.add_container("Probe", image=image, port_mappings=[ecs.PortMapping(container_port=9000)])
+""",
+            after="""\
+from aws_cdk import aws_ecs as ecs
+from aws_cdk import Duration
+
+td.add_container("Probe", image=image, port_mappings=[ecs.PortMapping(container_port=9000)], health_check=ecs.HealthCheck(
+    command=["CMD", "/bin/probe", "--port", "9000"],
+    interval=Duration.seconds(30),
+    timeout=Duration.seconds(5),
+    retries=3,
+    start_period=Duration.seconds(60),
+))
+""",
+            options={"command": ["CMD", "/bin/probe", "--port", "{port}"]},
+            name="exec-form command with the port placeholder",
+        ),
     ]
 
     def __init__(self, context, options=None) -> None:
         super().__init__(context, options)
-        _check_options(self.settings)
+        self._command = _command(self.settings)
 
     def visit_Call(self, node: cst.Call) -> None:
         if not self._is_container(node):
@@ -211,18 +307,29 @@ registry.add_container("NotCdk", port_mappings=[ecs.PortMapping(container_port=8
         port = self._first_port(node)
         if port is None:
             return
+        message = f"container serving port {port} without a health check"
+        if port in NON_HTTP_PORTS:
+            self.report_without_fix(
+                message,
+                f"port {port} is {NON_HTTP_PORTS[port]}, which does not answer HTTP: add a health_check that "
+                f"speaks its protocol (e.g. a client's ping command the image has)",
+                node,
+            )
+            return
+        if self._command is None:
+            self.report_without_fix(
+                message, f"cdkfix cannot see whether the image has curl or wget: {OPTION_HINT}", node
+            )
+            return
         path = self.settings["path"]
         url = f"http://localhost{'' if port == 80 else f':{port}'}{path}"
-        command = self.settings["command"].format(url=url, port=port, path=path)
+        parts = [self._command[0], *(part.format(url=url, port=port, path=path) for part in self._command[1:])]
         seconds = self.ref(SECONDS)
         value = (
-            f'{self.ref(HEALTH_CHECK)}(command=["CMD-SHELL", {_literal(command)}], interval={seconds}(30), '
+            f'{self.ref(HEALTH_CHECK)}(command=[{", ".join(map(_literal, parts))}], interval={seconds}(30), '
             f"timeout={seconds}(5), retries=3, start_period={seconds}(60))"
         )
-        self.report(
-            f"container serving port {port} without a health check",
-            [self.set_keyword(node, "health_check", value)],
-        )
+        self.report(message, [self.set_keyword(node, "health_check", value)])
 
     def _is_container(self, node: cst.Call) -> bool:
         if self.is_call_to(node, CONTAINER):

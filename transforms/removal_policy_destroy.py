@@ -7,6 +7,7 @@ import libcst as cst
 from cdkfix import layout
 from cdkfix.constructs import code
 from cdkfix.rule import DESTROYABLE, Category, Example, Kind, Rule, Safety
+from cdkfix.transforms._s3 import is_website_bucket
 from cdkfix.transforms._removal import DESTROY, RETAINING, binding, policy_name, removal_policy_applied
 
 BUCKET = "aws_cdk.aws_s3.Bucket"
@@ -65,7 +66,8 @@ class RemovalPolicyDestroy(Rule):
     )
     fix = (
         "Sets `removal_policy=RemovalPolicy.DESTROY`. A bucket also gets `auto_delete_objects=True` and, because "
-        "auto-delete adds a bucket policy, `enforce_ssl=True` when absent (cdk-nag AwsSolutions-S10). A repository "
+        "auto-delete adds a bucket policy, `enforce_ssl=True` when absent (cdk-nag AwsSolutions-S10) unless it is a "
+        "website bucket (HTTP-only website endpoint). A repository "
         "gets `empty_on_delete=True`; the deprecated `auto_delete_images=True` is rewritten to it. A removal "
         "policy given by a variable or expression, and a construct whose variable gets `.apply_removal_policy()` "
         "elsewhere, are left alone."
@@ -246,8 +248,9 @@ managed.apply_removal_policy(RemovalPolicy.DESTROY)
             edits.append(self.set_keyword(node, "auto_delete_objects", "True"))
         elif not reasons:
             return []
-        if layout.keyword_arg(node, "enforce_ssl") is None:
-            # auto-delete adds a bucket policy; without SSL enforcement cdk-nag reports S10.
+        if layout.keyword_arg(node, "enforce_ssl") is None and not is_website_bucket(node):
+            # auto-delete adds a bucket policy; without SSL enforcement cdk-nag reports S10. Not on a
+            # website bucket: its HTTP-only website endpoint would answer every request with 403.
             edits.append(self.set_keyword(node, "enforce_ssl", "True"))
         return edits
 

@@ -7,6 +7,7 @@ import libcst as cst
 from cdkfix import layout
 from cdkfix.constructs import code
 from cdkfix.rule import Category, Example, Kind, Rule
+from cdkfix.transforms._s3 import is_website_bucket
 
 BUCKET = "aws_cdk.aws_s3.Bucket"
 S3_MANAGED = "aws_cdk.aws_s3.BucketEncryption.S3_MANAGED"
@@ -26,7 +27,10 @@ class S3BucketEncryption(Rule):
     )
     fix = (
         "Adds `encryption=s3.BucketEncryption.S3_MANAGED` and, when absent, `enforce_ssl=True`. A bucket with any "
-        "`encryption=` or an `encryption_key=` (which implies KMS) is left alone; so is an explicit `enforce_ssl`."
+        "`encryption=` or an `encryption_key=` (which implies KMS) is left alone; so is an explicit `enforce_ssl`. "
+        "A website bucket (`website_index_document`, `website_error_document`, `website_redirect`, "
+        "`website_routing_rules`, or `public_read_access` other than `False`) gets the encryption only: S3 website "
+        "endpoints are HTTP only, so `enforce_ssl=True` would answer every website request with 403."
     )
     impact = "Security gap: data at rest without a stated encryption, and requests accepted without TLS."
     calls = frozenset({BUCKET})
@@ -107,6 +111,34 @@ self.bucket = s3.Bucket(self, "Site", enforce_ssl=False, encryption=s3.BucketEnc
 """,
         ),
         Example(
+            name="website buckets get the encryption only: the website endpoint is HTTP only",
+            before="""\
+from aws_cdk import aws_s3 as s3
+
+site = s3.Bucket(
+    self,
+    "Site",
+    website_index_document="index.html",
+    public_read_access=True,
+    block_public_access=s3.BlockPublicAccess.BLOCK_ACLS,
+)
+redirect = s3.Bucket(self, "Redirect", website_redirect=s3.RedirectTarget(host_name="example.com"))
+""",
+            after="""\
+from aws_cdk import aws_s3 as s3
+
+site = s3.Bucket(
+    self,
+    "Site",
+    website_index_document="index.html",
+    public_read_access=True,
+    block_public_access=s3.BlockPublicAccess.BLOCK_ACLS,
+    encryption=s3.BucketEncryption.S3_MANAGED,
+)
+redirect = s3.Bucket(self, "Redirect", website_redirect=s3.RedirectTarget(host_name="example.com"), encryption=s3.BucketEncryption.S3_MANAGED)
+""",
+        ),
+        Example(
             name="encrypted, KMS key given, splat, imported bucket and look-alikes left alone",
             before="""\
 from aws_cdk import aws_kms as kms, aws_s3 as s3
@@ -127,7 +159,7 @@ storage.Bucket("not-cdk")
             return
         edits = [self.set_keyword(node, "encryption", self.ref(S3_MANAGED))]
         message = f"{code(node.func)} without encryption"
-        if layout.keyword_arg(node, "enforce_ssl") is None:
+        if layout.keyword_arg(node, "enforce_ssl") is None and not is_website_bucket(node):
             # CDK-B1 may add the same keyword to the same bucket: set_keyword finds it on the
             # updated call and sets it again, so the call gets it once, whichever fixes apply.
             edits.append(self.set_keyword(node, "enforce_ssl", "True"))
