@@ -493,33 +493,54 @@ def check(
 def rules(
     output_format: str = typer.Option("table", "--format", help="table, markdown or json."),
 ) -> None:
-    """List every rule with its code, category, safety and title."""
+    """List every rule with its code, category, safety, default selection and title, and the groups."""
     from cdkfix.registry import all_rules
 
     found = all_rules()
+
+    def selection(r) -> str:
+        # Opt-in rules (default = False) run only when selected by code, name or group.
+        if getattr(r, "default", True):
+            return "yes"
+        groups = ", ".join(getattr(r, "groups", ()))
+        return f"opt-in ({groups})" if groups else "opt-in"
+
+    groups: dict[str, list[str]] = {}
+    for r in found:
+        for group in getattr(r, "groups", ()):
+            groups.setdefault(group, []).append(r.code)
     if output_format == "json":
         import json
 
         rows = [
             {"code": r.code, "name": r.name, "title": r.title, "category": r.category.value,
-             "kind": r.kind.value, "safety": r.safety.value}
+             "kind": r.kind.value, "safety": r.safety.value, "default": getattr(r, "default", True),
+             "groups": list(getattr(r, "groups", ()))}
             for r in found
         ]
         typer.echo(json.dumps(rows, indent=2))
     elif output_format == "markdown":
-        typer.echo("| Code | Name | Category | Safety | Title |\n|---|---|---|---|---|")
+        typer.echo("| Code | Name | Category | Safety | Default | Title |\n|---|---|---|---|---|---|")
         for r in found:
-            typer.echo(f"| {r.code} | {r.name} | {r.category.value} | {r.safety.value} | {r.title} |")
+            typer.echo(f"| {r.code} | {r.name} | {r.category.value} | {r.safety.value} | {selection(r)} | {r.title} |")
+        if groups:
+            typer.echo("")
+            for group, codes in groups.items():
+                typer.echo(f"- `{group}`: {', '.join(codes)} (`--extend-select {group}` turns them on)")
     elif output_format == "table":
         from rich.console import Console
         from rich.table import Table
 
         table = Table(title=f"cdkfix {__version__}: {len(found)} rules")
-        for column in ("Code", "Name", "Cat.", "Safety", "Title"):
+        for column in ("Code", "Name", "Cat.", "Safety", "Default", "Title"):
             table.add_column(column)
         for r in found:
-            table.add_row(r.code, r.name, r.category.value, r.safety.value, r.title)
-        Console().print(table)
+            table.add_row(r.code, r.name, r.category.value, r.safety.value, selection(r), r.title)
+        console = Console()
+        console.print(table)
+        for group, codes in groups.items():
+            console.print(f"Group {group}: {', '.join(codes)}; opt-in rules run only when selected: "
+                          f"--extend-select {group} or extend-select = [\"{group}\"]", markup=False)
     else:
         _fail_usage(f"unknown format {output_format!r} (table, markdown or json)")
 

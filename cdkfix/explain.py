@@ -27,7 +27,20 @@ def explain_text(rule: type[Rule]) -> str:
     out += ["## Impact", textwrap.fill(rule.impact, 88), ""]
     if rule.safety.value == "unsafe":
         out += ["## Fix safety",
-                "Unsafe: it changes data lifetime, cost or access, so it is applied only with --unsafe-fixes.", ""]
+                "Unsafe: it deletes data on stack deletion, replaces a resource, changes cost or access, or changes "
+                "how a running service behaves, so it is applied only with --unsafe-fixes.", ""]
+    if not getattr(rule, "default", True):
+        groups = tuple(getattr(rule, "groups", ()))
+        how = [f"--extend-select {rule.code}"] + [f"--extend-select {group}" for group in groups]
+        config = ", ".join(f'"{name}"' for name in (groups or (rule.code,)))
+        out += ["## Selection",
+                textwrap.fill(
+                    f"Opt-in: not in the default selection"
+                    + (f" (group {', '.join(groups)})" if groups else "")
+                    + f". Turn it on with {' or '.join(how)}, or extend-select = [{config}] in the configuration.",
+                    88,
+                    break_on_hyphens=False,
+                ), ""]
     if rule.options:
         out += ["## Options", f"Under [tool.cdkfix.rules.{rule.code}]:"]
         out += [f"- {key} = {value!r}" for key, value in rule.options.items()]

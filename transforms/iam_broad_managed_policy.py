@@ -49,9 +49,9 @@ DEFAULT_ACTIONS = [
 _UNKNOWN = object()
 
 # "service": one statement per service on the ARN formats IAM documents (default); "any": one
-# statement on "*". "account" is the old name of the default: it used to write one
-# `arn:<partition>:*:<region>:<account>:*` ARN, which IAM rejects ("Resource vendor must be fully
-# qualified and cannot contain regexes"), and now means "service".
+# statement on "*". "account" is the old name of the default: it used to write one ARN with a
+# wildcard in the service segment, which IAM rejects ("Resource vendor must be fully qualified
+# and cannot contain regexes"), and now means "service".
 SCOPES = ("service", "any", "account")
 
 

@@ -15,7 +15,7 @@ TOPIC = "aws_cdk.aws_sns.Topic"
 class SnsTopicRemovalPolicy(Rule):
     code = "CDK-B3"
     name = "sns-topic-removal-policy"
-    title = "SNS Topic Missing RemovalPolicy"
+    title = "SNS Topic Retained on Stack Deletion"
     category = Category.CONFIGURATION
     kind = Kind.DESTROYABILITY
     # Changes the topic's DeletionPolicy: what happens to a resource on stack deletion is the

@@ -33,9 +33,16 @@ class CrossAccountRolesStack(cdk.Stack):
         deployment_role.add_to_policy(
             cdk.aws_iam.PolicyStatement(
                 effect=cdk.aws_iam.Effect.ALLOW,
+                actions=["ecs:DescribeServices", "ecs:UpdateService"],
+                resources=[
+                    f"arn:{self.partition}:ecs:{self.region}:{self.account}:service/*/*"
+                ],
+            )
+        )
+        deployment_role.add_to_policy(
+            cdk.aws_iam.PolicyStatement(
+                effect=cdk.aws_iam.Effect.ALLOW,
                 actions=[
-                    "ecs:DescribeServices",
-                    "ecs:UpdateService",
                     "ecr:BatchCheckLayerAvailability",
                     "ecr:GetDownloadUrlForLayer",
                     "ecr:BatchGetImage",
@@ -43,31 +50,77 @@ class CrossAccountRolesStack(cdk.Stack):
                     "ecr:UploadLayerPart",
                     "ecr:CompleteLayerUpload",
                     "ecr:PutImage",
+                ],
+                resources=[
+                    f"arn:{self.partition}:ecr:{self.region}:{self.account}:repository/*"
+                ],
+            )
+        )
+        deployment_role.add_to_policy(
+            cdk.aws_iam.PolicyStatement(
+                effect=cdk.aws_iam.Effect.ALLOW,
+                actions=[
                     "codedeploy:CreateDeployment",
                     "codedeploy:GetDeployment",
                     "codedeploy:GetDeploymentConfig",
                     "codedeploy:GetApplicationRevision",
-                    "cloudwatch:DescribeAlarms",
+                ],
+                resources=[
+                    f"arn:{self.partition}:codedeploy:{self.region}:{self.account}:deploymentgroup:*/*",
+                    f"arn:{self.partition}:codedeploy:{self.region}:{self.account}:deploymentconfig:*",
+                    f"arn:{self.partition}:codedeploy:{self.region}:{self.account}:application:*",
+                ],
+            )
+        )
+        deployment_role.add_to_policy(
+            cdk.aws_iam.PolicyStatement(
+                effect=cdk.aws_iam.Effect.ALLOW,
+                actions=["cloudwatch:DescribeAlarms"],
+                resources=[
+                    f"arn:{self.partition}:cloudwatch:{self.region}:{self.account}:alarm:*"
+                ],
+            )
+        )
+        deployment_role.add_to_policy(
+            cdk.aws_iam.PolicyStatement(
+                effect=cdk.aws_iam.Effect.ALLOW,
+                actions=[
                     "logs:DescribeLogStreams",
                     "logs:GetLogEvents",
                     "logs:FilterLogEvents",
-                    "cloudformation:DescribeStacks",
-                    "cloudformation:DescribeStackEvents",
                 ],
-                resources=[f"arn:{self.partition}:*:{self.region}:{self.account}:*"],
+                resources=[
+                    f"arn:{self.partition}:logs:{self.region}:{self.account}:log-group:*"
+                ],
             )
         )
         deployment_role.add_to_policy(
             cdk.aws_iam.PolicyStatement(
                 effect=cdk.aws_iam.Effect.ALLOW,
                 actions=["s3:GetObject", "s3:PutObject"],
-                resources=[f"arn:{self.partition}:s3:::*/*"],
+                resources=[
+                    f"arn:{self.partition}:s3:{self.region}:{self.account}:accesspoint/*/object/*",
+                    f"arn:{self.partition}:s3:::*/*",
+                ],
             )
         )
         deployment_role.add_to_policy(
             cdk.aws_iam.PolicyStatement(
                 effect=cdk.aws_iam.Effect.ALLOW,
-                actions=["ecr:GetAuthorizationToken", "cloudwatch:GetMetricData"],
+                actions=["cloudformation:DescribeStackEvents"],
+                resources=[
+                    f"arn:{self.partition}:cloudformation:{self.region}:{self.account}:stack/*/*"
+                ],
+            )
+        )
+        deployment_role.add_to_policy(
+            cdk.aws_iam.PolicyStatement(
+                effect=cdk.aws_iam.Effect.ALLOW,
+                actions=[
+                    "ecr:GetAuthorizationToken",
+                    "cloudwatch:GetMetricData",
+                    "cloudformation:DescribeStacks",
+                ],
                 resources=["*"],
             )
         )

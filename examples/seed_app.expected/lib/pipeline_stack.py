@@ -67,8 +67,6 @@ class PipelineStack(Stack):
             display_name="Pipeline Approval Notifications"
         )
 
-        approval_topic.apply_removal_policy(RemovalPolicy.DESTROY)
-
         # Project that runs the unit tests
         test_project = codebuild.PipelineProject(
             self,
