@@ -331,11 +331,23 @@ def test_a4_seed_pipeline():
     assert "from_ecr_repository(\n                    build_image_repo,\n" in fixed and "No repository provided" not in fixed
     assert 'tag_or_digest="latest"' in fixed
     assert 'repository_name=f"build-image-{environment_suffix}",' in fixed
-    assert "empty_on_delete=True," in fixed and "auto_delete_images" not in fixed
+    # production default: the repository keeps CDK's RETAIN, nothing deletes its images
+    assert "removal_policy" not in fixed.split("build_image_repo = ")[1].split(")\n")[0]
+    assert "empty_on_delete" not in fixed and "auto_delete_images" not in fixed
     assert "        build_image_repo.grant_pull_push(build_project)\n\n        app_repository.grant_pull_push(build_project)" in fixed
     # ECS's own from_ecr_repository takes `tag`: untouched in the ECS stack.
     ecs_stack = _seed("ecs_stack.py")
     assert fix_source(ecs_stack, [A4]) == (ecs_stack, [])
+
+
+def test_a4_writes_destroy_only_in_a_destroyable_run():
+    # A destroyability rule in the run (here CDK-B4, which has nothing to fix in this file)
+    # turns on the DESTROY part of A4's new repository.
+    B4 = find_rule("CDK-B4")
+    fixed, records = fix_source(_seed("pipeline_stack.py"), [A4, B4])
+    assert [record.code for record in records] == ["CDK-A4"]
+    repository = fixed.split("build_image_repo = ecr.Repository(")[1].split("\n        )\n")[0]
+    assert "removal_policy=RemovalPolicy.DESTROY," in repository and "empty_on_delete=True," in repository
 
 
 def test_a4_gpu_image_keeps_its_tag_parameter():

@@ -171,7 +171,7 @@ def test_b3_leaves_the_seed_monitoring_topic_alone():
     assert not records and fixed == source
 
 
-def test_b3_policy_applied_in_another_method_counts_for_an_attribute_only():
+def test_b3_retaining_policy_set_in_another_method_counts_for_an_attribute_only():
     source = """\
 from aws_cdk import RemovalPolicy, Stack, aws_sns as sns
 
@@ -183,25 +183,53 @@ class S(Stack):
         local = sns.Topic(self, "Local")
 
     def finish(self, local):
-        self.kept.apply_removal_policy(RemovalPolicy.DESTROY)
-        local.apply_removal_policy(RemovalPolicy.DESTROY)
+        self.kept.apply_removal_policy(RemovalPolicy.RETAIN)
+        local.apply_removal_policy(RemovalPolicy.RETAIN)
 """
     fixed, records = fix_source(source, [SnsTopicRemovalPolicy])
-    assert len(records) == 1
-    assert 'local = sns.Topic(self, "Local")\n        local.apply_removal_policy(RemovalPolicy.DESTROY)\n' in fixed
-    assert fixed.count("self.kept.apply_removal_policy") == 1
+    assert [(record.code, record.line) for record in records] == [("CDK-B3", 11)]
+    assert "self.kept.apply_removal_policy(RemovalPolicy.DESTROY)\n" in fixed
+    assert "local.apply_removal_policy(RemovalPolicy.RETAIN)\n" in fixed  # a parameter: not provably the topic
 
 
-def test_b3_fixes_the_seed_approval_topic():
-    fixed, records = fix_source(_seed("pipeline_stack.py"), [SnsTopicRemovalPolicy])
-    assert [record.code for record in records] == ["CDK-B3"]
-    assert (
-        '            display_name="Pipeline Approval Notifications"\n'
-        "        )\n"
-        "\n"
-        "        approval_topic.apply_removal_policy(RemovalPolicy.DESTROY)\n"
-    ) in fixed
-    assert "removal_policy=" not in fixed.split("approval_topic = sns.Topic(")[1].split(")")[0]
+def test_b3_leaves_the_seed_approval_topic_alone():
+    # No removal policy: aws-cdk-lib writes no DeletionPolicy for a topic, so CloudFormation
+    # deletes it with the stack already (test_b3_topic_default_has_no_deletion_policy).
+    source = _seed("pipeline_stack.py")
+    assert fix_source(source, [SnsTopicRemovalPolicy]) == (source, [])
+
+
+def test_b3_is_unsafe_and_opt_in():
+    assert SnsTopicRemovalPolicy.safety.value == "unsafe"
+    assert SnsTopicRemovalPolicy.default is False and "destroyable" in SnsTopicRemovalPolicy.groups
+
+
+@pytest.mark.synth
+def test_b3_topic_default_has_no_deletion_policy(tmp_path):
+    """The fact B3 rests on: an sns.Topic with no removal policy synthesizes with no
+    DeletionPolicy (deleted with the stack); apply_removal_policy(RETAIN) writes Retain."""
+    pytest.importorskip("aws_cdk")
+    import json
+    import os
+    import subprocess
+    import sys
+
+    app = tmp_path / "app.py"
+    app.write_text(
+        "import aws_cdk as cdk\nfrom aws_cdk import aws_sns as sns\n"
+        "app = cdk.App()\nstack = cdk.Stack(app, 'S')\n"
+        "sns.Topic(stack, 'Plain')\n"
+        "kept = sns.Topic(stack, 'Kept')\nkept.apply_removal_policy(cdk.RemovalPolicy.RETAIN)\n"
+        "app.synth()\n"
+    )
+    out = tmp_path / "out"
+    env = {**os.environ, "CDK_OUTDIR": str(out), "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
+    subprocess.run([sys.executable, str(app)], env=env, check=True, capture_output=True, timeout=300)
+    resources = json.loads((out / "S.template.json").read_text())["Resources"]
+    plain = next(resource for key, resource in resources.items() if key.startswith("Plain"))
+    kept = next(resource for key, resource in resources.items() if key.startswith("Kept"))
+    assert "DeletionPolicy" not in plain and "UpdateReplacePolicy" not in plain
+    assert kept["DeletionPolicy"] == "Retain"
 
 
 # --- CDK-B4 --------------------------------------------------------------------------------
@@ -350,8 +378,9 @@ def test_b7_rejects_a_bad_context_key(bad):
 def test_all_seven_on_the_seed_pipeline_stack():
     fixed, records = fix_source(_seed("pipeline_stack.py"), RULES)
     codes = sorted(record.code for record in records)
-    # B1: both buckets; B2: the cache bucket; B3, B5, B6, B7 once each. No secret here (B4).
-    assert codes == ["CDK-B1", "CDK-B1", "CDK-B2", "CDK-B3", "CDK-B5", "CDK-B6", "CDK-B7"]
+    # B1: both buckets; B2: the cache bucket; B5, B6, B7 once each. No secret here (B4); the
+    # approval topic has no DeletionPolicy (deleted with the stack): nothing for B3.
+    assert codes == ["CDK-B1", "CDK-B1", "CDK-B2", "CDK-B5", "CDK-B6", "CDK-B7"]
     compile(fixed, "pipeline_stack.py", "exec")
     cache = fixed.split("cache_bucket = s3.Bucket(")[1].split("\n        )\n")[0]
     for keyword in ("removal_policy=RemovalPolicy.DESTROY", "auto_delete_objects=True", "enforce_ssl=True",

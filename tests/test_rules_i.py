@@ -15,6 +15,12 @@ from cdkfix.transforms.container_health_check import ContainerHealthCheck
 from cdkfix.transforms.container_log_retention import RETENTION_MEMBERS, ContainerLogRetention
 from cdkfix.transforms.deployment_auto_rollback import DeploymentAutoRollback
 from cdkfix.transforms.ecs_exec_support import EcsExecSupport
+from cdkfix.transforms.secret_removal_policy import SecretRemovalPolicy
+
+# A destroyability rule with nothing to fix in these sources: in the run, it makes the run a
+# destroyable one (I2 then gives the container a log group of its own, deleted with the stack).
+DESTROYABLE = SecretRemovalPolicy
+CURL = {"CDK-I5": {"command": "curl -f {url} || exit 1"}}
 
 
 class FakeA3(Rule):
@@ -148,17 +154,31 @@ class Stack:
 
 
 def test_i2_and_i5_on_the_same_call_each_add_their_keyword_once():
-    fixed, records = fix_source(CONTAINER, [ContainerLogRetention, ContainerHealthCheck])
+    rules = [ContainerLogRetention, ContainerHealthCheck]
+    fixed, records = fix_source(CONTAINER, rules, options=CURL)
+    compile(fixed, "x.py", "exec")
+    assert sorted(r.code for r in records) == ["CDK-I2", "CDK-I5"]
+    # production: the default log group keeps its logical ID and gets a retention
+    assert 'logging=ecs.LogDrivers.aws_logs(stream_prefix="app", log_retention=logs.RetentionDays.ONE_WEEK),' in fixed
+    assert "LogGroup(" not in fixed and "RemovalPolicy.DESTROY" not in fixed
+    assert fixed.count("health_check=") == 1
+    assert "curl -f http://localhost:8080/ || exit 1" in fixed
+    again, more = fix_source(fixed, rules, options=CURL)
+    assert again == fixed and more == []
+
+
+def test_i2_and_i5_on_the_same_call_in_a_destroyable_run():
+    rules = [ContainerLogRetention, ContainerHealthCheck, DESTROYABLE]
+    fixed, records = fix_source(CONTAINER, rules, options=CURL)
     compile(fixed, "x.py", "exec")
     assert sorted(r.code for r in records) == ["CDK-I2", "CDK-I5"]
     assert fixed.count("log_group=log_group") == 1
     assert fixed.count("health_check=") == 1
-    assert fixed.count("logs.LogGroup(") == 1
-    assert "curl -f http://localhost:8080/ || exit 1" in fixed
+    assert fixed.count("logs.LogGroup(") == 1 and "removal_policy=RemovalPolicy.DESTROY," in fixed
     assert 'stream_prefix="app"' in fixed
     # The group is created before the container that uses it.
     assert fixed.index("log_group = logs.LogGroup(") < fixed.index("container = task_definition.add_container(")
-    again, more = fix_source(fixed, [ContainerLogRetention, ContainerHealthCheck])
+    again, more = fix_source(fixed, rules, options=CURL)
     assert again == fixed and more == []
 
 
@@ -169,17 +189,20 @@ def test_i2_numbers_ids_that_would_collide_in_one_scope():
         "td.add_container('App', image=i, logging=ecs.LogDrivers.aws_logs(stream_prefix='b'))\n"
         "other.add_container('App', image=i, logging=ecs.LogDrivers.aws_logs(stream_prefix='c'))\n"
     )
-    fixed, _ = fix_source(source, [ContainerLogRetention])
+    fixed, _ = fix_source(source, [ContainerLogRetention, DESTROYABLE])
     ids = re.findall(r"LogGroup\(\s*(\w+),\s*(\S+),", fixed)
     assert ids == [("td", '"AppLogs"'), ("td", '"AppLogs2"'), ("other", '"AppLogs"')]
     assert re.findall(r"^(\w+) = ", fixed, re.M) == ["log_group", "log_group_2", "log_group_3"]
 
 
-def test_i2_without_a_scope_it_can_name_does_nothing():
-    # Module-level driver: no task definition to scope the group to, and no `self`.
+def test_i2_without_a_scope_it_can_name_sets_only_the_retention():
+    # Module-level driver: no task definition to scope a new group to, and no `self`: in a
+    # destroyable run nothing changes; by default the retention goes on the driver itself.
     source = "from aws_cdk import aws_ecs as ecs\n\ndriver = ecs.LogDrivers.aws_logs(stream_prefix='x')\n"
+    assert fix_source(source, [ContainerLogRetention, DESTROYABLE]) == (source, [])
     fixed, records = fix_source(source, [ContainerLogRetention])
-    assert fixed == source and records == []
+    assert [record.code for record in records] == ["CDK-I2"]
+    assert "driver = ecs.LogDrivers.aws_logs(stream_prefix='x', log_retention=logs.RetentionDays.ONE_WEEK)\n" in fixed
 
 
 def test_i2_rejects_an_unknown_retention():
@@ -194,8 +217,44 @@ def test_i5_rejects_bad_options():
         fix_source(CONTAINER, [ContainerHealthCheck], options={"CDK-I5": {"command": "curl {host}"}})
 
 
-def test_i5_impact_names_curl():
-    assert "curl" in ContainerHealthCheck.impact
+def test_i5_says_it_needs_the_command_option():
+    assert "curl" in ContainerHealthCheck.fix and "`command`" in ContainerHealthCheck.impact
+    assert ContainerHealthCheck.options["command"] is None and ContainerHealthCheck.safety is Safety.UNSAFE
+
+
+@pytest.mark.parametrize(
+    "image, port",
+    [
+        ('ecs.ContainerImage.from_registry("python:3.12-slim")', 8000),
+        ('ecs.ContainerImage.from_registry("python:3.11.6-slim-bullseye")', 8080),
+        ('ecs.ContainerImage.from_registry("redis:7")', 6379),
+        ("image", 5432),
+    ],
+)
+def test_i5_slim_images_and_non_http_ports_are_reported_without_a_fix(image, port):
+    source = (
+        "from aws_cdk import aws_ecs as ecs\n\n"
+        f"td.add_container('App', image={image}, "
+        f"port_mappings=[ecs.PortMapping(container_port={port})])\n"
+    )
+    # No command stated: never a curl the image may not have. A non-HTTP port: not even with one.
+    options = CURL if port in (6379, 5432) else None
+    fixed, records = fix_source(source, [ContainerHealthCheck], options=options)
+    assert fixed == source
+    assert [(record.code, record.status) for record in records] == [("CDK-I5", FixStatus.NO_FIX)]
+    if options is None:
+        assert "[tool.cdkfix.rules.CDK-I5]" in records[0].detail and "command = " in records[0].detail
+    else:
+        assert f"port {port} is " in records[0].detail and "does not answer HTTP" in records[0].detail
+
+
+@pytest.mark.parametrize(
+    "command, message",
+    [("curl {host}", "command"), (["curl", "-f"], "CMD"), ([], "command"), (42, "command"), (["CMD-SHELL", 1], "command")],
+)
+def test_i5_rejects_bad_commands(command, message):
+    with pytest.raises(ValueError, match=message):
+        fix_source(CONTAINER, [ContainerHealthCheck], options={"CDK-I5": {"command": command}})
 
 
 def test_i4_is_unsafe_and_held_back_without_unsafe_fixes():
@@ -268,6 +327,6 @@ def test_i3_example_app_gets_one_fix_per_controller_case():
 )
 def test_i5_only_checks_ports_curl_can_reach(mapping, fixed_expected):
     source = f"from aws_cdk import aws_ecs as ecs\n\ntd.add_container('App', image=i, port_mappings=[{mapping}])\n"
-    fixed, records = fix_source(source, [ContainerHealthCheck])
+    fixed, records = fix_source(source, [ContainerHealthCheck], options=CURL)
     assert bool(records) is fixed_expected
     assert ("http://localhost:8080/" in fixed) is fixed_expected

