@@ -31,16 +31,13 @@ def explain_text(rule: type[Rule]) -> str:
                 "how a running service behaves, so it is applied only with --unsafe-fixes.", ""]
     if not getattr(rule, "default", True):
         groups = tuple(getattr(rule, "groups", ()))
-        how = [f"--extend-select {rule.code}"] + [f"--extend-select {group}" for group in groups]
-        config = ", ".join(f'"{name}"' for name in (groups or (rule.code,)))
+        names = groups or (rule.code,)
         out += ["## Selection",
-                textwrap.fill(
-                    f"Opt-in: not in the default selection"
-                    + (f" (group {', '.join(groups)})" if groups else "")
-                    + f". Turn it on with {' or '.join(how)}, or extend-select = [{config}] in the configuration.",
-                    88,
-                    break_on_hyphens=False,
-                ), ""]
+                "Opt-in: not in the default selection" + (f" (group {', '.join(groups)})" if groups else "")
+                + ". Turn it on with:",
+                *(f"- --extend-select {name}" for name in (*groups, rule.code)),
+                f"- extend-select = [{', '.join(repr(name).replace(chr(39), chr(34)) for name in names)}] in the configuration",
+                ""]
     if rule.options:
         out += ["## Options", f"Under [tool.cdkfix.rules.{rule.code}]:"]
         out += [f"- {key} = {value!r}" for key, value in rule.options.items()]

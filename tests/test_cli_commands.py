@@ -32,11 +32,13 @@ def test_apply_fixes_and_exits_0(cli, flawed):
 
 def test_apply_holds_back_unsafe_fixes_with_exit_1(cli, tmp_path):
     (tmp_path / "secret.py").write_text(UNSAFE_ONLY)
-    code, out, err = cli("apply", tmp_path)
+    # B4 is opt-in (group destroyable): without it selected, nothing is found at all.
+    assert cli("apply", tmp_path)[0] == 0 and (tmp_path / "secret.py").read_text() == UNSAFE_ONLY
+    code, out, err = cli("apply", "--extend-select", "destroyable", tmp_path)
     assert code == 1
     assert (tmp_path / "secret.py").read_text() == UNSAFE_ONLY
     assert "1 unsafe fix held back (use --unsafe-fixes)" in err
-    code, out, err = cli("apply", "--unsafe-fixes", tmp_path)
+    code, out, err = cli("apply", "--extend-select", "destroyable", "--unsafe-fixes", tmp_path)
     assert code == 0
     assert "removal_policy=RemovalPolicy.DESTROY" in (tmp_path / "secret.py").read_text()
 
