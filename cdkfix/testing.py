@@ -18,7 +18,7 @@ def fix_source(source: str, rules, *, options=None, unsafe_fixes: bool = True, p
     return new, result.fixes
 
 
-def _run_rules(rule: type[Rule], example: Example) -> list[type[Rule]]:
+def example_rules(rule: type[Rule], example: Example) -> list[type[Rule]]:
     """The rule and whatever the example also selects, in the registry's order."""
     if not example.also_select:
         return [rule]
@@ -32,7 +32,7 @@ def _run_rules(rule: type[Rule], example: Example) -> list[type[Rule]]:
 
 def check_example(rule: type[Rule], example: Example) -> None:
     options = {rule.code: example.options} if example.options else None
-    rules = _run_rules(rule, example)
+    rules = example_rules(rule, example)
     fixed, records = fix_source(example.before, rules, options=options)
     expected = example.before if example.after is None else example.after
     assert fixed == expected, f"{rule.code} example {example.name!r}:\n--- got ---\n{fixed}\n--- expected ---\n{expected}"

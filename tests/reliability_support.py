@@ -31,9 +31,14 @@ def fuzz_examples(default: int) -> int:
     return int(os.environ.get("CDKFIX_FUZZ_EXAMPLES", default))
 
 
+# What the example apps' configuration states (examples/seed_app/cdkfix.toml): the health check
+# command their images can run. Without it CDK-I5 reports its findings without a fix.
+RULE_OPTIONS = {"CDK-I5": {"command": "curl -f {url} || exit 1"}}
+
+
 def fix_all(source: str | bytes, rules: Sequence = (), path: str = "generated.py") -> FileResult:
     """One file through the engine with `rules` (default: all), unsafe fixes allowed."""
-    config = RunConfig(rules=tuple(rules) or all_rules(), unsafe_fixes=True)
+    config = RunConfig(rules=tuple(rules) or all_rules(), rule_options=RULE_OPTIONS, unsafe_fixes=True)
     data = source.encode("utf-8") if isinstance(source, str) else source
     return fix_module(data, path, config)
 

@@ -105,7 +105,8 @@ def test_grammar_programs_with_flawed_constructs_change_only_there(program, flaw
         event("the prefixed program does not compile")
         assert output_of(source, result) == source or _reparses(output_of(source, result))
         return
-    assert result.fixes and all(record.status is FixStatus.APPLIED for record in result.fixes)
+    # no-fix findings (e.g. a VPC with a NAT provider of its own) are reported, never written
+    assert result.fixes and all(record.status in (FixStatus.APPLIED, FixStatus.NO_FIX) for record in result.fixes)
     fixed = output_of(source, result)
     assert _compiles(fixed), fixed
     assert changes_outside_fixes(source, fixed, result.fixes) == []

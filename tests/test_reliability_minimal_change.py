@@ -57,7 +57,10 @@ EXAMPLE_CASES = [
 def test_rule_example_changes_only_around_its_fixes(rule, example):
     from cdkfix.config import RunConfig
 
-    config = RunConfig(rules=(rule,), rule_options={rule.code: example.options} if example.options else {}, unsafe_fixes=True)
+    from cdkfix.testing import example_rules
+
+    rules = tuple(example_rules(rule, example))  # the rule, and what the example also selects
+    config = RunConfig(rules=rules, rule_options={rule.code: example.options} if example.options else {}, unsafe_fixes=True)
     result = engine.fix_module(example.before.encode(), "example.py", config)
     fixed = output_of(example.before, result)
     assert fixed == example.after
