@@ -36,6 +36,8 @@ class ContainerEnvironmentSuffix(Rule):
     title = "ECS Container Hardcoded Environment Variables"
     category = Category.CONFIGURATION
     kind = Kind.CONFIGURATION
+    # A container's environment is part of its task definition: a new revision (the harness).
+    replaces = ("AWS::ECS::TaskDefinition (ContainerDefinitions is create-only)",)
     issue = (
         "A container's `environment` hard-codes an environment name such as \"production\" although the stack "
         "receives an `environment_suffix`: every deployment of the stack (dev, staging, a pull-request stack) "

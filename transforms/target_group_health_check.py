@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from cdkfix import layout
-from cdkfix.rule import Category, Example, Kind, Rule
+from cdkfix.rule import Category, Example, Kind, Rule, Safety
 
 HEALTH_CHECK = "aws_cdk.aws_elasticloadbalancingv2.HealthCheck"
 DURATION_SECONDS = "aws_cdk.Duration.seconds"
@@ -21,6 +21,9 @@ class TargetGroupHealthCheck(Rule):
     title = "Target Group Missing Complete Health Check Configuration"
     category = Category.CONFIGURATION
     kind = Kind.CONFIGURATION
+    # Derived by the fix-effect harness: it changes HealthCheckTimeoutSeconds and the threshold
+    # counts of a running target group (how fast targets enter and leave service).
+    safety = Safety.UNSAFE
     issue = (
         "The target group's `elbv2.HealthCheck` leaves the timeout and the healthy/unhealthy threshold counts to "
         "Elastic Load Balancing's defaults (for HTTP target groups: 5 s timeout, 5 consecutive successes before a "

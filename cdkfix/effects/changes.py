@@ -68,6 +68,13 @@ class Replacement:
     def __str__(self) -> str:
         return f"{self.type} {self.logical_id}: {self.reason}"
 
+    @property
+    def summary(self) -> str:
+        """Without the logical IDs, as a rule's `replaces` metadata says it:
+        "AWS::Logs::LogGroup (logical ID changes)", "AWS::IAM::Role (RoleName is create-only)"."""
+        reason = "logical ID changes" if self.reason.startswith("logical ID changed") else self.reason
+        return f"{self.type} ({reason})"
+
 
 @dataclass(frozen=True)
 class DeletionPolicyChange:
@@ -223,9 +230,6 @@ def access(template: dict) -> dict[str, set[str]]:
                 statements += [f"managed:{json.dumps(arn, sort_keys=True)}" for arn in props.get("ManagedPolicyArns", []) or []]
         for target in targets:
             owners.setdefault(target, set()).update(statements)
-    for lid, res in resources.items():  # managed policies attached from the policy's side
-        if res.get("Type") == "AWS::IAM::ManagedPolicy":
-            continue
     return owners
 
 
