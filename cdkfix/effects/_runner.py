@@ -176,14 +176,14 @@ def _build(cdk, app, item, job):
         value = namespace.get(name)
         if isinstance(value, type):
             if issubclass(value, cdk.Stack):
-                _call(value, fixtures_for_stacks, app, stack, name, stack_class=True)
+                _call(value, fixtures_for_stacks, app, stack, name)
             else:
-                _call(value, lambda: fixtures, stack, stack, name, stack_class=False)
+                _call(value, lambda: fixtures, stack, stack, name)
         elif isinstance(value, types.FunctionType) and value.__code__.co_filename == filename:
-            _call(value, lambda: fixtures, stack, stack, name, stack_class=False)
+            _call(value, lambda: fixtures, stack, stack, name)
 
 
-def _call(target, fixtures_of, scope, stack, name, *, stack_class):
+def _call(target, fixtures_of, scope, stack, name):
     """Instantiate a class or call a function with its parameters from the fixtures."""
     # A jsii class's metaclass has a `__call__(*args, **kwargs)` that hides __init__'s signature.
     function = target.__init__ if isinstance(target, type) else target
@@ -201,7 +201,7 @@ def _call(target, fixtures_of, scope, stack, name, *, stack_class):
         if parameter.name in ("scope", "self", "stack", "parent"):
             value = scope
         elif parameter.name in ("construct_id", "id", "name", "stack_id") and index <= 2:
-            value = "%sExample" % name if stack_class else "%sExample" % name
+            value = "%sExample" % name  # the stack's (or construct's) id
         elif fixtures_of().has(parameter.name):
             value = fixtures_of().get(parameter.name)
         elif parameter.default is not NO_DEFAULT:
