@@ -33,7 +33,8 @@ def explain_text(rule: type[Rule]) -> str:
         out.append("")
     if rule.safety.value == "unsafe":
         out += ["## Fix safety",
-                "Unsafe: it changes data lifetime, cost or access, so it is applied only with --unsafe-fixes.", ""]
+                "Unsafe: it changes data lifetime, cost or access, replaces resources or changes how a running "
+                "service behaves, so it is applied only with --unsafe-fixes.", ""]
     if rule.options:
         out += ["## Options", f"Under [tool.cdkfix.rules.{rule.code}]:"]
         out += [f"- {key} = {value!r}" for key, value in rule.options.items()]
