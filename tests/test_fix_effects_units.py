@@ -155,3 +155,26 @@ def test_explain_says_which_resources_a_fix_replaces():
     text = explain_text(find_rule("CDK-B9"))
     assert "## Replaces resources" in text and "- AWS::ECS::TaskDefinition (ContainerDefinitions is create-only)" in text
     assert "## Replaces resources" not in explain_text(find_rule("CDK-B12"))
+
+
+@pytest.mark.synth
+def test_an_example_that_kills_the_process_fails_alone_and_the_batch_goes_on():
+    """Isolation: an exception stays in its example's App; a dead process (here `os._exit`, as a
+    jsii kernel crash would) costs only the example it was on: a new process does the rest."""
+    pytest.importorskip("aws_cdk", reason="needs the verify extra (aws-cdk-lib)")
+    from cdkfix.effects import Case, prove
+
+    bucket = 'from aws_cdk import aws_s3 as s3\ns3.Bucket(self, "Data")\n'
+    proofs = prove([
+        Case("raises", 'raise ValueError("flawed before")\n', bucket),
+        Case("dies", bucket, "import os\nos._exit(3)\n"),
+        Case("fine", bucket, bucket.replace('"Data")', '"Data", enforce_ssl=True)')),
+    ], nag=False)
+    assert not proofs["raises"].before.ok and proofs["raises"].before.error == "ValueError: flawed before (line 1 of the example)"
+    assert proofs["raises"].after.ok and proofs["dies"].before.ok
+    assert not proofs["dies"].after.ok and proofs["dies"].after.error.startswith("the synthesis process died on this example (exit 3)")
+    fine = proofs["fine"]
+    assert fine.before.ok and fine.after.ok and fine.added == {"AWS::S3::BucketPolicy": 1}
+    resources = fine.after.templates["Example"]["Resources"]
+    bucket_id = next(lid for lid, resource in resources.items() if resource["Type"] == "AWS::S3::Bucket")
+    assert fine.access_changes == [f"changes the IAM access of AWS::S3::Bucket {bucket_id}: enforces TLS (an aws:SecureTransport deny)"]
