@@ -25,6 +25,12 @@ def explain_text(rule: type[Rule]) -> str:
         out += ["## Example", "```python", example.before.strip("\n"), "```", "",
                 "## Use instead", "```python", example.after.strip("\n"), "```", ""]
     out += ["## Impact", textwrap.fill(rule.impact, 88), ""]
+    if rule.replaces:
+        out += ["## Replaces resources",
+                "Deploying the fix makes CloudFormation replace (create anew, then delete) these resources of",
+                "the stack, as synthesizing the rule's examples shows:"]
+        out += [f"- {item}" for item in rule.replaces]
+        out.append("")
     if rule.safety.value == "unsafe":
         out += ["## Fix safety",
                 "Unsafe: it deletes data on stack deletion, replaces a resource, changes cost or access, or changes "

@@ -147,6 +147,11 @@ class Rule:
     # destroyable`, `select = ["AwsSolutions"]`); and whether the rule is in the default
     # selection. Opt-in rules (default False) are turned on by code, name or group only.
     groups: ClassVar[tuple[str, ...]] = ()
+    # Resources the fix makes CloudFormation replace (create new, delete old), as the fix-effect
+    # harness finds them on the rule's examples: "AWS::Logs::LogGroup (logical ID changes)",
+    # "AWS::ECS::TaskDefinition (ContainerDefinitions is create-only)". Printed by `explain`;
+    # tests/test_fix_effects.py checks it equals what the harness finds.
+    replaces: ClassVar[tuple[str, ...]] = ()
     default: ClassVar[bool] = True
     # What visit_Call is about, so that the runner hands this rule only those calls instead
     # of every rule testing every call of the file: `calls`, qualified CDK names as the

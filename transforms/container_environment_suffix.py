@@ -39,6 +39,8 @@ class ContainerEnvironmentSuffix(Rule):
     # Changes the environment variables a running container reads ("production" becomes the
     # stack's suffix, a new task definition revision): how a running service behaves (unsafe).
     safety = Safety.UNSAFE
+    # A container's environment is part of its task definition: a new revision (the harness).
+    replaces = ("AWS::ECS::TaskDefinition (ContainerDefinitions is create-only)",)
     issue = (
         "A container's `environment` hard-codes an environment name such as \"production\" although the stack "
         "receives an `environment_suffix`: every deployment of the stack (dev, staging, a pull-request stack) "

@@ -21,8 +21,8 @@ class TargetGroupHealthCheck(Rule):
     title = "Target Group Missing Complete Health Check Configuration"
     category = Category.CONFIGURATION
     kind = Kind.CONFIGURATION
-    # Changes when the load balancer takes targets into and out of service (healthy 5 -> 2 checks,
-    # unhealthy 2 -> 3): how a running service behaves (docs/ci.md: unsafe).
+    # Derived by the fix-effect harness: it changes HealthCheckTimeoutSeconds and the threshold
+    # counts of a running target group (how fast targets enter and leave service).
     safety = Safety.UNSAFE
     issue = (
         "The target group's `elbv2.HealthCheck` leaves the timeout and the healthy/unhealthy threshold counts to "

@@ -15,6 +15,10 @@ Per app:
 - it synthesizes before and after: everything is written;
 - it synthesizes before but not after: bisection finds the fixes that break it, they are
   rolled back (status SKIPPED, with the synthesis error), the rest is written.
+"Not after" includes a state that synthesizes with new CloudFormation Validate errors or IAM
+statements IAM would reject (`SynthResult.new_problems`): CloudFormation would refuse it at
+deployment, so it is never "verified". The report lists the resources the kept fixes make
+CloudFormation replace, with the reason (`cdkfix.effects.changes.replacements`).
 """
 
 from __future__ import annotations
@@ -100,6 +104,7 @@ class AppVerification:
     after: SynthResult | None = None  # with every fix
     final: SynthResult | None = None  # with the fixes kept
     comparison: Comparison | None = None  # before vs final, when both synthesized
+    replaced: list = field(default_factory=list)  # cdkfix.effects.Replacement: before vs final
     rolled_back: list[FixRef] = field(default_factory=list)
     held_back: list[FixRef] = field(default_factory=list)  # not written with the rest of the app
     synths: list[SynthRun] = field(default_factory=list)
@@ -121,6 +126,8 @@ class AppVerification:
             "after": self.after.to_dict() if self.after else None,
             "final": self.final.to_dict() if self.final else None,
             "comparison": self.comparison.to_dict() if self.comparison else None,
+            "replaced": [{"stack": item.stack, "logical_id": item.logical_id, "type": item.type, "reason": item.reason}
+                         for item in self.replaced],
             "rolled_back": [item.to_dict() for item in self.rolled_back],
             "held_back": [item.to_dict() for item in self.held_back],
             "synths": [item.to_dict() for item in self.synths],
@@ -284,21 +291,27 @@ def _verify_app(app, results, config, options, say, checked: AppVerification) ->
             checked.final = after
             state = "the fixed app synthesizes" if after.ok else f"nor after them ({after.error})"
             return _unverified(checked, changed, f"does not synthesize before the fixes ({before.error}); {state}", options, FAILS_BEFORE)
-        if after.ok:
+        problems = after.new_problems(before) if after.ok else []
+        if after.ok and not problems:
             checked.status, checked.final, checked.written, checked.kept = VERIFIED, after, True, len(all_ids)
             checked.comparison = compare(before, after)
+            checked.replaced = _replaced(before, after)
             checked.message = f"verified: synthesizes before and after the {len(all_ids)} fix{'es' if len(all_ids) != 1 else ''}"
             return full
 
-        say(f"  {app.shown}: the fixed app does not synthesize ({after.error}); looking for the fixes that break it")
+        failure = after.error if not after.ok else "; ".join(problems)
+        what = "does not synthesize" if not after.ok else "fails validation"
+        say(f"  {app.shown}: the fixed app {what} ({failure}); looking for the fixes that break it")
         tried: dict[frozenset, tuple[SynthResult, dict[str, FileResult]]] = {frozenset(all_ids): (after, full)}
+        errors: dict[frozenset, str] = {frozenset(all_ids): failure}
 
         def synthesizes(kept: list[str]) -> bool:
             candidate = sources(kept)
             place(candidate)
             done = synth("bisect", len(kept))
             tried[frozenset(kept)] = (done, candidate)
-            return done.ok
+            errors[frozenset(kept)] = done.error if not done.ok else "; ".join(done.new_problems(before))
+            return not errors[frozenset(kept)]
 
         bisection = find_breaking(all_ids, synthesizes)
         if bisection.kept:
@@ -307,17 +320,29 @@ def _verify_app(app, results, config, options, say, checked: AppVerification) ->
             final, chosen = before, sources([])
         checked.status, checked.final, checked.written, checked.kept = ROLLED_BACK, final, True, len(bisection.kept)
         checked.comparison = compare(before, final)
+        checked.replaced = _replaced(before, final)
         for fix_id in bisection.broken:
-            blamed = tried.get(bisection.blame[fix_id])
-            error = blamed[0].error if blamed else after.error
+            error = errors.get(bisection.blame[fix_id]) or failure
             checked.rolled_back.append(FixRef.of(record_of[fix_id], error))
         _mark_rolled_back(chosen, checked.rolled_back, app.shown)
         checked.message = (
-            f"the fixed app does not synthesize; {len(bisection.broken)} of {len(all_ids)} fixes rolled back "
+            f"the fixed app {what}; {len(bisection.broken)} of {len(all_ids)} fixes rolled back "
             f"({', '.join(f'{item.code} at {item.path}:{item.line}' for item in checked.rolled_back)}), "
             f"the other {len(bisection.kept)} kept"
         )
         return chosen
+
+
+def _replaced(before: SynthResult, final: SynthResult) -> list:
+    """Resources CloudFormation would replace going from `before` to `final` (the fix-effect facts)."""
+    try:
+        from cdkfix.effects.changes import replacements
+    except ImportError:  # pragma: no cover - cfn-lint is in the verify extra
+        return []
+    try:
+        return replacements(before.templates, final.templates)
+    except (ImportError, OSError, ValueError):
+        return []
 
 
 def _what(label: str, count: int, total: int) -> str:
@@ -369,5 +394,6 @@ def _mark_rolled_back(results: dict[str, FileResult], rolled_back: list[FixRef],
             if item is None:
                 continue
             fix.status = FixStatus.SKIPPED
-            fix.detail = f"rolled back by --verify: {app} does not synthesize with this fix: {item.error}"
-            result.errors.append(FileError(result.path, fix.line, f"{fix.code} fix rolled back by --verify: {app} does not synthesize with it ({item.error})"))
+            # item.error says which: a synthesis error, or a CloudFormation Validate / IAM error it adds
+            fix.detail = f"rolled back by --verify: {app} does not synthesize or validate with this fix: {item.error}"
+            result.errors.append(FileError(result.path, fix.line, f"{fix.code} fix rolled back by --verify: {app} does not synthesize or validate with it ({item.error})"))

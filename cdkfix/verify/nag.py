@@ -8,6 +8,11 @@ The bootstrap (written to the temporary folder and run by the chosen Python inst
 `python app.py` would. It writes what happened to a small JSON file, so errors are
 read from structured data rather than guessed from stderr.
 
+aws-cdk-lib's own CloudFormation Validate plugin runs on every synthesis too (with
+`@aws-cdk/core:validateAgainstDefaultRules` on, see synth.py): its `ValidationFailed` is caught
+the same way, and its findings are read from the report as data (`read_validate_findings`), so
+an error it finds is never taken for "synthesized with cdk-nag findings".
+
 The bootstrap also runs without cdk-nag (or with it disabled): it is how every
 synthesis is run, so missing aws-cdk-lib, Node.js or app modules are told apart.
 """
@@ -173,8 +178,47 @@ def base_rule(finding: str) -> str:
     return finding.split("[", 1)[0]
 
 
+VALIDATE_PLUGIN = "CloudFormation Validate"  # aws-cdk-lib's built-in plugin
+
+
+@dataclass(frozen=True)
+class ValidateFinding:
+    """A finding of aws-cdk-lib's built-in CloudFormation Validate plugin (E3510, ...)."""
+
+    rule: str
+    message: str
+    path: str  # construct path
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        return f"CloudFormation Validate {self.rule} at {self.path}: {self.message}"
+
+    def to_dict(self) -> dict:
+        return {"rule": self.rule, "message": self.message, "path": self.path, "severity": self.severity}
+
+
+def read_validate_findings(outdir: Path) -> list[ValidateFinding]:
+    """CloudFormation Validate's findings in `validation-report.json` (none when there is no report)."""
+    try:
+        data = json.loads((Path(outdir) / "validation-report.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    found: list[ValidateFinding] = []
+    for report in data.get("pluginReports", []) or []:
+        if report.get("pluginName") != VALIDATE_PLUGIN:
+            continue
+        for violation in report.get("violations", []) or []:
+            for construct in violation.get("violatingConstructs", []) or [{}]:
+                finding = ValidateFinding(violation.get("ruleName", "?"), violation.get("description", ""),
+                                          construct.get("constructPath", ""), violation.get("severity", "error"))
+                if finding not in found:
+                    found.append(finding)
+    return found
+
+
 def read_validation_report(outdir: Path) -> tuple[NagCounts | None, list[str]]:
-    """AwsSolutions counts from `validation-report.json`, and other plugins' findings as messages."""
+    """AwsSolutions counts from `validation-report.json`, and other plugins' findings as messages
+    (CloudFormation Validate's are read by `read_validate_findings`)."""
     path = Path(outdir) / "validation-report.json"
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -191,6 +235,8 @@ def read_validation_report(outdir: Path) -> tuple[NagCounts | None, list[str]]:
             severity = violation.get("severity", "error")
             for construct in violation.get("violatingConstructs", []) or [{}]:
                 where = construct.get("constructPath", "")
+                if name == VALIDATE_PLUGIN:
+                    continue
                 if name != PLUGIN_NAME:
                     others.append(f"{name} {rule} ({severity}) at {where}")
                     continue

@@ -75,6 +75,8 @@ def _app_section(app: AppVerification, verification: Verification) -> list[str]:
         "|---|" + "---|" * len(columns),
         "| Synthesis | " + " | ".join(_cell(_synthesis(result)) for _, result in columns) + " |",
         "| cdk-nag AwsSolutions findings | " + " | ".join(_cell(_nag(result)) for _, result in columns) + " |",
+        "| CloudFormation Validate errors | " + " | ".join(_cell(_validate(result)) for _, result in columns) + " |",
+        "| IAM statements IAM would reject | " + " | ".join(_cell(_iam(result)) for _, result in columns) + " |",
         "| Time | " + " | ".join(f"{result.seconds:.1f} s" if result else "" for _, result in columns) + " |",
         "",
     ]
@@ -89,21 +91,64 @@ def _app_section(app: AppVerification, verification: Verification) -> list[str]:
         out += [
             "#### Fixes rolled back",
             "",
-            "The app synthesized before the fixes and not with these; they were left out and the others "
+            "The app synthesized before the fixes and not with these (or with new CloudFormation Validate "
+            "errors or IAM statements IAM would reject); they were left out and the others "
             + ("kept." if verification.dry_run else "written."),
             "",
-            "| Fix | Where | Synthesis error |",
+            "| Fix | Where | Synthesis or validation error |",
             "|---|---|---|",
         ]
         for item in app.rolled_back:
             out.append(f"| `{item.code}` {_cell(item.title)} | `{item.path}:{item.line}` | {_cell(item.error)} |")
         out.append("")
     out += _held_back(app)
+    out += _replaced(app)
     if app.comparison is not None:
         out += _comparison(app.comparison)
     elif app.after is not None and app.after.ok and app.after.warnings:
         out += ["**Warnings after the fixes**:", "", *(f"- {_cell(text)}" for text in app.after.warnings), ""]
     return out
+
+
+def _replaced(app: AppVerification) -> list[str]:
+    """What `cdk diff` shows only against a deployed stack: the resources the kept fixes replace."""
+    if app.final is None or not app.final.ok or not app.before or not app.before.ok:
+        return []
+    if not app.replaced:
+        return ["**Resources the fixes replace**: none (no logical ID and no create-only property changes).", ""]
+    out = [
+        f"#### Resources the fixes replace ({len(app.replaced)})",
+        "",
+        "Deploying the fixed app makes CloudFormation create these anew and delete the old ones "
+        "(createOnlyProperties from the CloudFormation registry schemas, or a new logical ID):",
+        "",
+    ]
+    out += [f"- `{item.type}` `{item.stack}/{item.logical_id}`: {_cell(item.reason)}" for item in app.replaced]
+    return out + [""]
+
+
+def _validate(result: SynthResult | None) -> str:
+    if result is None:
+        return ""
+    if not result.ok:
+        return "n/a (did not synthesize)"
+    errors = result.validate_errors
+    if not errors:
+        return "0"
+    return f"{len(errors)}: " + "; ".join(str(finding) for finding in errors[:3]) + (" …" if len(errors) > 3 else "")
+
+
+def _iam(result: SynthResult | None) -> str:
+    if result is None:
+        return ""
+    if not result.ok:
+        return "n/a (did not synthesize)"
+    if result.iam_note:
+        return f"n/a ({result.iam_note})"
+    if not result.invalid_iam:
+        return "0"
+    shown = "; ".join(f"{item.stack}/{item.path}: {item.why}" for item in result.invalid_iam[:3])
+    return f"{len(result.invalid_iam)}: {shown}" + (" …" if len(result.invalid_iam) > 3 else "")
 
 
 def _held_back(app: AppVerification) -> list[str]:

