@@ -65,31 +65,3 @@ def removal_policy_applied(rule: Rule, name: str) -> bool:
             return True
     return False
 
-
-def bound_call(rule: Rule, receiver: cst.BaseExpression) -> cst.Call | None:
-    """The call that the one assignment of `receiver` (a name, or `self.x`) in its scope binds.
-
-    The scope is the function around the current node (the module at top level) for a name,
-    the class for `self.x` (any method may assign it). None when `receiver` is assigned
-    anything but a call, or more than once: then it is not provably one construct.
-    """
-    if isinstance(receiver, cst.Name):
-        scope = rule.enclosing(cst.FunctionDef) or rule.context.module
-    elif isinstance(receiver, cst.Attribute) and isinstance(receiver.value, cst.Name) and receiver.value.value == "self":
-        scope = rule.enclosing(cst.ClassDef)
-        if scope is None:
-            return None
-    else:
-        return None
-    name = code(receiver)
-    values: list[cst.BaseExpression | None] = []
-    for node in nodes_within(scope, cst.Assign, cst.AnnAssign, cst.AugAssign):
-        if isinstance(node, cst.Assign):
-            for target in node.targets:
-                if code(target.target) == name:
-                    values.append(node.value if len(node.targets) == 1 else None)
-        elif code(node.target) == name:
-            values.append(node.value if isinstance(node, cst.AnnAssign) else None)
-    if len(values) != 1 or not isinstance(values[0], cst.Call):
-        return None
-    return values[0]

@@ -12,7 +12,7 @@ from cdkfix import layout
 from cdkfix.constructs import code, construct_scope, string_value
 from cdkfix.edits import Edit, InsertStatements
 from cdkfix.rule import Category, Example, Kind, Rule, Safety
-from cdkfix.traverse import visit_readonly
+from cdkfix.transforms._bindings import single_binding
 
 ROLE = "aws_cdk.aws_iam.Role"
 FROM_NAME = "aws_cdk.aws_iam.ManagedPolicy.from_aws_managed_policy_name"
@@ -138,46 +138,6 @@ def _statement_groups(actions: Sequence[str]) -> list[tuple[list[str], list[str]
 
 def _string_list(values: Sequence[str]) -> str:
     return "[" + ", ".join(f'"{value}"' for value in values) + "]"
-
-
-class _Assignments(cst.CSTVisitor):
-    """Statements that assign `target` in one scope's body, not looking into nested scopes.
-
-    `into_methods`: the body is a class's, whose methods' bodies are searched too (for `self.x`).
-    """
-
-    def __init__(self, target: str, into_methods: bool) -> None:
-        super().__init__()
-        self.target = target
-        self.into_methods = into_methods
-        # (statement, value) per assignment; value None when it is not a plain `target = value`.
-        self.found: list[tuple[cst.SimpleStatementLine, cst.BaseExpression | None]] = []
-        self._depth = 0
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        self._depth += 1
-        return self.into_methods and self._depth == 1
-
-    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self._depth -= 1
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
-
-    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
-        for small in node.body:
-            if isinstance(small, cst.Assign):
-                for target in small.targets:
-                    if code(target.target) == self.target:
-                        self.found.append((node, small.value if len(small.targets) == 1 else None))
-            elif isinstance(small, cst.AnnAssign) and code(small.target) == self.target:
-                self.found.append((node, small.value))
-            elif isinstance(small, cst.AugAssign) and code(small.target) == self.target:
-                self.found.append((node, None))
-        return False
 
 
 class IamBroadManagedPolicy(Rule):
@@ -653,31 +613,10 @@ role.add_managed_policy(ManagedPolicy.from_aws_managed_policy_name("Administrato
 
     def _role_binding(self, receiver: cst.BaseExpression) -> tuple[cst.SimpleStatementLine, cst.Call] | None:
         """The one statement that binds `receiver` (a name, or `self.x`) to an `iam.Role(...)`."""
-        if isinstance(receiver, cst.Name):
-            scope = self.enclosing(cst.FunctionDef) or self.context.module
-            collector = _Assignments(receiver.value, into_methods=False)
-        elif (
-            isinstance(receiver, cst.Attribute)
-            and isinstance(receiver.value, cst.Name)
-            and receiver.value.value == "self"
-        ):
-            scope = self.enclosing(cst.ClassDef)
-            if scope is None:
-                return None
-            collector = _Assignments(code(receiver), into_methods=True)
-        else:
+        found = single_binding(self, receiver)
+        if found is None or not self.is_call_to(found[1], ROLE):
             return None
-        if isinstance(scope, cst.Module):
-            for statement in scope.body:
-                visit_readonly(statement, collector)
-        else:
-            visit_readonly(scope.body, collector)
-        if len(collector.found) != 1:
-            return None  # never bound here, or rebound: not provably one role
-        statement, value = collector.found[0]
-        if value is None or not self.is_call_to(value, ROLE):
-            return None
-        return statement, value
+        return found
 
     # --- the explicit statements ---
     def _grants(

@@ -7,7 +7,8 @@ import libcst as cst
 from cdkfix import layout
 from cdkfix.constructs import code
 from cdkfix.rule import DESTROYABLE, Category, Example, Kind, Rule, Safety
-from cdkfix.transforms._removal import DESTROY, RETAINING, bound_call, policy_name
+from cdkfix.transforms._bindings import single_binding
+from cdkfix.transforms._removal import DESTROY, RETAINING, policy_name
 
 TOPIC = "aws_cdk.aws_sns.Topic"
 
@@ -146,7 +147,11 @@ class MonitoringStack(Stack):
         if policy_arg is None or policy_name(self, policy_arg.value) not in RETAINING:
             return
         receiver = node.func.value
-        created = receiver if isinstance(receiver, cst.Call) else bound_call(self, receiver)
+        if isinstance(receiver, cst.Call):
+            created = receiver
+        else:
+            found = single_binding(self, receiver)
+            created = found[1] if found is not None else None
         if created is None or not self.is_call_to(created, TOPIC):
             return
         destroy = self.ref(DESTROY)
