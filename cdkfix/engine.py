@@ -152,6 +152,8 @@ def find_fixes(module: cst.Module, imports: ImportMap, path: str, config: RunCon
     context.selected = frozenset(rule.code for rule in config.rules)
     rules = [rule_class(context, config.rule_options.get(rule_class.code)) for rule_class in config.rules]
     index = NodeIndex(module)
+    # Before any rule resolves a name: a CDK name the file rebinds is resolved by scope.
+    imports.use_scopes(index)
     # Rules' own walks of the file's nodes (visit_readonly) use the index too.
     with traverse.indexed(index):
         RuleRunner(rules, context).run(module, index)
