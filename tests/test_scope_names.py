@@ -164,6 +164,25 @@ def test_the_boto3_bucket_is_left_alone_and_the_cdk_one_is_fixed():
     assert again == fixed and not more
 
 
+PARAMETER_NAMED_LIKE_A_MODULE = '''from aws_cdk import aws_s3 as s3
+from aws_cdk.aws_s3 import Bucket
+
+
+def build(self, s3):
+    Bucket(self, "Logs")
+'''
+
+
+def test_a_fix_that_would_spell_a_cdk_name_with_a_rebound_name_is_reported_without_a_fix():
+    # `encryption=s3.BucketEncryption.S3_MANAGED` would be the parameter's attribute here.
+    fixed, records = fix_source(PARAMETER_NAMED_LIKE_A_MODULE, [S3BucketEncryption])
+    assert fixed == PARAMETER_NAMED_LIKE_A_MODULE
+    assert [(record.code, record.status) for record in records] == [("CDK-B2", FixStatus.NO_FIX)]
+    assert records[0].detail == (
+        "its code would name CDK classes through `s3`, which is bound to something else where that code goes"
+    )
+
+
 @pytest.mark.parametrize("name", sorted(SHADOWED))
 def test_the_rules_leave_a_rebound_name_alone(name):
     # Each shape through the engine with a real rule: no fix, no finding, the file untouched.
