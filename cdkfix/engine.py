@@ -148,12 +148,13 @@ def _compiles(code: str | bytes, path: str) -> str | None:
 
 
 def find_fixes(module: cst.Module, imports: ImportMap, path: str, config: RunConfig) -> list[Fix]:
+    index = NodeIndex(module)
+    # Before any rule resolves a name (or, in its __init__, snapshots the import map): a CDK
+    # name the file rebinds is resolved by scope.
+    imports.use_scopes(index)
     context = FileContext(module, imports, path, config.line_length)
     context.selected = frozenset(rule.code for rule in config.rules)
     rules = [rule_class(context, config.rule_options.get(rule_class.code)) for rule_class in config.rules]
-    index = NodeIndex(module)
-    # Before any rule resolves a name: a CDK name the file rebinds is resolved by scope.
-    imports.use_scopes(index)
     # Rules' own walks of the file's nodes (visit_readonly) use the index too.
     with traverse.indexed(index):
         RuleRunner(rules, context).run(module, index)

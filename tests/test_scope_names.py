@@ -189,3 +189,26 @@ def test_the_rules_leave_a_rebound_name_alone(name):
     source = HEADER + SHADOWED[name]
     fixed, records = fix_source(source, [S3BucketEncryption])
     assert (fixed, records) == (source, [])
+
+
+def test_an_import_map_a_rule_snapshots_when_it_is_made_resolves_by_scope_too():
+    # CDK-I1 and CDK-B14 keep a snapshot of the import map from their __init__.
+    from cdkfix.rule import Category, Kind, Rule
+
+    seen = []
+
+    class Snapshot(Rule):
+        code, name, title = "TEST-SNAP", "snapshot", "Snapshot"
+        category, kind = Category.IMPROVEMENT, Kind.CONFIGURATION
+        issue = fix = impact = "-"
+
+        def __init__(self, context, options=None):
+            super().__init__(context, options)
+            self.snapshot = self.imports.snapshot()
+
+        def visit_Call(self, node):
+            if cst.Module([]).code_for_node(node.func) == "s3.Bucket":
+                seen.append(self.snapshot.resolve(node.func))
+
+    fix_source(BOTO, [Snapshot])
+    assert seen == [None, CDK_BUCKET]
