@@ -328,6 +328,8 @@ class Rule:
     def report_without_fix(self, message: str, why: str, node: cst.CSTNode | None = None) -> None:
         """Record a finding that has no automatic fix: `why` says what cdkfix could not decide
         (shown to the user as the record's detail). The file is not changed for it."""
+        # What `ref()` gathered for the abandoned fix belongs to no later one.
+        self._pending_imports, self._pending_names = [], []
         anchor = self.current_statement
         self.context.fixes.append(Fix(self, message, anchor, [], [], node if node is not None else anchor, why))
 

@@ -212,3 +212,31 @@ def test_an_import_map_a_rule_snapshots_when_it_is_made_resolves_by_scope_too():
 
     fix_source(BOTO, [Snapshot])
     assert seen == [None, CDK_BUCKET]
+
+
+def test_names_gathered_for_an_abandoned_fix_do_not_reach_the_next_one():
+    # A rule that spells `s3.X` (ref) and then gives up must not make its next fix look as if
+    # it used `s3` too: in `f`, where `s3` is a parameter, that would refuse a fix using none.
+    from cdkfix.rule import Category, Kind, Rule
+
+    class GivesUpOnce(Rule):
+        code, name, title = "TEST-GIVEUP", "gives-up", "Gives up"
+        category, kind = Category.IMPROVEMENT, Kind.CONFIGURATION
+        issue = fix = impact = "-"
+
+        def visit_Call(self, node):
+            if self.resolve(node.func) != "aws_cdk.aws_sqs.Queue":
+                return
+            if cst.Module([]).code_for_node(node.args[1].value) == '"First"':
+                self.ref("aws_cdk.aws_s3.BucketEncryption")
+                self.report_without_fix("gave up", "test", node)
+            else:
+                self.report("fifo", [self.set_keyword(node, "fifo", "True")])
+
+    source = (
+        "from aws_cdk import aws_s3 as s3, aws_sqs as sqs\n\n\n"
+        'def f(self, s3):\n    sqs.Queue(self, "First")\n    sqs.Queue(self, "Second")\n'
+    )
+    fixed, records = fix_source(source, [GivesUpOnce])
+    assert [record.status for record in records] == [FixStatus.NO_FIX, FixStatus.APPLIED]
+    assert fixed == source.replace('"Second")', '"Second", fifo=True)')
