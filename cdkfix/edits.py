@@ -37,6 +37,10 @@ class InsertStatements:
     anchor: cst.BaseStatement
     statements: Sequence[cst.BaseStatement]
     before: bool = False
+    # With `before`, on a line of several small statements (`a = ...; b = ...`): how many of
+    # them stay above the new statements. The line is split there, so that code using a
+    # name the line's first statements bind runs after they do (cdkfix.placement sets it).
+    split: int = 0
 
     @property
     def statement(self) -> cst.BaseStatement:
@@ -72,9 +76,13 @@ class ApplyEdits(cst.CSTTransformer):
         self.changes: dict[cst.CSTNode, list[Callable]] = {}
         self.after: dict[cst.CSTNode, list[cst.BaseStatement]] = {}
         self.before: dict[cst.CSTNode, list[cst.BaseStatement]] = {}
+        # anchor line -> {small statements kept above: statements inserted there}
+        self.splits: dict[cst.CSTNode, dict[int, list[cst.BaseStatement]]] = {}
         for edit in edits:
             if isinstance(edit, ChangeNode):
                 self.changes.setdefault(edit.target, []).append(edit.change)
+            elif edit.before and edit.split:
+                self.splits.setdefault(edit.anchor, {}).setdefault(edit.split, []).extend(edit.statements)
             elif edit.before:
                 self.before.setdefault(edit.anchor, []).extend(edit.statements)
             else:
@@ -96,7 +104,7 @@ class ApplyEdits(cst.CSTTransformer):
         self.applied: set[cst.CSTNode] = set()  # the ChangeNode targets reached
         # Inside a statement, only the nodes on the way down to a node an edit is about are
         # entered: LibCST rebuilds every node a transformer enters.
-        self.wanted = {*self.changes, *self.before, *self.after}
+        self.wanted = {*self.changes, *self.before, *self.after, *self.splits}
         self.keep: set[cst.CSTNode] | None = None
         if narrow and module is not None:
             for statement in self.edited:
@@ -148,10 +156,18 @@ class ApplyEdits(cst.CSTTransformer):
             self.origins[result] = original_node
         before = self.before.get(original_node)
         after = self.after.get(original_node)
-        if (before or after) and (self.flatten_root or self._depth > 0):
+        splits = self.splits.get(original_node)
+        if (before or after or splits) and (self.flatten_root or self._depth > 0):
             if isinstance(result, cst.RemovalSentinel):
                 # The anchor itself was removed (a change returned RemovalSentinel.REMOVE).
                 return cst.FlattenSentinel([statement.visit(self) for statement in [*(before or ()), *(after or ())]])
+            # A split line (`a = ...; b = ...`): its first part, then the statements inserted
+            # there, then the rest; the first part stands for the original line.
+            parts: list[tuple[cst.SimpleStatementLine, list[cst.BaseStatement]]] = []
+            if splits:
+                parts = split_line(result, splits)
+                result = parts[0][0]
+                self.origins[result] = original_node
             if before:
                 # The inserted block takes the anchor's blank line (if it had one) and the anchor
                 # keeps its own, so the new code reads as a paragraph of its own.
@@ -167,7 +183,7 @@ class ApplyEdits(cst.CSTTransformer):
             # a statement another rule inserts (e.g. a setting on a new deployment group), or
             # an original node a rule copied into new code. They are not on any path through
             # the original module: with marking, only those holding an edited node are entered.
-            inserted = [*(before or ()), *(after or ())]
+            inserted = [*(before or ()), *(statement for _, statements in parts for statement in statements), *(after or ())]
             transform = True
             if self.keep is not None:
                 for statement in inserted:
@@ -178,12 +194,41 @@ class ApplyEdits(cst.CSTTransformer):
                 try:
                     before = [statement.visit(self) for statement in before or ()]
                     after = [statement.visit(self) for statement in after or ()]
+                    parts = [(rest, [statement.visit(self) for statement in statements]) for rest, statements in parts]
                 finally:
                     self.on_path = on_path
             else:
                 before, after = list(before or ()), list(after or ())
-            return cst.FlattenSentinel([*before, result, *after])
+            middle = [statement for rest, statements in parts[1:] for statement in [*statements, rest]]
+            return cst.FlattenSentinel([*before, result, *middle, *after])
         return result
+
+
+def split_line(
+    line: cst.SimpleStatementLine, splits: dict[int, list[cst.BaseStatement]]
+) -> list[tuple[cst.SimpleStatementLine, list[cst.BaseStatement]]]:
+    """`a; b; c` split after the small statements each key of `splits` counts:
+    [(first part, []), (inserted statements, next part), ...] as (part, statements before it).
+
+    The first part keeps the line's leading lines, the last its trailing comment."""
+    body = list(line.body)
+    cuts = sorted(cut for cut in splits if 0 < cut < len(body))
+    if len(cuts) != len(splits):
+        raise ValueError("a split outside the line's small statements")
+    bounds = [0, *cuts, len(body)]
+    parts: list[tuple[cst.SimpleStatementLine, list[cst.BaseStatement]]] = []
+    for number, (low, high) in enumerate(zip(bounds, bounds[1:])):
+        smalls = body[low:high]
+        smalls[-1] = smalls[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
+        last = high == len(body)
+        part = line.with_changes(
+            body=smalls,
+            leading_lines=line.leading_lines if number == 0 else (),
+            trailing_whitespace=line.trailing_whitespace if last else cst.TrailingWhitespace(),
+        )
+        parts.append((part, list(splits[low]) if number else []))
+    # (part, statements inserted before it), the first with none.
+    return parts
 
 
 _STATEMENT_LIKE = (cst.BaseStatement, cst.BaseSuite)
@@ -257,8 +302,12 @@ def statement_snippet(statement: cst.BaseStatement, edits: Sequence[Edit]) -> tu
     parts = []
     for inserted in applier.before.get(statement, ()):
         parts.append(empty.code_for_node(inserted.with_changes(leading_lines=[])))
-    if not isinstance(changed, cst.RemovalSentinel):  # a removed statement shows as nothing
-        parts.append(empty.code_for_node(changed.with_changes(leading_lines=[]) if hasattr(changed, "leading_lines") else changed))
+    pieces: list = [changed]
+    splits = applier.splits.get(statement)
+    if splits and isinstance(changed, cst.SimpleStatementLine):
+        pieces = [node for part, inserted in split_line(changed, splits) for node in [*inserted, part]]
+    for piece in pieces if not isinstance(changed, cst.RemovalSentinel) else ():  # a removed statement shows as nothing
+        parts.append(empty.code_for_node(piece.with_changes(leading_lines=[]) if hasattr(piece, "leading_lines") else piece))
     for inserted in applier.after.get(statement, ()):
         parts.append(empty.code_for_node(inserted.with_changes(leading_lines=[])))
     return before.rstrip("\n"), "".join(parts).rstrip("\n")

@@ -12,7 +12,7 @@ from typing import Sequence
 
 import libcst as cst
 
-from cdkfix import formatting, parsing, suppressions, traverse
+from cdkfix import formatting, parsing, placement, suppressions, traverse
 from cdkfix.config import RunConfig
 from cdkfix.edits import ApplyEdits, ChangeNode, add_imports, statement_snippet
 from cdkfix.names import ImportMap
@@ -148,14 +148,19 @@ def _compiles(code: str | bytes, path: str) -> str | None:
 
 
 def find_fixes(module: cst.Module, imports: ImportMap, path: str, config: RunConfig) -> list[Fix]:
+    index = NodeIndex(module)
+    # Before any rule resolves a name (or, in its __init__, snapshots the import map): a CDK
+    # name the file rebinds is resolved by scope.
+    imports.use_scopes(index)
     context = FileContext(module, imports, path, config.line_length)
     context.selected = frozenset(rule.code for rule in config.rules)
     rules = [rule_class(context, config.rule_options.get(rule_class.code)) for rule_class in config.rules]
-    index = NodeIndex(module)
     # Rules' own walks of the file's nodes (visit_readonly) use the index too.
     with traverse.indexed(index):
         RuleRunner(rules, context).run(module, index)
-    return context.fixes
+        # Code that cannot go where its rule puts it (a name not yet bound, a construct made
+        # only in some cases, a name bound to something else there) becomes "no fix".
+        return placement.vet(context.fixes, index, imports)
 
 
 def _record(fix: Fix, path: str, spans: dict, snippets: bool = True) -> FixRecord:

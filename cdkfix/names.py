@@ -5,11 +5,22 @@ at about ten times the cost of the parse on real CDK code. CDK code names its co
 through imports, so a map built from the module's import statements is enough:
 ``s3 -> aws_cdk.aws_s3``, ``Bucket -> aws_cdk.aws_s3.Bucket``, ``cdk -> aws_cdk``.
 Resolving ``s3.Bucket`` is then a dictionary look-up plus attribute joining.
+
+A name the file also binds to something else (a local ``s3 = boto3.resource("s3")``, a
+parameter, a user's ``class Bucket``) is resolved with its scope: cdkfix.scopes, asked
+only about such names, so a file that rebinds none of its CDK names pays nothing for it.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import libcst as cst
+
+from cdkfix.scopes import Scopes, analyse as analyse_scopes
+
+if TYPE_CHECKING:
+    from cdkfix.node_index import NodeIndex
 
 CDK_ROOT = "aws_cdk"
 
@@ -58,6 +69,9 @@ class ImportMap:
         # id to avoid CSTNode's Python-level __hash__; the node is kept in the value so its
         # id cannot be reused while the entry exists.
         self._resolved: dict[int, tuple[cst.CSTNode, str | None]] = {}
+        # The scopes that bind an imported CDK name to something else (cdkfix.scopes), once
+        # `use_scopes` has looked; None: no such scope, every use is the import.
+        self.scopes: Scopes | None = None
 
     @classmethod
     def from_module(cls, module: cst.Module) -> "ImportMap":
@@ -124,7 +138,23 @@ class ImportMap:
         copy = ImportMap()
         copy.bindings = dict(self.bindings)
         copy.taken = set(self.taken)
+        copy.scopes = self.scopes
         return copy
+
+    def use_scopes(self, index: "NodeIndex") -> None:
+        """Resolve names with their scope from now on: a local `s3 = boto3.resource("s3")`,
+        a parameter `s3` or a user's `class Bucket` is not the CDK import (cdkfix.scopes)."""
+        self.scopes = analyse_scopes(index, self)
+        self._resolved.clear()
+
+    def refers_to_import(self, name: str, node: cst.CSTNode) -> bool:
+        """Whether `name`, used where `node` is (a node of the file), means its CDK import.
+        Unknown places (a node a rule built) count as not, for a name some scope rebinds."""
+        scopes = self.scopes
+        if scopes is None or name not in scopes.names:
+            return True
+        position = scopes.index.position(node)
+        return position is not None and scopes.refers_to_import(name, position)
 
     @property
     def uses_cdk(self) -> bool:
@@ -146,7 +176,10 @@ class ImportMap:
 
     def _resolve(self, node: cst.BaseExpression) -> str | None:
         if isinstance(node, cst.Name):
-            return self.bindings.get(node.value)
+            qualified = self.bindings.get(node.value)
+            if qualified is not None and self.scopes is not None and not self.refers_to_import(node.value, node):
+                return None  # bound to something else where it is used
+            return qualified
         if isinstance(node, cst.Attribute):
             base = self._resolve(node.value)
             return None if base is None else f"{base}.{node.attr.value}"

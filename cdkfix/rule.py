@@ -84,6 +84,12 @@ class Fix:
     imports: list[NeededImport]
     node: cst.CSTNode  # what the finding is about (the construct call), for line:column
     no_fix_reason: str = ""  # set (with no edits) for a finding cdkfix cannot fix safely
+    # The local names (roots, `s3` of `s3.Bucket`) its code spells CDK names with (`ref()`):
+    # each must mean its import where the code goes (cdkfix.placement checks).
+    names: tuple[str, ...] = ()
+    # The node whose visit_/leave_ reported the fix (the construct call, for most rules): if
+    # it runs only in some cases, statements the fix inserts must not run in every case.
+    trigger: cst.CSTNode | None = None
 
 
 class FileContext:
@@ -165,6 +171,7 @@ class Rule:
         self.context = context
         self.settings = {**self.options, **(options or {})}
         self._pending_imports: list[NeededImport] = []
+        self._pending_names: list[str] = []
 
     # --- names ---
     @property
@@ -187,6 +194,7 @@ class Rule:
         local = self.context.imports.local_name_for(qualified)
         if local is None:
             local = self._import(qualified)
+        self._pending_names.append(local.split(".")[0])
         # Every fix that spells a name through an import cdkfix adds carries that import,
         # so it stays correct when another fix is dropped.
         added = self.context.added_imports.get(local.split(".")[0])
@@ -319,16 +327,23 @@ class Rule:
         what the finding points at (default: the first edit's target, else the anchor).
         """
         imports, self._pending_imports = self._pending_imports, []
+        names, self._pending_names = self._pending_names, []
         if anchor is None:
             anchor = edits[0].statement if edits else self.current_statement
         if node is None:
             first = edits[0] if edits else None
             node = first.target if isinstance(first, ChangeNode) else anchor
-        self.context.fixes.append(Fix(self, message, anchor, list(edits), imports, node))
+        context = self.context
+        trigger = context.index.nodes[context.position] if context.index is not None and context.position >= 0 else None
+        context.fixes.append(
+            Fix(self, message, anchor, list(edits), imports, node, names=tuple(dict.fromkeys(names)), trigger=trigger)
+        )
 
     def report_without_fix(self, message: str, why: str, node: cst.CSTNode | None = None) -> None:
         """Record a finding that has no automatic fix: `why` says what cdkfix could not decide
         (shown to the user as the record's detail). The file is not changed for it."""
+        # What `ref()` gathered for the abandoned fix belongs to no later one.
+        self._pending_imports, self._pending_names = [], []
         anchor = self.current_statement
         self.context.fixes.append(Fix(self, message, anchor, [], [], node if node is not None else anchor, why))
 
