@@ -155,7 +155,7 @@ def select_rules(all_rules, select=None, ignore=None):
 
 
 @lru_cache(maxsize=512)
-def _glob_regex(pattern: str) -> re.Pattern:
+def _glob_regex(pattern: str, exact: bool = False) -> re.Pattern:
     out, index = [], 0
     while index < len(pattern):
         char = pattern[index]
@@ -185,21 +185,24 @@ def _glob_regex(pattern: str) -> re.Pattern:
         else:
             out.append(re.escape(char))
         index += 1
-    return re.compile("".join(out) + r"(?:/.*)?\Z")
+    return re.compile("".join(out) + (r"\Z" if exact else r"(?:/.*)?\Z"))
 
 
-def glob_matches(pattern: str, relative: str) -> bool:
+def glob_matches(pattern: str, relative: str, exact: bool = False) -> bool:
     """gitignore-like: a pattern with no `/` matches any path component (a folder or the file's
     name); one with a `/` is anchored at the config file's folder. Matching a folder covers
-    everything in it."""
+    everything in it. With `exact`, the pattern must match `relative` itself (its last
+    component, for a pattern with no `/`), not one of its folders."""
     pattern = pattern.strip().replace(os.sep, "/")
     relative = relative.replace(os.sep, "/")
     if not pattern:
         return False
     if "/" not in pattern.rstrip("/"):
         regex = _glob_regex(pattern.rstrip("/"))
+        if exact:
+            return bool(regex.match(relative.rsplit("/", 1)[-1]))
         return any(regex.match(part) for part in relative.split("/"))
-    return bool(_glob_regex(pattern.strip("/").removeprefix("./")).match(relative))
+    return bool(_glob_regex(pattern.strip("/").removeprefix("./"), exact).match(relative))
 
 
 def _relative_to(path: Path, root: str | None) -> str | None:
@@ -266,8 +269,13 @@ class RunConfig:
             )
         return config
 
-    def excludes(self, path: Path | str) -> bool:
-        """True when `exclude` (of this file's config) leaves `path` out of the run."""
+    def excludes(self, path: Path | str, below: Path | str | None = None) -> bool:
+        """True when `exclude` (of this file's config) leaves `path` out of the run.
+
+        With `below` (the folder named on the command line that the walk found `path`
+        under), only the folders and the file below it count, as in ruff: `exclude =
+        ["build"]` does not leave out `build/app/stack.py` when `build/app` was named.
+        """
         exclude, root = self.exclude, self.root
         if self.resolver is not None:
             # Asked of every file discovered: the two fields, not a whole per-file config.
@@ -276,7 +284,17 @@ class RunConfig:
         if not exclude:
             return False
         relative = _relative_to(Path(path), root)
-        return relative is not None and any(glob_matches(pattern, relative) for pattern in exclude)
+        if relative is None:
+            return False
+        if below is None:
+            return any(glob_matches(pattern, relative) for pattern in exclude)
+        named = _relative_to(Path(below), root)
+        parts = relative.split("/")
+        skip = len(named.split("/")) if named not in (None, "", ".") and relative.startswith(named + "/") else 0
+        return any(
+            glob_matches(pattern, "/".join(parts[:end]), exact=True)
+            for end in range(skip + 1, len(parts) + 1) for pattern in exclude
+        )
 
 
 # --- configuration files -----------------------------------------------------------------

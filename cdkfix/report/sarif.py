@@ -155,6 +155,13 @@ def still_flawed(records: Iterable[FixRecord], written: bool) -> list[FixRecord]
     ]
 
 
+def _status(record: FixRecord, written: bool) -> str:
+    """As in the JSON output: `pending` for a fix found but not written."""
+    if record.status is FixStatus.APPLIED and not written:
+        return "pending"
+    return record.status.value
+
+
 def render(
     records: Sequence[FixRecord],
     notices: Sequence[Notice] = (),
@@ -183,7 +190,7 @@ def render(
         digest = _fingerprint(*key, str(occurrences[key]))
         state = {
             FixStatus.APPLIED: "fix pending" if not written else "fixed",
-            FixStatus.UNSAFE: "unsafe fix, held back (use --unsafe-fixes)",
+            FixStatus.UNSAFE: "held back (use --unsafe-fixes)",
             FixStatus.DROPPED: "fix failed, not applied",
             FixStatus.SKIPPED: "fix skipped",
             FixStatus.NO_FIX: f"no automatic fix: {record.detail}",
@@ -204,7 +211,7 @@ def render(
                 "primaryLocationLineHash": f"{digest[:16]}:{occurrences[key]}",
                 "cdkfix/v1": digest,
             },
-            "properties": {"safety": record.safety, "status": record.status.value, "fixId": record.id,
+            "properties": {"safety": record.safety, "status": _status(record, written), "fixId": record.id,
                            "statementLines": [record.start_line, record.end_line]},
         })
     for notice in notices:
