@@ -773,6 +773,11 @@ def explain(code: str = typer.Argument(..., help="A rule code (CDK-A1, A1) or na
 
 
 def main() -> None:
+    # A file name that is not UTF-8 (bad\xff.py) is printed with its own bytes, as ls does,
+    # rather than ending the run with an encoding error after files were written.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="surrogateescape")
     app()
 
 

@@ -188,6 +188,17 @@ def _glob_regex(pattern: str, exact: bool = False) -> re.Pattern:
     return re.compile("".join(out) + (r"\Z" if exact else r"(?:/.*)?\Z"))
 
 
+def glob_problem(pattern: str) -> str | None:
+    """Why `pattern` is not a glob cdkfix can match (a range such as `[z-a]`), or None."""
+    try:
+        for part in (pattern.strip().strip("/").removeprefix("./"), pattern.strip().rstrip("/")):
+            _glob_regex(part)
+            _glob_regex(part, True)
+    except re.error as error:
+        return str(error)
+    return None
+
+
 def glob_matches(pattern: str, relative: str, exact: bool = False) -> bool:
     """gitignore-like: a pattern with no `/` matches any path component (a folder or the file's
     name); one with a `/` is anchored at the config file's folder. Matching a folder covers
@@ -397,6 +408,11 @@ def load_settings(path: Path | str, universe: Sequence | None = None) -> FileSet
             raise ConfigError(path, f"unknown rule code {unknown[0]!r} in {where!r} (see `cdkfix rules`)", line)
         return tuple(value)
 
+    def check_glob(key: str, pattern: str, what: str) -> None:
+        problem = glob_problem(pattern)
+        if problem:
+            raise ConfigError(path, f"{what} is not a valid glob: {problem}", _value_line(text, pattern) or _key_line(text, key))
+
     select = codes("select", table["select"]) if "select" in table else None
     extend_select = codes("extend-select", table["extend-select"]) if "extend-select" in table else ()
     ignore = codes("ignore", table["ignore"]) if "ignore" in table else ()
@@ -407,6 +423,7 @@ def load_settings(path: Path | str, universe: Sequence | None = None) -> FileSet
         if not isinstance(value, dict):
             fail("per-file-ignores", "'per-file-ignores' must be a table of glob = [codes]")
         for pattern, listed in value.items():
+            check_glob("per-file-ignores", pattern, f"per-file-ignores key {pattern!r}")
             chosen = codes("per-file-ignores", listed, f"per-file-ignores.{pattern}")
             per_file.append(
                 (pattern, frozenset(rule.code for item in chosen for rule in matching_rules(universe, item)))
@@ -423,6 +440,8 @@ def load_settings(path: Path | str, universe: Sequence | None = None) -> FileSet
         value = table["exclude"]
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             fail("exclude", "'exclude' must be a list of globs (strings)")
+        for pattern in value:
+            check_glob("exclude", pattern, f"'exclude' pattern {pattern!r}")
         exclude = tuple(value)
 
     line_length = None
@@ -474,7 +493,27 @@ def _validate_options(rule, written_code: str, options: dict, fail) -> dict:
         if default is not None and not _same_type(default, value):
             fail(key, f"option {key!r} for {rule.code} must be {_type_name(default)}, not {_type_name(value)}")
         out[name] = tuple(value) if isinstance(default, tuple) and isinstance(value, list) else value
+    problem = _rule_rejects(rule, out)
+    if problem:
+        # The rule's own check of its values (`compute_type = "NOPE"`), here once for the
+        # file rather than as an internal error for every file the run reads.
+        named = next((key for key in options if f"`{key}`" in problem or f"`{key.replace('-', '_')}`" in problem), written_code)
+        fail(named, f"[rules.{written_code}] {problem}")
     return out
+
+
+def _rule_rejects(rule, options: dict) -> str | None:
+    """The rule's own objection to option values (its constructor raises ValueError), or None."""
+    import libcst as cst
+
+    from cdkfix.names import ImportMap
+    from cdkfix.rule import FileContext
+
+    try:
+        rule(FileContext(cst.Module(body=[]), ImportMap(), "<config>", DEFAULT_LINE_LENGTH), options)
+    except (ValueError, TypeError) as error:
+        return str(error)
+    return None
 
 
 def _same_type(default: Any, value: Any) -> bool:
@@ -487,8 +526,22 @@ def _same_type(default: Any, value: Any) -> bool:
     return isinstance(value, type(default))
 
 
+# A folder with one of these is a repository's root: configuration discovery stops there.
+REPOSITORY_MARKERS = (".git", ".hg")
+
+
+def is_repository_root(folder: Path) -> bool:
+    return any(os.path.exists(os.path.join(folder, marker)) for marker in REPOSITORY_MARKERS)
+
+
 def find_config_file(start: Path, cache: dict | None = None) -> Path | None:
-    """The nearest configuration file at or above the folder `start` (`cache`: folder -> answer)."""
+    """The nearest configuration file at or above the folder `start` (`cache`: folder -> answer).
+
+    The search stops at the repository's root (a folder with `.git` or `.hg`), as black
+    stops at its project root: a `cdkfix.toml` (or a malformed `pyproject.toml`) in a folder
+    above the repository, which the repository never chose, never applies. Outside any
+    repository it goes up to the file system's root.
+    """
     cache = {} if cache is None else cache
     folder = Path(os.path.abspath(start))
     walked = []
@@ -502,7 +555,7 @@ def find_config_file(start: Path, cache: dict | None = None) -> Path | None:
             (folder / name for name in CONFIG_NAMES if (folder / name).is_file() and configures_cdkfix(folder / name)),
             None,
         )
-        if found is not None or folder.parent == folder:
+        if found is not None or folder.parent == folder or is_repository_root(folder):
             break
         folder = folder.parent
     for seen in walked:

@@ -41,10 +41,26 @@ def process_file(path: Path, config: RunConfig) -> FileResult:
         return FileResult(shown, errors=[FileError(shown, 0, f"cannot read: {error.strerror or error}")])
     try:
         result = fix_module(data, shown, config)
+    except UnicodeEncodeError as error:
+        return FileResult(shown, errors=[FileError(shown, 0, _unencodable(error, path, config))])
     except Exception as error:  # a bug in a rule must not stop the other files
         return FileResult(shown, errors=[FileError(shown, 0, f"internal error: {type(error).__name__}: {error}")])
     result.original_digest = digest(data)
     return result
+
+
+def _unencodable(error: UnicodeEncodeError, path: Path, config: RunConfig) -> str:
+    """A fix's text the file's encoding cannot hold: almost always a rule option (a health-check
+    path with an accent in a `# coding: ascii` file). Names the option and its file when one holds it."""
+    char = error.object[error.start:error.end] if isinstance(error.object, str) else ""
+    settings = config.for_file(path)
+    for code, options in settings.rule_options.items():
+        for key, value in options.items():
+            if char and char in str(value):
+                where = f" in {display_path(settings.source)}" if settings.source else ""
+                return (f"configuration error: option {key!r} of [rules.{code}]{where} ({value!r}) cannot be written "
+                        f"in this file's encoding ({error.encoding}); file not changed")
+    return f"the fixed code cannot be written in this file's encoding ({error.encoding}): {char!r}; file not changed"
 
 
 @dataclass

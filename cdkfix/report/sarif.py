@@ -76,9 +76,11 @@ def artifact_location(path: str, root: Path) -> dict:
 
 
 def _uri_path(relative: str) -> str:
-    from urllib.parse import quote
+    from urllib.parse import quote_from_bytes
 
-    return quote(relative, safe="/")
+    # The file name's own bytes, percent-encoded: a name that is not UTF-8 (bad\xff.py)
+    # becomes bad%FF.py, as Path.as_uri() writes it, instead of an encoding error.
+    return quote_from_bytes(os.fsencode(relative), safe="/")
 
 
 def _pascal(name: str) -> str:
