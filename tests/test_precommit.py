@@ -85,8 +85,9 @@ def test_manifest_is_valid_for_pre_commit():
 
     hooks = {hook["id"]: hook for hook in load_manifest(str(MANIFEST))}
     assert set(hooks) == {"cdkfix", "cdkfix-check"}
-    assert hooks["cdkfix"]["entry"] == "cdkfix apply --exit-non-zero-on-fix"
-    assert hooks["cdkfix-check"]["entry"] == "cdkfix check"
+    # --force-exclude: pre-commit names each staged file, and a named path is otherwise always processed.
+    assert hooks["cdkfix"]["entry"] == "cdkfix apply --exit-non-zero-on-fix --force-exclude"
+    assert hooks["cdkfix-check"]["entry"] == "cdkfix check --force-exclude"
     for hook in hooks.values():
         assert hook["language"] == "python" and hook["types"] == ["python"]
 
@@ -133,7 +134,7 @@ def test_hooks_respect_the_project_configuration(repo):
     (root / "pyproject.toml").write_text('[tool.cdkfix]\nexclude = ["stacks/app_stack.py"]\n')
     sh("git", "add", "pyproject.toml")
     done = pre_commit(sh, "run", "cdkfix-check", "--all-files")
-    assert done.returncode == 0, done.stdout + done.stderr  # pre-commit named the file; exclude still applies
+    assert done.returncode == 0, done.stdout + done.stderr  # pre-commit named the file; --force-exclude applies exclude
     (root / "pyproject.toml").write_text('[tool.cdkfix]\nselct = []\n')
     broken = pre_commit(sh, "run", "cdkfix-check", "--all-files")
     assert broken.returncode == 1 and "unknown key 'selct'" in broken.stdout  # exit 2 shows as a failure
