@@ -262,10 +262,14 @@ def _prepare(
     request = Request(
         paths=targets, config=config, fmt=fmt, files=files, report=report, report_format=chosen_report_format,
         verify=verify_options, force_exclude=force_exclude, quiet=quiet, statistics=statistics, exit_zero=exit_zero,
-        color=not no_color and not os.environ.get("NO_COLOR") and sys.stdout.isatty(), jobs=jobs,
+        color=not no_color and not os.environ.get("NO_COLOR") and _stdout_is_terminal(), jobs=jobs,
     )
     request.problems = problems
     return request
+
+
+def _stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
 
 
 def _shown(path) -> str:
