@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-# Folders that never hold a user's CDK source.
+# Folders that never hold a user's CDK source (`.cdkfix`: where the CI examples check out
+# cdkfix itself to run its action, with its own flawed example apps).
 SKIPPED_DIRS = frozenset(
     {".git", ".hg", ".svn", "node_modules", "cdk.out", "__pycache__", ".venv", "venv", ".tox", ".nox",
-     ".mypy_cache", ".pytest_cache", ".ruff_cache", ".hypothesis", "site-packages", ".eggs", "build", "dist"}
+     ".mypy_cache", ".pytest_cache", ".ruff_cache", ".hypothesis", "site-packages", ".eggs", "build", "dist",
+     ".cdkfix"}
 )
 
 

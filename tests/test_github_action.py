@@ -52,7 +52,7 @@ def test_example_workflows_are_valid(path):
     errors = list(jsonschema.Draft7Validator(schema("github-workflow.schema.json")).iter_errors(workflow))
     assert not errors, [error.message for error in errors]
     steps = [step for job in workflow["jobs"].values() for step in job["steps"]]
-    uses = [step for step in steps if str(step.get("uses", "")).startswith("OWNER/cdkfix@")]
+    uses = [step for step in steps if step.get("uses") == "./.cdkfix"]
     assert len(uses) == 1
     assert set(uses[0].get("with", {})) <= set(ACTION["inputs"])
     assert uses[0]["with"]["mode"] in ("check", "fix")
@@ -258,3 +258,27 @@ def test_install_refuses_a_bare_version_no_public_index_has(tmp_path, version):
     done, calls = _run_install(tmp_path, version)
     assert done.returncode == 2 and calls == []
     assert "cdkfix is not on PyPI" in done.stdout
+
+
+def test_the_examples_take_the_action_from_a_pinned_checkout_not_a_made_up_tag():
+    # No `OWNER/` placeholder and no `v0.1.0` tag that does not exist: the action comes from a
+    # checkout of the cdkfix repository at a commit the user's repository variables name.
+    for path in [*WORKFLOWS, ROOT / "docs" / "ci.md"]:
+        text = path.read_text()
+        assert "OWNER/" not in text and "@v0.1.0" not in text and "rev: v0.1.0" not in text, path
+    for path in WORKFLOWS:
+        steps = next(iter(load_workflow(path)["jobs"].values()))["steps"]
+        uses = [step.get("uses") for step in steps]
+        assert "./.cdkfix" in uses, path
+        checkout = steps[uses.index("./.cdkfix") - 1]
+        assert checkout["with"] == {"repository": "${{ vars.CDKFIX_REPOSITORY }}", "ref": "${{ vars.CDKFIX_COMMIT }}",
+                                    "path": ".cdkfix"}
+
+
+def test_cdkfix_does_not_walk_into_the_checkout_of_itself(tmp_path):
+    from cdkfix.discover import discover
+
+    (tmp_path / ".cdkfix" / "examples").mkdir(parents=True)
+    (tmp_path / ".cdkfix" / "examples" / "flawed.py").write_text(FLAWED)
+    (tmp_path / "stack.py").write_text(FLAWED)
+    assert discover([tmp_path])[0] == [tmp_path / "stack.py"]

@@ -151,3 +151,18 @@ def test_suppressed_finding_passes_the_check_hook(repo):
     path.write_text(FLAWED.replace('"Cluster")', '"Cluster")  # cdkfix: ignore[B12] cost'))
     done = pre_commit(sh, "run", "cdkfix-check", "--all-files")
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_documented_local_hooks_run_the_manifests_entries():
+    # docs/ci.md shows `repo: local` hooks (cdkfix is on no index): the same entries as the manifest.
+    text = (ROOT / "docs" / "ci.md").read_text()
+    section = text[text.index("## pre-commit"):text.index("## GitHub Action")]
+    block = section.split("```yaml", 1)[1].split("```", 1)[0]
+    (repo,) = yaml.safe_load(block)["repos"]
+    assert repo["repo"] == "local"
+    manifest = {hook["id"]: hook for hook in yaml.safe_load(MANIFEST.read_text())}
+    for hook in repo["hooks"]:
+        assert hook["entry"] == manifest[hook["id"]]["entry"]
+        assert hook["types"] == manifest[hook["id"]]["types"] and hook["language"] == "system"
+    commented = [line.strip().lstrip("# ") for line in block.splitlines() if "entry: cdkfix check" in line]
+    assert commented == [f"entry: {manifest['cdkfix-check']['entry']}"]
