@@ -401,3 +401,26 @@ def test_19_16_a_config_above_the_repository_root_does_not_apply(cli, here):
     out = cli("check", "repo/a.py", "--show-settings")[1]
     assert "configuration file: repo/pyproject.toml" in out and "unsafe-fixes: true" in out
     assert "line-length: 100" in out
+
+
+# --- issue 16: the README's --verify example runs on an app that synthesizes -------------------
+
+
+@pytest.mark.synth
+def test_the_verify_example_app_synthesizes_before_and_after_its_fixes(cli, here):
+    pytest.importorskip("aws_cdk", reason="needs the verify extra (aws-cdk-lib)")
+    if shutil.which("node") is None:
+        pytest.skip("synthesis needs Node.js")
+    from conftest import EXAMPLES
+
+    app = here / "verify_app"
+    shutil.copytree(EXAMPLES / "verify_app", app)
+    original = (app / "app.py").read_text()
+    code, _, err = cli("apply", "--verify", "--report", "r.md", "verify_app")
+    assert code == 0, err
+    assert "verified: synthesizes before and after the 3 fixes" in err
+    fixed = (app / "app.py").read_text()
+    assert fixed != original and "container_insights_v2=ecs.ContainerInsights.ENABLED" in fixed
+    report = (here / "r.md").read_text()
+    assert "**Result** (`verified`)" in report
+    assert "- **Fixes applied**: 3 (0 A, 2 B, 1 I) in 1 file, by 3 rules" in report
