@@ -265,7 +265,26 @@ def _prepare(
         color=not no_color and not os.environ.get("NO_COLOR") and _stdout_is_terminal(), jobs=jobs,
     )
     request.problems = problems
+    if verify_options is not None and not quiet:
+        _note_node_version()
     return request
+
+
+# jsii (aws-cdk-lib's runtime) supports these Node.js majors; older ones still run but make it
+# print an end-of-life warning, which --verify silences in its own syntheses only.
+JSII_NODE_MAJORS = (22, 24)
+
+
+def _note_node_version() -> None:
+    from cdkfix.verify.synth import node_major_version
+
+    major = node_major_version()
+    if major and major.isdigit() and int(major) < min(JSII_NODE_MAJORS):
+        typer.echo(
+            f"cdkfix: note: Node.js {major} is end-of-life for jsii (supported: "
+            f"{', '.join(map(str, JSII_NODE_MAJORS))}); --verify silences jsii's warning in its own syntheses, "
+            "your own `cdk synth` will print it", err=True,
+        )
 
 
 def _stdout_is_terminal() -> bool:

@@ -407,7 +407,7 @@ def test_19_16_a_config_above_the_repository_root_does_not_apply(cli, here):
 
 
 @pytest.mark.synth
-def test_the_verify_example_app_synthesizes_before_and_after_its_fixes(cli, here):
+def test_the_verify_example_app_synthesizes_before_and_after_its_fixes(cli, here, monkeypatch):
     pytest.importorskip("aws_cdk", reason="needs the verify extra (aws-cdk-lib)")
     if shutil.which("node") is None:
         pytest.skip("synthesis needs Node.js")
@@ -416,7 +416,11 @@ def test_the_verify_example_app_synthesizes_before_and_after_its_fixes(cli, here
     app = here / "verify_app"
     shutil.copytree(EXAMPLES / "verify_app", app)
     original = (app / "app.py").read_text()
+    monkeypatch.delenv("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", raising=False)
     code, _, err = cli("apply", "--verify", "--report", "r.md", "verify_app")
+    # jsii's Node.js end-of-life warning is silenced in cdkfix's own syntheses only, never for
+    # the user's later runs: the variable stays out of the environment cdkfix leaves behind.
+    assert "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION" not in os.environ
     assert code == 0, err
     assert "verified: synthesizes before and after the 3 fixes" in err
     fixed = (app / "app.py").read_text()
@@ -424,3 +428,12 @@ def test_the_verify_example_app_synthesizes_before_and_after_its_fixes(cli, here
     report = (here / "r.md").read_text()
     assert "**Result** (`verified`)" in report
     assert "- **Fixes applied**: 3 (0 A, 2 B, 1 I) in 1 file, by 3 rules" in report
+
+
+def test_verify_names_the_node_versions_jsii_supports(cli, here, monkeypatch):
+    # Nothing is synthesized: the note comes before the run, and the folder has no app.
+    monkeypatch.setattr("cdkfix.verify.synth.node_major_version", lambda: "20")
+    code, _, err = cli("check", "--verify", ".")
+    assert "cdkfix: note: Node.js 20 is end-of-life for jsii (supported: 22, 24)" in err
+    monkeypatch.setattr("cdkfix.verify.synth.node_major_version", lambda: "22")
+    assert "end-of-life" not in cli("check", "--verify", ".")[2]
