@@ -186,6 +186,7 @@ class Request:
     statistics: bool = False
     exit_zero: bool = False
     jobs: Optional[int] = None
+    problems: list = field(default_factory=list)  # paths that could not be used (missing, unreadable)
 
 
 def _paths(paths: Optional[List[str]]) -> list[str]:
@@ -263,8 +264,8 @@ def _prepare(
         paths=targets, config=config, fmt=fmt, files=files, report=report, report_format=chosen_report_format,
         verify=verify_options, force_exclude=force_exclude, quiet=quiet, statistics=statistics, exit_zero=exit_zero,
         color=not no_color and not os.environ.get("NO_COLOR") and _stdout_is_terminal(), jobs=jobs,
+        problems=problems,
     )
-    request.problems = problems
     if verify_options is not None and not quiet:
         _note_node_version()
     return request
@@ -313,8 +314,7 @@ def _show_settings(targets, config, force_exclude: bool) -> None:
             typer.echo(f"  rules: {' '.join(rule.code for rule in settings.rules) or 'none'}")
             typer.echo(f"  unsafe-fixes: {'true' if settings.unsafe_fixes else 'false'}")
             typer.echo(f"  line-length: {settings.line_length}")
-            exclude = settings.exclude if settings.resolver is None else config.resolver.fields_for(path)["exclude"]
-            typer.echo(f"  exclude: {list(exclude)}")
+            typer.echo(f"  exclude: {list(settings.exclude)}")
             per_file = config.resolver.fields_for(path)["per_file_ignores"] if config.resolver else ()
             typer.echo(f"  per-file-ignores: {dict((glob, sorted(codes)) for glob, codes in per_file)}")
             typer.echo(f"  rule options: {settings.rule_options}")
@@ -379,7 +379,7 @@ def _execute(request: Request, *, write: bool, config=None):
 def _problems(request: Request):
     from cdkfix.records import FileError
 
-    return [FileError(problem.path, 0, problem.message) for problem in getattr(request, "problems", [])]
+    return [FileError(problem.path, 0, problem.message) for problem in request.problems]
 
 
 def _print_errors(outcome) -> None:
