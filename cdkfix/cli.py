@@ -572,6 +572,8 @@ def _summary(outcome, *, applied_verb: str) -> str:
     suppressed = sum(fix.status is FixStatus.SUPPRESSED for fix in outcome.fixes)
     if suppressed:
         text += f"; {suppressed} suppressed"
+    if getattr(outcome, "interrupted", False):
+        return text + f" ({len(outcome.results)} of {_plural(outcome.files_seen, 'file')} checked before the interruption)."
     return text + f" ({_plural(outcome.files_seen, 'file')} checked)."
 
 

@@ -29,7 +29,8 @@ def _init(config: RunConfig) -> None:
     global _config
     _config = config
     # Ctrl-C reaches the whole process group: the parent decides when to stop (after the
-    # files in hand, so it can say what it wrote); a worker dying of it would lose them.
+    # files in hand, so it can say what it wrote). A forked worker inherits the CLI's handler;
+    # a spawned one would die of KeyboardInterrupt and lose its files, hence this.
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)

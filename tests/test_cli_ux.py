@@ -386,6 +386,40 @@ def test_19_14_ctrl_c_finishes_the_file_in_hand_and_reports_what_was_written(cli
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored
 
 
+CTRL_C_AFTER_FIRST_WRITE = """
+import os, signal, sys
+import cdkfix.run
+real = cdkfix.run.write_atomically
+def write_then_ctrl_c(path, data, expected=None):
+    real(path, data, expected=expected)
+    if not getattr(write_then_ctrl_c, "done", False):
+        write_then_ctrl_c.done = True
+        os.killpg(0, signal.SIGINT)  # what a terminal's Ctrl-C does: the parent and its workers
+cdkfix.run.write_atomically = write_then_ctrl_c
+sys.argv = ["cdkfix", *sys.argv[1:]]
+from cdkfix.__main__ import run
+run()
+"""
+
+
+def test_19_14_ctrl_c_with_worker_processes_loses_no_written_file(here):
+    for number in range(200):
+        put(here / f"f{number:03}.py")
+    script = here / "ctrl_c.py"
+    script.write_text(CTRL_C_AFTER_FIRST_WRITE)
+    done = subprocess.run(
+        [os.sys.executable, str(script), "apply", ".", "--jobs", "2", "--report", "r.md"],
+        cwd=here, capture_output=True, text=True, timeout=300, start_new_session=True,
+    )
+    assert done.returncode == 130, done.stderr
+    assert "Traceback" not in done.stderr and "KeyboardInterrupt" not in done.stderr  # workers ignore it
+    listed = [line.strip() for line in done.stderr.splitlines() if line.startswith("  f")]
+    fixed = sorted(path.name for path in here.glob("f*.py") if path.read_text() == FIXED)
+    assert listed == fixed and 1 <= len(fixed) < 200
+    assert "checked before the interruption" in done.stderr
+    assert "Interrupted (Ctrl-C)" in (here / "r.md").read_text()
+
+
 @pytest.mark.skipif(not HAS_GIT, reason="git is not installed")
 def test_19_16_a_config_above_the_repository_root_does_not_apply(cli, here):
     put(here / "cdkfix.toml", "unsafe-fixes = true\n")  # above the repository: never chosen by it
