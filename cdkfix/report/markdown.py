@@ -13,11 +13,6 @@ CATEGORY_HEADINGS = {
     "A": "Category A Fixes (Critical Security & Architecture)",
     "B": "Category B Fixes (Configuration & Best Practices)",
 }
-SUMMARY_LABELS = {
-    "A": "Category A (Critical Security/Architecture)",
-    "B": "Category B (Configuration/Best Practices)",
-    "I": "Additional Improvements",
-}
 KIND_LABELS = {
     "security": "Security Best Practices",
     "high availability": "High Availability",
