@@ -150,8 +150,13 @@ def discover_paths(
                 continue
             walked = dict(_walk(path, problems))  # path -> real path, in walk order
             ignored: set[Path] = set()
-            if respect_gitignore and walked and not git_ignored({path: str(path.resolve())}):
-                ignored = git_ignored(walked)
+            if respect_gitignore and walked:
+                # One git call for the folder and its files (the folder's own answer decides
+                # whether the files' count: an ignored folder was named on purpose).
+                # (Files first: git runs in the first path's folder, which must be in the repository.)
+                ignored = git_ignored({**walked, path: str(path.resolve())})
+                if path in ignored:
+                    ignored = set()
             for item, real in walked.items():
                 if item not in ignored:
                     add(item, path, real)
