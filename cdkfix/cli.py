@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import List, Optional
@@ -30,16 +31,33 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     # Plain click help: rich's help renderer alone costs ~150 ms of imports on every --help.
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-PathsArg = typer.Argument(..., help="Files or folders to fix (folders are searched for .py files).")
+PathsArg = typer.Argument(
+    None, metavar="PATHS...", show_default=False,
+    help="Files or folders to fix (folders are searched for .py files; default: the current folder).",
+)
 SelectOpt = typer.Option(None, "--select", help="Only these rules: codes (CDK-B12 or B12), prefixes (CDK-A) or ALL. Repeatable; commas allowed.")
 IgnoreOpt = typer.Option(None, "--ignore", help="Skip these rule codes (or prefixes). Repeatable; commas allowed.")
 ExtendSelectOpt = typer.Option(None, "--extend-select", help="Rule codes (or prefixes) to add to the selection. Repeatable; commas allowed.")
 UnsafeOpt = typer.Option(None, "--unsafe-fixes/--no-unsafe-fixes", help="Also apply unsafe fixes (they change data lifetime, cost or access). Default: the config file's unsafe-fixes, else no.")
 ConfigOpt = typer.Option(None, "--config", help="Use this configuration file (pyproject.toml or cdkfix.toml) for every path instead of the nearest one.")
 IsolatedOpt = typer.Option(False, "--isolated", help="Ignore every configuration file.")
-JobsOpt = typer.Option(None, "--jobs", "-j", help="Worker processes (default: the number of CPUs).")
+JobsOpt = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes, 1 or more (default: the number of CPUs).")
+ForceExcludeOpt = typer.Option(
+    False, "--force-exclude",
+    help="Apply exclude, .gitignore and the skipped folders (build, dist, .venv, ...) to paths named on the "
+    "command line too (for pre-commit, which names every staged file). Without it a named path is always processed.",
+)
+QuietOpt = typer.Option(False, "--quiet", "-q", help="Print only the results (findings, the diff) and errors: no summary or notes.")
+ExitZeroOpt = typer.Option(False, "--exit-zero", help="Exit 0 even when fixes are pending or held back (errors still exit 2).")
+StatisticsOpt = typer.Option(False, "--statistics", help="Print the number of findings of each rule instead of each finding (text output).")
+NoColorOpt = typer.Option(False, "--no-color", help="No colours in the diff (the NO_COLOR environment variable does the same).")
+ShowSettingsOpt = typer.Option(
+    False, "--show-settings",
+    help="Print which configuration file applies to each path and the settings it gives, then exit.",
+)
 ReportOpt = typer.Option(None, "--report", help="Write a report of the fixes to FILE (Markdown, or JSON when FILE ends in .json).")
 ReportFormatOpt = typer.Option(None, "--report-format", help="markdown or json (default: from the --report file's extension).")
 OUTPUT_FORMATS = ("text", "json", "sarif", "github")
@@ -151,32 +169,217 @@ def _verify_options(verify: bool, python: Optional[str], timeout: float, force: 
     return VerifyOptions(python=python, timeout=timeout, force=force)
 
 
-def _execute(paths, config, *, write: bool, jobs: Optional[int], verify=None):
+@dataclass
+class Request:
+    """One command's options, checked before any file is read or written."""
+
+    paths: list[str]
+    config: object
+    fmt: str
+    files: list = field(default_factory=list)
+    report: Optional[Path] = None
+    report_format: Optional[str] = None
+    verify: object = None
+    force_exclude: bool = False
+    quiet: bool = False
+    color: bool = True
+    statistics: bool = False
+    exit_zero: bool = False
+    jobs: Optional[int] = None
+    problems: list = field(default_factory=list)  # paths that could not be used (missing, unreadable)
+
+
+def _paths(paths: Optional[List[str]]) -> list[str]:
+    """The paths to process: `.` when none is given; an empty one is a usage error (it is not `.`)."""
+    if not paths:
+        return ["."]
+    if any(not path.strip() for path in paths):
+        _fail_usage("an empty path names no file or folder (use . for the current folder)")
+    return list(paths)
+
+
+def _report_format(report: Optional[Path], report_format: Optional[str]) -> Optional[str]:
+    if report is None:
+        if report_format is not None:
+            _fail_usage("--report-format needs --report FILE")
+        return None
+    fmt = (report_format or ("json" if report.suffix.lower() == ".json" else "markdown")).strip().lower()
+    if fmt == "md":
+        fmt = "markdown"
+    if fmt not in ("markdown", "json"):
+        _fail_usage(f"unknown report format {report_format!r} (markdown or json)")
+    return fmt
+
+
+def _check_report_path(report: Optional[Path], files) -> None:
+    """Refuse, before anything is written, a report that would overwrite source code or cannot be written."""
+    if report is None:
+        return
+    if report.suffix.lower() in (".py", ".pyi"):
+        _fail_usage(f"--report {report}: a report is Markdown or JSON, not a Python file (it would overwrite source code)")
+    real = os.path.realpath(report)
+    if any(os.path.realpath(path) == real for path in files):
+        _fail_usage(f"--report {report} is one of the files being processed")
+    if report.is_dir():
+        _fail_usage(f"--report {report} is a folder")
+    parent = report.parent if str(report.parent) else Path(".")
+    if not parent.is_dir():
+        _fail_usage(f"cannot write report {report}: no such folder {parent}")
+    if not os.access(parent, os.W_OK) or (report.exists() and not os.access(report, os.W_OK)):
+        _fail_usage(f"cannot write report {report}: permission denied")
+
+
+def _prepare(
+    paths, *, output_format, select, extend_select, ignore, unsafe_fixes, config_file, isolated, jobs,
+    report, report_format, verify, python, timeout, force, force_exclude, quiet, no_color, statistics,
+    exit_zero, show_settings,
+) -> Request:
+    """Every check of the command line, and the discovery of the files, before any work (so a
+    usage error never comes after files were rewritten)."""
+    fmt = _check_output_format(output_format)
+    targets = _paths(paths)
+    config = build_config(
+        select=select, extend_select=extend_select, ignore=ignore, unsafe_fixes=unsafe_fixes,
+        config_file=config_file, isolated=isolated,
+    )
+    if show_settings:
+        _show_settings(targets, config, force_exclude)
+        raise typer.Exit(EXIT_CLEAN)
+    verify_options = _verify_options(verify, python, timeout, force)
+    chosen_report_format = _report_format(report, report_format)
+    if statistics and fmt != "text":
+        _fail_usage("--statistics prints a text table; it works with --output-format text only")
+    from cdkfix.config import ConfigError
+    from cdkfix.run import select_files
+
+    try:
+        files, problems = select_files(targets, config, force_exclude=force_exclude)
+    except ConfigError as error:  # a config file found next to the files is invalid
+        _fail_config(error)
+    _check_report_path(report, files)
+    if not files and not problems:
+        shown = ", ".join(_shown(target) for target in targets)
+        typer.echo(f"cdkfix: warning: no Python files found under {shown}", err=True)
+    request = Request(
+        paths=targets, config=config, fmt=fmt, files=files, report=report, report_format=chosen_report_format,
+        verify=verify_options, force_exclude=force_exclude, quiet=quiet, statistics=statistics, exit_zero=exit_zero,
+        color=not no_color and not os.environ.get("NO_COLOR") and _stdout_is_terminal(), jobs=jobs,
+        problems=problems,
+    )
+    if verify_options is not None and not quiet:
+        _note_node_version()
+    return request
+
+
+# jsii (aws-cdk-lib's runtime) supports these Node.js majors; older ones still run but make it
+# print an end-of-life warning, which --verify silences in its own syntheses only.
+JSII_NODE_MAJORS = (22, 24)
+
+
+def _note_node_version() -> None:
+    from cdkfix.verify.synth import node_major_version
+
+    major = node_major_version()
+    if major and major.isdigit() and int(major) < min(JSII_NODE_MAJORS):
+        typer.echo(
+            f"cdkfix: note: Node.js {major} is end-of-life for jsii (supported: "
+            f"{', '.join(map(str, JSII_NODE_MAJORS))}); --verify silences jsii's warning in its own syntheses, "
+            "your own `cdk synth` will print it", err=True,
+        )
+
+
+def _stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def _shown(path) -> str:
+    from cdkfix.run import display_path
+
+    return display_path(path) if str(path) else repr(str(path))
+
+
+def _show_settings(targets, config, force_exclude: bool) -> None:
+    """Which configuration file applies to each path, and what it sets (ruff's --show-settings)."""
+    from cdkfix.config import ConfigError
+    from cdkfix.run import select_files
+
+    try:
+        files, _ = select_files(targets, config, force_exclude=force_exclude)
+        shown_for = list(dict.fromkeys([*(Path(target) for target in targets if Path(target).exists()), *files]))
+        for path in shown_for:
+            settings = config.for_file(path if path.is_file() else path / "__cdkfix__.py")
+            source = settings.source
+            typer.echo(f"{_shown(path)}:")
+            typer.echo(f"  configuration file: {_shown(source) if source else 'none (defaults and command-line flags)'}")
+            typer.echo(f"  rules: {' '.join(rule.code for rule in settings.rules) or 'none'}")
+            typer.echo(f"  unsafe-fixes: {'true' if settings.unsafe_fixes else 'false'}")
+            typer.echo(f"  line-length: {settings.line_length}")
+            typer.echo(f"  exclude: {list(settings.exclude)}")
+            per_file = config.resolver.fields_for(path)["per_file_ignores"] if config.resolver else ()
+            typer.echo(f"  per-file-ignores: {dict((glob, sorted(codes)) for glob, codes in per_file)}")
+            typer.echo(f"  rule options: {settings.rule_options}")
+    except ConfigError as error:
+        _fail_config(error)
+
+
+def _execute(request: Request, *, write: bool, config=None):
+    """Run on the request's files; a SIGINT (Ctrl-C) lets the file in hand finish and stops
+    there, so what was written is known and reported (`outcome.interrupted`)."""
+    import signal
+    import threading
+
     from cdkfix.run import run
 
-    if verify is not None:
+    config = config or request.config
+    jobs = request.jobs or os.cpu_count() or 1
+    interrupted = threading.Event()
+    if request.verify is not None:
         from cdkfix.verify import run_verified
 
-        run = partial(run_verified, options=verify, progress=lambda message: typer.echo(message, err=True))
+        say = (lambda message: None) if request.quiet else (lambda message: typer.echo(message, err=True))
+        run = partial(run_verified, options=request.verify, progress=say, force_exclude=request.force_exclude)
+        arguments = {}
+    else:
+        arguments = {"files": request.files, "stop": interrupted.is_set}
     state: dict = {}
 
     def on_start(total: int) -> None:
-        state["bar"] = _progress(total)
+        state["bar"] = None if request.quiet else _progress(total)
 
     def on_file(result) -> None:
         if state.get("bar"):
             progress, task = state["bar"]
             progress.advance(task)
 
+    def on_sigint(signum, frame) -> None:
+        if interrupted.is_set():  # a second Ctrl-C: stop now
+            raise KeyboardInterrupt
+        interrupted.set()
+        typer.echo("\ncdkfix: interrupted: finishing the file in hand (Ctrl-C again to stop at once)", err=True)
+
+    previous = None
+    if request.verify is None and threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGINT, on_sigint)
     from cdkfix.config import ConfigError
 
     try:
-        return run(paths, config, write=write, jobs=jobs or os.cpu_count() or 1, on_start=on_start, on_file=on_file)
+        outcome = run(request.paths, config, write=write, jobs=jobs, on_start=on_start, on_file=on_file, **arguments)
     except ConfigError as error:  # a config file found next to the files is invalid
         _fail_config(error)
     finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
         if state.get("bar"):
             state["bar"][0].stop()
+    outcome.errors[:0] = [] if request.verify is not None else _problems(request)
+    outcome.interrupted = interrupted.is_set()
+    return outcome
+
+
+def _problems(request: Request):
+    from cdkfix.records import FileError
+
+    return [FileError(problem.path, 0, problem.message) for problem in request.problems]
 
 
 def _print_errors(outcome) -> None:
@@ -184,39 +387,42 @@ def _print_errors(outcome) -> None:
         typer.echo(str(error), err=True)
 
 
-def _write_report(outcome, report: Optional[Path], report_format: Optional[str], paths, dry_run: bool) -> None:
+def _write_report(outcome, request: Request, mode: str) -> None:
+    report = request.report
+    dry_run = mode != "apply"
     if report is None:
         return
-    fmt = (report_format or ("json" if report.suffix.lower() == ".json" else "markdown")).lower()
-    if fmt == "json":
+    targets = [_shown(path) for path in request.paths]
+    if request.report_format == "json":
         from cdkfix.report.json_format import render
         from cdkfix.verify.report import json_data
 
         text = render(
             outcome.fixes, outcome.all_errors, notices=outcome.notices if dry_run else (),
-            extra=json_data(getattr(outcome, "verification", None)),
+            extra={"mode": mode, **(json_data(getattr(outcome, "verification", None)) or {})},
+            written=not dry_run,
         )
-    elif fmt in ("markdown", "md"):
+    else:
         from cdkfix.report.markdown import render
         from cdkfix.verify.report import markdown_section
 
         text = render(
-            outcome.fixes, targets=[str(path) for path in paths], errors=outcome.all_errors, dry_run=dry_run,
+            outcome.fixes, targets=targets, errors=outcome.all_errors, mode=mode,
             extra_sections=markdown_section(getattr(outcome, "verification", None)),
+            interrupted=getattr(outcome, "interrupted", False),
         )
-    else:
-        _fail_usage(f"unknown report format {fmt!r} (markdown or json)")
     try:
-        report.write_text(text, encoding="utf-8")
+        # A file name that is not UTF-8 (bad\xff.py) is written escaped, never a crash.
+        report.write_text(text, encoding="utf-8", errors="backslashreplace")
     except OSError as error:
         _fail_usage(f"cannot write report {report}: {error.strerror or error}")
-    typer.echo(f"Report written to {report}", err=True)
+    if not request.quiet:
+        typer.echo(f"Report written to {_shown(report)}", err=True)
 
 
-def _print_diffs(outcome) -> None:
+def _print_diffs(outcome, color: bool) -> None:
     from cdkfix.report.diff import unified_diff
 
-    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     for result in outcome.changed:
         try:
             old = Path(result.path).read_bytes()
@@ -236,26 +442,31 @@ def _check_output_format(output_format: str) -> str:
     return fmt
 
 
-def _emit(outcome, fmt: str, *, mode: str) -> None:
+def _emit(outcome, request: Request, *, mode: str) -> None:
     """Results on stdout in the chosen format. `mode`: check, dry-run or apply (files written).
 
     Unused suppressions are reported in check mode only. SARIF and github list the findings
     still in the source afterwards (after apply: the unsafe ones held back, and failures).
     """
+    fmt = request.fmt
     notices = outcome.notices if mode == "check" else []
     written = mode == "apply"
     if fmt == "text":
-        if mode == "check":
+        if request.statistics:
+            from cdkfix.report.text import statistics
+
+            sys.stdout.write(statistics(outcome.fixes, written=mode == "apply"))
+        elif mode == "check":
             from cdkfix.report.text import render
 
             sys.stdout.write(render(outcome.fixes, notices))
         elif mode == "dry-run":
-            _print_diffs(outcome)
+            _print_diffs(outcome, request.color)
     elif fmt == "json":
         from cdkfix.report.json_format import render
 
         sys.stdout.write(render(outcome.fixes, outcome.all_errors, notices=notices,
-                                extra={"mode": mode, "summary": _counts(outcome)}))
+                                extra={"mode": mode, "summary": _counts(outcome, written)}, written=written))
     elif fmt == "sarif":
         from cdkfix.registry import all_rules
         from cdkfix.report.sarif import render
@@ -268,14 +479,15 @@ def _emit(outcome, fmt: str, *, mode: str) -> None:
     sys.stdout.flush()
 
 
-def _apply_interactively(paths, config, jobs):
+def _apply_interactively(request: Request):
     """Ask about each fix (its own diff on stdout), then write the accepted ones; the outcome with statuses updated."""
     from cdkfix.interactive import ACCEPT, QUIT, SKIP, ask_each, candidates, write_accepted
     from cdkfix.records import FixStatus
 
+    config = request.config
     config.fix_hunks = True
-    outcome = _execute(paths, config, write=False, jobs=jobs)
-    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    outcome = _execute(request, write=False)
+    color = request.color
     answers = {"a": ACCEPT, "accept": ACCEPT, "y": ACCEPT, "yes": ACCEPT,
                "s": SKIP, "skip": SKIP, "n": SKIP, "no": SKIP, "q": QUIT, "quit": QUIT}
 
@@ -310,10 +522,13 @@ def _apply_interactively(paths, config, jobs):
     return outcome
 
 
-def _counts(outcome) -> dict:
+def _counts(outcome, written: bool) -> dict:
     from collections import Counter
 
-    statuses = Counter(fix.status.value for fix in outcome.fixes)
+    from cdkfix.report.json_format import PENDING
+
+    # As each fix's status in the JSON: "applied" only when written.
+    statuses = Counter(PENDING if fix.status.value == "applied" and not written else fix.status.value for fix in outcome.fixes)
     return {
         "files_checked": outcome.files_seen,
         "files_changed": len(outcome.written) or len({fix.path for fix in outcome.fixes if fix.status.value == "applied"}),
@@ -335,35 +550,43 @@ def _colour(line: str) -> str:
     return line
 
 
+def _plural(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (plural or word + 's')}"
+
+
 def _summary(outcome, *, applied_verb: str) -> str:
     from cdkfix.records import FixStatus
 
     applied = [fix for fix in outcome.fixes if fix.status is FixStatus.APPLIED]
     held = [fix for fix in outcome.fixes if fix.status is FixStatus.UNSAFE]
     files = len({fix.path for fix in applied})
-    text = f"{len(applied)} fix{'es' if len(applied) != 1 else ''} {applied_verb} in {files} file{'s' if files != 1 else ''}"
+    text = f"{_plural(len(applied), 'fix', 'fixes')} {applied_verb} in {_plural(files, 'file')}"
     if held:
-        text += f"; {len(held)} unsafe fix{'es' if len(held) != 1 else ''} held back (use --unsafe-fixes)"
+        text += f"; {_plural(len(held), 'unsafe fix', 'unsafe fixes')} held back (use --unsafe-fixes)"
     skipped = sum(fix.status is FixStatus.SKIPPED for fix in outcome.fixes)
     if skipped:
         text += f"; {skipped} skipped"
     manual = sum(fix.status is FixStatus.NO_FIX for fix in outcome.fixes)
     if manual:
-        text += f"; {manual} finding{'s' if manual != 1 else ''} without an automatic fix"
+        text += f"; {_plural(manual, 'finding')} without an automatic fix"
     suppressed = sum(fix.status is FixStatus.SUPPRESSED for fix in outcome.fixes)
     if suppressed:
         text += f"; {suppressed} suppressed"
-    return text + f" ({outcome.files_seen} files checked)."
+    if getattr(outcome, "interrupted", False):
+        return text + f" ({len(outcome.results)} of {_plural(outcome.files_seen, 'file')} checked before the interruption)."
+    return text + f" ({_plural(outcome.files_seen, 'file')} checked)."
 
 
-def _exit_code(outcome, *, pending_is_failure: bool, changed_is_failure: bool = False) -> int:
+def _exit_code(outcome, *, pending_is_failure: bool, changed_is_failure: bool = False, exit_zero: bool = False) -> int:
     """2 on any error; 1 when fixes are pending (check, diff, dry run), unsafe fixes were held
     back, a finding has no automatic fix, or (with --exit-non-zero-on-fix) a file was changed; else 0. Suppressed fixes and
-    unused suppressions never change it."""
+    unused suppressions never change it. --exit-zero turns 1 into 0."""
     from cdkfix.records import FixStatus
 
     if outcome.all_errors:
         return EXIT_ERROR
+    if exit_zero:
+        return EXIT_CLEAN
     statuses = {fix.status for fix in outcome.fixes}
     # A finding without a fix stays open after any run, as a held-back unsafe fix does.
     if FixStatus.UNSAFE in statuses or FixStatus.NO_FIX in statuses or (pending_is_failure and FixStatus.APPLIED in statuses):
@@ -373,9 +596,30 @@ def _exit_code(outcome, *, pending_is_failure: bool, changed_is_failure: bool = 
     return EXIT_CLEAN
 
 
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a Ctrl-C
+
+
+def _finish(outcome, request: Request, *, mode: str, exit_code: int) -> None:
+    """Errors, the report and the summary (also after a Ctrl-C, for the files done), then exit."""
+    _print_errors(outcome)
+    _write_report(outcome, request, mode)
+    verb = {"check": "pending", "dry-run": "would be applied", "apply": "applied"}[mode]
+    interrupted = getattr(outcome, "interrupted", False)
+    if interrupted:
+        # Said even with --quiet: the user must know which files already changed.
+        written = list(outcome.written)
+        typer.echo(f"cdkfix: interrupted after {_plural(len(outcome.results), 'file')} of {outcome.files_seen}; "
+                   f"{_plural(len(written), 'file')} written" + (":" if written else "."), err=True)
+        for path in written:
+            typer.echo(f"  {path}", err=True)
+    if not request.quiet:
+        typer.echo(_summary(outcome, applied_verb=verb), err=True)
+    raise typer.Exit(EXIT_INTERRUPTED if interrupted else exit_code)
+
+
 @app.command()
 def apply(
-    paths: List[Path] = PathsArg,
+    paths: Optional[List[str]] = PathsArg,
     dry_run: bool = typer.Option(False, "--dry-run", help="Print a unified diff and write nothing."),
     interactive: bool = typer.Option(False, "--interactive", "-i", help="Show each fix as a diff and ask: accept, skip or quit."),
     exit_non_zero_on_fix: bool = typer.Option(False, "--exit-non-zero-on-fix", help="Exit 1 when a file was changed (for pre-commit hooks and bots)."),
@@ -393,42 +637,46 @@ def apply(
     python: Optional[str] = PythonOpt,
     timeout: float = TimeoutOpt,
     force: bool = ForceOpt,
+    force_exclude: bool = ForceExcludeOpt,
+    quiet: bool = QuietOpt,
+    exit_zero: bool = ExitZeroOpt,
+    statistics: bool = StatisticsOpt,
+    no_color: bool = NoColorOpt,
+    show_settings: bool = ShowSettingsOpt,
 ) -> None:
     """Rewrite every flawed CDK file under PATHS in place (or show the diff with --dry-run).
 
     Plain apply only reads and rewrites source files; it never runs your code. --verify does:
     it synthesizes each CDK app before and after the fixes.
     """
-    fmt = _check_output_format(output_format)
-    config = build_config(
-        select=select, extend_select=extend_select, ignore=ignore, unsafe_fixes=unsafe_fixes,
-        config_file=config_file, isolated=isolated,
+    if interactive and dry_run:
+        _fail_usage("--interactive and --dry-run cannot be used together")
+    request = _prepare(
+        paths, output_format=output_format, select=select, extend_select=extend_select, ignore=ignore,
+        unsafe_fixes=unsafe_fixes, config_file=config_file, isolated=isolated, jobs=jobs, report=report,
+        report_format=report_format, verify=verify, python=python, timeout=timeout, force=force,
+        force_exclude=force_exclude, quiet=quiet, no_color=no_color, statistics=statistics, exit_zero=exit_zero,
+        show_settings=show_settings,
     )
-    verify_options = _verify_options(verify, python, timeout, force)
     if interactive:
-        if dry_run:
-            _fail_usage("--interactive and --dry-run cannot be used together")
-        if fmt != "text":
+        if request.fmt != "text":
             _fail_usage("--interactive shows diffs and asks; it works with --output-format text only")
-        if verify_options is not None:
+        if request.verify is not None:
             _fail_usage("--interactive and --verify cannot be used together")
-        outcome = _apply_interactively(paths, config, jobs)
-        _print_errors(outcome)
-        _write_report(outcome, report, report_format, paths, False)
-        typer.echo(_summary(outcome, applied_verb="applied"), err=True)
-        raise typer.Exit(_exit_code(outcome, pending_is_failure=False, changed_is_failure=exit_non_zero_on_fix))
-    config.fix_hunks = fmt == "json"
-    outcome = _execute(paths, config, write=not dry_run, jobs=jobs, verify=verify_options)
-    _emit(outcome, fmt, mode="dry-run" if dry_run else "apply")
-    _print_errors(outcome)
-    _write_report(outcome, report, report_format, paths, dry_run)
-    typer.echo(_summary(outcome, applied_verb="would be applied" if dry_run else "applied"), err=True)
-    raise typer.Exit(_exit_code(outcome, pending_is_failure=dry_run, changed_is_failure=exit_non_zero_on_fix))
+        outcome = _apply_interactively(request)
+        _finish(outcome, request, mode="apply", exit_code=_exit_code(
+            outcome, pending_is_failure=False, changed_is_failure=exit_non_zero_on_fix, exit_zero=exit_zero))
+    request.config.fix_hunks = request.fmt == "json"
+    outcome = _execute(request, write=not dry_run)
+    mode = "dry-run" if dry_run else "apply"
+    _emit(outcome, request, mode=mode)
+    _finish(outcome, request, mode=mode, exit_code=_exit_code(
+        outcome, pending_is_failure=dry_run, changed_is_failure=exit_non_zero_on_fix, exit_zero=exit_zero))
 
 
 @app.command()
 def diff(
-    paths: List[Path] = PathsArg,
+    paths: Optional[List[str]] = PathsArg,
     output_format: str = OutputFormatOpt,
     report: Optional[Path] = ReportOpt,
     report_format: Optional[str] = ReportFormatOpt,
@@ -443,18 +691,26 @@ def diff(
     python: Optional[str] = PythonOpt,
     timeout: float = TimeoutOpt,
     force: bool = ForceOpt,
+    force_exclude: bool = ForceExcludeOpt,
+    quiet: bool = QuietOpt,
+    exit_zero: bool = ExitZeroOpt,
+    statistics: bool = StatisticsOpt,
+    no_color: bool = NoColorOpt,
+    show_settings: bool = ShowSettingsOpt,
 ) -> None:
     """Print the fixes as a unified diff; write nothing (same as apply --dry-run)."""
     apply(
         paths=paths, dry_run=True, interactive=False, exit_non_zero_on_fix=False, output_format=output_format,
         report=report, report_format=report_format, select=select, extend_select=extend_select, ignore=ignore, unsafe_fixes=unsafe_fixes,
         config_file=config_file, isolated=isolated, jobs=jobs, verify=verify, python=python, timeout=timeout, force=force,
+        force_exclude=force_exclude, quiet=quiet, exit_zero=exit_zero, statistics=statistics, no_color=no_color,
+        show_settings=show_settings,
     )
 
 
 @app.command()
 def check(
-    paths: List[Path] = PathsArg,
+    paths: Optional[List[str]] = PathsArg,
     output_format: str = OutputFormatOpt,
     select: Optional[List[str]] = SelectOpt,
     extend_select: Optional[List[str]] = ExtendSelectOpt,
@@ -469,24 +725,29 @@ def check(
     python: Optional[str] = PythonOpt,
     timeout: float = TimeoutOpt,
     force: bool = ForceOpt,
+    force_exclude: bool = ForceExcludeOpt,
+    quiet: bool = QuietOpt,
+    exit_zero: bool = ExitZeroOpt,
+    statistics: bool = StatisticsOpt,
+    no_color: bool = NoColorOpt,
+    show_settings: bool = ShowSettingsOpt,
 ) -> None:
     """List pending fixes without writing; exit 1 when any is pending."""
-    fmt = _check_output_format(output_format)
-    config = build_config(
-        select=select, extend_select=extend_select, ignore=ignore, unsafe_fixes=unsafe_fixes,
-        config_file=config_file, isolated=isolated,
+    request = _prepare(
+        paths, output_format=output_format, select=select, extend_select=extend_select, ignore=ignore,
+        unsafe_fixes=unsafe_fixes, config_file=config_file, isolated=isolated, jobs=jobs, report=report,
+        report_format=report_format, verify=verify, python=python, timeout=timeout, force=force,
+        force_exclude=force_exclude, quiet=quiet, no_color=no_color, statistics=statistics, exit_zero=exit_zero,
+        show_settings=show_settings,
     )
-    config.fix_hunks = fmt == "json"
-    verify_options = _verify_options(verify, python, timeout, force)
-    config.snippets = fmt in ("json", "sarif") or report is not None or verify_options is not None
+    config = request.config
+    config.fix_hunks = request.fmt == "json"
+    config.snippets = request.fmt in ("json", "sarif") or report is not None or request.verify is not None
     # Nothing shows the fixed code: no need for black to lay it out (see RunConfig).
     config.format_inserted = config.snippets or config.fix_hunks
-    outcome = _execute(paths, config, write=False, jobs=jobs, verify=verify_options)
-    _emit(outcome, fmt, mode="check")
-    _print_errors(outcome)
-    _write_report(outcome, report, report_format, paths, True)
-    typer.echo(_summary(outcome, applied_verb="pending"), err=True)
-    raise typer.Exit(_exit_code(outcome, pending_is_failure=True))
+    outcome = _execute(request, write=False)
+    _emit(outcome, request, mode="check")
+    _finish(outcome, request, mode="check", exit_code=_exit_code(outcome, pending_is_failure=True, exit_zero=exit_zero))
 
 
 @app.command()
@@ -558,6 +819,11 @@ def explain(code: str = typer.Argument(..., help="A rule code (CDK-A1, A1) or na
 
 
 def main() -> None:
+    # A file name that is not UTF-8 (bad\xff.py) is printed with its own bytes, as ls does,
+    # rather than ending the run with an encoding error after files were written.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="surrogateescape")
     app()
 
 

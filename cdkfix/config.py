@@ -155,7 +155,7 @@ def select_rules(all_rules, select=None, ignore=None):
 
 
 @lru_cache(maxsize=512)
-def _glob_regex(pattern: str) -> re.Pattern:
+def _glob_regex(pattern: str, exact: bool = False) -> re.Pattern:
     out, index = [], 0
     while index < len(pattern):
         char = pattern[index]
@@ -185,21 +185,35 @@ def _glob_regex(pattern: str) -> re.Pattern:
         else:
             out.append(re.escape(char))
         index += 1
-    return re.compile("".join(out) + r"(?:/.*)?\Z")
+    return re.compile("".join(out) + (r"\Z" if exact else r"(?:/.*)?\Z"))
 
 
-def glob_matches(pattern: str, relative: str) -> bool:
+def glob_problem(pattern: str) -> str | None:
+    """Why `pattern` is not a glob cdkfix can match (a range such as `[z-a]`), or None."""
+    try:
+        for part in (pattern.strip().strip("/").removeprefix("./"), pattern.strip().rstrip("/")):
+            _glob_regex(part)
+            _glob_regex(part, True)
+    except re.error as error:
+        return str(error)
+    return None
+
+
+def glob_matches(pattern: str, relative: str, exact: bool = False) -> bool:
     """gitignore-like: a pattern with no `/` matches any path component (a folder or the file's
     name); one with a `/` is anchored at the config file's folder. Matching a folder covers
-    everything in it."""
+    everything in it. With `exact`, the pattern must match `relative` itself (its last
+    component, for a pattern with no `/`), not one of its folders."""
     pattern = pattern.strip().replace(os.sep, "/")
     relative = relative.replace(os.sep, "/")
     if not pattern:
         return False
     if "/" not in pattern.rstrip("/"):
         regex = _glob_regex(pattern.rstrip("/"))
+        if exact:
+            return bool(regex.match(relative.rsplit("/", 1)[-1]))
         return any(regex.match(part) for part in relative.split("/"))
-    return bool(_glob_regex(pattern.strip("/").removeprefix("./")).match(relative))
+    return bool(_glob_regex(pattern.strip("/").removeprefix("./"), exact).match(relative))
 
 
 def _relative_to(path: Path, root: str | None) -> str | None:
@@ -266,8 +280,13 @@ class RunConfig:
             )
         return config
 
-    def excludes(self, path: Path | str) -> bool:
-        """True when `exclude` (of this file's config) leaves `path` out of the run."""
+    def excludes(self, path: Path | str, below: Path | str | None = None) -> bool:
+        """True when `exclude` (of this file's config) leaves `path` out of the run.
+
+        With `below` (the folder named on the command line that the walk found `path`
+        under), only the folders and the file below it count, as in ruff: `exclude =
+        ["build"]` does not leave out `build/app/stack.py` when `build/app` was named.
+        """
         exclude, root = self.exclude, self.root
         if self.resolver is not None:
             # Asked of every file discovered: the two fields, not a whole per-file config.
@@ -276,7 +295,17 @@ class RunConfig:
         if not exclude:
             return False
         relative = _relative_to(Path(path), root)
-        return relative is not None and any(glob_matches(pattern, relative) for pattern in exclude)
+        if relative is None:
+            return False
+        if below is None:
+            return any(glob_matches(pattern, relative) for pattern in exclude)
+        named = _relative_to(Path(below), root)
+        parts = relative.split("/")
+        skip = len(named.split("/")) if named not in (None, "", ".") and relative.startswith(named + "/") else 0
+        return any(
+            glob_matches(pattern, "/".join(parts[:end]), exact=True)
+            for end in range(skip + 1, len(parts) + 1) for pattern in exclude
+        )
 
 
 # --- configuration files -----------------------------------------------------------------
@@ -379,6 +408,11 @@ def load_settings(path: Path | str, universe: Sequence | None = None) -> FileSet
             raise ConfigError(path, f"unknown rule code {unknown[0]!r} in {where!r} (see `cdkfix rules`)", line)
         return tuple(value)
 
+    def check_glob(key: str, pattern: str, what: str) -> None:
+        problem = glob_problem(pattern)
+        if problem:
+            raise ConfigError(path, f"{what} is not a valid glob: {problem}", _value_line(text, pattern) or _key_line(text, key))
+
     select = codes("select", table["select"]) if "select" in table else None
     extend_select = codes("extend-select", table["extend-select"]) if "extend-select" in table else ()
     ignore = codes("ignore", table["ignore"]) if "ignore" in table else ()
@@ -389,6 +423,7 @@ def load_settings(path: Path | str, universe: Sequence | None = None) -> FileSet
         if not isinstance(value, dict):
             fail("per-file-ignores", "'per-file-ignores' must be a table of glob = [codes]")
         for pattern, listed in value.items():
+            check_glob("per-file-ignores", pattern, f"per-file-ignores key {pattern!r}")
             chosen = codes("per-file-ignores", listed, f"per-file-ignores.{pattern}")
             per_file.append(
                 (pattern, frozenset(rule.code for item in chosen for rule in matching_rules(universe, item)))
@@ -405,6 +440,8 @@ def load_settings(path: Path | str, universe: Sequence | None = None) -> FileSet
         value = table["exclude"]
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             fail("exclude", "'exclude' must be a list of globs (strings)")
+        for pattern in value:
+            check_glob("exclude", pattern, f"'exclude' pattern {pattern!r}")
         exclude = tuple(value)
 
     line_length = None
@@ -456,7 +493,27 @@ def _validate_options(rule, written_code: str, options: dict, fail) -> dict:
         if default is not None and not _same_type(default, value):
             fail(key, f"option {key!r} for {rule.code} must be {_type_name(default)}, not {_type_name(value)}")
         out[name] = tuple(value) if isinstance(default, tuple) and isinstance(value, list) else value
+    problem = _rule_rejects(rule, out)
+    if problem:
+        # The rule's own check of its values (`compute_type = "NOPE"`), here once for the
+        # file rather than as an internal error for every file the run reads.
+        named = next((key for key in options if f"`{key}`" in problem or f"`{key.replace('-', '_')}`" in problem), written_code)
+        fail(named, f"[rules.{written_code}] {problem}")
     return out
+
+
+def _rule_rejects(rule, options: dict) -> str | None:
+    """The rule's own objection to option values (its constructor raises ValueError), or None."""
+    import libcst as cst
+
+    from cdkfix.names import ImportMap
+    from cdkfix.rule import FileContext
+
+    try:
+        rule(FileContext(cst.Module(body=[]), ImportMap(), "<config>", DEFAULT_LINE_LENGTH), options)
+    except (ValueError, TypeError) as error:
+        return str(error)
+    return None
 
 
 def _same_type(default: Any, value: Any) -> bool:
@@ -469,8 +526,22 @@ def _same_type(default: Any, value: Any) -> bool:
     return isinstance(value, type(default))
 
 
+# A folder with one of these is a repository's root: configuration discovery stops there.
+REPOSITORY_MARKERS = (".git", ".hg")
+
+
+def is_repository_root(folder: Path) -> bool:
+    return any(os.path.exists(os.path.join(folder, marker)) for marker in REPOSITORY_MARKERS)
+
+
 def find_config_file(start: Path, cache: dict | None = None) -> Path | None:
-    """The nearest configuration file at or above the folder `start` (`cache`: folder -> answer)."""
+    """The nearest configuration file at or above the folder `start` (`cache`: folder -> answer).
+
+    The search stops at the repository's root (a folder with `.git` or `.hg`), as black
+    stops at its project root: a `cdkfix.toml` (or a malformed `pyproject.toml`) in a folder
+    above the repository, which the repository never chose, never applies. Outside any
+    repository it goes up to the file system's root.
+    """
     cache = {} if cache is None else cache
     folder = Path(os.path.abspath(start))
     walked = []
@@ -484,7 +555,7 @@ def find_config_file(start: Path, cache: dict | None = None) -> Path | None:
             (folder / name for name in CONFIG_NAMES if (folder / name).is_file() and configures_cdkfix(folder / name)),
             None,
         )
-        if found is not None or folder.parent == folder:
+        if found is not None or folder.parent == folder or is_repository_root(folder):
             break
         folder = folder.parent
     for seen in walked:

@@ -7,12 +7,19 @@ import textwrap
 from cdkfix.rule import Rule
 
 
+def _category_text(rule) -> str:
+    """`Critical Security & Architecture` from `Category A (Critical Security & Architecture)`: the letter once."""
+    label = rule.category.label
+    prefix = f"Category {rule.category.value} ("
+    return label[len(prefix):-1] if label.startswith(prefix) and label.endswith(")") else label
+
+
 def explain_text(rule: type[Rule]) -> str:
     example = next((example for example in rule.examples if example.after is not None), None)
     out = [
         f"# {rule.code} ({rule.name}): {rule.title}",
         "",
-        f"Category: {rule.category.value} ({rule.category.label}) · Kind: {rule.kind.value} · Fix: {rule.safety.value}",
+        f"Category: {rule.category.value} ({_category_text(rule)}) · Kind: {rule.kind.value} · Fix: {rule.safety.value}",
         "",
         "## Why is this bad?",
         textwrap.fill(rule.issue, 88),

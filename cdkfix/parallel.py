@@ -28,6 +28,12 @@ IN_FLIGHT_PER_JOB = 4  # chunks submitted ahead of the one being waited for, per
 def _init(config: RunConfig) -> None:
     global _config
     _config = config
+    # Ctrl-C reaches the whole process group: the parent decides when to stop (after the
+    # files in hand, so it can say what it wrote). A forked worker inherits the CLI's handler;
+    # a spawned one would die of KeyboardInterrupt and lose its files, hence this.
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _work(paths: list[Path]) -> list[FileResult]:

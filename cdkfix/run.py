@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from cdkfix.config import RunConfig
-from cdkfix.discover import discover
+from cdkfix.discover import discover_paths
 from cdkfix.engine import fix_module
 from cdkfix.records import FileError, FileResult, FixStatus
 from cdkfix.write import ChangedOnDisk, write_atomically
@@ -41,10 +41,26 @@ def process_file(path: Path, config: RunConfig) -> FileResult:
         return FileResult(shown, errors=[FileError(shown, 0, f"cannot read: {error.strerror or error}")])
     try:
         result = fix_module(data, shown, config)
+    except UnicodeEncodeError as error:
+        return FileResult(shown, errors=[FileError(shown, 0, _unencodable(error, path, config))])
     except Exception as error:  # a bug in a rule must not stop the other files
         return FileResult(shown, errors=[FileError(shown, 0, f"internal error: {type(error).__name__}: {error}")])
     result.original_digest = digest(data)
     return result
+
+
+def _unencodable(error: UnicodeEncodeError, path: Path, config: RunConfig) -> str:
+    """A fix's text the file's encoding cannot hold: almost always a rule option (a health-check
+    path with an accent in a `# coding: ascii` file). Names the option and its file when one holds it."""
+    char = error.object[error.start:error.end] if isinstance(error.object, str) else ""
+    settings = config.for_file(path)
+    for code, options in settings.rule_options.items():
+        for key, value in options.items():
+            if char and char in str(value):
+                where = f" in {display_path(settings.source)}" if settings.source else ""
+                return (f"configuration error: option {key!r} of [rules.{code}]{where} ({value!r}) cannot be written "
+                        f"in this file's encoding ({error.encoding}); file not changed")
+    return f"the fixed code cannot be written in this file's encoding ({error.encoding}): {char!r}; file not changed"
 
 
 @dataclass
@@ -53,6 +69,7 @@ class RunResult:
     errors: list[FileError] = field(default_factory=list)
     files_seen: int = 0
     written: list[str] = field(default_factory=list)
+    interrupted: bool = False  # stopped early (Ctrl-C): `results` holds the files done
 
     @property
     def fixes(self):
@@ -69,6 +86,26 @@ class RunResult:
     @property
     def all_errors(self) -> list[FileError]:
         return [*self.errors, *(error for result in self.results for error in result.errors)]
+
+
+def select_files(targets: Iterable[str], config: RunConfig, *, force_exclude: bool = False):
+    """The files a run fixes, and the paths that could not be used.
+
+    `exclude` of each file's config applies to what the walk finds below a named folder,
+    and to a named file only with `force_exclude` (as in ruff). This reads and validates
+    the config files: a ConfigError surfaces here, before any file is fixed.
+    """
+    found = discover_paths(targets, force_exclude=force_exclude)
+    files = []
+    for path in found.files:
+        named = found.named[path]
+        if named == path:
+            if force_exclude and config.excludes(path):
+                continue
+        elif config.excludes(path, below=named):
+            continue
+        files.append(path)
+    return files, found.problems
 
 
 def iter_results(files: list[Path], config: RunConfig, jobs: int) -> Iterator[FileResult]:
@@ -89,11 +126,19 @@ def run(
     jobs: int = 1,
     on_file: Callable[[FileResult], None] | None = None,
     on_start: Callable[[int], None] | None = None,
+    force_exclude: bool = False,
+    files: "list[Path] | None" = None,
+    stop: Callable[[], bool] | None = None,
 ) -> RunResult:
-    files, problems = discover(targets)
-    # `exclude` of each file's config (this reads and validates the config files: a
-    # ConfigError surfaces here, before any file is fixed).
-    files = [path for path in files if not config.excludes(path)]
+    """Fix the files under `targets` (or exactly `files`, when the caller discovered them).
+
+    `stop` is asked after each file (written, when writing): once it says yes, no other
+    file is started and the result holds what was done (Ctrl-C in the CLI).
+    """
+    if files is None:
+        files, problems = select_files(targets, config, force_exclude=force_exclude)
+    else:
+        problems = []
     outcome = RunResult(files_seen=len(files))
     outcome.errors.extend(FileError(problem.path, 0, problem.message) for problem in problems)
     if on_start:
@@ -104,6 +149,8 @@ def run(
         outcome.results.append(result)
         if on_file:
             on_file(result)
+        if stop is not None and stop():
+            break  # closing the generator shuts the worker pool down, queued files unstarted
     outcome.results.sort(key=lambda result: result.path)
     return outcome
 

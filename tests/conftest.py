@@ -71,3 +71,24 @@ def _strict_fast_path(monkeypatch):
     from cdkfix import statement_text
 
     monkeypatch.setattr(statement_text, "STRICT", True)
+
+
+@pytest.fixture(autouse=True)
+def _synthesis_only_in_synth_tests(request, monkeypatch):
+    """`pytest -m "not synth"` must not synthesize: a test that starts a CDK synthesis (a
+    process with CDK_OUTDIR set, as every synthesis here does: the tests' own and --verify's)
+    without the `synth` mark fails, instead of silently costing its seconds."""
+    if request.node.get_closest_marker("synth") is not None:
+        return
+    real_init = subprocess.Popen.__init__
+
+    def guarded(self, args, *rest, **options):
+        env = options.get("env")
+        if env is None and len(rest) >= 10:  # Popen(args, bufsize, executable, stdin, stdout, stderr, preexec_fn, close_fds, shell, cwd, env)
+            env = rest[9]
+        if env and "CDK_OUTDIR" in env:
+            pytest.fail("this test synthesizes a CDK app: mark it @pytest.mark.synth (README: -m 'not synth' leaves synthesis out)",
+                        pytrace=False)
+        real_init(self, args, *rest, **options)
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", guarded)

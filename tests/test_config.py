@@ -57,7 +57,8 @@ def pyproject(root: Path, body: str) -> Path:
 def check_json(*args: str) -> tuple[int, set[str]]:
     result = cli("check", *args, "--report", "out.json", "--jobs", "1")
     data = json.loads(Path("out.json").read_text())
-    return result.exit_code, {fix["code"] for fix in data["fixes"] if fix["status"] == "applied"}
+    # check writes nothing: a fix found is "pending" (the JSON says "applied" only after apply).
+    return result.exit_code, {fix["code"] for fix in data["fixes"] if fix["status"] == "pending"}
 
 
 # --- keys --------------------------------------------------------------------------------
@@ -139,12 +140,21 @@ def test_exclude_key(project):
     assert outcome.files_seen == 1
 
 
-def test_exclude_applies_to_files_named_explicitly(project):
-    # pre-commit names every staged file: `exclude` must still keep them out.
+def test_a_file_named_on_the_command_line_is_processed_even_if_excluded(project):
+    # As ruff: exclude applies to what the walk finds; a named path is always processed.
     pyproject(project, 'exclude = ["app.py"]\n')
     result = cli("check", "app.py")
+    assert result.exit_code == 1
+    assert "(1 file checked)" in result.stderr
+
+
+def test_force_exclude_applies_exclude_to_files_named_explicitly(project):
+    # pre-commit names every staged file: with --force-exclude, `exclude` still keeps them out.
+    pyproject(project, 'exclude = ["app.py"]\n')
+    result = cli("check", "app.py", "--force-exclude")
     assert result.exit_code == 0
     assert "(0 files checked)" in result.stderr
+    assert "cdkfix: warning: no Python files found under app.py" in result.stderr
 
 
 def test_line_length_key(project):

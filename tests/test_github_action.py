@@ -52,7 +52,7 @@ def test_example_workflows_are_valid(path):
     errors = list(jsonschema.Draft7Validator(schema("github-workflow.schema.json")).iter_errors(workflow))
     assert not errors, [error.message for error in errors]
     steps = [step for job in workflow["jobs"].values() for step in job["steps"]]
-    uses = [step for step in steps if str(step.get("uses", "")).startswith("OWNER/cdkfix@")]
+    uses = [step for step in steps if step.get("uses") == "./.cdkfix"]
     assert len(uses) == 1
     assert set(uses[0].get("with", {})) <= set(ACTION["inputs"])
     assert uses[0]["with"]["mode"] in ("check", "fix")
@@ -212,3 +212,73 @@ def test_unknown_mode_fails(repo, tmp_path):
     work, _, _ = repo
     _, runs, failed = run_action(work, tmp_path, mode="lint")
     assert failed and "must be check or fix" in runs[0].stdout
+
+
+# --- the install step: no package index needed --------------------------------------------------
+
+
+def _run_install(tmp_path: Path, version: str) -> tuple[subprocess.CompletedProcess, list[str]]:
+    """The install step's script with a stand-in `python` and `cdkfix` that record their
+    arguments (pip itself is not run: the point is what it is asked to install)."""
+    step = next(step for step in ACTION["runs"]["steps"] if step.get("id") == "install")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    log = tmp_path / "calls"
+    for name in ("python", "cdkfix"):
+        stub = bin_dir / name
+        stub.write_text(f'#!/bin/sh\necho "{name} $*" >> "{log}"\n')
+        stub.chmod(0o755)
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
+           "GITHUB_ACTION_PATH": str(ROOT), "CDKFIX_VERSION": version}
+    done = subprocess.run(["bash", "--noprofile", "--norc", "-e", "-o", "pipefail", "-c", step["run"]],
+                          env=env, capture_output=True, text=True, timeout=60)
+    return done, log.read_text().splitlines() if log.exists() else []
+
+
+def test_install_defaults_to_the_actions_own_source(tmp_path):
+    done, calls = _run_install(tmp_path, "")
+    assert done.returncode == 0, done.stderr
+    assert calls == [f"python -m pip install --disable-pip-version-check {ROOT}", "cdkfix --version"]
+
+
+@pytest.mark.parametrize("requirement", [
+    "dist/cdkfix-0.1.0-py3-none-any.whl",
+    "cdkfix[verify] @ git+https://github.com/example-org/cdkfix@0123456789abcdef0123456789abcdef01234567",
+    "cdkfix==0.1.0",
+])
+def test_install_takes_a_pip_requirement(tmp_path, requirement):
+    done, calls = _run_install(tmp_path, requirement)
+    assert done.returncode == 0, done.stderr
+    assert calls == [f"python -m pip install --disable-pip-version-check {requirement}", "cdkfix --version"]
+
+
+@pytest.mark.parametrize("version", ["0.1.0", "v0.1.0"])
+def test_install_refuses_a_bare_version_no_public_index_has(tmp_path, version):
+    # "cdkfix==0.1.0" from PyPI would fail at the pip step with a confusing message.
+    done, calls = _run_install(tmp_path, version)
+    assert done.returncode == 2 and calls == []
+    assert "cdkfix is not on PyPI" in done.stdout
+
+
+def test_the_examples_take_the_action_from_a_pinned_checkout_not_a_made_up_tag():
+    # No `OWNER/` placeholder and no `v0.1.0` tag that does not exist: the action comes from a
+    # checkout of the cdkfix repository at a commit the user's repository variables name.
+    for path in [*WORKFLOWS, ROOT / "docs" / "ci.md"]:
+        text = path.read_text()
+        assert "OWNER/" not in text and "@v0.1.0" not in text and "rev: v0.1.0" not in text, path
+    for path in WORKFLOWS:
+        steps = next(iter(load_workflow(path)["jobs"].values()))["steps"]
+        uses = [step.get("uses") for step in steps]
+        assert "./.cdkfix" in uses, path
+        checkout = steps[uses.index("./.cdkfix") - 1]
+        assert checkout["with"] == {"repository": "${{ vars.CDKFIX_REPOSITORY }}", "ref": "${{ vars.CDKFIX_COMMIT }}",
+                                    "path": ".cdkfix"}
+
+
+def test_cdkfix_does_not_walk_into_the_checkout_of_itself(tmp_path):
+    from cdkfix.discover import discover
+
+    (tmp_path / ".cdkfix" / "examples").mkdir(parents=True)
+    (tmp_path / ".cdkfix" / "examples" / "flawed.py").write_text(FLAWED)
+    (tmp_path / "stack.py").write_text(FLAWED)
+    assert discover([tmp_path])[0] == [tmp_path / "stack.py"]

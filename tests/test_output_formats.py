@@ -224,8 +224,8 @@ def test_json_lists_each_fix_with_its_own_diff(project):
     assert data["mode"] == "check"
     fixes = {fix["code"]: fix for fix in data["fixes"] if fix["status"] != "suppressed"}
     assert set(fixes) == {"CDK-B12", "TEST-S1", "TEST-U1"}
-    assert [fix["status"] for fix in data["fixes"] if fix["code"] == "CDK-B12"] == ["applied", "suppressed"]
-    for code, safety, status in [("TEST-S1", "safe", "applied"), ("TEST-U1", "unsafe", "unsafe")]:
+    assert [fix["status"] for fix in data["fixes"] if fix["code"] == "CDK-B12"] == ["pending", "suppressed"]
+    for code, safety, status in [("TEST-S1", "safe", "pending"), ("TEST-U1", "unsafe", "unsafe")]:
         fix = fixes[code]
         assert (fix["path"], fix["safety"], fix["status"]) == ("lib/stack.py", safety, status)
         assert (fix["start_line"], fix["end_line"], fix["line"]) == (3, 3, 3)
@@ -236,7 +236,7 @@ def test_json_lists_each_fix_with_its_own_diff(project):
         {"path": "lib/stack.py", "line": 9, "column": 85, "message": "unused suppression ignore[CDK-B12]",
          "code": "CDK-B12", "kind": "unused-suppression"}
     ]
-    assert data["summary"]["fixes"] == {"applied": 2, "suppressed": 1, "unsafe": 1}
+    assert data["summary"]["fixes"] == {"pending": 2, "suppressed": 1, "unsafe": 1}
 
 
 def test_json_diff_hunks_apply_with_git(project):
@@ -355,4 +355,4 @@ def test_exit_codes(tmp_path, monkeypatch, test_rules, source, args, expected):
 def test_missing_path_is_exit_2(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = cli("check", "nowhere")
-    assert result.exit_code == 2 and "nowhere:0: no such file or folder" in result.stderr
+    assert result.exit_code == 2 and "nowhere: no such file or folder" in result.stderr

@@ -23,3 +23,19 @@ def test_wheel_maps_transforms_into_the_cdkfix_package(tmp_path):
     assert "cdkfix/transforms/ecs_container_insights.py" in rules
     assert len(rules) >= 25  # 24 rules + the package's __init__
     assert "cdkfix/verify/synth.py" in names and "cdkfix/report/markdown.py" in names
+
+
+def test_the_wheel_installs_without_a_package_index(tmp_path):
+    # cdkfix is not on PyPI: the README installs it from a wheel (or a git URL). The wheel must
+    # install with no index at all and give a working `cdkfix` command.
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path / "dist"), str(ROOT)],
+        check=True, capture_output=True, text=True, timeout=600,
+    )
+    (wheel,) = (tmp_path / "dist").glob("cdkfix-*.whl")
+    env = tmp_path / "env"
+    subprocess.run([sys.executable, "-m", "venv", str(env)], check=True, capture_output=True, timeout=300)
+    subprocess.run([str(env / "bin" / "pip"), "install", "-q", "--no-index", "--no-deps", str(wheel)],
+                   check=True, capture_output=True, text=True, timeout=300)
+    done = subprocess.run([str(env / "bin" / "cdkfix"), "--version"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.startswith("cdkfix "), done.stderr

@@ -85,8 +85,9 @@ def test_manifest_is_valid_for_pre_commit():
 
     hooks = {hook["id"]: hook for hook in load_manifest(str(MANIFEST))}
     assert set(hooks) == {"cdkfix", "cdkfix-check"}
-    assert hooks["cdkfix"]["entry"] == "cdkfix apply --exit-non-zero-on-fix"
-    assert hooks["cdkfix-check"]["entry"] == "cdkfix check"
+    # --force-exclude: pre-commit names each staged file, and a named path is otherwise always processed.
+    assert hooks["cdkfix"]["entry"] == "cdkfix apply --exit-non-zero-on-fix --force-exclude"
+    assert hooks["cdkfix-check"]["entry"] == "cdkfix check --force-exclude"
     for hook in hooks.values():
         assert hook["language"] == "python" and hook["types"] == ["python"]
 
@@ -133,7 +134,7 @@ def test_hooks_respect_the_project_configuration(repo):
     (root / "pyproject.toml").write_text('[tool.cdkfix]\nexclude = ["stacks/app_stack.py"]\n')
     sh("git", "add", "pyproject.toml")
     done = pre_commit(sh, "run", "cdkfix-check", "--all-files")
-    assert done.returncode == 0, done.stdout + done.stderr  # pre-commit named the file; exclude still applies
+    assert done.returncode == 0, done.stdout + done.stderr  # pre-commit named the file; --force-exclude applies exclude
     (root / "pyproject.toml").write_text('[tool.cdkfix]\nselct = []\n')
     broken = pre_commit(sh, "run", "cdkfix-check", "--all-files")
     assert broken.returncode == 1 and "unknown key 'selct'" in broken.stdout  # exit 2 shows as a failure
@@ -150,3 +151,18 @@ def test_suppressed_finding_passes_the_check_hook(repo):
     path.write_text(FLAWED.replace('"Cluster")', '"Cluster")  # cdkfix: ignore[B12] cost'))
     done = pre_commit(sh, "run", "cdkfix-check", "--all-files")
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_documented_local_hooks_run_the_manifests_entries():
+    # docs/ci.md shows `repo: local` hooks (cdkfix is on no index): the same entries as the manifest.
+    text = (ROOT / "docs" / "ci.md").read_text()
+    section = text[text.index("## pre-commit"):text.index("## GitHub Action")]
+    block = section.split("```yaml", 1)[1].split("```", 1)[0]
+    (repo,) = yaml.safe_load(block)["repos"]
+    assert repo["repo"] == "local"
+    manifest = {hook["id"]: hook for hook in yaml.safe_load(MANIFEST.read_text())}
+    for hook in repo["hooks"]:
+        assert hook["entry"] == manifest[hook["id"]]["entry"]
+        assert hook["types"] == manifest[hook["id"]]["types"] and hook["language"] == "system"
+    commented = [line.strip().lstrip("# ") for line in block.splitlines() if "entry: cdkfix check" in line]
+    assert commented == [f"entry: {manifest['cdkfix-check']['entry']}"]

@@ -44,7 +44,7 @@ def test_missing_path_is_an_error_and_the_rest_is_processed(cli, tmp_path):
     _tree(tmp_path, {})
     code, out, err = cli("apply", tmp_path / "nope.py", tmp_path / "good.py")
     assert code == 2
-    assert "nope.py:0: no such file or folder" in err
+    assert "nope.py: no such file or folder" in err
     assert (tmp_path / "good.py").read_text() == FIXED
 
 
@@ -118,7 +118,7 @@ def test_unreadable_file(cli, tmp_path, monkeypatch):
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
     code, out, err = cli("apply", "--jobs", "1", tmp_path)
     assert code == 2
-    assert "secret.py:0: cannot read: Permission denied" in err
+    assert "secret.py: cannot read: Permission denied" in err
     assert real(tmp_path / "good.py").decode() == FIXED
 
 
@@ -128,7 +128,7 @@ def test_read_only_file_is_not_replaced(cli, tmp_path):
     target.chmod(0o444)
     code, out, err = cli("apply", tmp_path)
     assert code == 2
-    assert "good.py:0: cannot write: file is read-only" in err
+    assert "good.py: cannot write: file is read-only" in err
     assert target.read_text() == FLAWED
 
 
@@ -145,8 +145,8 @@ def test_symlinks_stay_inside_the_tree_and_loops_do_not_hang(cli, tmp_path):
     (tree / "b.py").symlink_to(tree / "a.py")
     code, out, err = cli("apply", tree)
     assert code == 2
-    assert "link_out.py:0: symlink points outside the target tree, skipped" in err
-    assert "a.py:0: broken or looping symlink, skipped" in err
+    assert "link_out.py: symlink points outside the target tree, skipped" in err
+    assert "a.py: broken or looping symlink, skipped" in err
     assert (outside / "theirs.py").read_text() == FLAWED
     assert (tree / "good.py").read_text() == FIXED
 
@@ -179,5 +179,5 @@ def test_file_changed_while_running_is_not_overwritten(tmp_path, monkeypatch):
     Path("good.py").write_text(FLAWED)
     config = RunConfig(rules=(_EditsTheFileMeanwhile, find_rule("CDK-B12")))
     outcome = run(["good.py"], config, write=True, jobs=1)
-    assert [str(error) for error in outcome.all_errors] == ["good.py:0: changed on disk while cdkfix ran; not written"]
+    assert [str(error) for error in outcome.all_errors] == ["good.py: changed on disk while cdkfix ran; not written"]
     assert Path("good.py").read_text() == FLAWED + "# edited by someone else\n"

@@ -255,6 +255,7 @@ class NetworkStack(Stack):
 """
 
 
+@pytest.mark.synth
 def test_seed_fixes_synthesize(tmp_path):
     pytest.importorskip("aws_cdk")
     pytest.importorskip("cdk_nag")

@@ -442,6 +442,7 @@ print(json.dumps(sorted(v["Type"] for v in resources.values())))
 '''
 
 
+@pytest.mark.synth
 def test_a3_a4_output_synthesizes(tmp_path):
     pytest.importorskip("aws_cdk")
     fixed, records = fix_source(SYNTH_APP, [A3, A4])

@@ -423,6 +423,7 @@ app.synth()
 """
 
 
+@pytest.mark.synth
 def test_fixed_app_synthesizes(tmp_path):
     pytest.importorskip("aws_cdk")
     if shutil.which("node") is None:

@@ -41,4 +41,5 @@ def test_dry_run_holds_back_an_app_that_cannot_be_verified(tmp_path, monkeypatch
     assert checked["status"] == "not-verified" and not checked["written"] and not checked["synths"]
     assert "CDK-B12" in [item["code"] for item in checked["held_back"]]  # other rules may fix the line too
     assert data["verification"]["files_outside_apps"] == ["loose.py"]
-    assert {(fix["path"], fix["status"]) for fix in data["fixes"]} == {("loose.py", "applied"), ("ts/app.py", "skipped")}
+    # A dry run writes nothing: the fix found in loose.py is "pending", as in check.
+    assert {(fix["path"], fix["status"]) for fix in data["fixes"]} == {("loose.py", "pending"), ("ts/app.py", "skipped")}

@@ -42,7 +42,16 @@ class EcsTaskExecutionRole(Rule):
         "deployed stack the role CDK created implicitly is replaced by the new one (same permissions) and the task "
         "definition gets a new revision."
     )
-    impact = "UNSAFE (replacement): the implicit execution role is replaced by the new one and the task definition gets a new revision. Tasks may fail to pull images or send logs; the execution role's permissions are not reviewable."
+    # Not "tasks fail to pull images": CDK creates the execution role whenever a container
+    # needs one (ECR image, awslogs, secrets), so the tasks run either way.
+    impact = (
+        "Unsafe (replacement): the implicit execution role is replaced by the new one and the task definition "
+        "gets a new revision. No failure at run time without it: CDK creates an execution role whenever a "
+        "container needs one. The explicit role "
+        "gives a construct the code can name, review, share between task definitions and grant to (for example "
+        "`execution_role.add_to_policy(...)` for a private registry), instead of one that appears only in the "
+        "synthesized template."
+    )
     options = {"managed_policy": False}
     calls = frozenset({FARGATE_TASK_DEFINITION, TASK_DEFINITION})
     examples = [

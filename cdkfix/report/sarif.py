@@ -76,9 +76,11 @@ def artifact_location(path: str, root: Path) -> dict:
 
 
 def _uri_path(relative: str) -> str:
-    from urllib.parse import quote
+    from urllib.parse import quote_from_bytes
 
-    return quote(relative, safe="/")
+    # The file name's own bytes, percent-encoded: a name that is not UTF-8 (bad\xff.py)
+    # becomes bad%FF.py, as Path.as_uri() writes it, instead of an encoding error.
+    return quote_from_bytes(os.fsencode(relative), safe="/")
 
 
 def _pascal(name: str) -> str:
@@ -155,6 +157,13 @@ def still_flawed(records: Iterable[FixRecord], written: bool) -> list[FixRecord]
     ]
 
 
+def _status(record: FixRecord, written: bool) -> str:
+    """As in the JSON output: `pending` for a fix found but not written."""
+    if record.status is FixStatus.APPLIED and not written:
+        return "pending"
+    return record.status.value
+
+
 def render(
     records: Sequence[FixRecord],
     notices: Sequence[Notice] = (),
@@ -183,7 +192,7 @@ def render(
         digest = _fingerprint(*key, str(occurrences[key]))
         state = {
             FixStatus.APPLIED: "fix pending" if not written else "fixed",
-            FixStatus.UNSAFE: "unsafe fix, held back (use --unsafe-fixes)",
+            FixStatus.UNSAFE: "held back (use --unsafe-fixes)",
             FixStatus.DROPPED: "fix failed, not applied",
             FixStatus.SKIPPED: "fix skipped",
             FixStatus.NO_FIX: f"no automatic fix: {record.detail}",
@@ -204,7 +213,7 @@ def render(
                 "primaryLocationLineHash": f"{digest[:16]}:{occurrences[key]}",
                 "cdkfix/v1": digest,
             },
-            "properties": {"safety": record.safety, "status": record.status.value, "fixId": record.id,
+            "properties": {"safety": record.safety, "status": _status(record, written), "fixId": record.id,
                            "statementLines": [record.start_line, record.end_line]},
         })
     for notice in notices:

@@ -175,6 +175,7 @@ def run_verified(
     progress: Progress | None = None,
     on_start=None,
     on_file=None,
+    force_exclude: bool = False,
 ) -> RunResult:
     """Like `cdkfix.run.run`, with each CDK app's fixes verified by synthesis before anything is written.
 
@@ -183,7 +184,7 @@ def run_verified(
     options = options or VerifyOptions()
     say = progress or (lambda message: None)
     targets = [str(target) for target in targets]
-    outcome = run(targets, config, write=False, jobs=jobs, on_start=on_start, on_file=on_file)
+    outcome = run(targets, config, write=False, jobs=jobs, on_start=on_start, on_file=on_file, force_exclude=force_exclude)
     node = node_major_version()
     verification = Verification(
         python=options.interpreter, timeout=options.timeout, force=options.force, nag=options.nag,
