@@ -75,12 +75,13 @@ def test_libcst_node_programs_are_left_alone(program):
     _assert_left_alone(source, fix_all(source))
 
 
-FLAWED_PREFIX = "from aws_cdk import aws_s3 as s3, aws_ecs as ecs, aws_sns as sns\n"
+FLAWED_PREFIX = "from aws_cdk import RemovalPolicy, aws_s3 as s3, aws_ecs as ecs, aws_sns as sns\n"
 FLAWED_STATEMENTS = [
     'bucket = s3.Bucket(self, "Bucket")',
     's3.Bucket(self, "Logs", versioned=True)',
     'cluster = ecs.Cluster(self, "Cluster", vpc=vpc)',
-    'topic = sns.Topic(\n    self,\n    "Topic",\n)',
+    # a topic with no removal policy is deleted with its stack: only a retained one is a flaw (CDK-B3)
+    'sns.Topic(\n    self,\n    "Topic",\n).apply_removal_policy(RemovalPolicy.RETAIN)',
 ]
 
 

@@ -86,7 +86,10 @@ def test_the_check_catches_a_change_away_from_the_fixes():
 def test_cli_writes_exactly_the_checked_text(cli, tmp_path):
     tree = tmp_path / "examples"
     shutil.copytree(EXAMPLES, tree)
-    code, out, err = cli("apply", "--isolated", "--unsafe-fixes", "--jobs", "1", tree)
+    # the example apps' own configuration (destroyable group, unsafe fixes, I5's command), for
+    # every file: what fix_all runs
+    config = tree / "seed_app" / "cdkfix.toml"
+    code, out, err = cli("apply", "--config", config, "--jobs", "1", tree)
     assert code == 0, err
     for path in example_files():
         source = path.read_text()
@@ -225,7 +228,7 @@ def test_a_cdk_nag_acknowledgement_after_a_lossy_line_names_the_files_line():
 
 
 def test_a_file_whose_only_fixes_are_held_back_is_not_touched(cli, tmp_path):
-    # CDK-B4 is unsafe: without --unsafe-fixes it is reported, and the file stays as it is.
+    # CDK-B4 (opt-in, group destroyable) is unsafe: without --unsafe-fixes it is reported, and the file stays as it is.
     data = (
         b"from aws_cdk import RemovalPolicy, aws_secretsmanager as secretsmanager\n\n"
         b'secret = secretsmanager.Secret(self, "S", removal_policy=RemovalPolicy.RETAIN)\n \n '
@@ -234,7 +237,7 @@ def test_a_file_whose_only_fixes_are_held_back_is_not_touched(cli, tmp_path):
     path.write_bytes(data)
     os.utime(path, ns=(1_000_000_000_000_000_000, 1_000_000_000_000_000_000))
     before = _stamp(path)
-    code, out, err = cli("apply", "--isolated", "--no-unsafe-fixes", "--jobs", "1", tmp_path)
+    code, out, err = cli("apply", "--isolated", "--extend-select", "destroyable", "--no-unsafe-fixes", "--jobs", "1", tmp_path)
     assert code == 1, err  # an unsafe fix held back is pending
     assert "1 unsafe fix held back" in out + err
     assert _stamp(path) == before and path.read_bytes() == data
