@@ -135,6 +135,9 @@ def test_validate_errors_the_app_had_before_are_not_blamed_on_the_fixes():
                                            ValidateFinding("W3030", "odd", "S/B", "warning")])
     assert after.new_problems(before) == ["CloudFormation Validate F3034 at S/Q: too short"]
     assert SynthResult(ok=True, validate=[old]).new_problems(before) == []
+    # another plugin's new error (the app's own guard rules) fails too; cdk-nag's findings never do
+    guard = SynthResult(ok=True, validation=["MyGuard no-public-buckets (error) at S/B/Resource"])
+    assert guard.new_problems(before) == ["validation plugin: MyGuard no-public-buckets (error) at S/B/Resource"]
 
 
 SEED_EXPECTED = Path(__file__).resolve().parents[1] / "examples" / "seed_app.expected"

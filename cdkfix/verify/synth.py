@@ -83,6 +83,11 @@ class SynthResult:
         problems = [str(f) for f in self.validate_errors if (f.rule, f.path, f.message) not in known_validate]
         problems += [f"IAM would reject {item.stack}/{item.path}: {item.why}" for item in self.invalid_iam
                      if (item.stack, item.statement, item.why) not in known_iam]
+        # Errors of the app's own validation plugins (not cdk-nag's, not Validate's): a ValidationFailed
+        # they raise is a finding the fixes added, not "synthesized with findings".
+        known_other = set(before.validation) if before is not None and before.ok else set()
+        problems += [f"validation plugin: {text}" for text in self.validation
+                     if "(error)" in text and text not in known_other]
         return problems
 
     @property
