@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import os
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -35,16 +33,41 @@ def digest(data: bytes) -> str:
 def process_file(path: Path, config: RunConfig) -> FileResult:
     """Read and fix one file; all failures become FileErrors, never exceptions."""
     shown = display_path(path)
+    limit = config.resolver.fields_for(Path(shown))["max_file_size"] if config.resolver else config.max_file_size
     try:
+        size = os.stat(path).st_size
+        if limit and size > limit:
+            return _too_large(path, shown, size, limit)
         data = path.read_bytes()
     except OSError as error:
         return FileResult(shown, errors=[FileError(shown, 0, f"cannot read: {error.strerror or error}")])
+    if limit and len(data) > limit:  # it grew meanwhile
+        return _too_large(path, shown, len(data), limit)
     try:
         result = fix_module(data, shown, config)
     except Exception as error:  # a bug in a rule must not stop the other files
         return FileResult(shown, errors=[FileError(shown, 0, f"internal error: {type(error).__name__}: {error}")])
     result.original_digest = digest(data)
     return result
+
+
+def _too_large(path: Path, shown: str, size: int, limit: int) -> FileResult:
+    """A file over the size limit: an error when it may be CDK code, nothing otherwise. It
+    is searched for the CDK marker in pieces, never read whole."""
+    from cdkfix.engine import CDK_MARKER
+
+    overlap = len(CDK_MARKER) - 1
+    tail = b""
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            if CDK_MARKER in tail + chunk:
+                message = (
+                    f"file too large to analyse ({size:,} bytes; max-file-size is {limit:,}), skipped: "
+                    "raise max-file-size in the configuration to analyse it"
+                )
+                return FileResult(shown, errors=[FileError(shown, 0, message)])
+            tail = chunk[-overlap:]
+    return FileResult(shown)
 
 
 @dataclass
@@ -100,7 +123,7 @@ def run(
         on_start(len(files))
     for result in iter_results(files, config, jobs):
         if write and result.changed:
-            _write(result, outcome)
+            _write(result, outcome, config.split_hard_links)
         outcome.results.append(result)
         if on_file:
             on_file(result)
@@ -108,16 +131,13 @@ def run(
     return outcome
 
 
-def _write(result: FileResult, outcome: RunResult) -> None:
+def _write(result: FileResult, outcome: RunResult, split_hard_links: bool = False) -> None:
     path = Path(result.path)
     try:
-        if not os.stat(path).st_mode & stat.S_IWUSR:
-            # A rename would replace it anyway; a read-only file is a "do not touch".
-            raise PermissionError(errno.EACCES, "file is read-only")
         current = path.read_bytes()
         if digest(current) != result.original_digest:
             raise ChangedOnDisk(result.path)
-        write_atomically(path, result.new_source, expected=current)
+        write_atomically(path, result.new_source, expected=current, split_hard_links=split_hard_links)
         outcome.written.append(result.path)
     except ChangedOnDisk:
         result.errors.append(FileError(result.path, 0, "changed on disk while cdkfix ran; not written"))
