@@ -393,6 +393,10 @@ def apply(
     python: Optional[str] = PythonOpt,
     timeout: float = TimeoutOpt,
     force: bool = ForceOpt,
+    split_hard_links: bool = typer.Option(
+        False, "--split-hard-links",
+        help="Also rewrite files with several hard links (the other names keep the old text); refused by default.",
+    ),
 ) -> None:
     """Rewrite every flawed CDK file under PATHS in place (or show the diff with --dry-run).
 
@@ -405,6 +409,7 @@ def apply(
         config_file=config_file, isolated=isolated,
     )
     verify_options = _verify_options(verify, python, timeout, force)
+    config.split_hard_links = split_hard_links
     if interactive:
         if dry_run:
             _fail_usage("--interactive and --dry-run cannot be used together")
@@ -449,6 +454,7 @@ def diff(
         paths=paths, dry_run=True, interactive=False, exit_non_zero_on_fix=False, output_format=output_format,
         report=report, report_format=report_format, select=select, extend_select=extend_select, ignore=ignore, unsafe_fixes=unsafe_fixes,
         config_file=config_file, isolated=isolated, jobs=jobs, verify=verify, python=python, timeout=timeout, force=force,
+        split_hard_links=False,
     )
 
 

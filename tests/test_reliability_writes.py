@@ -340,6 +340,17 @@ def test_a_hard_linked_file_is_refused_unless_the_user_splits_the_links(tmp_path
     assert target.stat().st_nlink == 1
 
 
+def test_the_command_line_refuses_hard_links_until_asked(cli, tmp_path):
+    target = tmp_path / "stack.py"
+    target.write_text(FLAWED)
+    os.link(target, tmp_path / "other_name.txt")
+    code, out, err = cli("apply", "--isolated", target)
+    assert code == 2 and "the file has 2 hard links" in err and target.read_text() == FLAWED
+    code, out, err = cli("apply", "--isolated", "--split-hard-links", target)
+    assert code == 0, err
+    assert target.read_text() == FIXED and (tmp_path / "other_name.txt").read_text() == FLAWED
+
+
 def test_a_metadata_failure_leaves_the_file_and_no_litter(tmp_path, monkeypatch):
     target = tmp_path / "stack.py"
     target.write_text(FLAWED)
