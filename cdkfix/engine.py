@@ -195,6 +195,14 @@ def _record(fix: Fix, path: str, spans: dict, snippets: bool = True) -> FixRecor
     )
 
 
+def too_large(path: str, size: int, limit: int) -> FileError:
+    return FileError(
+        path, 0,
+        f"file too large to analyse ({size:,} bytes; max-file-size is {limit:,}), skipped: "
+        "raise max-file-size in the configuration to analyse it",
+    )
+
+
 def _nesting_error(source: bytes) -> tuple[int, str] | None:
     """Line and message saying why the file is too deeply nested to analyse, before LibCST
     sees it (None: it is not).
@@ -322,6 +330,9 @@ def fix_module(source: bytes, path: str, config: RunConfig) -> FileResult:
     if CDK_MARKER not in source:
         return result  # no CDK: not even parsed
     config = config.for_file(path)  # its config file, per-file ignores
+    if config.max_file_size and len(source) > config.max_file_size:
+        result.errors.append(too_large(path, len(source), config.max_file_size))
+        return result
     nesting = _nesting_error(source)
     if nesting is not None:
         result.errors.append(FileError(path, *nesting))

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from cdkfix.config import RunConfig
+from cdkfix.config import DEFAULT_MAX_FILE_SIZE, RunConfig
 from cdkfix.discover import discover
-from cdkfix.engine import fix_module
+from cdkfix.engine import CDK_MARKER, fix_module, too_large
 from cdkfix.records import FileError, FileResult, FixStatus
 from cdkfix.write import ChangedOnDisk, write_atomically
 
@@ -33,16 +33,17 @@ def digest(data: bytes) -> str:
 def process_file(path: Path, config: RunConfig) -> FileResult:
     """Read and fix one file; all failures become FileErrors, never exceptions."""
     shown = display_path(path)
-    limit = config.resolver.fields_for(Path(shown))["max_file_size"] if config.resolver else config.max_file_size
     try:
         size = os.stat(path).st_size
-        if limit and size > limit:
-            return _too_large(path, shown, size, limit)
+        if size > DEFAULT_MAX_FILE_SIZE:
+            # Rare: only then the file's own limit is looked up (the engine checks the
+            # others, whose config it reads anyway), and an oversized file is never read whole.
+            limit = config.for_file(shown).max_file_size
+            if limit and size > limit:
+                return _too_large(path, shown, size, limit)
         data = path.read_bytes()
     except OSError as error:
         return FileResult(shown, errors=[FileError(shown, 0, f"cannot read: {error.strerror or error}")])
-    if limit and len(data) > limit:  # it grew meanwhile
-        return _too_large(path, shown, len(data), limit)
     try:
         result = fix_module(data, shown, config)
     except Exception as error:  # a bug in a rule must not stop the other files
@@ -54,18 +55,12 @@ def process_file(path: Path, config: RunConfig) -> FileResult:
 def _too_large(path: Path, shown: str, size: int, limit: int) -> FileResult:
     """A file over the size limit: an error when it may be CDK code, nothing otherwise. It
     is searched for the CDK marker in pieces, never read whole."""
-    from cdkfix.engine import CDK_MARKER
-
     overlap = len(CDK_MARKER) - 1
     tail = b""
     with open(path, "rb") as handle:
         while chunk := handle.read(1 << 20):
             if CDK_MARKER in tail + chunk:
-                message = (
-                    f"file too large to analyse ({size:,} bytes; max-file-size is {limit:,}), skipped: "
-                    "raise max-file-size in the configuration to analyse it"
-                )
-                return FileResult(shown, errors=[FileError(shown, 0, message)])
+                return FileResult(shown, errors=[too_large(shown, size, limit)])
             tail = chunk[-overlap:]
     return FileResult(shown)
 
