@@ -22,12 +22,16 @@ from __future__ import annotations
 
 import ctypes
 import errno
-import fcntl
 import os
 import stat
 import tempfile
 import time
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no advisory locks, the exchange check still holds
+    fcntl = None
 
 
 class ChangedOnDisk(Exception):
@@ -89,6 +93,8 @@ LOCK_WAIT = 30.0
 
 
 def _lock(fd: int, path: Path) -> None:
+    if fcntl is None:
+        return
     deadline = time.monotonic() + LOCK_WAIT
     while True:
         try:
