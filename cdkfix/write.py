@@ -216,7 +216,10 @@ def _swap_in(temporary: str, path: Path, fd: int, info: os.stat_result, expected
             # Theirs is under the temporary name now; never delete it.
             raise _Kept(temporary) from None
         raise ChangedOnDisk(str(path))
-    os.unlink(temporary)
+    try:
+        os.unlink(temporary)  # the old file, now under the temporary name
+    except OSError:
+        pass  # written all the same; what is left is a .cdkfix-tmp file, never read as source
 
 
 def _rename(temporary: str, path: Path) -> None:
