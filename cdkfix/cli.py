@@ -643,6 +643,10 @@ def apply(
     statistics: bool = StatisticsOpt,
     no_color: bool = NoColorOpt,
     show_settings: bool = ShowSettingsOpt,
+    split_hard_links: bool = typer.Option(
+        False, "--split-hard-links",
+        help="Also rewrite files with several hard links (the other names keep the old text); refused by default.",
+    ),
 ) -> None:
     """Rewrite every flawed CDK file under PATHS in place (or show the diff with --dry-run).
 
@@ -658,6 +662,7 @@ def apply(
         force_exclude=force_exclude, quiet=quiet, no_color=no_color, statistics=statistics, exit_zero=exit_zero,
         show_settings=show_settings,
     )
+    request.config.split_hard_links = split_hard_links
     if interactive:
         if request.fmt != "text":
             _fail_usage("--interactive shows diffs and asks; it works with --output-format text only")
@@ -705,6 +710,7 @@ def diff(
         config_file=config_file, isolated=isolated, jobs=jobs, verify=verify, python=python, timeout=timeout, force=force,
         force_exclude=force_exclude, quiet=quiet, exit_zero=exit_zero, statistics=statistics, no_color=no_color,
         show_settings=show_settings,
+        split_hard_links=False,
     )
 
 

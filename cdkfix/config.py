@@ -16,6 +16,7 @@ Schema (keys as in ruff, where ruff has them):
     exclude = ["cdk.out", "tests/fixtures/**"]   # globs relative to this file's folder
                                     # (with --config FILE: to the current folder, as in ruff)
     line-length = 88                # width of the code the rules insert
+    max-file-size = 5242880         # bytes; larger files are reported and skipped (0: no limit)
 
     [tool.cdkfix.per-file-ignores]
     "legacy/*.py" = ["CDK-B12"]     # glob (relative to this file's folder) -> codes
@@ -36,6 +37,9 @@ from typing import Any, Iterable, Sequence
 
 from cdkfix.formatting import DEFAULT_LINE_LENGTH
 
+# 5 MiB: a hundred times a large CDK module, and what LibCST analyses in well under a minute.
+DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
@@ -46,6 +50,7 @@ CONFIG_NAMES = (".cdkfix.toml", "cdkfix.toml", "pyproject.toml")
 
 KNOWN_KEYS = (
     "select", "extend-select", "ignore", "per-file-ignores", "unsafe-fixes", "exclude", "line-length", "rules",
+    "max-file-size",
 )
 
 
@@ -234,6 +239,11 @@ class RunConfig:
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     unsafe_fixes: bool = False
     line_length: int = DEFAULT_LINE_LENGTH
+    # Larger files are reported and skipped unread: LibCST needs minutes and gigabytes for
+    # tens of megabytes, and one such file must not starve the rest (0: no limit).
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    # Replace files with several hard links anyway (the other names keep the old text).
+    split_hard_links: bool = False
     # FixRecord ids to leave out (status SKIPPED), e.g. fixes that --verify rolled back.
     skip: frozenset[str] = frozenset()
     # (glob, codes): rules left out for the files the glob matches; globs relative to `root`.
@@ -323,6 +333,7 @@ class FileSettings:
     unsafe_fixes: bool | None = None
     exclude: tuple[str, ...] = ()
     line_length: int | None = None
+    max_file_size: int | None = None
     rule_options: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()
 
     @property
@@ -450,6 +461,12 @@ def load_settings(path: Path | str, universe: Sequence | None = None) -> FileSet
         if isinstance(line_length, bool) or not isinstance(line_length, int) or not 40 <= line_length <= 320:
             fail("line-length", "'line-length' must be an integer from 40 to 320")
 
+    max_file_size = None
+    if "max-file-size" in table:
+        max_file_size = table["max-file-size"]
+        if isinstance(max_file_size, bool) or not isinstance(max_file_size, int) or max_file_size < 0:
+            fail("max-file-size", "'max-file-size' must be a number of bytes (an integer, 0 for no limit)")
+
     rule_options: list[tuple[str, tuple[tuple[str, Any], ...]]] = []
     if "rules" in table:
         value = table["rules"]
@@ -472,6 +489,7 @@ def load_settings(path: Path | str, universe: Sequence | None = None) -> FileSet
         unsafe_fixes=unsafe,
         exclude=exclude,
         line_length=line_length,
+        max_file_size=max_file_size,
         rule_options=tuple(rule_options),
     )
 
@@ -618,6 +636,9 @@ class ConfigResolver:
             "rule_options": {code: dict(options) for code, options in settings.rule_options} if settings else {},
             "unsafe_fixes": unsafe,
             "line_length": settings.line_length if settings and settings.line_length else DEFAULT_LINE_LENGTH,
+            "max_file_size": (
+                settings.max_file_size if settings and settings.max_file_size is not None else DEFAULT_MAX_FILE_SIZE
+            ),
             "per_file_ignores": settings.per_file_ignores if settings else (),
             "exclude": settings.exclude if settings else (),
             "root": (self.base or str(settings.root)) if settings else None,

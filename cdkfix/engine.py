@@ -20,7 +20,7 @@ from cdkfix.node_index import NodeIndex
 from cdkfix.positions import node_spans
 from cdkfix.records import FileError, FileResult, FixRecord, FixStatus
 from cdkfix.rule import FileContext, Fix, Rule, Safety
-from cdkfix.splice import CannotSplice, splice
+from cdkfix.splice import CannotSplice, has_mixed_endings, neighbour_endings, splice
 from cdkfix import statement_text
 from cdkfix.statement_text import StatementText, Unmapped
 
@@ -200,31 +200,121 @@ def _record(fix: Fix, path: str, spans: dict, snippets: bool = True) -> FixRecor
     )
 
 
-def _nesting_error(source: bytes) -> str | None:
-    """CPython refuses more than 200 nested brackets; LibCST's native parser can crash on
-    a few thousand. A bracket count finds such files cheaply, and CPython's own compiler
-    then says exactly what is wrong (brackets inside strings are not nesting)."""
-    if source.count(b"(") + source.count(b"[") + source.count(b"{") <= 200:
-        return None  # cannot nest deeper than it has brackets; counting bytes costs nothing
-    depth = deepest = 0
-    for match in _BRACKETS.finditer(source):
-        depth += 1 if match.group() in b"([{" else -1
-        deepest = max(deepest, depth)
-    if deepest <= 200:
-        return None
-    try:
-        compile(source, "<cdkfix>", "exec", dont_inherit=True)
-    except SyntaxError as error:
-        return f"{error.msg} (line {error.lineno})"
-    except (ValueError, MemoryError, RecursionError) as error:
-        return str(error) or type(error).__name__
+def too_large(path: str, size: int, limit: int) -> FileError:
+    return FileError(
+        path, 0,
+        f"file too large to analyse ({size:,} bytes; max-file-size is {limit:,}), skipped: "
+        "raise max-file-size in the configuration to analyse it",
+    )
+
+
+def _nesting_error(source: bytes) -> tuple[int, str] | None:
+    """Line and message saying why the file is too deeply nested to analyse, before LibCST
+    sees it (None: it is not).
+
+    Two kinds of depth. Brackets: CPython refuses more than 200 nested ones, and LibCST's
+    native parser can crash on a few thousand; CPython's own compiler then says exactly
+    what is wrong. Chains: `2 ** 2 ** ...`, `a.b.b...`, `a()()...`, `not not ...`, `- - a`
+    nest each node in the next, and LibCST's time and memory grow faster than their
+    length (a thousand links take about a second; twenty thousand took minutes and tens of
+    gigabytes). Counting bytes first keeps the common file at a few `bytes.count` calls.
+    """
+    brackets = source.count(b"(") + source.count(b"[") + source.count(b"{")
+    if brackets <= _BRACKET_LIMIT:
+        links = len(source) - len(source.translate(None, _CHAIN_BYTES)) + sum(map(source.count, _CHAIN_WORDS))
+        if links + brackets <= _CHAIN_LIMIT:
+            return None  # cannot nest deeper than it has brackets and operators
+    deepest_brackets, deepest_chain, where = _depths(source)
+    if deepest_brackets > _BRACKET_LIMIT:
+        try:
+            compile(source, "<cdkfix>", "exec", dont_inherit=True)
+        except SyntaxError as error:
+            return 1, f"syntax error: {error.msg} (line {error.lineno})"
+        except (ValueError, MemoryError, RecursionError) as error:
+            return 1, f"syntax error: {str(error) or type(error).__name__}"
+    if deepest_chain > _CHAIN_LIMIT:
+        line = source.count(b"\n", 0, where) + 1
+        return line, f"too deeply nested to analyse: an expression chains more than {_CHAIN_LIMIT} operations, skipped"
     return None
 
 
-_BRACKETS = re.compile(rb"[()\[\]{}]")
+def _depths(source: bytes) -> tuple[int, int, int]:
+    """The deepest bracket nesting, the longest chain of nested operations (a bracket is
+    one link of its outer chain) and the offset where that chain is longest. Strings and
+    comments are skipped; commas, colons, assignments, comparisons and ends of statements
+    start a new chain, as they do in the tree (a long list or a long `and` is flat)."""
+    counts = [0]  # links of the chain at each open bracket, outermost first
+    lambdas = [0]  # lambdas at each open bracket whose colon is still to come
+    total = deepest = deepest_brackets = where = 0  # total: sum(counts)
+    for match in _TOKENS.finditer(source):
+        kind = match.lastgroup
+        if kind == "op":
+            counts[-1] += 1
+            total += 1
+        elif kind == "open":
+            counts[-1] += 1
+            total += 1
+            counts.append(0)
+            lambdas.append(0)
+            if len(counts) > deepest_brackets:
+                deepest_brackets = len(counts)
+        elif kind == "close":
+            if len(counts) > 1:
+                total -= counts.pop()
+                lambdas.pop()
+            continue
+        elif kind == "lambda":  # its body, after the colon, nests in it
+            counts[-1] += 1
+            total += 1
+            lambdas[-1] += 1
+        elif kind == "colon" and lambdas[-1]:
+            lambdas[-1] -= 1
+            continue
+        elif kind in ("reset", "colon") or (kind == "newline" and len(counts) == 1):
+            total -= counts[-1]
+            counts[-1] = 0
+            continue
+        else:
+            continue
+        if total > deepest:
+            deepest, where = total, match.start()
+    return max(deepest_brackets - 1, 0), deepest, where
+
+
+_BRACKET_LIMIT = 200
+# The longest chain analysed: real code stays far below it (a long fluent chain has tens
+# of links), and LibCST takes up to about a second for a thousand.
+_CHAIN_LIMIT = 1000
+_CHAIN_BYTES = b".+-*/%@&|^~"
+_CHAIN_WORDS = (b"not", b"else", b"lambda", b"await")
+_TOKENS = re.compile(
+    rb"""
+    '''(?:[^'\\]|\\.|'(?!''))*'''           # strings and comments: no group, skipped
+    | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+    | '(?:[^'\\\r\n]|\\.)*'
+    | "(?:[^"\\\r\n]|\\.)*"
+    | \#[^\r\n]*
+    | \\\r?\n                                # a continued line goes on
+    | (?P<newline>[\r\n])
+    | (?P<open>[(\[{])
+    | (?P<close>[)\]}])
+    | (?P<reset>\*\*=|//=|<<=|>>=|==|!=|<=|>=|->|:=|[-+*/%@&|^]=|[,;=]|<(?!<)|>(?!>))
+    | (?P<colon>:)
+    | (?P<lambda>\blambda\b)
+    | (?P<op>\*\*|//|<<|>>|[-+*/%@&|^~.]|\b(?:not|else|await)\b)
+    """,
+    re.S | re.X,
+)
+
+
 # Deeply nested (but valid) code makes LibCST recurse deeply; a worker thread with a large
-# stack lets it, instead of the process crashing or giving up on the file.
-_STACK_SIZE = 512 * 1024 * 1024
+# stack lets it, instead of the process crashing or giving up on the file. The nesting
+# guard bounds the depth (200 brackets, chains of 1,000): on Python 3.11 the deepest file it
+# lets through needs 4 MB of stack, and 2 MB crash. 64 MB leaves room for Python 3.10, whose
+# every Python call also uses the C stack, and costs little address space: a 512 MB stack
+# made every file fail ("can't start new thread") under a 600 MB `ulimit -v` with 2 jobs.
+# When no such thread can be started, smaller ones are tried, then the calling thread.
+_STACK_SIZES = (64 * 1024 * 1024, 16 * 1024 * 1024)
 _RECURSION_LIMIT = 30_000
 
 
@@ -245,9 +335,12 @@ def fix_module(source: bytes, path: str, config: RunConfig) -> FileResult:
     if CDK_MARKER not in source:
         return result  # no CDK: not even parsed
     config = config.for_file(path)  # its config file, per-file ignores
+    if config.max_file_size and len(source) > config.max_file_size:
+        result.errors.append(too_large(path, len(source), config.max_file_size))
+        return result
     nesting = _nesting_error(source)
     if nesting is not None:
-        result.errors.append(FileError(path, 1, f"syntax error: {nesting}"))
+        result.errors.append(FileError(path, *nesting))
         return result
     outcome: list = []
 
@@ -275,22 +368,31 @@ def fix_module(source: bytes, path: str, config: RunConfig) -> FileResult:
 class _BigStackThread:
     """One long-lived thread with a large stack that analyses the files, one at a time.
 
-    Starting a thread with a 512 MB stack costs several milliseconds (measured 7 ms, half
+    Starting a thread with a large stack costs milliseconds (measured 7 ms for 512 MB, half
     the parse of a typical CDK file), so the engine starts one per process and keeps it.
+    Where none can be started (little memory), the files are analysed in the calling thread.
     """
 
     def __init__(self) -> None:
         self._pid = -1
 
-    def _start(self) -> None:
+    def _start(self) -> bool:
+        """Start the thread; False when the system refuses every stack size."""
         self._tasks: queue.SimpleQueue = queue.SimpleQueue()
         old_stack = threading.stack_size()
         try:
-            threading.stack_size(_STACK_SIZE)
-            self._thread = threading.Thread(target=self._serve, args=(self._tasks,), name="cdkfix engine", daemon=True)
-            self._thread.start()
+            for size in _STACK_SIZES:
+                try:
+                    threading.stack_size(size)
+                    thread = threading.Thread(target=self._serve, args=(self._tasks,), name="cdkfix engine", daemon=True)
+                    thread.start()
+                except (RuntimeError, MemoryError, ValueError):
+                    continue  # "can't start new thread": the address space is too small
+                self._thread = thread
+                return True
         finally:
             threading.stack_size(old_stack)
+        return False
 
     @staticmethod
     def _serve(tasks: queue.SimpleQueue) -> None:
@@ -308,8 +410,9 @@ class _BigStackThread:
             self._lock = threading.Lock()
             self._thread = None
         with self._lock:  # one file at a time: callers on other threads wait their turn
-            if self._thread is None or not self._thread.is_alive():
-                self._start()
+            if (self._thread is None or not self._thread.is_alive()) and not self._start():
+                work()  # no thread to be had: here, at this thread's depth (a RecursionError is caught)
+                return
             done = threading.Event()
             self._tasks.put((work, done))
             done.wait()
@@ -417,6 +520,7 @@ class _Renderer:
         self.module = module
         self.original = original
         self.roundtrip: str | None = None
+        self.mixed_endings: bool | None = None
         try:
             self.fast: StatementText | None = StatementText(module, source, original)
         except _FAST_PATH_ERRORS:
@@ -435,6 +539,12 @@ class _Renderer:
 
     def __call__(self, fixed: cst.Module, origins: dict) -> str:
         """The fixed file's text; raises CannotSplice when it cannot be made safely."""
+        text = self._text(fixed, origins)
+        if self.mixed_endings is None:
+            self.mixed_endings = has_mixed_endings(self.original)
+        return neighbour_endings(self.original, text) if self.mixed_endings else text
+
+    def _text(self, fixed: cst.Module, origins: dict) -> str:
         if self.fast is not None:
             try:
                 return self.fast.fixed_text(fixed, origins)

@@ -63,7 +63,7 @@ def write_accepted(outcome: RunResult, accepted: Iterable[FixRecord], config: Ru
             if again.errors or not applied or not applied <= wanted or again.new_source is None:
                 errors.append(FileError(result.path, 0, "the accepted fixes could not be applied on their own; not written"))
                 continue
-            write_atomically(path, again.new_source, expected=data)
+            write_atomically(path, again.new_source, expected=data, split_hard_links=config.split_hard_links)
             written.append(result.path)
         except ChangedOnDisk:
             errors.append(FileError(result.path, 0, "changed on disk while you chose; not written"))

@@ -10,6 +10,11 @@ a task in a new pool, and a file that kills its worker again is reported as an e
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -25,15 +30,47 @@ CHUNK_MAX = 16
 IN_FLIGHT_PER_JOB = 4  # chunks submitted ahead of the one being waited for, per worker
 
 
-def _init(config: RunConfig) -> None:
+def _init(config: RunConfig, parent: int) -> None:
     global _config
     _config = config
     # Ctrl-C reaches the whole process group: the parent decides when to stop (after the
     # files in hand, so it can say what it wrote). A forked worker inherits the CLI's handler;
     # a spawned one would die of KeyboardInterrupt and lose its files, hence this.
-    import signal
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _exit_with_parent(parent)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this worker when the process that started it dies, even by SIGKILL: the pool's
+    queues never close for a worker then (it holds their other ends), so it would wait
+    forever. Linux delivers a signal on the parent's death (PR_SET_PDEATHSIG); elsewhere a
+    thread watches for the worker being handed to another parent."""
+    if _set_parent_death_signal():
+        if os.getppid() != parent:  # it died before the signal was asked for
+            os._exit(1)
+        return
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="cdkfix parent watch", daemon=True).start()
+
+
+def _set_parent_death_signal() -> bool:
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def _work(paths: list[Path]) -> list[FileResult]:
@@ -94,7 +131,7 @@ def process_in_pool(files: list[Path], config: RunConfig, jobs: int) -> Iterator
 
 
 def _pool(jobs: int, config: RunConfig) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_init, initargs=(config,))
+    return ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_init, initargs=(config, os.getpid()))
 
 
 def _isolate(files: list[Path], config: RunConfig) -> Iterator[FileResult]:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import os
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from cdkfix.config import RunConfig
+from cdkfix.config import DEFAULT_MAX_FILE_SIZE, RunConfig
 from cdkfix.discover import discover_paths
-from cdkfix.engine import fix_module
+from cdkfix.engine import CDK_MARKER, fix_module, too_large
 from cdkfix.records import FileError, FileResult, FixStatus
 from cdkfix.write import ChangedOnDisk, write_atomically
 
@@ -36,6 +34,13 @@ def process_file(path: Path, config: RunConfig) -> FileResult:
     """Read and fix one file; all failures become FileErrors, never exceptions."""
     shown = display_path(path)
     try:
+        size = os.stat(path).st_size
+        if size > DEFAULT_MAX_FILE_SIZE:
+            # Rare: only then the file's own limit is looked up (the engine checks the
+            # others, whose config it reads anyway), and an oversized file is never read whole.
+            limit = config.for_file(shown).max_file_size
+            if limit and size > limit:
+                return _too_large(path, shown, size, limit)
         data = path.read_bytes()
     except OSError as error:
         return FileResult(shown, errors=[FileError(shown, 0, f"cannot read: {error.strerror or error}")])
@@ -61,6 +66,19 @@ def _unencodable(error: UnicodeEncodeError, path: Path, config: RunConfig) -> st
                 return (f"configuration error: option {key!r} of [rules.{code}]{where} ({value!r}) cannot be written "
                         f"in this file's encoding ({error.encoding}); file not changed")
     return f"the fixed code cannot be written in this file's encoding ({error.encoding}): {char!r}; file not changed"
+
+
+def _too_large(path: Path, shown: str, size: int, limit: int) -> FileResult:
+    """A file over the size limit: an error when it may be CDK code, nothing otherwise. It
+    is searched for the CDK marker in pieces, never read whole."""
+    overlap = len(CDK_MARKER) - 1
+    tail = b""
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            if CDK_MARKER in tail + chunk:
+                return FileResult(shown, errors=[too_large(shown, size, limit)])
+            tail = chunk[-overlap:]
+    return FileResult(shown)
 
 
 @dataclass
@@ -145,7 +163,7 @@ def run(
         on_start(len(files))
     for result in iter_results(files, config, jobs):
         if write and result.changed:
-            _write(result, outcome)
+            _write(result, outcome, config.split_hard_links)
         outcome.results.append(result)
         if on_file:
             on_file(result)
@@ -155,16 +173,13 @@ def run(
     return outcome
 
 
-def _write(result: FileResult, outcome: RunResult) -> None:
+def _write(result: FileResult, outcome: RunResult, split_hard_links: bool = False) -> None:
     path = Path(result.path)
     try:
-        if not os.stat(path).st_mode & stat.S_IWUSR:
-            # A rename would replace it anyway; a read-only file is a "do not touch".
-            raise PermissionError(errno.EACCES, "file is read-only")
         current = path.read_bytes()
         if digest(current) != result.original_digest:
             raise ChangedOnDisk(result.path)
-        write_atomically(path, result.new_source, expected=current)
+        write_atomically(path, result.new_source, expected=current, split_hard_links=split_hard_links)
         outcome.written.append(result.path)
     except ChangedOnDisk:
         result.errors.append(FileError(result.path, 0, "changed on disk while cdkfix ran; not written"))

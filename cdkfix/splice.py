@@ -75,3 +75,39 @@ def line_map(original: str, roundtrip: str) -> Callable[[int], int] | None:
         for index in range(r1, r2):
             where[index + 1] = o1 + 1 + min(index - r1, max(o2 - o1 - 1, 0))
     return lambda line: where.get(line, line)
+
+
+def has_mixed_endings(text: str) -> bool:
+    """More than one kind of line ending (\\r\\n, \\n, \\r) in `text`."""
+    crlf = text.count("\r\n")
+    kinds = (crlf, text.count("\n") - crlf, text.count("\r") - crlf)
+    return sum(1 for count in kinds if count) > 1
+
+
+def neighbour_endings(original: str, fixed: str) -> str:
+    """`fixed`, with each line the fixes added or rewrote ending as the original lines
+    around it end (LibCST ends new lines as the file's first line ends, which in a file
+    of mixed line endings may be neither neighbour's). Python reads every line ending
+    alike, inside strings too, so only the bytes change, never the meaning."""
+    old = LINE.findall(original)
+    new = LINE.findall(fixed)
+    out: list[str] = []
+    for tag, o1, o2, n1, n2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if tag == "equal":
+            out.extend(new[n1:n2])
+            continue
+        for index in range(n1, n2):
+            line = new[index]
+            body = line.rstrip("\r\n")
+            if body == line:  # the last line, with no ending
+                out.append(line)
+                continue
+            if o2 > o1:  # rewritten: the ending of the line it stands for
+                near = old[min(o1 + index - n1, o2 - 1)]
+            elif o1 > 0:  # inserted: the ending of the line before
+                near = old[o1 - 1]
+            else:
+                near = old[o1] if o1 < len(old) else line
+            ending = near[len(near.rstrip("\r\n")):]
+            out.append(body + (ending or line[len(body):]))
+    return "".join(out)

@@ -128,8 +128,8 @@ def test_kill_9_during_apply_leaves_every_file_old_or_new(tmp_path):
 
 # --- a kill at each step of one write, deterministically -----------------------------------
 
-# Runs `cdkfix apply` with cdkfix.write's `os` replaced so that the process SIGKILLs itself
-# at the named step of write_atomically.
+# Runs `cdkfix apply` with cdkfix.write's `os` and its exchange of names replaced so that the
+# process SIGKILLs itself at the named step of write_atomically.
 CRASHING_APPLY = r'''
 import os, signal, sys
 import cdkfix.write as write
@@ -169,15 +169,19 @@ class CrashingOs:
             die()
         os.chmod(path, mode)
 
-    def replace(self, source, target):
-        if STEP == "before-rename":
-            die()
-        os.replace(source, target)
-        if STEP == "after-rename":
-            die()
+real_exchange = write._exchange
+
+
+def exchange(source, target):
+    if STEP == "before-rename":
+        die()
+    real_exchange(source, target)
+    if STEP == "after-rename":
+        die()
 
 
 write.os = CrashingOs()
+write._exchange = exchange
 sys.argv = ["cdkfix", "apply", "--isolated", "--jobs", "1", sys.argv[2]]
 from cdkfix.__main__ import main
 
@@ -202,11 +206,12 @@ def test_kill_at_each_step_of_a_write(tmp_path, step):
     assert target.read_bytes() == (expected if step == "after-rename" else original)
     assert stat.S_IMODE(target.stat().st_mode) == 0o750
     litter = [path for path in root.iterdir() if path != target]
+    # Before the exchange the litter is the new text; right after it, the old file (the
+    # exchange put it under the temporary name, and the kill came before its removal).
+    assert len(litter) == 1 and litter[0].name.startswith(".stack.py.") and litter[0].name.endswith(".cdkfix-tmp")
     if step == "after-rename":
-        assert litter == []
-    else:
-        assert len(litter) == 1 and litter[0].name.startswith(".stack.py.") and litter[0].name.endswith(".cdkfix-tmp")
-        assert discover([root]) == ([target], [])
+        assert litter[0].read_bytes() == original
+    assert discover([root]) == ([target], [])
 
     # The next run fixes the file (or finds nothing left to do) and leaves the litter alone.
     again = subprocess.run(

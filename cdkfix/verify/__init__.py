@@ -34,7 +34,7 @@ from cdkfix.config import RunConfig
 from cdkfix.engine import fix_module
 from cdkfix.records import FileError, FileResult, FixRecord, FixStatus
 from cdkfix.run import RunResult, _write, digest, run
-from cdkfix.verify.apps import CdkApp, app_for, copy_app, find_app_roots, load_app
+from cdkfix.verify.apps import CdkApp, UnsupportedApp, app_for, copy_app, find_app_roots, load_app
 from cdkfix.verify.bisect import find_breaking
 from cdkfix.verify.compare import Comparison, compare
 from cdkfix.verify.synth import SynthResult, default_python, node_major_version, synthesize
@@ -215,7 +215,7 @@ def run_verified(
     if write:
         for result in outcome.results:
             if result.changed:
-                _write(result, outcome)
+                _write(result, outcome, config.split_hard_links)
     outcome.verification = verification
     return outcome
 
@@ -268,7 +268,10 @@ def _verify_app(app, results, config, options, say, checked: AppVerification) ->
 
     with tempfile.TemporaryDirectory(prefix="cdkfix-verify-") as temporary:
         workdir = Path(temporary)
-        copy = copy_app(app.root, workdir / "app")
+        try:
+            copy = copy_app(app.root, workdir / "app")
+        except UnsupportedApp as error:
+            return _unverified(checked, changed, str(error), options, NOT_VERIFIED)
 
         def place(candidate: dict[str, FileResult]) -> None:
             for path, result in candidate.items():

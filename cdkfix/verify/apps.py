@@ -7,6 +7,7 @@ import os
 import re
 import shlex
 import shutil
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -139,17 +140,40 @@ def app_for(path: Path, roots: list[Path]) -> Path | None:
 
 
 def copy_app(root: Path, destination: Path) -> Path:
-    """Copy the app folder, leaving out cdk.out, VCS folders, node_modules and virtual environments."""
+    """Copy the app folder, leaving out cdk.out, VCS folders, node_modules, virtual
+    environments and what is not a file, folder or link (a FIFO would block the copy, a
+    socket or device cannot be copied; no app reads its source from one).
+
+    Raises UnsupportedApp, naming the paths, when some file cannot be copied.
+    """
 
     def ignore(folder: str, names: list[str]) -> set[str]:
         here = Path(folder)
         return {
             name for name in names
-            if name in NOT_COPIED or (os.path.isdir(here / name) and _is_virtualenv(here / name))
+            if name in NOT_COPIED or _special(here / name) or (os.path.isdir(here / name) and _is_virtualenv(here / name))
         }
 
-    shutil.copytree(root, destination, symlinks=True, ignore=ignore)
+    try:
+        shutil.copytree(root, destination, symlinks=True, ignore=ignore)
+    except shutil.Error as error:
+        # copytree goes on past each failure and lists them all: (source, target, why).
+        failures = error.args[0] if error.args and isinstance(error.args[0], list) else []
+        shown = "; ".join(f"{source}: {why}" for source, _target, why in failures[:3]) or str(error)
+        more = f" (and {len(failures) - 3} more)" if len(failures) > 3 else ""
+        raise UnsupportedApp(f"cannot copy the app folder for synthesis: {shown}{more}") from None
+    except OSError as error:
+        raise UnsupportedApp(f"cannot copy the app folder for synthesis: {error.strerror or error}: {error.filename}") from None
     return destination
+
+
+def _special(path: Path) -> bool:
+    """A FIFO, socket or device (not a link: links are copied as links)."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return False  # gone or unreadable: copytree reports it
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode) or stat.S_ISLNK(mode))
 
 
 def context_for(app: CdkApp) -> dict:
