@@ -317,7 +317,8 @@ def test_19_10_a_bad_glob_or_option_value_is_a_configuration_error(cli, here, bo
 
 
 def test_19_10_an_option_the_files_encoding_cannot_hold_names_the_option(cli, here):
-    put(here / "pyproject.toml", '[tool.cdkfix.rules.CDK-I5]\npath = "/santé"\n')
+    # I5 writes a check only with the team's command, and only as an unsafe fix (trust issue).
+    put(here / "pyproject.toml", '[tool.cdkfix.rules.CDK-I5]\npath = "/santé"\ncommand = "curl -f {url} || exit 1"\n')
     source = (
         "# -*- coding: ascii -*-\nfrom aws_cdk import aws_ecs as ecs\n\n"
         'td = ecs.FargateTaskDefinition(self, "T")\n'
@@ -325,7 +326,7 @@ def test_19_10_an_option_the_files_encoding_cannot_hold_names_the_option(cli, he
         "port_mappings=[ecs.PortMapping(container_port=80)])\n"
     )
     put(here / "a.py", source)
-    code, _, err = cli("apply", "a.py", "--select", "CDK-I5")
+    code, _, err = cli("apply", "a.py", "--select", "CDK-I5", "--unsafe-fixes")
     assert code == 2
     assert ("a.py: configuration error: option 'path' of [rules.CDK-I5] in pyproject.toml ('/santé') "
             "cannot be written in this file's encoding (ascii)") in err
@@ -372,8 +373,8 @@ def test_19_14_ctrl_c_finishes_the_file_in_hand_and_reports_what_was_written(cli
         put(here / name)
     real_write = cdkfix.run.write_atomically
 
-    def write_then_interrupt(path, data, expected=None):
-        real_write(path, data, expected=expected)
+    def write_then_interrupt(path, data, expected=None, **options):
+        real_write(path, data, expected=expected, **options)
         os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C right after the first file is written
 
     monkeypatch.setattr(cdkfix.run, "write_atomically", write_then_interrupt)
@@ -390,8 +391,8 @@ CTRL_C_AFTER_FIRST_WRITE = """
 import os, signal, sys
 import cdkfix.run
 real = cdkfix.run.write_atomically
-def write_then_ctrl_c(path, data, expected=None):
-    real(path, data, expected=expected)
+def write_then_ctrl_c(path, data, expected=None, **options):
+    real(path, data, expected=expected, **options)
     if not getattr(write_then_ctrl_c, "done", False):
         write_then_ctrl_c.done = True
         os.killpg(0, signal.SIGINT)  # what a terminal's Ctrl-C does: the parent and its workers

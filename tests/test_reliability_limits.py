@@ -124,7 +124,7 @@ def test_a_file_over_the_size_limit_is_skipped_and_the_next_one_fixed(tmp_path, 
     outcome = run(["."], config, write=True, jobs=1)
     size = len(big.encode())
     assert [str(error) for error in outcome.all_errors] == [
-        f"a_big.py:0: file too large to analyse ({size:,} bytes; max-file-size is 1,000), skipped: "
+        f"a_big.py: file too large to analyse ({size:,} bytes; max-file-size is 1,000), skipped: "
         "raise max-file-size in the configuration to analyse it"
     ]
     assert Path("a_big.py").read_text() == big and Path("b_small.py").read_text() == FIXED

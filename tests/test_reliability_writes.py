@@ -29,8 +29,8 @@ from cdkfix.run import run
 from cdkfix.write import ChangedOnDisk, NotWritable, write_atomically
 from conftest import FIXED, FLAWED
 
-B12 = RunConfig(rules=(find_rule("CDK-B12"),))
-I2 = RunConfig(rules=(find_rule("CDK-I2"),))
+B12 = RunConfig(rules=(find_rule("CDK-B12"),), unsafe_fixes=True)  # both are unsafe since the trust issue
+I2 = RunConfig(rules=(find_rule("CDK-I2"),), unsafe_fixes=True)
 
 # A file with both flaws of the issue's report: B12 (Container Insights) and I2 (log group).
 BOTH = '''from aws_cdk import RemovalPolicy, aws_ecs as ecs
@@ -46,7 +46,7 @@ def build(self, vpc, task_definition, image):
     return cluster, container
 '''
 INSIGHTS = "container_insights_v2=ecs.ContainerInsights.ENABLED"
-LOG_GROUP = "log_group=log_group"
+LOG_GROUP = "log_retention=logs.RetentionDays.ONE_WEEK"  # I2 keeps the default group (trust issue)
 
 
 def _litter(folder: Path, keep: Path) -> list[Path]:
@@ -154,7 +154,7 @@ def test_two_cdkfix_runs_on_one_file_lose_neither_fix(tmp_path, monkeypatch):
 
     assert first.written == ["stack.py"] and not first.all_errors
     assert other.written == []
-    assert [str(error) for error in other.all_errors] == ["stack.py:0: changed on disk while cdkfix ran; not written"]
+    assert [str(error) for error in other.all_errors] == ["stack.py: changed on disk while cdkfix ran; not written"]
     [fix] = other.fixes
     assert fix.code == "CDK-I2" and fix.status is FixStatus.DROPPED  # never reported as applied
     assert INSIGHTS in target.read_text() and LOG_GROUP not in target.read_text()
@@ -269,7 +269,7 @@ def test_a_user_cannot_replace_a_file_they_may_not_write(shared_folder, interact
     got = _as_user(shared_folder, USER, GROUP, [GROUP], ["stack.py"], interactive=interactive)
     assert got["written"] == []
     assert got["errors"] == [
-        "stack.py:0: cannot write: permission denied (the file belongs to uid 0, mode 0644; cdkfix runs as uid 4321)"
+        "stack.py: cannot write: permission denied (the file belongs to uid 0, mode 0644; cdkfix runs as uid 4321)"
     ]
     assert target.read_text() == FLAWED and target.stat().st_uid == 0
     assert _litter(shared_folder, target) == []
@@ -281,7 +281,7 @@ def test_a_user_who_may_write_but_cannot_keep_the_owner_is_refused(shared_folder
     os.chown(target, 0, SHARED_GROUP)
     target.chmod(0o664)  # writable through the group
     got = _as_user(shared_folder, USER, GROUP, [GROUP, SHARED_GROUP], ["stack.py"])
-    assert got["errors"] == ["stack.py:0: cannot write: a rewrite by uid 4321 cannot keep the file's owner (uid 0); not written"]
+    assert got["errors"] == ["stack.py: cannot write: a rewrite by uid 4321 cannot keep the file's owner (uid 0); not written"]
     assert target.read_text() == FLAWED and (target.stat().st_uid, target.stat().st_gid) == (0, SHARED_GROUP)
     assert _litter(shared_folder, target) == []
 
@@ -305,7 +305,7 @@ def test_a_group_the_user_is_not_in_cannot_be_kept(shared_folder):
     target.chmod(0o644)
     got = _as_user(shared_folder, USER, GROUP, [GROUP], ["stack.py"])
     assert got["errors"] == [
-        "stack.py:0: cannot write: a rewrite by uid 4321 cannot keep the file's group (gid 5555); not written"
+        "stack.py: cannot write: a rewrite by uid 4321 cannot keep the file's group (gid 5555); not written"
     ]
     assert target.read_text() == FLAWED and target.stat().st_gid == SHARED_GROUP
 
@@ -317,7 +317,7 @@ def test_interactive_apply_refuses_a_read_only_file_as_apply_does(tmp_path, monk
     target.chmod(0o444)
     outcome = run(["stack.py"], B12, write=False, jobs=1)
     written, errors = write_accepted(outcome, candidates(outcome), B12)
-    assert written == [] and [str(error) for error in errors] == ["stack.py:0: cannot write: file is read-only"]
+    assert written == [] and [str(error) for error in errors] == ["stack.py: cannot write: file is read-only"]
     assert target.read_text() == FLAWED
 
 
@@ -328,7 +328,7 @@ def test_a_hard_linked_file_is_refused_unless_the_user_splits_the_links(tmp_path
     os.link(target, "other_name.py")
     outcome = run(["stack.py"], B12, write=True, jobs=1)
     assert [str(error) for error in outcome.all_errors] == [
-        "stack.py:0: cannot write: the file has 2 hard links; replacing it would leave the other names with the old "
+        "stack.py: cannot write: the file has 2 hard links; replacing it would leave the other names with the old "
         "text (pass --split-hard-links to write it anyway)"
     ]
     assert target.read_text() == FLAWED and target.stat().st_nlink == 2
@@ -389,15 +389,17 @@ def test_a_file_with_a_long_name_is_written(tmp_path, monkeypatch, length):
 
 
 def test_inserted_lines_end_like_their_neighbours_in_a_file_of_mixed_endings():
-    rule = find_rule("CDK-B3")
-    lines = rule.examples[0].before.split("\n")
+    # CDK-B11 inserts statements after the service (CDK-B3 no longer inserts: trust issue).
+    rule = find_rule("CDK-B11")
+    example = next(example for example in rule.examples if example.after is not None)
+    lines = example.before.split("\n")
+    inserted = next(line for line in example.after.split("\n") if line.strip() and line not in lines)
     # The first line ends in \n, every other in \r\n: LibCST would end new lines in \n.
     source = (lines[0] + "\n" + "\r\n".join(lines[1:])).encode()
-    config = RunConfig(rules=(rule,))
+    config = RunConfig(rules=(rule,), unsafe_fixes=True)
     result = fix_module(source, "stack.py", config)
     new = result.new_source
-    inserted = b"        approval_topic.apply_removal_policy(RemovalPolicy.DESTROY)"
-    assert b"        )\r\n\r\n" + inserted + b"\r\n        self.approval_topic" in new
+    assert inserted.encode() + b"\r\n" in new
     # Every original line is kept with its own ending; all but the first end in \r\n.
     assert new.startswith(lines[0].encode() + b"\n") and new.count(b"\n") == new.count(b"\r\n") + 1
     assert fix_module(new, "stack.py", config).new_source is None  # a second run changes nothing
