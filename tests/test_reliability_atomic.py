@@ -25,7 +25,14 @@ MODES = (0o644, 0o640, 0o755, 0o600, 0o664, 0o700)
 # Cumulative share of the files fixed when each kill lands; a run is restarted after each.
 KILL_AT = (0.1, 0.4, 0.7)
 DEADLINE = 180  # seconds one run may take before the test gives up (a hang, not slowness)
-APPLY = ("-m", "cdkfix", "apply", "--isolated", "--unsafe-fixes", "--jobs", "1")
+# Every rule with fix_all's options: the opt-in destroyability rules too, and CDK-I5's command.
+CONFIG = 'extend-select = ["destroyable"]\nunsafe-fixes = true\n[rules.CDK-I5]\ncommand = "curl -f {url} || exit 1"\n'
+
+
+def _apply(root: Path) -> list[str]:
+    config = root.parent / f"{root.name}-cdkfix.toml"  # outside the tree the test inspects
+    config.write_text(CONFIG)
+    return [sys.executable, "-m", "cdkfix", "apply", "--config", str(config), "--jobs", "1", str(root)]
 
 
 def _make_tree(root: Path) -> dict[Path, tuple[bytes, bytes, int]]:
@@ -82,7 +89,7 @@ def _check_every_file(root: Path, tree) -> tuple[int, list[Path]]:
 def _start(root: Path, log) -> subprocess.Popen:
     # Its own session, hence its own process group: the kill reaches everything it started.
     return subprocess.Popen(
-        [sys.executable, *APPLY, str(root)], cwd=root, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True,
+        _apply(root), cwd=root, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True,
     )
 
 
@@ -120,7 +127,7 @@ def test_kill_9_during_apply_leaves_every_file_old_or_new(tmp_path):
     assert kills == sorted(kills)
 
     # A full run afterwards finishes the rest.
-    done = subprocess.run([sys.executable, *APPLY, str(root)], cwd=root, capture_output=True, timeout=DEADLINE)
+    done = subprocess.run(_apply(root), cwd=root, capture_output=True, timeout=DEADLINE)
     assert done.returncode == 0, done.stderr.decode()
     fixed, litter = _check_every_file(root, tree)
     assert fixed == FILES
