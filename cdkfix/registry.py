@@ -1,4 +1,4 @@
-"""Finds the rules: every Rule subclass with a code in the modules of cdkfix.transforms."""
+"""Finds the rules: every Rule subclass with a code in the modules of cdkfix.transforms and its sub-packages."""
 
 from __future__ import annotations
 
@@ -25,8 +25,9 @@ def all_rules() -> tuple[type[Rule], ...]:
     from cdkfix import transforms
 
     found: dict[str, type[Rule]] = {}
-    for info in pkgutil.iter_modules(transforms.__path__):
-        module = importlib.import_module(f"{transforms.__name__}.{info.name}")
+    # Sub-packages too: a rule pack lives in its own folder (transforms/awssolutions/).
+    for info in pkgutil.walk_packages(transforms.__path__, prefix=f"{transforms.__name__}."):
+        module = importlib.import_module(info.name)
         for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, Rule) and getattr(value, "code", None):
                 if value.__module__ != module.__name__:
