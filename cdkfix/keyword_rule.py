@@ -227,9 +227,14 @@ def _needs(*templates: str) -> tuple[list[str], list[str]]:
     return modules, roots
 
 
-def _render(template: str, style: str) -> str:
+def _render(template: str, style: str, imported: str = "") -> str:
+    """Placeholders spelt in `style`; under `imported` (a class imported by name), that class's
+    own members through its name, as the file's import map resolves them."""
+
     def one(match: re.Match) -> str:
         parts = match.group(1).split(".")
+        if imported and match.group(1).startswith(imported + "."):
+            return ".".join(parts[2:])
         if style == "cdk":
             return "cdk." + ".".join(parts[1:])
         if parts[1].startswith("aws_"):
@@ -244,7 +249,7 @@ def _from_import(modules: list[str], roots: list[str]) -> str:
     return f"from aws_cdk import {', '.join(names)}\n" if names else ""
 
 
-def _assignment(spec: KeywordRule, style: str) -> tuple[str, str]:
+def _assignment(spec: KeywordRule, style: str, imported: str = "") -> tuple[str, str]:
     """(the value written in `style`, as a keyword argument) for the fixed call."""
     if spec.inside is not None:
         props, inner = spec.inside
@@ -252,7 +257,7 @@ def _assignment(spec: KeywordRule, style: str) -> tuple[str, str]:
     else:
         value = spec.value
     pairs = [(spec.keyword, value), *spec.extra.items()]
-    return ", ".join(f"{key}={_formatted(key, _render(text, style))}" for key, text in pairs), value
+    return ", ".join(f"{key}={_formatted(key, _render(text, style, imported))}" for key, text in pairs), value
 
 
 def _formatted(keyword: str, value: str) -> str:
@@ -298,7 +303,8 @@ def generated_examples(spec: KeywordRule) -> list[Example]:
     # 3. from aws_cdk.aws_x import Class: the fix imports what it needs the file's way
     arg_modules, arg_roots = _needs(spec.args, spec.follow)
     header = f"from aws_cdk.{module} import {parts[2]}\n" + _from_import(arg_modules, arg_roots)
-    value_modules, value_roots = _needs(value_template, extra_values)
+    own = f"{{{qualified}."  # the class's own members need no import in this shape
+    value_modules, value_roots = _needs(value_template.replace(own, "{"), extra_values)
     added = "".join(f"from aws_cdk import {root}\n" for root in value_roots if root not in arg_roots)
     added += "".join(
         f"from aws_cdk import {m} as {_alias(m)}\n" for m in value_modules if m not in arg_modules
@@ -306,7 +312,7 @@ def generated_examples(spec: KeywordRule) -> list[Example]:
     examples.append(Example(
         name="class imported by name",
         before=f"{header}\n{bound}{tail}({_render(spec.args, 'alias')})\n{follow('resource', 'alias')}",
-        after=f"{header}{added}\n{bound}{tail}({_render(spec.args, 'alias')}, {_assignment(spec, 'alias')[0]})\n{follow('resource', 'alias')}",
+        after=f"{header}{added}\n{bound}{tail}({_render(spec.args, 'alias')}, {_assignment(spec, 'alias', qualified)[0]})\n{follow('resource', 'alias')}",
     ))
     # 4. left alone: the user's own value; a splat is reported without a fix
     header = _from_import(*_needs(callee, spec.args, spec.keep))

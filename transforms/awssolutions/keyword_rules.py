@@ -35,6 +35,10 @@ _RDS_CLUSTER_ARGS = (
     "version={aws_cdk.aws_rds.AuroraPostgresEngineVersion}.VER_16_4), "
     'writer={aws_cdk.aws_rds.ClusterInstance}.serverless_v2("Writer")'
 )
+_DOCDB_ARGS = (
+    'self, "Resource", vpc=vpc, master_user={aws_cdk.aws_docdb.Login}(username="admin"), '
+    "instance_type={aws_cdk.aws_ec2.InstanceType}(\"t3.medium\")"
+)
 
 
 def _b2_adds_enforce_ssl(rule, call) -> bool:
@@ -465,6 +469,69 @@ RULES = [
         args='self, "Resource", replication_group_description="cache", engine="redis", cache_node_type="cache.t3.micro", num_cache_clusters=2, at_rest_encryption_enabled=True, transit_encryption_enabled=True',
         safety=UNSAFE,
         safety_note="Unsafe: it needs a replica in a second AZ (cost) and changes failover behaviour.",
+    ),
+    KeywordRule(
+        code="AwsSolutions-DOC4",
+        name="awssolutions-docdb-backup-retention",
+        title="DocumentDB cluster without a reasonable backup retention",
+        cause="The Document DB cluster does not have a reasonable minimum backup retention period configured.",
+        why="One day of backups is little time to notice a faulty write.",
+        impact="Data loss after a faulty write noticed late.",
+        kind=Kind.HIGH_AVAILABILITY,
+        constructs=("aws_cdk.aws_docdb.DatabaseCluster",),
+        keyword="backup",
+        value="",
+        inside=("aws_cdk.aws_docdb.BackupProps", {"retention": "{aws_cdk.Duration}.days(7)"}),
+        keep="{aws_cdk.aws_docdb.BackupProps}(retention={aws_cdk.Duration}.days(1))",
+        args=_DOCDB_ARGS,
+        safety=UNSAFE,
+        safety_note="Unsafe: backup storage beyond the cluster's size is billed.",
+    ),
+    KeywordRule(
+        code="AwsSolutions-DDB4",
+        name="awssolutions-dax-encryption",
+        title="DAX cluster without server-side encryption",
+        cause="The DAX cluster does not have server-side encryption enabled.",
+        why="Cached items at rest are unencrypted.",
+        impact="Data at rest unencrypted.",
+        constructs=("aws_cdk.aws_dax.CfnCluster",),
+        keyword="sse_specification",
+        value="",
+        inside=("aws_cdk.aws_dax.CfnCluster.SSESpecificationProperty", {"sse_enabled": "True"}),
+        keep="{aws_cdk.aws_dax.CfnCluster.SSESpecificationProperty}(sse_enabled=False)",
+        args='self, "Resource", iam_role_arn="arn:aws:iam::123456789012:role/dax", node_type="dax.t3.small", replication_factor=3',
+        safety=UNSAFE,
+        safety_note="Unsafe: SSESpecification is create-only: CloudFormation replaces the cluster.",
+    ),
+    KeywordRule(
+        code="AwsSolutions-C91",
+        name="awssolutions-cloud9-ssm",
+        title="Cloud9 environment reachable over SSH",
+        cause="The Cloud9 instance does not use a no-ingress EC2 instance with AWS Systems Manager.",
+        why="An SSH connection needs inbound access to the instance; Systems Manager needs none.",
+        impact="An instance open to inbound SSH.",
+        constructs=("aws_cdk.aws_cloud9.CfnEnvironmentEC2",),
+        keyword="connection_type",
+        value='"CONNECT_SSM"',
+        keep='"CONNECT_SSH"',
+        args='self, "Resource", instance_type="t3.small", image_id="amazonlinux-2023-x86_64"',
+        safety=UNSAFE,
+        safety_note="Unsafe: ConnectionType is create-only: CloudFormation replaces the environment.",
+    ),
+    KeywordRule(
+        code="AwsSolutions-RS6",
+        name="awssolutions-redshift-encrypted",
+        title="Redshift cluster without encryption at rest",
+        cause="The Redshift cluster does not have encryption at rest enabled.",
+        why="Warehouse data at rest is unencrypted.",
+        impact="Data at rest unencrypted.",
+        constructs=("aws_cdk.aws_redshift.CfnCluster",),
+        keyword="encrypted",
+        value="True",
+        decided_by=("kms_key_id",),
+        args='self, "Resource", cluster_type="single-node", db_name="db", master_username="admin", node_type="ra3.xlplus", master_user_password="Password1!"',
+        safety=UNSAFE,
+        safety_note="Unsafe: enabling encryption migrates the cluster (it is unavailable for writes meanwhile).",
     ),
 ]
 
