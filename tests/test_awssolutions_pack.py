@@ -155,3 +155,16 @@ def test_rules_and_explain_show_the_pack(cli, fmt):
     assert out.startswith("# AwsSolutions-S10 (awssolutions-s3-enforce-ssl): S3 bucket does not require SSL")
     assert "cdk-nag AwsSolutions-S10: The S3 Bucket or bucket policy does not require requests to use SSL." in out.replace("\n", " ")
     assert "## Fix safety" in out
+
+
+def test_a_cdk_nag_suppression_of_the_finding_keeps_the_fix_out():
+    source = (
+        "from aws_cdk import aws_sqs as sqs\n"
+        "from cdk_nag import NagSuppressions\n\n"
+        'queue = sqs.Queue(self, "Queue")\n'
+        'NagSuppressions.add_resource_suppressions(queue, [{"id": "AwsSolutions-SQS4", "reason": "internal only"}])\n'
+        'other = sqs.Queue(self, "Other")\n'
+    )
+    fixed, records = _run(source, "AwsSolutions-SQS4")
+    assert [record.status for record in records] == [FixStatus.SUPPRESSED, FixStatus.APPLIED]
+    assert fixed == source.replace('sqs.Queue(self, "Other")', 'sqs.Queue(self, "Other", enforce_ssl=True)')
