@@ -13,11 +13,15 @@ _CATEGORY_ORDER = {"A": 0, "B": 1, "I": 2}
 
 
 def rule_sort_key(code: str) -> tuple:
-    """CDK-A2 before CDK-B1 before CDK-B10 before CDK-I1; other packs after, by name."""
+    """CDK-A2 before CDK-B1 before CDK-B10 before CDK-I1; other packs after, by name, with
+    numbers in number order (AwsSolutions-RDS2 before AwsSolutions-RDS10)."""
     match = re.fullmatch(r"CDK-([ABI])(\d+)", code)
     if match:
-        return (0, _CATEGORY_ORDER[match.group(1)], int(match.group(2)), "")
-    return (1, 0, 0, code)
+        return (0, _CATEGORY_ORDER[match.group(1)], 0, "", int(match.group(2)))
+    match = re.fullmatch(r"(.*?)(\d+)", code)
+    if match:
+        return (1, 0, 0, match.group(1), int(match.group(2)))
+    return (1, 0, 0, code, 0)
 
 
 @lru_cache(maxsize=None)

@@ -168,3 +168,14 @@ def test_a_cdk_nag_suppression_of_the_finding_keeps_the_fix_out():
     fixed, records = _run(source, "AwsSolutions-SQS4")
     assert [record.status for record in records] == [FixStatus.SUPPRESSED, FixStatus.APPLIED]
     assert fixed == source.replace('sqs.Queue(self, "Other")', 'sqs.Queue(self, "Other", enforce_ssl=True)')
+
+
+def test_pack_codes_sort_in_number_order_after_the_cdk_rules():
+    from cdkfix.registry import rule_sort_key
+
+    codes = [rule.code for rule in all_rules()]
+    assert codes.index("CDK-I6") < codes.index("AwsSolutions-AEC3")
+    assert codes.index("AwsSolutions-RDS2") < codes.index("AwsSolutions-RDS3") < codes.index("AwsSolutions-RDS10")
+    assert sorted(["AwsSolutions-S10", "AwsSolutions-S2", "CDK-B10", "CDK-B2"], key=rule_sort_key) == [
+        "CDK-B2", "CDK-B10", "AwsSolutions-S2", "AwsSolutions-S10",
+    ]
