@@ -179,3 +179,15 @@ def test_pack_codes_sort_in_number_order_after_the_cdk_rules():
     assert sorted(["AwsSolutions-S10", "AwsSolutions-S2", "CDK-B10", "CDK-B2"], key=rule_sort_key) == [
         "CDK-B2", "CDK-B10", "AwsSolutions-S2", "AwsSolutions-S10",
     ]
+
+
+@pytest.mark.parametrize("code", PACK)
+def test_every_pack_rule_reports_a_splat_without_a_fix(code):
+    rule = rules_by_code()[code]
+    qualified = rule.spec.constructs[0]
+    module, name = qualified.split(".")[1], ".".join(qualified.split(".")[2:])
+    source = f"from aws_cdk import {module}\n\n{module}.{name}(self, \"Splat\", **props)\n"
+    fixed, records = _run(source, code)
+    assert fixed == source
+    assert [(record.code, record.status) for record in records] == [(code, FixStatus.NO_FIX)]
+    assert "splat" in records[0].detail
