@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from cdkfix.config import resolve_rules
 from cdkfix.discover import discover
+from cdkfix.registry import all_rules
 from cdkfix.samples import random_cdk_module
 from conftest import FIXED, FLAWED
 from reliability_support import fix_all
@@ -26,6 +28,7 @@ MODES = (0o644, 0o640, 0o755, 0o600, 0o664, 0o700)
 KILL_AT = (0.1, 0.4, 0.7)
 DEADLINE = 180  # seconds one run may take before the test gives up (a hang, not slowness)
 APPLY = ("-m", "cdkfix", "apply", "--isolated", "--unsafe-fixes", "--jobs", "1")
+DEFAULT_RULES = resolve_rules(all_rules(), [])
 
 
 def _make_tree(root: Path) -> dict[Path, tuple[bytes, bytes, int]]:
@@ -40,7 +43,7 @@ def _make_tree(root: Path) -> dict[Path, tuple[bytes, bytes, int]]:
         if len(tree) % 4 == 3:
             text = text.replace("\n", "\r\n")
         original = text.encode()
-        result = fix_all(original)
+        result = fix_all(original, DEFAULT_RULES)  # what `apply` runs: opt-in rules and packs left out
         assert not result.errors, result.errors
         if result.new_source is None:
             continue  # every file must change, so "old or new" always tells them apart
