@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from cdkfix.config import Selection, resolve_rules
 from cdkfix.discover import discover
+from cdkfix.registry import all_rules
 from cdkfix.samples import random_cdk_module
 from conftest import FIXED, FLAWED
 from reliability_support import fix_all
@@ -33,6 +35,8 @@ def _apply(root: Path) -> list[str]:
     config = root.parent / f"{root.name}-cdkfix.toml"  # outside the tree the test inspects
     config.write_text(CONFIG)
     return [sys.executable, "-m", "cdkfix", "apply", "--config", str(config), "--jobs", "1", str(root)]
+# What that run selects: the default rules and the destroyable group (not the opt-in packs).
+DEFAULT_RULES = resolve_rules(all_rules(), [Selection(extend_select=("destroyable",))])
 
 
 def _make_tree(root: Path) -> dict[Path, tuple[bytes, bytes, int]]:
@@ -47,7 +51,7 @@ def _make_tree(root: Path) -> dict[Path, tuple[bytes, bytes, int]]:
         if len(tree) % 4 == 3:
             text = text.replace("\n", "\r\n")
         original = text.encode()
-        result = fix_all(original)
+        result = fix_all(original, DEFAULT_RULES)  # what `apply` runs: opt-in rules and packs left out
         assert not result.errors, result.errors
         if result.new_source is None:
             continue  # every file must change, so "old or new" always tells them apart
