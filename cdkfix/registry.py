@@ -1,4 +1,5 @@
-"""Finds the rules: every Rule subclass with a code in the modules of cdkfix.transforms."""
+"""Finds the rules: every Rule subclass with a code in the modules of cdkfix.transforms
+and of its sub-packages (a pack of related rules, such as nag_v3, is one sub-package)."""
 
 from __future__ import annotations
 
@@ -25,8 +26,8 @@ def all_rules() -> tuple[type[Rule], ...]:
     from cdkfix import transforms
 
     found: dict[str, type[Rule]] = {}
-    for info in pkgutil.iter_modules(transforms.__path__):
-        module = importlib.import_module(f"{transforms.__name__}.{info.name}")
+    for info in pkgutil.walk_packages(transforms.__path__, prefix=f"{transforms.__name__}."):
+        module = importlib.import_module(info.name)
         for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, Rule) and getattr(value, "code", None):
                 if value.__module__ != module.__name__:
