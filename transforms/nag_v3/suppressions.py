@@ -84,10 +84,14 @@ class _Reader:
         """(id, reason, applies_to or None) of one NagPackSuppression or dict."""
         node = self.follow(node)
         fields: dict[str, cst.CSTNode] = {}
-        if isinstance(node, cst.Call) and self.rule.resolve(node.func) == NAG_PACK_SUPPRESSION:
+        is_dict_call = (
+            isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "dict"
+            and "dict" not in self.rule.imports.taken
+        )
+        if isinstance(node, cst.Call) and (self.rule.resolve(node.func) == NAG_PACK_SUPPRESSION or is_dict_call):
             for arg in node.args:
                 if arg.keyword is None:
-                    raise Unknown("a NagPackSuppression with positional or ** arguments")
+                    raise Unknown(f"a suppression `{_short(node)}` with positional or ** arguments")
                 fields[arg.keyword.value] = arg.value
         elif isinstance(node, cst.Dict):
             for element in node.elements:
