@@ -52,9 +52,13 @@ class Ack:
 class _Reader:
     """Reads a suppressions argument back to its elements, following local names."""
 
-    def __init__(self, rule: Rule, scopes: list[cst.CSTNode]) -> None:
+    def __init__(self, rule: Rule, scopes: list[cst.CSTNode], expansion=None) -> None:
         self.rule = rule
         self.scopes = scopes
+        # The synthesis mode's data for this call (granular.py), asked for only when needed.
+        self.expansion = expansion
+        self.found_by_synthesis: list[str] = []
+        self.found_nothing: list[str] = []
         self.followed: list[tuple[cst.CSTNode, str, list]] = []
         self.copied: list[cst.CSTNode] = []
 
@@ -134,11 +138,24 @@ class _Reader:
             if applies_to is None:
                 ids = self.rule_ids(id_node)
                 granular = sorted(ids & GRANULAR_RULES)
+                expanded = self.expansion() if granular and self.expansion is not None else None
+                if granular and expanded is not None and len(ids) == 1 and granular[0] in expanded:
+                    for finding in expanded[granular[0]]:
+                        out.append(Ack(_quote(finding), reason_source))
+                        self.found_by_synthesis.append(finding)
+                    if not expanded[granular[0]]:
+                        self.found_nothing.append(granular[0])
+                    continue
+                if granular and self.expansion is not None:
+                    raise Unknown(
+                        f"{', '.join(granular)} without applies_to: the synthesis data has no entry for this call "
+                        "(it did not run, or the data is of another version of the file)"
+                    )
                 if granular:
                     raise Unknown(
                         f"{', '.join(granular)} without applies_to covered every granular finding in v2; "
                         f"v3 acknowledges only the exact IDs ({granular[0]}[...]), which depend on the synthesized "
-                        "policies: list them with applies_to (or let the synthesis mode find them)"
+                        "policies: list them with applies_to, or run the synthesis mode (option granular-findings)"
                     )
                 self.copied.append(id_node)
                 out.append(Ack(code(id_node), reason_source))
@@ -147,28 +164,48 @@ class _Reader:
             if rule_id is None:
                 raise Unknown(f"applies_to with a rule ID computed at run time (`{_short(id_node)}`)")
             for entry in self.elements(applies_to, "applies_to"):
-                out.append(Ack(self.granular_id(rule_id, entry), reason_source))
+                out.extend(Ack(found, reason_source) for found in self.granular_ids(rule_id, entry))
         return out
 
-    def granular_id(self, rule_id: str, entry: cst.CSTNode) -> str:
+    def granular_ids(self, rule_id: str, entry: cst.CSTNode) -> list[str]:
         entry = self.follow(entry)
         value = literal_string(entry)
         if value is not None:
-            return _quote(f"{rule_id}[{value}]")
+            return [_quote(f"{rule_id}[{value}]")]
         if isinstance(entry, cst.FormattedString) and "b" not in entry.prefix.lower():
             self.copied.append(entry)
             parts = [cst.FormattedStringText(f"{rule_id}["), *entry.parts, cst.FormattedStringText("]")]
-            return code(entry.with_changes(parts=parts))
-        if (isinstance(entry, cst.Call) and self.rule.resolve(entry.func) == REGEX_APPLIES_TO) or (
-            isinstance(entry, cst.Dict) and any(
-                isinstance(item, cst.DictElement) and literal_string(item.key) == "regex" for item in entry.elements
-            )
-        ):
+            return [code(entry.with_changes(parts=parts))]
+        regex = _regex_of(self.rule, entry)
+        if regex is not None:
+            expanded = self.expansion() if self.expansion is not None and isinstance(regex, str) else None
+            if expanded is not None and f"{rule_id} {regex}" in expanded:
+                found = expanded[f"{rule_id} {regex}"]
+                self.found_by_synthesis.extend(found)
+                return [_quote(finding) for finding in found]
             raise Unknown(
                 f"applies_to of {rule_id} has a regex (`{_short(entry)}`): v3 acknowledges exact IDs only, "
-                "and which findings the regex matched is known only after synthesis"
+                "and which findings the regex matched is known only after synthesis (option granular-findings)"
             )
         raise Unknown(f"an applies_to entry of {rule_id} computed at run time (`{_short(entry)}`)")
+
+
+def _regex_of(rule: Rule, entry: cst.CSTNode) -> str | bool | None:
+    """The regex of a RegexAppliesTo(regex=...) or {"regex": ...} (True: one not written as a literal)."""
+    value: cst.CSTNode | None = None
+    if isinstance(entry, cst.Call) and rule.resolve(entry.func) == REGEX_APPLIES_TO:
+        value = next((arg.value for arg in entry.args if arg.keyword and arg.keyword.value == "regex"), None)
+    elif isinstance(entry, cst.Dict):
+        value = next(
+            (item.value for item in entry.elements if isinstance(item, cst.DictElement) and literal_string(item.key) == "regex"),
+            None,
+        )
+        if value is None:
+            return None
+    else:
+        return None
+    text = literal_string(value)
+    return text if text is not None else True
 
 
 def _quote(text: str) -> str:
@@ -219,10 +256,16 @@ class NagSuppressionsToAcknowledgments(NagMigrationRule):
         "Reported without a fix (the call is left as it is): a granular rule (IAM4, IAM5, DOC5, OS9, RDS16, "
         "RDSLoggingEnabled) suppressed without applies_to, a regex in applies_to, an ID or path computed at "
         "run time, a list built at run time, a construct cdkfix cannot tell is a resource, and a stack "
-        "suppression without apply_to_nested_stacks in a file that creates nested stacks (v3 would cover them)."
+        "suppression without apply_to_nested_stacks in a file that creates nested stacks (v3 would cover them). "
+        "Option `granular-findings`: the JSON written by `python -m cdkfix.transforms.nag_v3.granular APP_DIR` "
+        "(it synthesizes the app once, running its code), with which whole-rule granular suppressions and "
+        "regexes become exactly the granular IDs they covered (named in the fix message). "
+        "See docs/nag-v3-migration.md."
     )
     impact = "Without the migration the app does not import with cdk-nag 3; done by hand, acknowledgements are easily widened or lost."
     calls = frozenset({STACK, RESOURCE, BY_PATH})
+    # The synthesis mode (granular.py): a JSON file of the granular IDs each call covered.
+    options = {"granular_findings": ""}
     mapping = (
         ("NagSuppressions.add_stack_suppressions(stack, [NagPackSuppression(id=\"AwsSolutions-S1\", reason=r)])",
          "Validations.of(stack).acknowledge(Acknowledgment(id=\"AwsSolutions-S1\", reason=r))"),
@@ -455,7 +498,7 @@ s3.Bucket(self, "Bucket")
             raise Unknown("the call is part of a larger statement")
         values = self._arguments(node, method)
         scopes = scopes_of(self.context.ancestors)
-        reader = _Reader(self, scopes)
+        reader = _Reader(self, scopes, self._expansion(node) if self.settings.get("granular_findings") else None)
         acks = reader.acknowledgments(values.get("suppressions") or _missing("suppressions"))
         if not acks:
             raise Unknown("it acknowledges nothing (empty lists)")
@@ -500,11 +543,33 @@ s3.Bucket(self, "Bucket")
         new = self.statements(source)
         spelled = [validations.split(".")[0], acknowledgment.split(".")[0]]
         record_migration(self.context, statement, copied, spelled, reader.followed)
+        found = ""
+        if reader.found_by_synthesis:
+            found = f"; granular IDs found by synthesis: {', '.join(reader.found_by_synthesis)}"
+        if reader.found_nothing:
+            found += f"; the synthesis found no finding of {', '.join(reader.found_nothing)} on these resources (v2 suppressed none)"
         self.report(
             f"cdk-nag 3: {len(acks)} acknowledgement{'s' if len(acks) != 1 else ''} on "
-            f"{', '.join(targets)} instead of NagSuppressions.{method.rsplit('.', 1)[1]}",
+            f"{', '.join(targets)} instead of NagSuppressions.{method.rsplit('.', 1)[1]}{found}",
             _replace_statement(statement, new),
         )
+
+    def _expansion(self, node: cst.Call):
+        """A function giving the synthesis data of this call (computed once, on demand)."""
+        cache: list = []
+
+        def expansion():
+            if not cache:
+                from cdkfix.positions import node_spans
+
+                from .granular import granular_ids
+
+                spans, _ = node_spans(self.context.module, [node])
+                line, _column, end_line, _end = spans[node]
+                cache.append(granular_ids(self.settings["granular_findings"], self.context.path, range(line, end_line + 1)))
+            return cache[0]
+
+        return expansion
 
     def _default_child(self, construct: cst.CSTNode, scopes: list) -> str:
         """v2 without apply_to_children suppressed only `construct.node.default_child` (or the
