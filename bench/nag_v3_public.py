@@ -22,12 +22,10 @@ from __future__ import annotations
 
 import argparse
 import csv
-import io
 import json
 import os
 import subprocess
 import sys
-import tarfile
 import tempfile
 from collections import Counter
 from pathlib import Path
@@ -59,11 +57,36 @@ def read_list(path: Path = LIST) -> list[dict]:
     return rows
 
 
-def export(mirrors: Path, repo: str, commit: str, dest: Path) -> None:
-    git_dir = mirrors / repo.replace("/", "+") / "repo"
-    data = subprocess.run(["git", "--git-dir", str(git_dir), "archive", commit], capture_output=True, check=True).stdout
-    with tarfile.open(fileobj=io.BytesIO(data)) as archive:
-        archive.extractall(dest, filter="data")
+def export(mirrors: Path, repo: str, commit: str, dest: Path) -> list[str]:
+    """Write the commit's files under `dest`; the snapshot's largest files may be absent
+    (returned: what was left out)."""
+    git_dir = str(mirrors / repo.replace("/", "+") / "repo")
+    listing = subprocess.run(["git", "--git-dir", git_dir, "ls-tree", "-r", "-z", commit], capture_output=True, check=True).stdout
+    entries = []
+    for item in listing.decode().split("\0"):
+        if not item:
+            continue
+        meta, path = item.split("\t", 1)
+        mode, kind, sha = meta.split()
+        if kind == "blob" and mode != "120000":
+            entries.append((sha, path))
+    batch = subprocess.Popen(["git", "--git-dir", git_dir, "cat-file", "--batch"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    missing = []
+    for sha, path in entries:
+        batch.stdin.write(sha.encode() + b"\n")
+        batch.stdin.flush()
+        header = batch.stdout.readline().split()
+        if len(header) < 3 or header[1] != b"blob":
+            missing.append(path)
+            continue
+        data = batch.stdout.read(int(header[2]))
+        batch.stdout.read(1)
+        target = dest / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    batch.stdin.close()
+    batch.wait()
+    return missing
 
 
 def migrate(folder: Path, report: Path) -> dict:
@@ -120,13 +143,34 @@ def v2_suppressed(outdir: Path) -> int:
     return count
 
 
-def measure(row: dict, mirrors: Path, v2_python: str | None, v3_python: str) -> dict:
+def granular_step(app_dir: Path, python: str, data: Path) -> str:
+    """The synthesis mode for one app: its granular IDs, handed to NAG3-2 by a cdkfix.toml."""
+    from cdkfix.transforms.nag_v3.granular import find_granular
+
+    try:
+        found = find_granular(app_dir, python)
+    except (SystemExit, subprocess.SubprocessError) as error:
+        return f"failed: {str(error).strip().splitlines()[-1][:200]}"
+    data.write_text(json.dumps(found))
+    config = app_dir / "cdkfix.toml"
+    if config.exists():
+        return "skipped: the app has its own cdkfix.toml"
+    config.write_text(f'[rules.NAG3-2]\ngranular-findings = "{data}"\n')
+    ids = sum(len(v) for rules in found["calls"].values() for v in rules.values())
+    return f"{ids} granular IDs at {len(found['calls'])} call sites"
+
+
+def measure(row: dict, mirrors: Path, v2_python: str | None, v3_python: str, synthesis_mode: bool = False) -> dict:
     result = {"repo": row["repo"], "commit": row["commit"], "apps": {}}
     with tempfile.TemporaryDirectory() as work:
         work = Path(work)
         before, after = work / "before", work / "after"
-        export(mirrors, row["repo"], row["commit"], before)
+        result["not_in_snapshot"] = len(export(mirrors, row["repo"], row["commit"], before))
         export(mirrors, row["repo"], row["commit"], after)
+        if synthesis_mode:
+            result["synthesis_mode"] = {}
+            for app in row["apps"]:
+                result["synthesis_mode"][app] = granular_step(after / app, v3_python, work / f"granular-{len(result['synthesis_mode'])}.json")
         result["migration"] = migrate(after, work / "report.json")
         for app in row["apps"]:
             entry: dict = {}
@@ -159,11 +203,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--v2-python", help="a Python with aws-cdk-lib 2.275 and cdk-nag 2.x (before)")
     parser.add_argument("--v3-python", default=sys.executable, help="a Python with cdk-nag 3 (after)")
     parser.add_argument("--json", type=Path, help="write the results here")
+    parser.add_argument("--synthesis-mode", action="store_true", help="run the granular-ID synthesis first (runs the apps)")
     args = parser.parse_args(argv)
-    results = [measure(row, args.mirrors, args.v2_python, args.v3_python) for row in read_list()]
+    results = [measure(row, args.mirrors, args.v2_python, args.v3_python, args.synthesis_mode) for row in read_list()]
     for result in results:
         m = result["migration"]
-        print(f"{result['repo']}: fixes {m['by_status']}")
+        print(f"{result['repo']}: fixes {m['by_status']} {m['by_code']}")
+        for app, outcome in result.get("synthesis_mode", {}).items():
+            print(f"    synthesis mode {app}: {outcome}")
         for line in m["not_migrated"]:
             print(f"    not migrated: {line}")
         for app, entry in result["apps"].items():

@@ -131,6 +131,18 @@ NagSuppressions.add_resource_suppressions_by_path(stack, "/S/Fn/ServiceRole/Reso
     assert 'find_child("Resource")' not in flat
 
 
+def test_an_f_string_without_placeholders_is_a_constant():
+    source = '''\
+from cdk_nag import NagSuppressions
+
+NagSuppressions.add_resource_suppressions_by_path(self, f"app-{{x}}/Fn/Resource", [{"id": f"AwsSolutions-L1", "reason": "Pinned"}])
+'''
+    fixed, records = fix_source(source, NAG3)
+    flat = "".join(fixed.split())
+    assert 'self.node.root.node.find_child("app-{x}").node.find_child("Fn").node.find_child("Resource")' in flat
+    assert 'Acknowledgment(id=f"AwsSolutions-L1",reason="Pinned")' in flat
+
+
 @pytest.mark.parametrize(
     "text, flagged",
     [

@@ -70,6 +70,11 @@ def literal_string(node: cst.CSTNode | None) -> str | None:
             return None
         value = node.evaluated_value
         return value if isinstance(value, str) else None
+    if isinstance(node, cst.FormattedString) and all(isinstance(part, cst.FormattedStringText) for part in node.parts):
+        # An f-string without placeholders (`f"Stack/Fn/Resource"`) is a constant.
+        prefix = node.prefix.replace("f", "").replace("F", "")
+        text = "".join(part.value for part in node.parts).replace("{{", "{").replace("}}", "}")
+        return literal_string(cst.SimpleString(f"{prefix}{node.start[len(node.prefix):]}{text}{node.end}"))
     if isinstance(node, cst.ConcatenatedString):
         left, right = literal_string(node.left), literal_string(node.right)
         return None if left is None or right is None else left + right
