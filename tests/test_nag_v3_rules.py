@@ -171,8 +171,13 @@ def test_pins_are_reported_where_the_pack_is_registered(tmp_path):
         "requirements.txt:3 pins `cdk-nag==2.28.0`: the migrated code needs cdk-nag >= 3",
     ]
     assert all(record.status is FixStatus.NO_FIX and record.code == "NAG3-1" for record in pins)
-    # The Python code is still migrated; the pins are for the user to change.
+    # The Python code is still migrated; the pins are for the user to change, and stay
+    # reported after the migration while they keep cdk-nag 2.
     assert b"add_plugins" in result.new_source
+    app.write_bytes(result.new_source)
+    again = fix_module(app.read_bytes(), str(app), config)
+    assert [record.message for record in again.fixes] == [record.message for record in pins]
+    assert again.new_source is None
 
 
 def test_explain_gives_the_mapping():
