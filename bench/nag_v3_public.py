@@ -148,7 +148,7 @@ def granular_step(app_dir: Path, python: str, data: Path) -> str:
     from cdkfix.transforms.nag_v3.granular import find_granular
 
     try:
-        found = find_granular(app_dir, python)
+        found = find_granular(app_dir, python, in_place=True)  # the export is a throwaway copy already
     except (SystemExit, subprocess.SubprocessError) as error:
         return f"failed: {str(error).strip().splitlines()[-1][:200]}"
     data.write_text(json.dumps(found))
@@ -203,9 +203,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--v2-python", help="a Python with aws-cdk-lib 2.275 and cdk-nag 2.x (before)")
     parser.add_argument("--v3-python", default=sys.executable, help="a Python with cdk-nag 3 (after)")
     parser.add_argument("--json", type=Path, help="write the results here")
+    parser.add_argument("--only", help="only the repositories whose name contains this")
     parser.add_argument("--synthesis-mode", action="store_true", help="run the granular-ID synthesis first (runs the apps)")
     args = parser.parse_args(argv)
-    results = [measure(row, args.mirrors, args.v2_python, args.v3_python, args.synthesis_mode) for row in read_list()]
+    results = [measure(row, args.mirrors, args.v2_python, args.v3_python, args.synthesis_mode) for row in read_list() if not args.only or args.only in row["repo"]]
     for result in results:
         m = result["migration"]
         print(f"{result['repo']}: fixes {m['by_status']} {m['by_code']}")

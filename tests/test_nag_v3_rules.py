@@ -185,3 +185,54 @@ def test_explain_gives_the_mapping():
     assert "## Mapping (old form -> new form)" in text
     assert '`Acknowledgment(id="AwsSolutions-IAM5[Resource::*]", reason=r)`' in text
     assert "reported without a fix" in explain_text(rules_by_code()["NAG3-1"])
+
+
+def test_expand_keeps_the_findings_the_v2_call_covered():
+    from cdkfix.transforms.nag_v3.granular import expand
+
+    calls = [
+        # a whole-rule IAM5 suppression on one resource, run twice (a helper): the union
+        {"file": "app.py", "line": 7, "resources": ["S/A/Policy/Resource"],
+         "suppressions": [{"id": "AwsSolutions-IAM5", "applies_to": None}, {"id": "AwsSolutions-S1", "applies_to": None}]},
+        {"file": "app.py", "line": 7, "resources": ["S/B/Policy/Resource"],
+         "suppressions": [{"id": "AwsSolutions-IAM5", "applies_to": None}]},
+        {"file": "app.py", "line": 9, "resources": ["S/A/Policy/Resource"],
+         "suppressions": [{"id": "AwsSolutions-IAM5", "applies_to": [{"regex": "/^Action::s3:.*$/g"}, "Resource::*"]}]},
+    ]
+    findings = [
+        ("AwsSolutions-IAM5[Action::s3:*]", "S/A/Policy/Resource"),
+        ("AwsSolutions-IAM5[Action::kms:*]", "S/B/Policy/Resource"),
+        ("AwsSolutions-IAM5[Resource::*]", "S/C/Policy/Resource"),  # not a resource the calls covered
+        ("AwsSolutions-S1", "S/A/Policy/Resource"),
+    ]
+    assert expand(calls, findings) == {
+        "app.py:7": {"AwsSolutions-IAM5": ["AwsSolutions-IAM5[Action::kms:*]", "AwsSolutions-IAM5[Action::s3:*]"]},
+        "app.py:9": {"AwsSolutions-IAM5 /^Action::s3:.*$/g": ["AwsSolutions-IAM5[Action::s3:*]"]},
+    }
+
+
+def test_the_granular_findings_option(tmp_path):
+    app = tmp_path / "app.py"
+    app.write_text('''\
+from aws_cdk import aws_iam as iam
+from cdk_nag import NagSuppressions
+
+role = iam.Role(stack, "Role", assumed_by=principal)
+NagSuppressions.add_resource_suppressions(
+    role, [{"id": "AwsSolutions-IAM5", "reason": "Wildcards are needed"}], apply_to_children=True
+)
+NagSuppressions.add_resource_suppressions(role, [{"id": "AwsSolutions-IAM4", "reason": "Managed policy"}], True)
+''')
+    data = tmp_path / "granular.json"
+    data.write_text(json.dumps({"app_root": str(tmp_path), "calls": {
+        "app.py:5": {"AwsSolutions-IAM5": ["AwsSolutions-IAM5[Action::s3:*]", "AwsSolutions-IAM5[Resource::*]"]},
+    }}))
+    config = RunConfig(rules=tuple(NAG3), rule_options={"NAG3-2": {"granular_findings": str(data)}})
+    result = fix_module(app.read_bytes(), str(app), config)
+    by_status = {record.status: record for record in result.fixes}
+    assert "granular IDs found by synthesis: AwsSolutions-IAM5[Action::s3:*], AwsSolutions-IAM5[Resource::*]" in by_status[FixStatus.APPLIED].message
+    # The IAM4 call did not run during the synthesis: still reported, never widened.
+    assert "no entry for this call" in by_status[FixStatus.NO_FIX].detail
+    fixed = result.new_source.decode()
+    assert 'id="AwsSolutions-IAM5[Action::s3:*]"' in fixed and 'id="AwsSolutions-IAM5[Resource::*]"' in fixed
+    assert "NagSuppressions.add_resource_suppressions(role, [{\"id\": \"AwsSolutions-IAM4\"" in fixed

@@ -226,7 +226,9 @@ def expand(calls: list[dict], findings: list[tuple[str, str]]) -> dict[str, dict
     return {site: {key: sorted(ids) for key, ids in rules.items()} for site, rules in out.items() if rules}
 
 
-def find_granular(app_dir: Path, python: str = sys.executable, timeout: float = 600) -> dict:
+def find_granular(app_dir: Path, python: str = sys.executable, timeout: float = 600, in_place: bool = False) -> dict:
+    """Synthesize the app once (in a copy of its folder, or in place for an app that imports
+    files outside it, such as `sys.path.append("../../")`) and expand its suppressions."""
     from cdkfix.verify.apps import context_for, copy_app, load_app
 
     app = load_app(Path(app_dir).resolve())
@@ -234,7 +236,7 @@ def find_granular(app_dir: Path, python: str = sys.executable, timeout: float = 
         raise SystemExit(f"{app_dir}: not a `python app.py` CDK app ({app.problem or app.command})")
     with tempfile.TemporaryDirectory(prefix="cdkfix-nag-") as work:
         work = Path(work)
-        copy = copy_app(app.root, work / "app")
+        copy = app.root if in_place else copy_app(app.root, work / "app")
         bootstrap = work / "bootstrap.py"
         bootstrap.write_text(BOOTSTRAP, encoding="utf-8")
         env = {
@@ -286,8 +288,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--python", default=sys.executable, help="a Python with the app's dependencies, aws-cdk-lib >= 2.257 and cdk-nag 3")
     parser.add_argument("-o", "--output", type=Path, default=Path("nag_v3_granular.json"))
     parser.add_argument("--timeout", type=float, default=600)
+    parser.add_argument(
+        "--in-place", action="store_true",
+        help="run the app in its own folder (for apps that import files outside it); the cloud assembly still goes to a temporary folder",
+    )
     args = parser.parse_args(argv)
-    data = find_granular(args.app_dir, args.python, args.timeout)
+    data = find_granular(args.app_dir, args.python, args.timeout, args.in_place)
     args.output.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     found = sum(len(ids) for rules in data["calls"].values() for ids in rules.values())
     print(f"{args.output}: {found} granular IDs for {len(data['calls'])} call sites", file=sys.stderr)
