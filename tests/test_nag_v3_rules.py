@@ -206,8 +206,12 @@ def test_expand_keeps_the_findings_the_v2_call_covered():
         ("AwsSolutions-S1", "S/A/Policy/Resource"),
     ]
     assert expand(calls, findings) == {
-        "app.py:7": {"AwsSolutions-IAM5": ["AwsSolutions-IAM5[Action::kms:*]", "AwsSolutions-IAM5[Action::s3:*]"]},
-        "app.py:9": {"AwsSolutions-IAM5 /^Action::s3:.*$/g": ["AwsSolutions-IAM5[Action::s3:*]"]},
+        "app.py:7": {
+            "AwsSolutions-IAM5": ["AwsSolutions-IAM5[Action::kms:*]", "AwsSolutions-IAM5[Action::s3:*]"],
+            "ids #0": ["AwsSolutions-IAM5"],
+            "ids #1": ["AwsSolutions-S1"],
+        },
+        "app.py:9": {"ids #0": ["AwsSolutions-IAM5"], "regex #0.0": ["AwsSolutions-IAM5[Action::s3:*]"]},
     }
 
 
@@ -236,3 +240,32 @@ NagSuppressions.add_resource_suppressions(role, [{"id": "AwsSolutions-IAM4", "re
     fixed = result.new_source.decode()
     assert 'id="AwsSolutions-IAM5[Action::s3:*]"' in fixed and 'id="AwsSolutions-IAM5[Resource::*]"' in fixed
     assert "NagSuppressions.add_resource_suppressions(role, [{\"id\": \"AwsSolutions-IAM4\"" in fixed
+
+
+def test_ids_computed_by_a_helper_are_migrated_when_the_synthesis_saw_them(tmp_path):
+    app = tmp_path / "stacks.py"
+    app.write_text('''\
+from cdk_nag import NagSuppressions
+
+
+def suppress(construct, rule, why):
+    NagSuppressions.add_resource_suppressions(construct, [{"id": rule, "reason": why}], True)
+
+
+def suppress_granular(construct, rule, why):
+    NagSuppressions.add_resource_suppressions(construct, [{"id": rule, "reason": why}], True)
+''')
+    data = tmp_path / "granular.json"
+    data.write_text(json.dumps({"app_root": str(tmp_path), "calls": {
+        "stacks.py:5": {"ids #0": ["AwsSolutions-L1", "AwsSolutions-SQS3"]},
+        "stacks.py:9": {"ids #0": ["AwsSolutions-IAM5"], "AwsSolutions-IAM5": ["AwsSolutions-IAM5[Resource::*]"]},
+    }}))
+    config = RunConfig(rules=tuple(NAG3), rule_options={"NAG3-2": {"granular_findings": str(data)}})
+    result = fix_module(app.read_bytes(), str(app), config)
+    applied = [record for record in result.fixes if record.status is FixStatus.APPLIED and "construct" in record.message]
+    assert len(applied) == 1
+    assert "rule IDs computed by the code, seen by synthesis: AwsSolutions-L1, AwsSolutions-SQS3" in applied[0].message
+    fixed = result.new_source.decode()
+    assert "Validations.of(construct).acknowledge(Acknowledgment(id=rule, reason=why))" in fixed
+    # A granular rule behind the parameter: one statement cannot say which IDs go with which call.
+    assert fixed.count("NagSuppressions.add_resource_suppressions") == 1

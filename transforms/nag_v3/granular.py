@@ -204,23 +204,26 @@ def _findings(outdir: Path) -> list[tuple[str, str]]:
 
 
 def expand(calls: list[dict], findings: list[tuple[str, str]]) -> dict[str, dict[str, list[str]]]:
-    """`file:line` -> {v2 rule ID or `ID regex`: the granular IDs found on that call's resources}."""
+    """`file:line` -> {key: IDs} for each call site: `AwsSolutions-IAM5` (a whole-rule suppression
+    of a granular rule) and `regex #i.j` (entry j of suppression i's applies_to, a regex): the
+    granular IDs found on the call's resources; `ids #i`: the rule IDs suppression i had at run
+    time (an ID computed by the code, e.g. a helper's parameter)."""
     out: dict[str, dict[str, set[str]]] = {}
     for call in calls:
         resources = {path.lstrip("/") for path in call["resources"]}
         here = out.setdefault(f"{call['file']}:{call['line']}", {})
-        for suppression in call["suppressions"]:
+        for index, suppression in enumerate(call["suppressions"]):
             rule, entries = suppression["id"], suppression["applies_to"]
+            here.setdefault(f"ids #{index}", set()).add(rule)
             granular = [(finding, path) for finding, path in findings if finding.startswith(f"{rule}[") and path in resources]
             if entries is None:
                 if rule in GRANULAR_RULES:
                     here.setdefault(rule, set()).update(finding for finding, _ in granular)
                 continue
-            for entry in entries:
+            for position, entry in enumerate(entries):
                 if isinstance(entry, dict):
                     pattern = _js_regex(entry["regex"])
-                    key = f"{rule} {entry['regex']}"
-                    here.setdefault(key, set()).update(
+                    here.setdefault(f"regex #{index}.{position}", set()).update(
                         finding for finding, _ in granular if pattern.search(finding[len(rule) + 1 : -1])
                     )
     return {site: {key: sorted(ids) for key, ids in rules.items()} for site, rules in out.items() if rules}
@@ -295,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     data = find_granular(args.app_dir, args.python, args.timeout, args.in_place)
     args.output.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    found = sum(len(ids) for rules in data["calls"].values() for ids in rules.values())
+    found = sum(len(ids) for rules in data["calls"].values() for key, ids in rules.items() if not key.startswith("ids "))
     print(f"{args.output}: {found} granular IDs for {len(data['calls'])} call sites", file=sys.stderr)
     return 0
 

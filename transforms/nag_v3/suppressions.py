@@ -59,6 +59,7 @@ class _Reader:
         self.expansion = expansion
         self.found_by_synthesis: list[str] = []
         self.found_nothing: list[str] = []
+        self.dynamic_ids: list[str] = []
         self.followed: list[tuple[cst.CSTNode, str, list]] = []
         self.copied: list[cst.CSTNode] = []
 
@@ -131,12 +132,22 @@ class _Reader:
 
     def acknowledgments(self, suppressions: cst.CSTNode) -> list[Ack]:
         out: list[Ack] = []
-        for element in self.elements(suppressions, "suppressions"):
+        for index, element in enumerate(self.elements(suppressions, "suppressions")):
             id_node, reason, applies_to = self.suppression(element)
             self.copied.append(reason)
             reason_source = code(reason)
             if applies_to is None:
-                ids = self.rule_ids(id_node)
+                try:
+                    ids = self.rule_ids(id_node)
+                except Unknown:
+                    # An ID the code computes: the synthesis saw its values at this call.
+                    seen = self.expansion().get(f"ids #{index}") if self.expansion is not None and self.expansion() else None
+                    if not seen or set(seen) & GRANULAR_RULES:
+                        raise
+                    self.copied.append(id_node)
+                    out.append(Ack(code(id_node), reason_source))
+                    self.dynamic_ids.extend(seen)
+                    continue
                 granular = sorted(ids & GRANULAR_RULES)
                 expanded = self.expansion() if granular and self.expansion is not None else None
                 if granular and expanded is not None and len(ids) == 1 and granular[0] in expanded:
@@ -163,11 +174,11 @@ class _Reader:
             rule_id = literal_string(id_node)
             if rule_id is None:
                 raise Unknown(f"applies_to with a rule ID computed at run time (`{_short(id_node)}`)")
-            for entry in self.elements(applies_to, "applies_to"):
-                out.extend(Ack(found, reason_source) for found in self.granular_ids(rule_id, entry))
+            for position, entry in enumerate(self.elements(applies_to, "applies_to")):
+                out.extend(Ack(found, reason_source) for found in self.granular_ids(rule_id, entry, f"{index}.{position}"))
         return out
 
-    def granular_ids(self, rule_id: str, entry: cst.CSTNode) -> list[str]:
+    def granular_ids(self, rule_id: str, entry: cst.CSTNode, where: str = "") -> list[str]:
         entry = self.follow(entry)
         value = literal_string(entry)
         if value is not None:
@@ -178,9 +189,9 @@ class _Reader:
             return [code(entry.with_changes(parts=parts))]
         regex = _regex_of(self.rule, entry)
         if regex is not None:
-            expanded = self.expansion() if self.expansion is not None and isinstance(regex, str) else None
-            if expanded is not None and f"{rule_id} {regex}" in expanded:
-                found = expanded[f"{rule_id} {regex}"]
+            expanded = self.expansion() if self.expansion is not None else None
+            if expanded is not None and f"regex #{where}" in expanded:
+                found = expanded[f"regex #{where}"]
                 self.found_by_synthesis.extend(found)
                 return [_quote(finding) for finding in found]
             raise Unknown(
@@ -546,6 +557,8 @@ s3.Bucket(self, "Bucket")
         found = ""
         if reader.found_by_synthesis:
             found = f"; granular IDs found by synthesis: {', '.join(reader.found_by_synthesis)}"
+        if reader.dynamic_ids:
+            found += f"; rule IDs computed by the code, seen by synthesis: {', '.join(sorted(set(reader.dynamic_ids)))}"
         if reader.found_nothing:
             found += f"; the synthesis found no finding of {', '.join(reader.found_nothing)} on these resources (v2 suppressed none)"
         self.report(
