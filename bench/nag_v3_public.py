@@ -156,7 +156,7 @@ def granular_step(app_dir: Path, python: str, data: Path) -> str:
     if config.exists():
         return "skipped: the app has its own cdkfix.toml"
     config.write_text(f'[rules.NAG3-2]\ngranular-findings = "{data}"\n')
-    ids = sum(len(v) for rules in found["calls"].values() for v in rules.values())
+    ids = sum(len(v) for rules in found["calls"].values() for key, v in rules.items() if not key.startswith("ids "))
     return f"{ids} granular IDs at {len(found['calls'])} call sites"
 
 
