@@ -25,6 +25,8 @@ from cdkfix import statement_text
 from cdkfix.statement_text import StatementText, Unmapped
 
 CDK_MARKER = b"aws_cdk"
+# A module of cdk-nag suppression helpers may import only cdk_nag (the nag_v3 migration's input).
+NAG_MODULE_MARKER = b"cdk_nag"
 
 
 class RuleRunner:
@@ -332,7 +334,7 @@ def fix_module(source: bytes, path: str, config: RunConfig) -> FileResult:
     if b"\0" in source:
         result.errors.append(FileError(path, 1, "binary file (contains NUL bytes), skipped"))
         return result
-    if CDK_MARKER not in source:
+    if CDK_MARKER not in source and NAG_MODULE_MARKER not in source:
         return result  # no CDK: not even parsed
     config = config.for_file(path)  # its config file, per-file ignores
     if config.max_file_size and len(source) > config.max_file_size:

@@ -31,6 +31,13 @@ def explain_text(rule: type[Rule]) -> str:
     if example is not None:
         out += ["## Example", "```python", example.before.strip("\n"), "```", "",
                 "## Use instead", "```python", example.after.strip("\n"), "```", ""]
+    mapping = getattr(rule, "mapping", ())
+    if mapping:
+        # A migration rule's old form -> new form, call by call (e.g. the cdk-nag v3 rules).
+        out += ["## Mapping (old form -> new form)", ""]
+        for old, new in mapping:
+            out += [f"- `{old}`", f"  -> `{new}`"]
+        out.append("")
     out += ["## Impact", textwrap.fill(rule.impact, 88), ""]
     if rule.replaces:
         out += ["## Replaces resources",

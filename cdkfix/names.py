@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from cdkfix.node_index import NodeIndex
 
 CDK_ROOT = "aws_cdk"
+# Packages whose names resolve like aws_cdk's: cdk-nag's classes (`NagSuppressions`,
+# `AwsSolutionsChecks`) are named through imports too, and the nag_v3 migration matches them.
+RESOLVED_ROOTS = frozenset({CDK_ROOT, "cdk_nag"})
 
 # The alias a new import gets when the module has no name for that CDK module yet,
 # following the names the CDK documentation uses.
@@ -105,14 +108,14 @@ class ImportMap:
                 local = dotted_name(alias.asname.name)
                 if local:
                     self.taken.add(local)
-                    if full.split(".")[0] == CDK_ROOT:
+                    if full.split(".")[0] in RESOLVED_ROOTS:
                         self.bindings[local] = full
-                        self.submodule_imports += full.count(".") == 1
+                        self.submodule_imports += full.count(".") == 1 and full.startswith(CDK_ROOT + ".")
             else:
                 # `import aws_cdk.aws_s3` binds `aws_cdk`; attribute joining does the rest.
                 root = full.split(".")[0]
                 self.taken.add(root)
-                if root == CDK_ROOT:
+                if root in RESOLVED_ROOTS:
                     self.bindings[root] = root
 
     def _add_import_from(self, node: cst.ImportFrom) -> None:
@@ -125,7 +128,7 @@ class ImportMap:
             if not name or not local:
                 continue
             self.taken.add(local)
-            if module is not None and module.split(".")[0] == CDK_ROOT:
+            if module is not None and module.split(".")[0] in RESOLVED_ROOTS:
                 self.bindings[local] = f"{module}.{name}"
                 self.submodule_from_imports += module == CDK_ROOT and name.startswith("aws_")
 

@@ -1,4 +1,5 @@
-"""Finds the rules: every Rule subclass with a code in the modules of cdkfix.transforms and its sub-packages."""
+"""Finds the rules: every Rule subclass with a code in the modules of cdkfix.transforms
+and of its sub-packages (a pack of related rules, such as nag_v3, is one sub-package)."""
 
 from __future__ import annotations
 

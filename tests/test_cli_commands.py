@@ -85,7 +85,9 @@ def test_rules_lists_every_rule(cli, fmt):
         assert rule.code in out
     if fmt == "json":
         rows = json.loads(out)
-        assert len(rows) == len(all_rules()) == 24 + sum("AwsSolutions" in rule.groups for rule in all_rules())
+        assert len(rows) == len(all_rules())
+        # The seed's 24 rules; opt-in packs (the cdk-nag v3 migration...) come on top.
+        assert len([row for row in rows if row["code"].startswith("CDK-")]) == 24
         assert {row["safety"] for row in rows} == {"safe", "unsafe"}
 
 
