@@ -49,6 +49,8 @@ class KeywordRule:
     kind: Kind = Kind.SECURITY
     safety: Safety = Safety.SAFE
     safety_note: str = ""  # why the fix is (un)safe: replacement, cost, access, behaviour
+    # What deploying the fix replaces, as the fix-effect harness finds it (Rule.replaces).
+    replaces: tuple[str, ...] = ()
     name: str = ""  # default: the code in lower case
     # Keywords whose presence means the user chose: the call is left alone.
     decided_by: tuple[str, ...] = ()
@@ -185,6 +187,7 @@ def keyword_rule(spec: KeywordRule, module: str) -> type[Rule]:
         "category": Category.CONFIGURATION,
         "kind": spec.kind,
         "safety": spec.safety,
+        "replaces": spec.replaces,
         "issue": f"cdk-nag {spec.code}: {spec.cause} {spec.why}",
         "fix": _fix_text(spec),
         "impact": spec.impact,

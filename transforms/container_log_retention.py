@@ -43,6 +43,8 @@ class ContainerLogRetention(Rule):
     # the container to a new log group (the old default group and its logs stay behind, RETAIN)
     # deleted with the stack: data lifetime, the user's decision (docs/ci.md: unsafe).
     safety = Safety.UNSAFE
+    # In a destroyable run the container moves to a new log group (a new logical ID).
+    replaces = ("AWS::ECS::TaskDefinition (ContainerDefinitions is create-only)", "AWS::Logs::LogGroup (logical ID changes)")
     issue = (
         "`ecs.LogDrivers.aws_logs(...)` without `log_group=` or `log_retention=` makes CDK create a CloudWatch "
         "log group with retention \"never expire\": the logs are stored and billed forever. In a destroyable run "

@@ -26,6 +26,7 @@ class EcsTaskExecutionRole(Rule):
     # Replaces the execution role CDK created implicitly (a new IAM role with a new logical ID;
     # the old one is deleted) and with it the task definition: unsafe (docs/ci.md).
     safety = Safety.UNSAFE
+    replaces = ("AWS::ECS::TaskDefinition (ExecutionRoleArn is create-only)",)
     issue = (
         "The Fargate task definition has no explicit execution role, the role ECS uses to pull the image and "
         "write the container logs. CDK creates one implicitly only when a container needs it, so the role's "

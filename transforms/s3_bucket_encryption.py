@@ -6,7 +6,7 @@ import libcst as cst
 
 from cdkfix import layout
 from cdkfix.constructs import code
-from cdkfix.rule import Category, Example, Kind, Rule
+from cdkfix.rule import Category, Example, Kind, Rule, Safety
 from cdkfix.transforms._s3 import is_website_bucket
 
 BUCKET = "aws_cdk.aws_s3.Bucket"
@@ -19,6 +19,10 @@ class S3BucketEncryption(Rule):
     title = "S3 Bucket Missing Encryption"
     category = Category.CONFIGURATION
     kind = Kind.SECURITY
+    # The harness shows it: `enforce_ssl=True` adds an aws:SecureTransport deny to the bucket
+    # policy of an existing bucket, so clients still on plain HTTP start getting 403 (access
+    # narrowed, a running service changed). The encryption keyword alone changes nothing deployed.
+    safety = Safety.UNSAFE
     issue = (
         "The bucket states no encryption, although the requirement is SSE-S3 on every S3 bucket. S3 encrypts new "
         "objects with SSE-S3 by default since 2023, but only an explicit setting documents the requirement, "

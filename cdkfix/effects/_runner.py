@@ -175,7 +175,8 @@ def _build(cdk, app, item, job):
     for name in item["defined"]:
         value = namespace.get(name)
         if isinstance(value, type):
-            if issubclass(value, cdk.Stack):
+            # A Stack or a Stage belongs under the App (a Stage cannot sit in a Stack's template).
+            if issubclass(value, (cdk.Stack, cdk.Stage)):
                 _call(value, fixtures_for_stacks, app, stack, name)
             else:
                 _call(value, lambda: fixtures, stack, stack, name)

@@ -33,6 +33,7 @@ from aws_cdk import (
     aws_elasticloadbalancingv2 as elbv2,
     aws_events as events,
     aws_iam as iam,
+    aws_logs as logs,
     aws_s3 as s3,
     aws_sns as sns,
 )
@@ -123,6 +124,8 @@ FIXTURES: dict[str, str] = {
     "source_output": 'codepipeline.Artifact("FixtureSourceOutput")',
     "out": "source_output",
     "topic": 'sns.Topic(self, "FixtureTopic")',
+    "principal": 'iam.ServicePrincipal("lambda.amazonaws.com")',
+    "log_group": 'logs.LogGroup(self, "FixtureLogGroup")',
     "alerts": "topic",
     "approval_topic": "topic",
     "msg": 'events.RuleTargetInput.from_text("pipeline failed")',

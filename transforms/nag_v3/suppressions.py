@@ -183,10 +183,14 @@ class _Reader:
         value = literal_string(entry)
         if value is not None:
             return [_quote(f"{rule_id}[{value}]")]
-        if isinstance(entry, cst.FormattedString) and "b" not in entry.prefix.lower():
-            self.copied.append(entry)
-            parts = [cst.FormattedStringText(f"{rule_id}["), *entry.parts, cst.FormattedStringText("]")]
-            return [code(entry.with_changes(parts=parts))]
+        if isinstance(entry, cst.FormattedString):
+            # Its placeholders are often CDK tokens (`{log_group.log_group_arn}`): v3 uses the
+            # acknowledgement ID as a metadata key, which must resolve to a string at synthesis
+            # (KeyMustResolveToString), and cdk-nag writes such a finding as `<LogicalId.Arn>`.
+            raise Unknown(
+                f"applies_to of {rule_id} has an f-string (`{_short(entry)}`): its values may be CDK tokens, which a "
+                "v3 acknowledgement ID cannot hold; the granular ID cdk-nag reports is known only after synthesis"
+            )
         regex = _regex_of(self.rule, entry)
         if regex is not None:
             expanded = self.expansion() if self.expansion is not None else None
@@ -261,8 +265,8 @@ class NagSuppressionsToAcknowledgments(NagMigrationRule):
         "Validations.of(stack.node.root.node.find_child(\"S\").node.find_child(\"A\").node.find_child(\"Resource\")) "
         "(with apply_to_children the path's parent L2 when the path ends in /Resource, as v2 matched it); "
         "a list of constructs or paths gives one statement each. "
-        "{\"id\": R, \"applies_to\": [\"F\"]} -> Acknowledgment(id=\"R[F]\") (an f-string entry stays an "
-        "f-string). Suppression lists are followed through local names and loops over literal IDs; at the "
+        "{\"id\": R, \"applies_to\": [\"F\"]} -> Acknowledgment(id=\"R[F]\") (an f-string entry, whose values may be "
+        "tokens, is reported). Suppression lists are followed through local names and loops over literal IDs; at the "
         "end of the file, the imports and suppression-list assignments only migrated calls used are removed. "
         "Reported without a fix (the call is left as it is): a granular rule (IAM4, IAM5, DOC5, OS9, RDS16, "
         "RDSLoggingEnabled) suppressed without applies_to, a regex in applies_to, an ID or path computed at "
@@ -330,7 +334,7 @@ nag.NagSuppressions.add_resource_suppressions(
     role,
     [
         {"id": "AwsSolutions-IAM5", "reason": "Log streams are created at run time",
-         "applies_to": ["Resource::*", f"Resource::{log_group.log_group_arn}:*"]},
+         "applies_to": ["Resource::*"]},
         {"id": "AwsSolutions-IAM4", "reason": "The basic execution role is enough",
          "appliesTo": ["Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"]},
     ],
@@ -347,16 +351,26 @@ cdk.Validations.of(role).acknowledge(
         reason="Log streams are created at run time",
     ),
     cdk.Acknowledgment(
-        id=f"AwsSolutions-IAM5[Resource::{log_group.log_group_arn}:*]",
-        reason="Log streams are created at run time",
-    ),
-    cdk.Acknowledgment(
         id="AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
         reason="The basic execution role is enough",
     ),
 )
 """,
-            name="granular applies_to as strings and f-strings, module import style",
+            name="granular applies_to as strings, module import style",
+        ),
+        Example(
+            before="""\
+import aws_cdk as cdk
+import cdk_nag as nag
+
+role = cdk.aws_iam.Role(self, "Role", assumed_by=principal)
+nag.NagSuppressions.add_resource_suppressions(
+    role,
+    [{"id": "AwsSolutions-IAM5", "reason": "Log streams", "applies_to": [f"Resource::{log_group.log_group_arn}:*"]}],
+)
+""",
+            flagged=True,
+            name="an f-string applies_to (a token, which a v3 ID cannot hold) is reported, not migrated",
         ),
         Example(
             before="""\
