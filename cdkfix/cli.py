@@ -58,6 +58,10 @@ VerifyOpt = typer.Option(
 PythonOpt = typer.Option(None, "--python", help="With --verify: the Python that runs the apps (default: the one running cdkfix).")
 TimeoutOpt = typer.Option(300.0, "--timeout", min=1, help="With --verify: seconds one synthesis may take.")
 ForceOpt = typer.Option(False, "--force", help="With --verify: also write the fixes of an app that fails to synthesize before them or cannot be verified.")
+NoCacheOpt = typer.Option(
+    False, "--no-cache",
+    help="Neither read nor write the cache (findings of unchanged files, syntheses of --verify); see `cdkfix clean`.",
+)
 
 
 def _version_callback(value: bool) -> None:
@@ -151,9 +155,17 @@ def _verify_options(verify: bool, python: Optional[str], timeout: float, force: 
     return VerifyOptions(python=python, timeout=timeout, force=force)
 
 
-def _execute(paths, config, *, write: bool, jobs: Optional[int], verify=None):
+def _execute(paths, config, *, write: bool, jobs: Optional[int], verify=None, cache: bool = True):
     from cdkfix.run import run
 
+    check_cache = None
+    if cache:
+        from cdkfix.cache import Cache
+        from cdkfix.check_cache import CheckCache
+
+        check_cache = CheckCache(Cache.default("check"))
+        if verify is not None:
+            verify.cache = Cache.default("synth")
     if verify is not None:
         from cdkfix.verify import run_verified
 
@@ -171,7 +183,7 @@ def _execute(paths, config, *, write: bool, jobs: Optional[int], verify=None):
     from cdkfix.config import ConfigError
 
     try:
-        return run(paths, config, write=write, jobs=jobs or os.cpu_count() or 1, on_start=on_start, on_file=on_file)
+        return run(paths, config, write=write, jobs=jobs or os.cpu_count() or 1, on_start=on_start, on_file=on_file, cache=check_cache)
     except ConfigError as error:  # a config file found next to the files is invalid
         _fail_config(error)
     finally:
@@ -268,13 +280,13 @@ def _emit(outcome, fmt: str, *, mode: str) -> None:
     sys.stdout.flush()
 
 
-def _apply_interactively(paths, config, jobs):
+def _apply_interactively(paths, config, jobs, cache: bool = True):
     """Ask about each fix (its own diff on stdout), then write the accepted ones; the outcome with statuses updated."""
     from cdkfix.interactive import ACCEPT, QUIT, SKIP, ask_each, candidates, write_accepted
     from cdkfix.records import FixStatus
 
     config.fix_hunks = True
-    outcome = _execute(paths, config, write=False, jobs=jobs)
+    outcome = _execute(paths, config, write=False, jobs=jobs, cache=cache)
     color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     answers = {"a": ACCEPT, "accept": ACCEPT, "y": ACCEPT, "yes": ACCEPT,
                "s": SKIP, "skip": SKIP, "n": SKIP, "no": SKIP, "q": QUIT, "quit": QUIT}
@@ -393,6 +405,7 @@ def apply(
     python: Optional[str] = PythonOpt,
     timeout: float = TimeoutOpt,
     force: bool = ForceOpt,
+    no_cache: bool = NoCacheOpt,
 ) -> None:
     """Rewrite every flawed CDK file under PATHS in place (or show the diff with --dry-run).
 
@@ -412,13 +425,13 @@ def apply(
             _fail_usage("--interactive shows diffs and asks; it works with --output-format text only")
         if verify_options is not None:
             _fail_usage("--interactive and --verify cannot be used together")
-        outcome = _apply_interactively(paths, config, jobs)
+        outcome = _apply_interactively(paths, config, jobs, cache=not no_cache)
         _print_errors(outcome)
         _write_report(outcome, report, report_format, paths, False)
         typer.echo(_summary(outcome, applied_verb="applied"), err=True)
         raise typer.Exit(_exit_code(outcome, pending_is_failure=False, changed_is_failure=exit_non_zero_on_fix))
     config.fix_hunks = fmt == "json"
-    outcome = _execute(paths, config, write=not dry_run, jobs=jobs, verify=verify_options)
+    outcome = _execute(paths, config, write=not dry_run, jobs=jobs, verify=verify_options, cache=not no_cache)
     _emit(outcome, fmt, mode="dry-run" if dry_run else "apply")
     _print_errors(outcome)
     _write_report(outcome, report, report_format, paths, dry_run)
@@ -443,12 +456,14 @@ def diff(
     python: Optional[str] = PythonOpt,
     timeout: float = TimeoutOpt,
     force: bool = ForceOpt,
+    no_cache: bool = NoCacheOpt,
 ) -> None:
     """Print the fixes as a unified diff; write nothing (same as apply --dry-run)."""
     apply(
         paths=paths, dry_run=True, interactive=False, exit_non_zero_on_fix=False, output_format=output_format,
         report=report, report_format=report_format, select=select, extend_select=extend_select, ignore=ignore, unsafe_fixes=unsafe_fixes,
         config_file=config_file, isolated=isolated, jobs=jobs, verify=verify, python=python, timeout=timeout, force=force,
+        no_cache=no_cache,
     )
 
 
@@ -469,6 +484,7 @@ def check(
     python: Optional[str] = PythonOpt,
     timeout: float = TimeoutOpt,
     force: bool = ForceOpt,
+    no_cache: bool = NoCacheOpt,
 ) -> None:
     """List pending fixes without writing; exit 1 when any is pending."""
     fmt = _check_output_format(output_format)
@@ -481,7 +497,7 @@ def check(
     config.snippets = fmt in ("json", "sarif") or report is not None or verify_options is not None
     # Nothing shows the fixed code: no need for black to lay it out (see RunConfig).
     config.format_inserted = config.snippets or config.fix_hunks
-    outcome = _execute(paths, config, write=False, jobs=jobs, verify=verify_options)
+    outcome = _execute(paths, config, write=False, jobs=jobs, verify=verify_options, cache=not no_cache)
     _emit(outcome, fmt, mode="check")
     _print_errors(outcome)
     _write_report(outcome, report, report_format, paths, True)
@@ -522,6 +538,16 @@ def rules(
         Console().print(table)
     else:
         _fail_usage(f"unknown format {output_format!r} (table, markdown or json)")
+
+
+@app.command()
+def clean() -> None:
+    """Empty cdkfix's cache (findings of unchanged files, --verify syntheses); CDKFIX_CACHE_DIR moves it."""
+    from cdkfix.cache import clean as clean_cache, default_root
+
+    root = default_root()
+    removed = clean_cache(root)
+    typer.echo(f"cdkfix: removed {len(removed)} cache folder{'s' if len(removed) != 1 else ''} from {root}", err=True)
 
 
 @app.command()

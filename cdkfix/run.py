@@ -71,7 +71,35 @@ class RunResult:
         return [*self.errors, *(error for result in self.results for error in result.errors)]
 
 
-def iter_results(files: list[Path], config: RunConfig, jobs: int) -> Iterator[FileResult]:
+def iter_results(files: list[Path], config: RunConfig, jobs: int, cache=None) -> Iterator[FileResult]:
+    """Each file's result, in file order; with a CheckCache (cdkfix.check_cache), stored
+    results of unchanged files are used and new ones stored."""
+    if cache is None:
+        yield from _compute(files, config, jobs)
+        return
+    stored: dict[Path, FileResult] = {}
+    storable: set[str] = set()
+    misses: list[Path] = []
+    for path in files:
+        shown = display_path(path)
+        worth, hit = cache.lookup(path, shown, config)
+        if hit is not None:
+            stored[path] = hit
+        else:
+            misses.append(path)
+            if worth:
+                storable.add(shown)
+    computed = _compute(misses, config, jobs)
+    for path in files:
+        result = stored.get(path)
+        if result is None:
+            result = next(computed)
+            if result.path in storable:
+                cache.store(result, config)
+        yield result
+
+
+def _compute(files: list[Path], config: RunConfig, jobs: int) -> Iterator[FileResult]:
     if jobs <= 1 or len(files) <= 1:
         for path in files:
             yield process_file(path, config)
@@ -89,7 +117,9 @@ def run(
     jobs: int = 1,
     on_file: Callable[[FileResult], None] | None = None,
     on_start: Callable[[int], None] | None = None,
+    cache=None,
 ) -> RunResult:
+    """`cache`: a cdkfix.check_cache.CheckCache, or None to analyse every file."""
     files, problems = discover(targets)
     # `exclude` of each file's config (this reads and validates the config files: a
     # ConfigError surfaces here, before any file is fixed).
@@ -98,7 +128,7 @@ def run(
     outcome.errors.extend(FileError(problem.path, 0, problem.message) for problem in problems)
     if on_start:
         on_start(len(files))
-    for result in iter_results(files, config, jobs):
+    for result in iter_results(files, config, jobs, cache):
         if write and result.changed:
             _write(result, outcome)
         outcome.results.append(result)

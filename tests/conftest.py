@@ -71,3 +71,9 @@ def _strict_fast_path(monkeypatch):
     from cdkfix import statement_text
 
     monkeypatch.setattr(statement_text, "STRICT", True)
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory, monkeypatch):
+    """Every test gets an empty cache of its own: never the user's, never another test's."""
+    monkeypatch.setenv("CDKFIX_CACHE_DIR", str(tmp_path_factory.mktemp("cdkfix-cache")))
