@@ -67,8 +67,8 @@ class CheckCache:
     def hits(self) -> int:
         return self.cache.hits
 
-    def lookup(self, path: Path, shown: str, config: RunConfig) -> tuple[bool, FileResult | None]:
-        """(worth caching, the stored result for the file as it is now or None).
+    def lookup(self, path: Path, shown: str, config: RunConfig) -> tuple[bool, FileResult | None, bytes | None]:
+        """(worth caching, the stored result for the file as it is now or None, the bytes read).
 
         A file without the CDK marker is not worth it: the engine does not even parse it,
         and a lookup (and an entry per file) would cost more than that.
@@ -76,13 +76,13 @@ class CheckCache:
         try:
             data = path.read_bytes()
         except OSError:
-            return False, None  # process_file reports it
+            return False, None, None  # process_file reports it
         if CDK_MARKER not in data:
-            return False, None
+            return False, None, data
         value = self.cache.get(key_for(shown, hashlib.sha256(data).hexdigest(), config))
         if not isinstance(value, FileResult) or value.path != shown:
-            return True, None
-        return True, value
+            return True, None, data
+        return True, value, data
 
     def store(self, result: FileResult, config: RunConfig) -> None:
         if not result.original_digest:

@@ -39,6 +39,11 @@ def process_file(path: Path, config: RunConfig) -> FileResult:
         data = path.read_bytes()
     except OSError as error:
         return FileResult(shown, errors=[FileError(shown, 0, f"cannot read: {error.strerror or error}")])
+    return analyse(data, shown, config)
+
+
+def analyse(data: bytes, shown: str, config: RunConfig) -> FileResult:
+    """Fix one file's bytes; all failures become FileErrors, never exceptions."""
     try:
         result = fix_module(data, shown, config)
     except Exception as error:  # a bug in a rule must not stop the other files
@@ -82,9 +87,12 @@ def iter_results(files: list[Path], config: RunConfig, jobs: int, cache=None) ->
     misses: list[Path] = []
     for path in files:
         shown = display_path(path)
-        worth, hit = cache.lookup(path, shown, config)
+        worth, hit, data = cache.lookup(path, shown, config)
         if hit is not None:
             stored[path] = hit
+        elif not worth and data is not None:
+            # No CDK in it: the engine's answer costs less than a worker's round trip.
+            stored[path] = analyse(data, shown, config)
         else:
             misses.append(path)
             if worth:
