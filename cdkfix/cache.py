@@ -66,6 +66,7 @@ class Cache:
         self.root = Path(root)
         self.namespace = namespace
         self.folder = self.root / f"{namespace}-v{SCHEMA}"
+        self._folder = str(self.folder)
         # What happened, for the benchmark and the tests (not shown to users).
         self.hits = self.misses = self.corrupt = self.writes = 0
 
@@ -79,7 +80,9 @@ class Cache:
     def get(self, key: str) -> Any | None:
         """The decoded payload stored under `key`, or None (missing, or not intact: then ignored)."""
         try:
-            data = self._path(key).read_bytes()
+            # Strings, not pathlib: a warm `check` does this for every file.
+            with open(os.path.join(self._folder, key[:2], key), "rb") as handle:
+                data = handle.read()
         except OSError:
             self.misses += 1
             return None
@@ -265,9 +268,14 @@ def encode(value: Any) -> Any:
     raise TypeError(f"cannot cache a {type(value).__name__}")
 
 
+_PLAIN = (str, int, float, bool, type(None))
+
+
 def decode(data: Any) -> Any:
+    if isinstance(data, _PLAIN):
+        return data
     if isinstance(data, list):
-        return [decode(item) for item in data]
+        return [item if isinstance(item, _PLAIN) else decode(item) for item in data]
     if not isinstance(data, dict):
         return data
     if "__dict__" in data:
@@ -285,17 +293,26 @@ def decode(data: Any) -> Any:
     if "__enum__" in data:
         return _class(data["__enum__"])(data["value"])
     if "__dataclass__" in data:
-        cls = _class(data["__dataclass__"])
-        if not dataclasses.is_dataclass(cls):
-            raise TypeError(f"{data['__dataclass__']} is not a dataclass")
-        names = {field.name for field in dataclasses.fields(cls)}
-        fields = {key: decode(item) for key, item in data["fields"].items()}
-        if set(fields) != names:  # the class changed since: not this entry's shape
+        cls, names = _dataclass(data["__dataclass__"])
+        fields = {key: item if isinstance(item, _PLAIN) else decode(item) for key, item in data["fields"].items()}
+        if fields.keys() != names:  # the class changed since: not this entry's shape
             raise TypeError(f"{data['__dataclass__']} has other fields now")
         instance = object.__new__(cls)
         instance.__dict__.update(fields)  # as stored: no __post_init__, works for frozen ones too
         return instance
     raise TypeError("unknown tagged value")
+
+
+_DATACLASSES: dict[str, tuple[type, frozenset]] = {}
+
+
+def _dataclass(name: str) -> tuple[type, frozenset]:
+    if name not in _DATACLASSES:
+        cls = _class(name)
+        if not dataclasses.is_dataclass(cls):
+            raise TypeError(f"{name} is not a dataclass")
+        _DATACLASSES[name] = (cls, frozenset(field.name for field in dataclasses.fields(cls)))
+    return _DATACLASSES[name]
 
 
 def _class_name(cls: type) -> str:

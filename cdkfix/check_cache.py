@@ -22,6 +22,7 @@ worker, a rule bug) or an unreadable file are not stored: they may not happen ag
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 from cdkfix.cache import Cache, code_fingerprint, key_of, module_fingerprint
@@ -40,23 +41,35 @@ def _rule_identity(rule) -> list:
     return identity
 
 
+# Files under one config file share its settings: their part of the key is computed once.
+_SETTINGS: dict[tuple, str] = {}
+
+
+def _settings_digest(config: RunConfig) -> str:
+    options = json.dumps(config.rule_options, sort_keys=True, default=repr)
+    memo = (config.rules, options, config.unsafe_fixes, config.line_length, config.skip,
+            config.fix_hunks, config.snippets, config.format_inserted)
+    found = _SETTINGS.get(memo)
+    if found is None:
+        found = _SETTINGS[memo] = key_of([
+            "check",
+            code_fingerprint(),
+            [_rule_identity(rule) for rule in config.rules],
+            options,
+            config.unsafe_fixes,
+            config.line_length,
+            sorted(config.skip),
+            config.fix_hunks,
+            config.snippets,
+            config.format_inserted,
+        ])
+    return found
+
+
 def key_for(shown: str, content_digest: str, config: RunConfig) -> str:
     """The key of one file's result; `config` is the run's (resolved here for the file)."""
-    config = config.for_file(shown)
-    return key_of([
-        "check",
-        code_fingerprint(),
-        shown,
-        content_digest,
-        [_rule_identity(rule) for rule in config.rules],
-        {code: options for code, options in sorted(config.rule_options.items())},
-        config.unsafe_fixes,
-        config.line_length,
-        sorted(config.skip),
-        config.fix_hunks,
-        config.snippets,
-        config.format_inserted,
-    ])
+    settings = _settings_digest(config.for_file(shown))
+    return hashlib.sha256(f"{settings}\0{content_digest}\0{shown}".encode("utf-8", "surrogateescape")).hexdigest()
 
 
 class CheckCache:
