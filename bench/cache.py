@@ -99,7 +99,7 @@ def main() -> None:
         "|---|---:|---:|---|",
         f"| warm / parse-only | {warm:.3f} x | {WARM_RATIO_MAX} x | {'PASS' if warm <= WARM_RATIO_MAX else 'MISS'} |",
         f"| cold / --no-cache | {cold / plain:.3f} x | {COLD_NOISE} x (noise) | {'PASS' if cold / plain <= COLD_NOISE else 'MISS'} |",
-        f"| identical JSON output (no cache, cold, warm) | {len(outputs) == 1} | | {'PASS' if len(outputs) == 1 else 'MISS'} |",
+        f"| identical output (no cache, cold, warm) | {len(outputs) == 1} | | {'PASS' if len(outputs) == 1 else 'MISS'} |",
     ]
     print("\n".join(lines))
     if args.json:

@@ -68,7 +68,7 @@ class Cache:
         self.folder = self.root / f"{namespace}-v{SCHEMA}"
         self._folder = str(self.folder)
         # What happened, for the benchmark and the tests (not shown to users).
-        self.hits = self.misses = self.corrupt = self.writes = 0
+        self.hits = self.misses = self.corrupt = self.writes = self.unstorable = 0
 
     @classmethod
     def default(cls, namespace: str) -> "Cache":
@@ -101,7 +101,13 @@ class Cache:
         return value
 
     def put(self, key: str, value: Any) -> None:
-        payload = json.dumps(encode(value), separators=(",", ":"), sort_keys=True).encode("utf-8")
+        try:
+            payload = json.dumps(encode(value), separators=(",", ":"), sort_keys=True).encode("utf-8")
+        except (TypeError, ValueError):
+            # A value the codec cannot carry (a field holding another library's object):
+            # not stored, so never read back wrong; the run itself goes on.
+            self.unstorable += 1
+            return
         data = MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + key.encode() + b"\n" + payload
         path = self._path(key)
         try:

@@ -99,6 +99,12 @@ def test_concurrent_writers_leave_a_whole_entry_and_no_temporary_files(tmp_path)
     assert [path.name for path in _entries(tmp_path)] == [key]
 
 
+def test_a_value_the_codec_cannot_carry_is_not_stored(tmp_path):
+    cache = Cache(tmp_path, "check")
+    cache.put("c" * 64, {"handle": threading.Lock()})
+    assert cache.unstorable == 1 and cache.get("c" * 64) is None and not _entries(tmp_path)
+
+
 def test_an_unwritable_cache_costs_nothing_but_speed(tmp_path):
     (tmp_path / "file").write_text("not a folder")
     cache = Cache(tmp_path / "file", "check")
