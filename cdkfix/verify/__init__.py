@@ -353,7 +353,7 @@ def _verify_app(app, results, config, options, say, checked: AppVerification, sl
             return done.ok
 
         bisection = find_breaking_parallel(all_ids, synthesizes, width=slots.size, on_abort=stop_all)
-        checked.synths += list(runs.values())  # in the order they were asked for
+        checked.synths += list(runs.values())  # in the order they finished (several run at once)
         if bisection.kept:
             final, chosen = tried[frozenset(bisection.kept)]
         else:
