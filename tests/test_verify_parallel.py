@@ -247,6 +247,17 @@ def test_environment_problems_are_not_cached(fake, tmp_path):
     assert storable(SynthResult(ok=False, error="TypeError: nope"))
 
 
+def test_the_versions_asked_here_are_those_the_interpreter_prints():
+    import json
+    import subprocess
+    import sys
+
+    from cdkfix.verify.synth_cache import _PROBE, _versions_here
+
+    printed = json.loads(subprocess.run([sys.executable, "-c", _PROBE], capture_output=True, text=True, check=True).stdout)
+    assert _versions_here() == printed
+
+
 def test_a_synthesis_result_round_trips_whole(tmp_path):
     from cdkfix.verify.nag import NagCounts
     from cdkfix.verify.synth import Resource

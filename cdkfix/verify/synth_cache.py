@@ -27,6 +27,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -47,6 +48,19 @@ _PROBE = (
     "print(json.dumps(found))\n"
 )
 _probed: dict[str, dict] = {}
+
+
+def _versions_here() -> dict:
+    """What _PROBE prints, for the interpreter running cdkfix."""
+    from importlib.metadata import version
+
+    found = {"python": sys.version}
+    for name in ("aws-cdk-lib", "constructs", "jsii", "cdk-nag"):
+        try:
+            found[name] = version(name)
+        except Exception:
+            found[name] = ""
+    return found
 _probe_lock = threading.Lock()
 
 
@@ -83,11 +97,15 @@ def environment(python: str) -> dict:
 
 def _probe(python: str) -> dict:
     found: dict = {"interpreter": os.path.realpath(shutil.which(python) or python)}
-    try:
-        done = subprocess.run([python, "-c", _PROBE], capture_output=True, text=True, timeout=60)
-        found.update(json.loads(done.stdout))
-    except (OSError, subprocess.SubprocessError, ValueError) as error:
-        found["probe_error"] = f"{type(error).__name__}: {error}"
+    if found["interpreter"] == os.path.realpath(sys.executable):
+        # The apps run in cdkfix's own Python (the default): ask here, not in a new process.
+        found.update(_versions_here())
+    else:
+        try:
+            done = subprocess.run([python, "-c", _PROBE], capture_output=True, text=True, timeout=60)
+            found.update(json.loads(done.stdout))
+        except (OSError, subprocess.SubprocessError, ValueError) as error:
+            found["probe_error"] = f"{type(error).__name__}: {error}"
     node = shutil.which(os.environ.get("JSII_NODE", "node"))
     try:
         found["node"] = subprocess.run([node, "--version"], capture_output=True, text=True, timeout=30).stdout.strip() if node else ""
