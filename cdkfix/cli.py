@@ -75,6 +75,10 @@ VerifyOpt = typer.Option(
 )
 PythonOpt = typer.Option(None, "--python", help="With --verify: the Python that runs the apps (default: the one running cdkfix).")
 TimeoutOpt = typer.Option(300.0, "--timeout", min=1, help="With --verify: seconds one synthesis may take.")
+NoCacheOpt = typer.Option(
+    False, "--no-cache",
+    help="Neither read nor write the cache (findings of unchanged files, syntheses of --verify); see `cdkfix clean`.",
+)
 ForceOpt = typer.Option(False, "--force", help="With --verify: also write the fixes of an app that fails to synthesize before them or cannot be verified.")
 
 
@@ -187,6 +191,7 @@ class Request:
     exit_zero: bool = False
     jobs: Optional[int] = None
     problems: list = field(default_factory=list)  # paths that could not be used (missing, unreadable)
+    cache: bool = True  # read and write cdkfix's cache (--no-cache: neither)
 
 
 def _paths(paths: Optional[List[str]]) -> list[str]:
@@ -232,7 +237,7 @@ def _check_report_path(report: Optional[Path], files) -> None:
 def _prepare(
     paths, *, output_format, select, extend_select, ignore, unsafe_fixes, config_file, isolated, jobs,
     report, report_format, verify, python, timeout, force, force_exclude, quiet, no_color, statistics,
-    exit_zero, show_settings,
+    exit_zero, show_settings, no_cache=False,
 ) -> Request:
     """Every check of the command line, and the discovery of the files, before any work (so a
     usage error never comes after files were rewritten)."""
@@ -264,7 +269,7 @@ def _prepare(
         paths=targets, config=config, fmt=fmt, files=files, report=report, report_format=chosen_report_format,
         verify=verify_options, force_exclude=force_exclude, quiet=quiet, statistics=statistics, exit_zero=exit_zero,
         color=not no_color and not os.environ.get("NO_COLOR") and _stdout_is_terminal(), jobs=jobs,
-        problems=problems,
+        problems=problems, cache=not no_cache,
     )
     if verify_options is not None and not quiet:
         _note_node_version()
@@ -333,6 +338,14 @@ def _execute(request: Request, *, write: bool, config=None):
     config = config or request.config
     jobs = request.jobs or os.cpu_count() or 1
     interrupted = threading.Event()
+    check_cache = None
+    if request.cache:
+        from cdkfix.cache import Cache
+        from cdkfix.check_cache import CheckCache
+
+        check_cache = CheckCache(Cache.default("check"))
+        if request.verify is not None:
+            request.verify.cache = Cache.default("synth")
     if request.verify is not None:
         from cdkfix.verify import run_verified
 
@@ -340,7 +353,7 @@ def _execute(request: Request, *, write: bool, config=None):
         run = partial(run_verified, options=request.verify, progress=say, force_exclude=request.force_exclude)
         arguments = {}
     else:
-        arguments = {"files": request.files, "stop": interrupted.is_set}
+        arguments = {"files": request.files, "stop": interrupted.is_set, "cache": check_cache}
     state: dict = {}
 
     def on_start(total: int) -> None:
@@ -637,6 +650,7 @@ def apply(
     python: Optional[str] = PythonOpt,
     timeout: float = TimeoutOpt,
     force: bool = ForceOpt,
+    no_cache: bool = NoCacheOpt,
     force_exclude: bool = ForceExcludeOpt,
     quiet: bool = QuietOpt,
     exit_zero: bool = ExitZeroOpt,
@@ -660,7 +674,7 @@ def apply(
         unsafe_fixes=unsafe_fixes, config_file=config_file, isolated=isolated, jobs=jobs, report=report,
         report_format=report_format, verify=verify, python=python, timeout=timeout, force=force,
         force_exclude=force_exclude, quiet=quiet, no_color=no_color, statistics=statistics, exit_zero=exit_zero,
-        show_settings=show_settings,
+        show_settings=show_settings, no_cache=no_cache,
     )
     request.config.split_hard_links = split_hard_links
     if interactive:
@@ -696,6 +710,7 @@ def diff(
     python: Optional[str] = PythonOpt,
     timeout: float = TimeoutOpt,
     force: bool = ForceOpt,
+    no_cache: bool = NoCacheOpt,
     force_exclude: bool = ForceExcludeOpt,
     quiet: bool = QuietOpt,
     exit_zero: bool = ExitZeroOpt,
@@ -709,7 +724,7 @@ def diff(
         report=report, report_format=report_format, select=select, extend_select=extend_select, ignore=ignore, unsafe_fixes=unsafe_fixes,
         config_file=config_file, isolated=isolated, jobs=jobs, verify=verify, python=python, timeout=timeout, force=force,
         force_exclude=force_exclude, quiet=quiet, exit_zero=exit_zero, statistics=statistics, no_color=no_color,
-        show_settings=show_settings,
+        show_settings=show_settings, no_cache=no_cache,
         split_hard_links=False,
     )
 
@@ -731,6 +746,7 @@ def check(
     python: Optional[str] = PythonOpt,
     timeout: float = TimeoutOpt,
     force: bool = ForceOpt,
+    no_cache: bool = NoCacheOpt,
     force_exclude: bool = ForceExcludeOpt,
     quiet: bool = QuietOpt,
     exit_zero: bool = ExitZeroOpt,
@@ -744,7 +760,7 @@ def check(
         unsafe_fixes=unsafe_fixes, config_file=config_file, isolated=isolated, jobs=jobs, report=report,
         report_format=report_format, verify=verify, python=python, timeout=timeout, force=force,
         force_exclude=force_exclude, quiet=quiet, no_color=no_color, statistics=statistics, exit_zero=exit_zero,
-        show_settings=show_settings,
+        show_settings=show_settings, no_cache=no_cache,
     )
     config = request.config
     config.fix_hunks = request.fmt == "json"
@@ -810,6 +826,16 @@ def rules(
                           f"--extend-select {group} or extend-select = [\"{group}\"]", markup=False)
     else:
         _fail_usage(f"unknown format {output_format!r} (table, markdown or json)")
+
+
+@app.command()
+def clean() -> None:
+    """Empty cdkfix's cache (findings of unchanged files, --verify syntheses); CDKFIX_CACHE_DIR moves it."""
+    from cdkfix.cache import clean as clean_cache, default_root
+
+    root = default_root()
+    removed = clean_cache(root)
+    typer.echo(f"cdkfix: removed {len(removed)} cache folder{'s' if len(removed) != 1 else ''} from {root}", err=True)
 
 
 @app.command()

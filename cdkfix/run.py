@@ -44,10 +44,15 @@ def process_file(path: Path, config: RunConfig) -> FileResult:
         data = path.read_bytes()
     except OSError as error:
         return FileResult(shown, errors=[FileError(shown, 0, f"cannot read: {error.strerror or error}")])
+    return analyse(data, shown, config, path)
+
+
+def analyse(data: bytes, shown: str, config: RunConfig, path: Path | None = None) -> FileResult:
+    """Fix one file's bytes; all failures become FileErrors, never exceptions."""
     try:
         result = fix_module(data, shown, config)
     except UnicodeEncodeError as error:
-        return FileResult(shown, errors=[FileError(shown, 0, _unencodable(error, path, config))])
+        return FileResult(shown, errors=[FileError(shown, 0, _unencodable(error, path or Path(shown), config))])
     except Exception as error:  # a bug in a rule must not stop the other files
         return FileResult(shown, errors=[FileError(shown, 0, f"internal error: {type(error).__name__}: {error}")])
     result.original_digest = digest(data)
@@ -126,7 +131,38 @@ def select_files(targets: Iterable[str], config: RunConfig, *, force_exclude: bo
     return files, found.problems
 
 
-def iter_results(files: list[Path], config: RunConfig, jobs: int) -> Iterator[FileResult]:
+def iter_results(files: list[Path], config: RunConfig, jobs: int, cache=None) -> Iterator[FileResult]:
+    """Each file's result, in file order; with a CheckCache (cdkfix.check_cache), stored
+    results of unchanged files are used and new ones stored."""
+    if cache is None:
+        yield from _compute(files, config, jobs)
+        return
+    stored: dict[Path, FileResult] = {}
+    storable: set[str] = set()
+    misses: list[Path] = []
+    for path in files:
+        shown = display_path(path)
+        worth, hit, data = cache.lookup(path, shown, config)
+        if hit is not None:
+            stored[path] = hit
+        elif not worth and data is not None:
+            # No CDK in it: the engine's answer costs less than a worker's round trip.
+            stored[path] = analyse(data, shown, config, path)
+        else:
+            misses.append(path)
+            if worth:
+                storable.add(shown)
+    computed = _compute(misses, config, jobs)
+    for path in files:
+        result = stored.get(path)
+        if result is None:
+            result = next(computed)
+            if result.path in storable:
+                cache.store(result, config)
+        yield result
+
+
+def _compute(files: list[Path], config: RunConfig, jobs: int) -> Iterator[FileResult]:
     if jobs <= 1 or len(files) <= 1:
         for path in files:
             yield process_file(path, config)
@@ -147,11 +183,13 @@ def run(
     force_exclude: bool = False,
     files: "list[Path] | None" = None,
     stop: Callable[[], bool] | None = None,
+    cache=None,
 ) -> RunResult:
     """Fix the files under `targets` (or exactly `files`, when the caller discovered them).
 
     `stop` is asked after each file (written, when writing): once it says yes, no other
-    file is started and the result holds what was done (Ctrl-C in the CLI).
+    file is started and the result holds what was done (Ctrl-C in the CLI). `cache`: a
+    cdkfix.check_cache.CheckCache, or None to analyse every file.
     """
     if files is None:
         files, problems = select_files(targets, config, force_exclude=force_exclude)
@@ -161,7 +199,7 @@ def run(
     outcome.errors.extend(FileError(problem.path, 0, problem.message) for problem in problems)
     if on_start:
         on_start(len(files))
-    for result in iter_results(files, config, jobs):
+    for result in iter_results(files, config, jobs, cache):
         if write and result.changed:
             _write(result, outcome, config.split_hard_links)
         outcome.results.append(result)

@@ -92,3 +92,9 @@ def _synthesis_only_in_synth_tests(request, monkeypatch):
         real_init(self, args, *rest, **options)
 
     monkeypatch.setattr(subprocess.Popen, "__init__", guarded)
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory, monkeypatch):
+    """Every test gets an empty cache of its own: never the user's, never another test's."""
+    monkeypatch.setenv("CDKFIX_CACHE_DIR", str(tmp_path_factory.mktemp("cdkfix-cache")))

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,9 +36,10 @@ from cdkfix.engine import fix_module
 from cdkfix.records import FileError, FileResult, FixRecord, FixStatus
 from cdkfix.run import RunResult, _write, digest, run
 from cdkfix.verify.apps import CdkApp, UnsupportedApp, app_for, copy_app, find_app_roots, load_app
-from cdkfix.verify.bisect import find_breaking
 from cdkfix.verify.compare import Comparison, compare
-from cdkfix.verify.synth import SynthResult, default_python, node_major_version, synthesize
+from cdkfix.verify.parallel import Folders, Slots, concurrently, find_breaking_parallel
+from cdkfix.verify.synth import SynthResult, default_python, node_major_version, stop_all, synthesize
+from cdkfix.verify.synth_cache import SynthCache, synth_key
 
 VERIFIED, ROLLED_BACK, FAILS_BEFORE, NOT_VERIFIED, NO_FIXES = (
     "verified", "rolled-back", "fails-before", "not-verified", "no-fixes",
@@ -52,6 +54,7 @@ class VerifyOptions:
     timeout: float = 300.0  # seconds, per synthesis
     force: bool = False  # write the fixes of apps that cannot be verified or fail before
     nag: bool = True  # count cdk-nag AwsSolutions findings when cdk-nag is installed
+    cache: "object | None" = None  # a cdkfix.cache.Cache ("synth") to reuse syntheses, or None
 
     @property
     def interpreter(self) -> str:
@@ -66,9 +69,10 @@ class SynthRun:
     fixes: int  # how many fixes were in
     seconds: float
     ok: bool
+    cached: bool = False  # read from the synthesis cache, not run
 
     def to_dict(self) -> dict:
-        return {"label": self.label, "fixes": self.fixes, "seconds": round(self.seconds, 2), "ok": self.ok}
+        return {"label": self.label, "fixes": self.fixes, "seconds": round(self.seconds, 2), "ok": self.ok, "cached": self.cached}
 
 
 @dataclass
@@ -176,15 +180,21 @@ def run_verified(
     on_start=None,
     on_file=None,
     force_exclude: bool = False,
+    cache=None,
 ) -> RunResult:
     """Like `cdkfix.run.run`, with each CDK app's fixes verified by synthesis before anything is written.
 
     The result carries a `verification` attribute (a `Verification`) for the report.
+    `cache` is the check cache (see `cdkfix.run.run`); `options.cache` the synthesis cache.
+    Up to `jobs` syntheses run at once: an app's before and after, and apps side by side.
     """
     options = options or VerifyOptions()
     say = progress or (lambda message: None)
     targets = [str(target) for target in targets]
-    outcome = run(targets, config, write=False, jobs=jobs, on_start=on_start, on_file=on_file, force_exclude=force_exclude)
+    outcome = run(
+        targets, config, write=False, jobs=jobs, on_start=on_start, on_file=on_file, force_exclude=force_exclude,
+        cache=cache,
+    )
     node = node_major_version()
     verification = Verification(
         python=options.interpreter, timeout=options.timeout, force=options.force, nag=options.nag,
@@ -204,9 +214,13 @@ def run_verified(
         say(f"cdkfix: --verify: synthesizing {len(busy)} CDK app{'s' if len(busy) != 1 else ''} before and after "
             "the fixes (this runs the apps' own code)")
     replaced: dict[str, FileResult] = {}
-    for root in roots:
-        app = load_app(root)
-        checked, results = verify_app(app, by_app[root], config, options, say)
+    slots = Slots(jobs)
+    apps = [load_app(root) for root in roots]
+    done = concurrently(
+        [lambda app=app, root=root: verify_app(app, by_app[root], config, options, say, slots=slots) for root, app in zip(roots, apps)],
+        min(slots.size, len(busy)), on_abort=stop_all,
+    )
+    for checked, results in done:
         verification.apps.append(checked)
         replaced.update(results)
         if checked.status in (NOT_VERIFIED, FAILS_BEFORE) and not checked.written:
@@ -226,12 +240,13 @@ def verify_app(
     config: RunConfig,
     options: VerifyOptions,
     say: Progress = lambda message: None,
+    slots: Slots | None = None,
 ) -> tuple[AppVerification, dict[str, FileResult]]:
     """Verify one app's fixes; the FileResults to use instead of `results` (by path)."""
     started = time.monotonic()
     checked = AppVerification(root=app.shown, command=app.command)
     try:
-        final = _verify_app(app, results, config, options, say, checked)
+        final = _verify_app(app, results, config, options, say, checked, slots or Slots(1))
     finally:
         checked.seconds = time.monotonic() - started
     if checked.status != NO_FIXES:
@@ -239,7 +254,11 @@ def verify_app(
     return checked, final
 
 
-def _verify_app(app, results, config, options, say, checked: AppVerification) -> dict[str, FileResult]:
+# The engine runs one file at a time per process; apps verified side by side take turns.
+_ENGINE = threading.Lock()
+
+
+def _verify_app(app, results, config, options, say, checked: AppVerification, slots: Slots) -> dict[str, FileResult]:
     changed = [result for result in results if result.changed]
     fixes = [fix for result in changed for fix in result.fixes if fix.status is FixStatus.APPLIED]
     checked.fixes = len(fixes)
@@ -258,39 +277,76 @@ def _verify_app(app, results, config, options, say, checked: AppVerification) ->
     record_of = {fix.id: fix for fix in fixes}
 
     def sources(kept: Iterable[str]) -> dict[str, FileResult]:
-        subset = dataclasses.replace(config, skip=frozenset(config.skip | (set(all_ids) - set(kept))))
+        kept = set(kept)
+        if kept == set(all_ids) and all(digest(originals[result.path]) == result.original_digest for result in changed):
+            # Every fix, on the files as the run read them: the run's own results.
+            return {result.path: result for result in changed}
+        subset = dataclasses.replace(config, skip=frozenset(config.skip | (set(all_ids) - kept)))
         out = {}
-        for path, data in originals.items():
-            result = fix_module(data, path, subset)
-            result.original_digest = digest(data)
-            out[path] = result
+        with _ENGINE:
+            for path, data in originals.items():
+                result = fix_module(data, path, subset)
+                result.original_digest = digest(data)
+                out[path] = result
         return out
+
+    synth_cache = SynthCache(options.cache) if options.cache is not None else None
 
     with tempfile.TemporaryDirectory(prefix="cdkfix-verify-") as temporary:
         workdir = Path(temporary)
+        folders = Folders(app.root, workdir)
         try:
-            copy = copy_app(app.root, workdir / "app")
+            # The first copy now: a folder cdkfix cannot copy (unreadable files) is "not verified".
+            folders.give(folders.take())
         except UnsupportedApp as error:
             return _unverified(checked, changed, str(error), options, NOT_VERIFIED)
 
-        def place(candidate: dict[str, FileResult]) -> None:
-            for path, result in candidate.items():
+        def place(copy: Path, candidate: dict[str, FileResult]) -> None:
+            # Every changed file, fixed or original: a copy is reused for other subsets.
+            for path, data in originals.items():
                 target = copy / Path(path).resolve().relative_to(app.root)
-                target.write_bytes(result.new_source if result.changed else originals[path])
+                result = candidate.get(path)
+                target.write_bytes(result.new_source if result is not None and result.changed else data)
 
-        def synth(label: str, count: int) -> SynthResult:
-            say(f"  {app.shown}: synthesizing {_what(label, count, len(all_ids))}…")
-            done = synthesize(app, copy, python=options.interpreter, timeout=options.timeout, nag=options.nag, workdir=workdir)
-            checked.synths.append(SynthRun(label, count, done.seconds, done.ok))
-            say(f"    {'ok' if done.ok else 'failed'} in {done.seconds:.1f} s: {_brief(done)}")
-            return done
+        def synth(label: str, count: int, candidate: dict[str, FileResult]) -> tuple[SynthResult, SynthRun]:
+            """One synthesis (or its cached result) in a copy of its own, within the run's slots."""
+            copy = folders.take()
+            try:
+                place(copy, candidate)
+                started = time.monotonic()
+                key = synth_key(app, copy, python=options.interpreter, nag=options.nag) if synth_cache else ""
+                done = synth_cache.get(key) if synth_cache else None
+                if done is not None:
+                    done.seconds = time.monotonic() - started
+                    say(f"  {app.shown}: {_what(label, count, len(all_ids))}: cached ({_brief(done)})")
+                    return done, SynthRun(label, count, done.seconds, done.ok, cached=True)
+                with slots.held():
+                    say(f"  {app.shown}: synthesizing {_what(label, count, len(all_ids))}…")
+                    done = synthesize(app, copy, python=options.interpreter, timeout=options.timeout, nag=options.nag, workdir=workdir)
+                say(f"    {'ok' if done.ok else 'failed'} in {done.seconds:.1f} s: {_brief(done)}")
+                if synth_cache:
+                    synth_cache.put(key, done, label=label, app=app.shown)
+                return done, SynthRun(label, count, done.seconds, done.ok)
+            finally:
+                folders.give(copy)
 
-        checked.before = before = synth("before", 0)
+        full = sources(all_ids)
+        if slots.size > 1:
+            # Before and after at the same time: the after state does not depend on the before's outcome.
+            (before, before_run), (after, after_run) = concurrently(
+                [lambda: synth("before", 0, {}), lambda: synth("after", len(all_ids), full)], slots.size, on_abort=stop_all,
+            )
+            checked.synths += [before_run, after_run]
+        else:
+            before, before_run = synth("before", 0, {})
+            checked.synths.append(before_run)
+        checked.before = before
         if not before.ok and before.environment_problem:
             return _unverified(checked, changed, before.error, options, NOT_VERIFIED)
-        full = sources(all_ids)
-        place(full)
-        checked.after = after = synth("after", len(all_ids))
+        if slots.size <= 1:
+            after, after_run = synth("after", len(all_ids), full)
+            checked.synths.append(after_run)
+        checked.after = after
         if not before.ok:
             checked.final = after
             state = "the fixed app synthesizes" if after.ok else f"nor after them ({after.error})"
@@ -308,16 +364,18 @@ def _verify_app(app, results, config, options, say, checked: AppVerification) ->
         say(f"  {app.shown}: the fixed app {what} ({failure}); looking for the fixes that break it")
         tried: dict[frozenset, tuple[SynthResult, dict[str, FileResult]]] = {frozenset(all_ids): (after, full)}
         errors: dict[frozenset, str] = {frozenset(all_ids): failure}
+        runs: dict[frozenset, SynthRun] = {}
 
         def synthesizes(kept: list[str]) -> bool:
             candidate = sources(kept)
-            place(candidate)
-            done = synth("bisect", len(kept))
+            done, run_ = synth("bisect", len(kept), candidate)
             tried[frozenset(kept)] = (done, candidate)
+            runs[frozenset(kept)] = run_
             errors[frozenset(kept)] = done.error if not done.ok else "; ".join(done.new_problems(before))
             return not errors[frozenset(kept)]
 
-        bisection = find_breaking(all_ids, synthesizes)
+        bisection = find_breaking_parallel(all_ids, synthesizes, width=slots.size, on_abort=stop_all)
+        checked.synths += list(runs.values())  # in the order they finished (several run at once)
         if bisection.kept:
             final, chosen = tried[frozenset(bisection.kept)]
         else:

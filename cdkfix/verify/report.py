@@ -86,6 +86,9 @@ def _app_section(app: AppVerification, verification: Verification) -> list[str]:
         timing += f", after {app.seconds_for('after'):.1f} s"
     if bisect:
         timing += f", bisection {app.seconds_for('bisect'):.1f} s in {len(bisect)}"
+    cached = sum(1 for run in app.synths if getattr(run, "cached", False))
+    if cached:
+        timing += f"; {cached} of them read from the cache"
     out += [timing + ").", ""]
     if app.rolled_back:
         out += [

@@ -221,17 +221,36 @@ def _synthesize(app: CdkApp, folder: Path, *, python: str, timeout: float, nag: 
         shutil.rmtree(run_dir, ignore_errors=True)
 
 
+# Syntheses under way (several at once with --jobs): what stop_all() kills.
+_RUNNING: set = set()
+
+
+def stop_all() -> None:
+    """Kill every synthesis under way (their process groups): Ctrl-C or an error in another thread."""
+    for process in list(_RUNNING):
+        if os.name == "posix":
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        else:  # pragma: no cover - Windows
+            process.kill()
+
+
 def _run(command: list[str], *, cwd: Path, env: dict, timeout: float) -> tuple[int, str]:
     """Run in a new process group; on timeout (or any interruption) kill the whole group."""
     process = subprocess.Popen(
         command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         start_new_session=(os.name == "posix"),
     )
+    _RUNNING.add(process)
     try:
         _, stderr = process.communicate(timeout=timeout)
     except BaseException:
         _kill_group(process)
         raise
+    finally:
+        _RUNNING.discard(process)
     return process.returncode, stderr.decode("utf-8", "replace")
 
 
