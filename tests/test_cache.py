@@ -205,7 +205,7 @@ def test_the_selection_and_settings_are_part_of_the_key(tree, change):
 def test_the_config_file_and_output_needs_are_part_of_the_key(tree):
     run(["."], _config(), jobs=1, cache=_cache(tree / "cache"))
     toml = tree / "app" / "cdkfix.toml"
-    toml.write_text(toml.read_text() + "line-length = 79\n")
+    toml.write_text("line-length = 79\n" + toml.read_text())  # top level: the file ends in a [rules.*] table
     again = _cache(tree / "cache")
     run(["."], _config(), jobs=1, cache=again)
     assert again.cache.hits == 0

@@ -452,7 +452,7 @@ def test_the_verify_example_app_synthesizes_before_and_after_its_fixes(cli, here
     shutil.copytree(EXAMPLES / "verify_app", app)
     original = (app / "app.py").read_text()
     monkeypatch.delenv("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", raising=False)
-    code, _, err = cli("apply", "--verify", "--report", "r.md", "verify_app")
+    code, _, err = cli("apply", "--verify", "--unsafe-fixes", "--report", "r.md", "verify_app")  # B2 is unsafe
     # jsii's Node.js end-of-life warning is silenced in cdkfix's own syntheses only, never for
     # the user's later runs: the variable stays out of the environment cdkfix leaves behind.
     assert "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION" not in os.environ
