@@ -15,6 +15,7 @@ from cdkfix import layout
 from cdkfix.records import FixStatus
 from cdkfix.rule import Category, Kind, Rule
 from cdkfix.testing import fix_source
+from cdkfix.transforms.removal_policy_destroy import RemovalPolicyDestroy
 from cdkfix.transforms.container_log_retention import ContainerLogRetention
 from cdkfix.transforms.ecs_task_execution_role import EcsTaskExecutionRole
 
@@ -216,14 +217,16 @@ def build(self):
 
 def test_the_log_group_is_made_after_its_task_definition_exists():
     # Before: `log_group = logs.LogGroup(td, ...)` above the line, an UnboundLocalError at synthesis.
-    fixed, records = fix_source(ONE_LINE, [EcsTaskExecutionRole, ContainerLogRetention])
+    # A destroyable run (B1 selected): there I2 moves the container to a new log group of its
+    # own, the statement whose placement this is about (elsewhere it sets log_retention in place).
+    fixed, records = fix_source(ONE_LINE, [EcsTaskExecutionRole, ContainerLogRetention, RemovalPolicyDestroy])
     assert fixed == ONE_LINE_FIXED
     assert [(record.code, record.status) for record in records] == [
         ("CDK-B13", FixStatus.APPLIED),
         ("CDK-I2", FixStatus.APPLIED),
     ]
     compile(fixed, "x.py", "exec")
-    again, more = fix_source(fixed, [EcsTaskExecutionRole, ContainerLogRetention])
+    again, more = fix_source(fixed, [EcsTaskExecutionRole, ContainerLogRetention, RemovalPolicyDestroy])
     assert again == fixed and more == []
 
 
@@ -236,7 +239,7 @@ def build(self, td, prod):
 
 
 def test_a_log_driver_made_only_in_production_gets_no_log_group_in_every_case():
-    fixed, records = fix_source(CONDITIONAL_DRIVER, [ContainerLogRetention])
+    fixed, records = fix_source(CONDITIONAL_DRIVER, [ContainerLogRetention, RemovalPolicyDestroy])  # destroyable run
     assert fixed == CONDITIONAL_DRIVER
     assert [(record.code, record.status, record.detail) for record in records] == [
         (

@@ -11,7 +11,7 @@ import libcst as cst
 import pytest
 
 from cdkfix import engine
-from cdkfix.config import resolve_rules
+from cdkfix.config import Selection, resolve_rules
 from cdkfix.records import FixStatus
 from cdkfix.registry import all_rules
 from cdkfix.splice import CannotSplice, splice
@@ -92,7 +92,8 @@ def test_cli_writes_exactly_the_checked_text(cli, tmp_path):
     config = tree / "seed_app" / "cdkfix.toml"
     code, out, err = cli("apply", "--config", config, "--jobs", "1", tree)
     assert code == 0, err
-    default = resolve_rules(all_rules(), [])  # what `apply` runs: opt-in rules and packs left out
+    # What that configuration selects: the default rules and the destroyable group (not the packs).
+    default = resolve_rules(all_rules(), [Selection(extend_select=("destroyable",))])
     for path in example_files():
         source = path.read_text()
         expected = output_of(source, fix_all(source, default, path=str(path)))

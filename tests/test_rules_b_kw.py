@@ -92,9 +92,18 @@ def test_b1_and_b2_on_one_bucket_write_each_keyword_once(order):
 
 
 def test_b2_alone_still_enforces_ssl_when_b1_is_held_back():
-    fixed, records = fix_source(BUCKETS, [RemovalPolicyDestroy, S3BucketEncryption], unsafe_fixes=False)
+    # Both are unsafe now (B2's enforce_ssl narrows access: the harness); B1 is left out on
+    # request (a fix id in `skip`, as --verify's rollback does) while B2 is applied.
+    from cdkfix.config import RunConfig
+    from cdkfix.engine import fix_module
+
+    first = fix_module(BUCKETS.encode(), "example.py", RunConfig(rules=(RemovalPolicyDestroy, S3BucketEncryption), unsafe_fixes=True))
+    skip = frozenset(record.id for record in first.fixes if record.code == "CDK-B1")
+    result = fix_module(BUCKETS.encode(), "example.py",
+                        RunConfig(rules=(RemovalPolicyDestroy, S3BucketEncryption), unsafe_fixes=True, skip=skip))
+    records, fixed = result.fixes, result.new_source.decode()
     statuses = {(record.code, record.status) for record in records}
-    assert statuses == {("CDK-B1", FixStatus.UNSAFE), ("CDK-B2", FixStatus.APPLIED)}
+    assert statuses == {("CDK-B1", FixStatus.SKIPPED), ("CDK-B2", FixStatus.APPLIED)}
     assert fixed.count("enforce_ssl=True") == 2
     assert "auto_delete_objects" not in fixed and "RemovalPolicy.RETAIN" in fixed
 
