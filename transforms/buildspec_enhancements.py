@@ -28,6 +28,10 @@ ACCOUNT_VARIABLE = "AWS_ACCOUNT_ID"
 # A push whose target mentions one of these goes to ECR (`{repository_uri}`, `$ECR_REPO`, `*.dkr.ecr.*`).
 ECR_HINTS = ("ecr", "repository_uri", "repo_uri", "repositoryuri")
 PHASE_ORDER = ("install", "pre_build", "build", "post_build")
+# A command that runs pytest (`pytest`, `python -m pytest`, `poetry run pytest`).
+PYTEST = re.compile(r"(^|[\s/])pytest(\s|$)")
+# A command that is only a pytest run: nothing chained, piped or redirected after it.
+PLAIN_PYTEST = re.compile(r"^\s*(?:(?:python3?|py) -m |poetry run |uv run )?pytest(?:\s[^;&|<>`$]*)?$")
 
 
 def _item(mapping: cst.Dict, key: str) -> cst.DictElement | None:
@@ -119,7 +123,10 @@ class BuildspecEnhancements(Rule):
         "codebuild.BuildEnvironmentVariable(value=self.account)` to the project's `environment_variables` "
         "(`Stack.of(scope).account` outside a Stack); `AWS_DEFAULT_REGION` is left to CodeBuild, which sets it; "
         "(c) for a test project (id or `project_name` says test) without `reports`, adds a `test-reports` JUnit "
-        "XML report group, with the files a pytest `--junitxml=` option names or else `**/*` under `reports`."
+        "XML report group, with the files a pytest `--junitxml=` option names or else `**/*` under `reports`. A "
+        "project of any name whose buildspec runs pytest gets the report group too; when its only pytest command "
+        "is plain (`pytest ...`, `python -m pytest ...`, nothing chained after it) and has no `--junitxml`, the "
+        "command gets `--junitxml=reports/junit.xml` and the group reads that file."
     )
     impact = "Image pushes fail without an ECR login; test results are not visible in CodeBuild."
     options = {
@@ -302,6 +309,86 @@ codebuild.PipelineProject(
         ),
         Example(
             before='''\
+from aws_cdk import Stack, aws_codebuild as codebuild
+
+
+class CiStack(Stack):
+    def __init__(self, scope, construct_id, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        codebuild.PipelineProject(
+            self,
+            "Build",
+            build_spec=codebuild.BuildSpec.from_object({
+                "version": "0.2",
+                "phases": {
+                    "install": {"commands": ["pip install -r requirements.txt"]},
+                    "build": {"commands": ["pytest tests/ -v"]},
+                },
+            }),
+        )
+''',
+            after='''\
+from aws_cdk import Stack, aws_codebuild as codebuild
+
+
+class CiStack(Stack):
+    def __init__(self, scope, construct_id, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        codebuild.PipelineProject(
+            self,
+            "Build",
+            build_spec=codebuild.BuildSpec.from_object({
+                "version": "0.2",
+                "phases": {
+                    "install": {"commands": ["pip install -r requirements.txt"]},
+                    "build": {"commands": ["pytest tests/ -v --junitxml=reports/junit.xml"]},
+                },
+                "reports": {
+                    "test-reports": {
+                        "files": ["junit.xml"],
+                        "base-directory": "reports",
+                        "file-format": "JUNITXML",
+                    }
+                },
+            }),
+        )
+''',
+            name="pytest without --junitxml in a project whose name does not say test",
+        ),
+        Example(
+            before='''\
+import aws_cdk as cdk
+from constructs import Construct
+
+
+class Checks(Construct):
+    def __init__(self, scope, construct_id) -> None:
+        super().__init__(scope, construct_id)
+        self.tests = cdk.aws_codebuild.PipelineProject(self, "UnitTests", build_spec=cdk.aws_codebuild.BuildSpec.from_object({"version": "0.2", "phases": {"build": {"commands": ["python -m pytest -q"]}}}))
+''',
+            after='''\
+import aws_cdk as cdk
+from constructs import Construct
+
+
+class Checks(Construct):
+    def __init__(self, scope, construct_id) -> None:
+        super().__init__(scope, construct_id)
+        self.tests = cdk.aws_codebuild.PipelineProject(self, "UnitTests", build_spec=cdk.aws_codebuild.BuildSpec.from_object({"version": "0.2", "phases": {"build": {"commands": ["python -m pytest -q --junitxml=reports/junit.xml"]}}, "reports": {"test-reports": {"files": ["junit.xml"], "base-directory": "reports", "file-format": "JUNITXML"}}}))
+''',
+            name="python -m pytest in a plain Construct through import aws_cdk as cdk, self. attribute",
+        ),
+        Example(
+            before='''\
+from aws_cdk.aws_codebuild import BuildSpec, PipelineProject
+
+PipelineProject(stack, "Build", build_spec=BuildSpec.from_object({"phases": {"build": {"commands": ["pytest && coverage report"]}}}))
+PipelineProject(stack, "Lint", build_spec=BuildSpec.from_object({"phases": {"build": {"commands": [f"pytest {args}"]}}}))
+''',
+            name="pytest chained with another command, or in an f-string, in a project not named test: left alone",
+        ),
+        Example(
+            before='''\
 from aws_cdk import aws_codebuild as codebuild
 
 codebuild.PipelineProject(self, "Build", build_spec=codebuild.BuildSpec.from_object({"phases": {"pre_build": {"commands": ["aws ecr get-login-password | docker login --username AWS --password-stdin $REGISTRY"]}, "build": {"commands": ["docker push $REPOSITORY_URI"]}}}))
@@ -347,7 +434,7 @@ codebuild.PipelineProject(self, "TestSplat", **props)
             findings.append("`$AWS_ACCOUNT_ID` is not set")
         reports = self._reports(node, spec, commands)
         if reports is not None:
-            edits.append(reports)
+            edits.extend(reports)
             findings.append("test project without test reports")
         if edits:
             self.report("buildspec " + "; ".join(findings), edits)
@@ -440,27 +527,41 @@ codebuild.PipelineProject(self, "TestSplat", **props)
 
     # --- (c) test reports ---
 
-    def _reports(self, node: cst.Call, spec: cst.Dict, commands: list[str]) -> Edit | None:
+    def _reports(self, node: cst.Call, spec: cst.Dict, commands: list[str]) -> list[Edit] | None:
         if _item(spec, "reports") is not None:
             return None
         grant = layout.keyword_arg(node, "grant_report_group_permissions")
         if grant is not None and code(grant.value) != "True":
             return None  # CodeBuild could not create the report group
         names = [static_text(arg.value) for arg in (layout.argument(node, 1, "id"), layout.keyword_arg(node, "project_name")) if arg]
-        if not any(_says_test(name) for name in names):
+        runs_pytest = any(PYTEST.search(text) for text in commands)
+        if not runs_pytest and not any(_says_test(name) for name in names):
             return None
         base, files = self.settings["report_base_directory"], "**/*"
+        junit = None
         for text in commands:
             match = re.search(r"--junitxml[= ]([^\s'\"{}$]+)", text)
             if match:
                 base, files = posixpath.split(match.group(1))
                 base = base or "."
                 break
+        else:
+            # pytest writes no JUnit file unless told: a plain `pytest ...` command (nothing chained
+            # after it) gets `--junitxml=<base>/junit.xml`, and the report reads that one file.
+            junit = _plain_pytest_command(spec)
+            if junit is not None:
+                files = "junit.xml"
+            elif not any(_says_test(name) for name in names):
+                return None  # pytest inside a compound command: where a flag would go is unsure
         value = (
             f"{{'test-reports': {{'files': [{files!r}], 'base-directory': {base!r}, "
             f"'file-format': {self.settings['report_file_format']!r}}}}}"
         )
-        return self.change(spec, lambda mapping: self._set_item(mapping, "reports", value))
+        edits = [self.change(spec, lambda mapping: self._set_item(mapping, "reports", value))]
+        if junit is not None:
+            flag = f" --junitxml={posixpath.join(base, files)}"
+            edits.append(self.change(junit, lambda string: _append_to_string(string, flag)))
+        return edits
 
     # --- dict editing that keeps the layout ---
 
@@ -488,3 +589,28 @@ def _says_test(name: str) -> bool:
 
 def _string(value: str) -> cst.SimpleString:
     return cst.SimpleString('"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"')
+
+
+def _plain_pytest_command(spec: cst.Dict) -> cst.SimpleString | None:
+    """The one plain-string command of `spec`'s phases that is only a pytest run, else None."""
+    phases = _item(spec, "phases")
+    if phases is None or not isinstance(phases.value, cst.Dict):
+        return None
+    found = []
+    for element in phases.value.elements:
+        if not isinstance(element, cst.DictElement) or not isinstance(element.value, cst.Dict):
+            continue
+        commands = _item(element.value, "commands")
+        if commands is None or not isinstance(commands.value, cst.List):
+            continue
+        for command in commands.value.elements:
+            text = string_value(command.value)
+            if text is not None and PYTEST.search(text):
+                found.append(command.value if PLAIN_PYTEST.match(text) and isinstance(command.value, cst.SimpleString) else None)
+    return found[0] if len(found) == 1 else None
+
+
+def _append_to_string(string: cst.SimpleString, text: str) -> cst.SimpleString:
+    """`string` with `text` appended inside its quotes (raw or not, `text` has no escapes)."""
+    quote = string.quote
+    return string.with_changes(value=string.value[: len(string.value) - len(quote)] + text + quote)
