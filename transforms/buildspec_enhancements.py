@@ -28,6 +28,10 @@ ACCOUNT_VARIABLE = "AWS_ACCOUNT_ID"
 # A push whose target mentions one of these goes to ECR (`{repository_uri}`, `$ECR_REPO`, `*.dkr.ecr.*`).
 ECR_HINTS = ("ecr", "repository_uri", "repo_uri", "repositoryuri")
 PHASE_ORDER = ("install", "pre_build", "build", "post_build")
+# `docker push app` / `docker push app:latest`: an image with no registry and no namespace (no `/`),
+# spelled out (no `$VARIABLE` or `{placeholder}` that could hold a registry).
+UNQUALIFIED_PUSH = re.compile(r"docker push ([A-Za-z0-9][A-Za-z0-9._-]*(?::[A-Za-z0-9._-]+)?)(?=\s|$|;|&)")
+IMAGE_FROM_ECR = "from_ecr_repository"
 # A command that runs pytest (`pytest`, `python -m pytest`, `poetry run pytest`).
 PYTEST = re.compile(r"(^|[\s/])pytest(\s|$)")
 # A command that is only a pytest run: nothing chained, piped or redirected after it.
@@ -380,6 +384,27 @@ class Checks(Construct):
         ),
         Example(
             before='''\
+from aws_cdk import aws_codebuild as codebuild, aws_ecr as ecr
+
+build_image_repository = ecr.Repository(stack, "BuildImages")
+codebuild.PipelineProject(
+    stack,
+    "Image",
+    environment=codebuild.BuildEnvironment(
+        build_image=codebuild.LinuxBuildImage.from_ecr_repository(build_image_repository, "latest"),
+        privileged=True,
+    ),
+    build_spec=codebuild.BuildSpec.from_object({
+        "version": "0.2",
+        "phases": {"build": {"commands": ["docker build -t app:latest .", "docker push app:latest"]}},
+    }),
+)
+''',
+            flagged=True,
+            name="docker push app:latest names no registry (build image from the ECR repository A4 creates): reported without a fix",
+        ),
+        Example(
+            before='''\
 from aws_cdk.aws_codebuild import BuildSpec, PipelineProject
 
 PipelineProject(stack, "Build", build_spec=BuildSpec.from_object({"phases": {"build": {"commands": ["pytest && coverage report"]}}}))
@@ -438,6 +463,27 @@ codebuild.PipelineProject(self, "TestSplat", **props)
             findings.append("test project without test reports")
         if edits:
             self.report("buildspec " + "; ".join(findings), edits)
+        self._unqualified_push(node, commands)
+
+    # --- (d) a push that names no registry ---
+
+    def _unqualified_push(self, node: cst.Call, commands: list[str]) -> None:
+        """`docker push app:latest`: no registry and no namespace, so Docker Hub's `library/`, which
+        refuses it. Where the image belongs (which ECR repository, with which push grant) is the
+        team's decision: reported without a fix."""
+        pushed = [match.group(1) for text in commands for match in UNQUALIFIED_PUSH.finditer(text)]
+        if not pushed:
+            return
+        image = _build_image_repository(self, node)
+        where = f" (the build image comes from the ECR repository `{image}`)" if image else ""
+        self.report_without_fix(
+            f"buildspec pushes `{pushed[0]}`, which names no registry: the push goes to Docker Hub and is refused{where}",
+            "cdkfix cannot tell which ECR repository the image belongs to: tag and push it as "
+            "`$REPOSITORY_URI:<tag>` with `REPOSITORY_URI` set to `repo.repository_uri` in the project's "
+            "environment variables, and grant the push with `repo.grant_pull_push(project)` (CDK-I6 then adds "
+            "the ECR login)",
+            node,
+        )
 
     # --- (a) ECR login ---
 
@@ -614,3 +660,17 @@ def _append_to_string(string: cst.SimpleString, text: str) -> cst.SimpleString:
     """`string` with `text` appended inside its quotes (raw or not, `text` has no escapes)."""
     quote = string.quote
     return string.with_changes(value=string.value[: len(string.value) - len(quote)] + text + quote)
+
+
+def _build_image_repository(rule: Rule, project: cst.Call) -> str | None:
+    """The code of `repo` in `environment=BuildEnvironment(build_image=...from_ecr_repository(repo))`."""
+    environment = layout.keyword_arg(project, "environment")
+    if environment is None or not isinstance(environment.value, cst.Call):
+        return None
+    image = layout.keyword_arg(environment.value, "build_image")
+    if image is None or not isinstance(image.value, cst.Call):
+        return None
+    func = image.value.func
+    if not isinstance(func, cst.Attribute) or func.attr.value != IMAGE_FROM_ECR or not image.value.args:
+        return None
+    return code(image.value.args[0].value)
