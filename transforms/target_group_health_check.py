@@ -250,30 +250,30 @@ class Web(Construct):
             before="""\
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 
-self.health_check = elbv2.HealthCheck(path="/ready", healthy_http_codes="200")
-target_group.configure_health_check(self.health_check)
+health = elbv2.HealthCheck(path="/ready", healthy_http_codes="200")
+target_group = elbv2.ApplicationTargetGroup(self, "Web", vpc=vpc, port=80, health_check=health)
 """,
             after="""\
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import Duration
 
-self.health_check = elbv2.HealthCheck(path="/ready", healthy_http_codes="200", interval=Duration.seconds(30), timeout=Duration.seconds(5), healthy_threshold_count=2, unhealthy_threshold_count=3)
-target_group.configure_health_check(self.health_check)
+health = elbv2.HealthCheck(path="/ready", healthy_http_codes="200", interval=Duration.seconds(30), timeout=Duration.seconds(5), healthy_threshold_count=2, unhealthy_threshold_count=3)
+target_group = elbv2.ApplicationTargetGroup(self, "Web", vpc=vpc, port=80, health_check=health)
 """,
-            name="a self. attribute passed to configure_health_check, Duration import added",
+            name="a variable passed to ApplicationTargetGroup, Duration import added",
         ),
         Example(
             before="""\
 from aws_cdk import Duration, aws_elasticloadbalancingv2 as elbv2
 
-target_group.configure_health_check(elbv2.HealthCheck(path="/", timeout=Duration.seconds(40), healthy_threshold_count=2, unhealthy_threshold_count=3))
+target_group = elbv2.ApplicationTargetGroup(self, "Web", vpc=vpc, port=80, health_check=elbv2.HealthCheck(path="/", timeout=Duration.seconds(40), healthy_threshold_count=2, unhealthy_threshold_count=3))
 """,
             after="""\
 from aws_cdk import Duration, aws_elasticloadbalancingv2 as elbv2
 
-target_group.configure_health_check(elbv2.HealthCheck(path="/", timeout=Duration.seconds(40), healthy_threshold_count=2, unhealthy_threshold_count=3, interval=Duration.seconds(41)))
+target_group = elbv2.ApplicationTargetGroup(self, "Web", vpc=vpc, port=80, health_check=elbv2.HealthCheck(path="/", timeout=Duration.seconds(40), healthy_threshold_count=2, unhealthy_threshold_count=3, interval=Duration.seconds(41)))
 """,
-            name="positional argument to configure_health_check, long timeout: interval above it",
+            name="long timeout: the interval goes above it",
         ),
         Example(
             before="""\
