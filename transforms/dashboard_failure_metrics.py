@@ -80,7 +80,11 @@ class DashboardFailureMetrics(Rule):
         "build project shown only by its success metric, plus build duration for CodeBuild. Failures use real "
         "metrics with the success metric's own dimensions: `FailedPipelineExecutions` in `AWS/CodePipeline`, "
         "`FailedBuilds`/`Duration` in `AWS/CodeBuild`, or `project.metric_failed_builds()`/`metric_duration()`. "
-        "Pipeline duration is added only when the `pipeline_duration_metric` option names the metric."
+        "Pipeline duration is added only when the `pipeline_duration_metric` option names the metric. A "
+        "`cloudwatch.Metric` named `PipelineExecutionSuccess`/`PipelineExecutionFailure` (no namespace, or "
+        "`AWS/CodePipeline`: the seed's own code), which CodePipeline never publishes, becomes "
+        "`FailedPipelineExecutions` in `AWS/CodePipeline` (statistic Sum unless one is given), in place, keeping "
+        "its other keywords; with a `**` splat it is reported without a fix."
     )
     impact = "Pipeline and build failures go unnoticed on the dashboard; no view of build duration or success rate."
     options = {
