@@ -157,6 +157,5 @@ def test_the_fixed_seed_app_synthesizes_with_no_cloudformation_validate_error(se
     assert seed_expected.validate_errors == []
 
 
-@pytest.mark.xfail(strict=True, reason="trust-fixes: CDK-A1 writes arn:${Partition}:*:... (a wildcard service segment) into the seed")
 def test_the_fixed_seed_app_has_only_valid_iam_statements(seed_expected):
     assert [f"{item.stack}/{item.path}: {item.why}" for item in seed_expected.invalid_iam] == []
