@@ -107,8 +107,12 @@ def test_b8_keeps_every_setting_it_finds():
         check = elbv2.HealthCheck(timeout=Duration.seconds(8), unhealthy_threshold_count=5)
         """
     fixed, records = run(source, B8)
-    assert "timeout=Duration.seconds(8), unhealthy_threshold_count=5, healthy_threshold_count=2)" in fixed
-    assert records[0].message == "`elbv2.HealthCheck` without `healthy_threshold_count`"
+    # The interval is stated too (ELB's 30 s default, above the 8 s timeout kept as it is).
+    assert (
+        "timeout=Duration.seconds(8), unhealthy_threshold_count=5, interval=Duration.seconds(30), healthy_threshold_count=2)"
+        in fixed
+    )
+    assert records[0].message == "`elbv2.HealthCheck` without `interval`, `healthy_threshold_count`"
 
 
 def test_b8_ignores_other_health_checks():

@@ -28,6 +28,14 @@ ACCOUNT_VARIABLE = "AWS_ACCOUNT_ID"
 # A push whose target mentions one of these goes to ECR (`{repository_uri}`, `$ECR_REPO`, `*.dkr.ecr.*`).
 ECR_HINTS = ("ecr", "repository_uri", "repo_uri", "repositoryuri")
 PHASE_ORDER = ("install", "pre_build", "build", "post_build")
+# `docker push app` / `docker push app:latest`: an image with no registry and no namespace (no `/`),
+# spelled out (no `$VARIABLE` or `{placeholder}` that could hold a registry).
+UNQUALIFIED_PUSH = re.compile(r"docker push ([A-Za-z0-9][A-Za-z0-9._-]*(?::[A-Za-z0-9._-]+)?)(?=\s|$|;|&)")
+IMAGE_FROM_ECR = "from_ecr_repository"
+# A command that runs pytest (`pytest`, `python -m pytest`, `poetry run pytest`).
+PYTEST = re.compile(r"(^|[\s/])pytest(\s|$)")
+# A command that is only a pytest run: nothing chained, piped or redirected after it.
+PLAIN_PYTEST = re.compile(r"^\s*(?:(?:python3?|py) -m |poetry run |uv run )?pytest(?:\s[^;&|<>`$]*)?$")
 
 
 def _item(mapping: cst.Dict, key: str) -> cst.DictElement | None:
@@ -119,7 +127,10 @@ class BuildspecEnhancements(Rule):
         "codebuild.BuildEnvironmentVariable(value=self.account)` to the project's `environment_variables` "
         "(`Stack.of(scope).account` outside a Stack); `AWS_DEFAULT_REGION` is left to CodeBuild, which sets it; "
         "(c) for a test project (id or `project_name` says test) without `reports`, adds a `test-reports` JUnit "
-        "XML report group, with the files a pytest `--junitxml=` option names or else `**/*` under `reports`."
+        "XML report group, with the files a pytest `--junitxml=` option names or else `**/*` under `reports`. A "
+        "project of any name whose buildspec runs pytest gets the report group too; when its only pytest command "
+        "is plain (`pytest ...`, `python -m pytest ...`, nothing chained after it) and has no `--junitxml`, the "
+        "command gets `--junitxml=reports/junit.xml` and the group reads that file."
     )
     impact = "Image pushes fail without an ECR login; test results are not visible in CodeBuild."
     options = {
@@ -302,6 +313,107 @@ codebuild.PipelineProject(
         ),
         Example(
             before='''\
+from aws_cdk import Stack, aws_codebuild as codebuild
+
+
+class CiStack(Stack):
+    def __init__(self, scope, construct_id, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        codebuild.PipelineProject(
+            self,
+            "Build",
+            build_spec=codebuild.BuildSpec.from_object({
+                "version": "0.2",
+                "phases": {
+                    "install": {"commands": ["pip install -r requirements.txt"]},
+                    "build": {"commands": ["pytest tests/ -v"]},
+                },
+            }),
+        )
+''',
+            after='''\
+from aws_cdk import Stack, aws_codebuild as codebuild
+
+
+class CiStack(Stack):
+    def __init__(self, scope, construct_id, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        codebuild.PipelineProject(
+            self,
+            "Build",
+            build_spec=codebuild.BuildSpec.from_object({
+                "version": "0.2",
+                "phases": {
+                    "install": {"commands": ["pip install -r requirements.txt"]},
+                    "build": {"commands": ["pytest tests/ -v --junitxml=reports/junit.xml"]},
+                },
+                "reports": {
+                    "test-reports": {
+                        "files": ["junit.xml"],
+                        "base-directory": "reports",
+                        "file-format": "JUNITXML",
+                    }
+                },
+            }),
+        )
+''',
+            name="pytest without --junitxml in a project whose name does not say test",
+        ),
+        Example(
+            before='''\
+import aws_cdk as cdk
+from constructs import Construct
+
+
+class Checks(Construct):
+    def __init__(self, scope, construct_id) -> None:
+        super().__init__(scope, construct_id)
+        self.tests = cdk.aws_codebuild.PipelineProject(self, "UnitTests", build_spec=cdk.aws_codebuild.BuildSpec.from_object({"version": "0.2", "phases": {"build": {"commands": ["python -m pytest -q"]}}}))
+''',
+            after='''\
+import aws_cdk as cdk
+from constructs import Construct
+
+
+class Checks(Construct):
+    def __init__(self, scope, construct_id) -> None:
+        super().__init__(scope, construct_id)
+        self.tests = cdk.aws_codebuild.PipelineProject(self, "UnitTests", build_spec=cdk.aws_codebuild.BuildSpec.from_object({"version": "0.2", "phases": {"build": {"commands": ["python -m pytest -q --junitxml=reports/junit.xml"]}}, "reports": {"test-reports": {"files": ["junit.xml"], "base-directory": "reports", "file-format": "JUNITXML"}}}))
+''',
+            name="python -m pytest in a plain Construct through import aws_cdk as cdk, self. attribute",
+        ),
+        Example(
+            before='''\
+from aws_cdk import aws_codebuild as codebuild, aws_ecr as ecr
+
+build_image_repository = ecr.Repository(stack, "BuildImages")
+codebuild.PipelineProject(
+    stack,
+    "Image",
+    environment=codebuild.BuildEnvironment(
+        build_image=codebuild.LinuxBuildImage.from_ecr_repository(build_image_repository, "latest"),
+        privileged=True,
+    ),
+    build_spec=codebuild.BuildSpec.from_object({
+        "version": "0.2",
+        "phases": {"build": {"commands": ["docker build -t app:latest .", "docker push app:latest"]}},
+    }),
+)
+''',
+            flagged=True,
+            name="docker push app:latest names no registry (build image from the ECR repository A4 creates): reported without a fix",
+        ),
+        Example(
+            before='''\
+from aws_cdk.aws_codebuild import BuildSpec, PipelineProject
+
+PipelineProject(stack, "Build", build_spec=BuildSpec.from_object({"phases": {"build": {"commands": ["pytest && coverage report"]}}}))
+PipelineProject(stack, "Lint", build_spec=BuildSpec.from_object({"phases": {"build": {"commands": [f"pytest {args}"]}}}))
+''',
+            name="pytest chained with another command, or in an f-string, in a project not named test: left alone",
+        ),
+        Example(
+            before='''\
 from aws_cdk import aws_codebuild as codebuild
 
 codebuild.PipelineProject(self, "Build", build_spec=codebuild.BuildSpec.from_object({"phases": {"pre_build": {"commands": ["aws ecr get-login-password | docker login --username AWS --password-stdin $REGISTRY"]}, "build": {"commands": ["docker push $REPOSITORY_URI"]}}}))
@@ -347,10 +459,31 @@ codebuild.PipelineProject(self, "TestSplat", **props)
             findings.append("`$AWS_ACCOUNT_ID` is not set")
         reports = self._reports(node, spec, commands)
         if reports is not None:
-            edits.append(reports)
+            edits.extend(reports)
             findings.append("test project without test reports")
         if edits:
             self.report("buildspec " + "; ".join(findings), edits)
+        self._unqualified_push(node, commands)
+
+    # --- (d) a push that names no registry ---
+
+    def _unqualified_push(self, node: cst.Call, commands: list[str]) -> None:
+        """`docker push app:latest`: no registry and no namespace, so Docker Hub's `library/`, which
+        refuses it. Where the image belongs (which ECR repository, with which push grant) is the
+        team's decision: reported without a fix."""
+        pushed = [match.group(1) for text in commands for match in UNQUALIFIED_PUSH.finditer(text)]
+        if not pushed:
+            return
+        image = _build_image_repository(self, node)
+        where = f" (the build image comes from the ECR repository `{image}`)" if image else ""
+        self.report_without_fix(
+            f"buildspec pushes `{pushed[0]}`, which names no registry: the push goes to Docker Hub and is refused{where}",
+            "cdkfix cannot tell which ECR repository the image belongs to: tag and push it as "
+            "`$REPOSITORY_URI:<tag>` with `REPOSITORY_URI` set to `repo.repository_uri` in the project's "
+            "environment variables, and grant the push with `repo.grant_pull_push(project)` (CDK-I6 then adds "
+            "the ECR login)",
+            node,
+        )
 
     # --- (a) ECR login ---
 
@@ -440,27 +573,41 @@ codebuild.PipelineProject(self, "TestSplat", **props)
 
     # --- (c) test reports ---
 
-    def _reports(self, node: cst.Call, spec: cst.Dict, commands: list[str]) -> Edit | None:
+    def _reports(self, node: cst.Call, spec: cst.Dict, commands: list[str]) -> list[Edit] | None:
         if _item(spec, "reports") is not None:
             return None
         grant = layout.keyword_arg(node, "grant_report_group_permissions")
         if grant is not None and code(grant.value) != "True":
             return None  # CodeBuild could not create the report group
         names = [static_text(arg.value) for arg in (layout.argument(node, 1, "id"), layout.keyword_arg(node, "project_name")) if arg]
-        if not any(_says_test(name) for name in names):
+        runs_pytest = any(PYTEST.search(text) for text in commands)
+        if not runs_pytest and not any(_says_test(name) for name in names):
             return None
         base, files = self.settings["report_base_directory"], "**/*"
+        junit = None
         for text in commands:
             match = re.search(r"--junitxml[= ]([^\s'\"{}$]+)", text)
             if match:
                 base, files = posixpath.split(match.group(1))
                 base = base or "."
                 break
+        else:
+            # pytest writes no JUnit file unless told: a plain `pytest ...` command (nothing chained
+            # after it) gets `--junitxml=<base>/junit.xml`, and the report reads that one file.
+            junit = _plain_pytest_command(spec)
+            if junit is not None:
+                files = "junit.xml"
+            elif not any(_says_test(name) for name in names):
+                return None  # pytest inside a compound command: where a flag would go is unsure
         value = (
             f"{{'test-reports': {{'files': [{files!r}], 'base-directory': {base!r}, "
             f"'file-format': {self.settings['report_file_format']!r}}}}}"
         )
-        return self.change(spec, lambda mapping: self._set_item(mapping, "reports", value))
+        edits = [self.change(spec, lambda mapping: self._set_item(mapping, "reports", value))]
+        if junit is not None:
+            flag = f" --junitxml={posixpath.join(base, files)}"
+            edits.append(self.change(junit, lambda string: _append_to_string(string, flag)))
+        return edits
 
     # --- dict editing that keeps the layout ---
 
@@ -488,3 +635,42 @@ def _says_test(name: str) -> bool:
 
 def _string(value: str) -> cst.SimpleString:
     return cst.SimpleString('"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"')
+
+
+def _plain_pytest_command(spec: cst.Dict) -> cst.SimpleString | None:
+    """The one plain-string command of `spec`'s phases that is only a pytest run, else None."""
+    phases = _item(spec, "phases")
+    if phases is None or not isinstance(phases.value, cst.Dict):
+        return None
+    found = []
+    for element in phases.value.elements:
+        if not isinstance(element, cst.DictElement) or not isinstance(element.value, cst.Dict):
+            continue
+        commands = _item(element.value, "commands")
+        if commands is None or not isinstance(commands.value, cst.List):
+            continue
+        for command in commands.value.elements:
+            text = string_value(command.value)
+            if text is not None and PYTEST.search(text):
+                found.append(command.value if PLAIN_PYTEST.match(text) and isinstance(command.value, cst.SimpleString) else None)
+    return found[0] if len(found) == 1 else None
+
+
+def _append_to_string(string: cst.SimpleString, text: str) -> cst.SimpleString:
+    """`string` with `text` appended inside its quotes (raw or not, `text` has no escapes)."""
+    quote = string.quote
+    return string.with_changes(value=string.value[: len(string.value) - len(quote)] + text + quote)
+
+
+def _build_image_repository(rule: Rule, project: cst.Call) -> str | None:
+    """The code of `repo` in `environment=BuildEnvironment(build_image=...from_ecr_repository(repo))`."""
+    environment = layout.keyword_arg(project, "environment")
+    if environment is None or not isinstance(environment.value, cst.Call):
+        return None
+    image = layout.keyword_arg(environment.value, "build_image")
+    if image is None or not isinstance(image.value, cst.Call):
+        return None
+    func = image.value.func
+    if not isinstance(func, cst.Attribute) or func.attr.value != IMAGE_FROM_ECR or not image.value.args:
+        return None
+    return code(image.value.args[0].value)

@@ -257,6 +257,49 @@ other = registry.from_ecr_repository(None, tag="latest")
 """,
             name="ECS's own `tag`, the GPU image's `tag`, already fixed, splat, look-alike",
         ),
+        Example(
+            before="""\
+import aws_cdk as cdk
+from constructs import Construct
+
+
+class Builder(Construct):
+    def __init__(self, scope, construct_id) -> None:
+        super().__init__(scope, construct_id)
+        self.project = cdk.aws_codebuild.PipelineProject(
+            self,
+            "Build",
+            environment=cdk.aws_codebuild.BuildEnvironment(
+                build_image=cdk.aws_codebuild.LinuxArmBuildImage.from_ecr_repository(None, "latest"),
+            ),
+        )
+""",
+            after="""\
+import aws_cdk as cdk
+from constructs import Construct
+
+
+class Builder(Construct):
+    def __init__(self, scope, construct_id) -> None:
+        super().__init__(scope, construct_id)
+        build_image_repo = cdk.aws_ecr.Repository(
+            self,
+            "BuildImageRepo",
+            image_scan_on_push=True,
+            lifecycle_rules=[cdk.aws_ecr.LifecycleRule(max_image_count=10)],
+        )
+        self.project = cdk.aws_codebuild.PipelineProject(
+            self,
+            "Build",
+            environment=cdk.aws_codebuild.BuildEnvironment(
+                build_image=cdk.aws_codebuild.LinuxArmBuildImage.from_ecr_repository(build_image_repo, "latest"),
+            ),
+        )
+
+        build_image_repo.grant_pull_push(self.project)
+""",
+            name='LinuxArmBuildImage in a plain Construct through import aws_cdk as cdk, positional None, project on self.',
+        ),
     ]
 
     def __init__(self, context, options=None) -> None:

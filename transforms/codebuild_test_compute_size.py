@@ -9,6 +9,8 @@ import libcst as cst
 from cdkfix import layout
 from cdkfix.constructs import code, construct_id, static_text
 from cdkfix.rule import Category, Example, Kind, Rule
+from cdkfix.traverse import nodes_within
+from cdkfix.transforms._bindings import single_binding
 
 PROJECTS = ("aws_cdk.aws_codebuild.PipelineProject", "aws_cdk.aws_codebuild.Project")
 BUILD_ENVIRONMENT = "aws_cdk.aws_codebuild.BuildEnvironment"
@@ -52,8 +54,9 @@ class CodebuildTestComputeSize(Rule):
     fix = (
         "Sets `compute_type=codebuild.ComputeType.SMALL` (option `compute_type`) in the project's inline "
         "`codebuild.BuildEnvironment(...)`. Only the general-purpose sizes above the target (MEDIUM, LARGE, "
-        "X_LARGE, X2_LARGE) are changed; Lambda, attribute-based and custom compute types, projects that are not "
-        "for tests, and environments held in a variable are left alone."
+        "X_LARGE, X2_LARGE) are changed, there or in the `BuildEnvironment(...)` a local variable holds when "
+        "this project is its only user; Lambda, attribute-based and custom compute types, projects that are not "
+        "for tests, and environments shared with other projects are left alone."
     )
     impact = "Cost: a test project billed at a larger compute type than the specification allows."
     options = {"compute_type": "SMALL"}
@@ -145,6 +148,87 @@ codebuild.PipelineProject(self, "TestProject2", **project_props)
 codebuild.PipelineProject(self, "TestProject3", environment=test_environment)
 """,
         ),
+        Example(
+            before="""\
+import aws_cdk as cdk
+from constructs import Construct
+
+
+class Tests(Construct):
+    def __init__(self, scope, construct_id) -> None:
+        super().__init__(scope, construct_id)
+        self.unit_tests = cdk.aws_codebuild.PipelineProject(
+            self,
+            "UnitTests",
+            environment=cdk.aws_codebuild.BuildEnvironment(
+                build_image=cdk.aws_codebuild.LinuxBuildImage.STANDARD_7_0,
+                compute_type=cdk.aws_codebuild.ComputeType.X_LARGE,
+            ),
+        )
+""",
+            after="""\
+import aws_cdk as cdk
+from constructs import Construct
+
+
+class Tests(Construct):
+    def __init__(self, scope, construct_id) -> None:
+        super().__init__(scope, construct_id)
+        self.unit_tests = cdk.aws_codebuild.PipelineProject(
+            self,
+            "UnitTests",
+            environment=cdk.aws_codebuild.BuildEnvironment(
+                build_image=cdk.aws_codebuild.LinuxBuildImage.STANDARD_7_0,
+                compute_type=cdk.aws_codebuild.ComputeType.SMALL,
+            ),
+        )
+""",
+            name='a plain Construct through import aws_cdk as cdk, X_LARGE, multi-line',
+        ),
+        Example(
+            before="""\
+from aws_cdk.aws_codebuild import BuildEnvironment, ComputeType, Project, BuildSpec
+
+Project(self, "IntegrationTests", build_spec=BuildSpec.from_object({"version": "0.2", "phases": {"build": {"commands": ["pytest"]}}}), environment=BuildEnvironment(compute_type=ComputeType.LARGE))
+""",
+            after="""\
+from aws_cdk.aws_codebuild import BuildEnvironment, ComputeType, Project, BuildSpec
+
+Project(self, "IntegrationTests", build_spec=BuildSpec.from_object({"version": "0.2", "phases": {"build": {"commands": ["pytest"]}}}), environment=BuildEnvironment(compute_type=ComputeType.SMALL))
+""",
+            name='codebuild.Project with a build spec, classes imported by name',
+        ),
+        Example(
+            before="""\
+from aws_cdk import aws_codebuild as codebuild
+
+
+def projects(scope):
+    environment = codebuild.BuildEnvironment(compute_type=codebuild.ComputeType.LARGE)
+    codebuild.PipelineProject(scope, "Build", environment=environment)
+    codebuild.PipelineProject(scope, "Tests", environment=environment)
+""",
+            name='one BuildEnvironment shared with a build project: left alone',
+        ),
+        Example(
+            before="""\
+from aws_cdk import aws_codebuild as codebuild
+
+
+def unit_tests(scope):
+    environment = codebuild.BuildEnvironment(compute_type=codebuild.ComputeType.LARGE)
+    return codebuild.PipelineProject(scope, "UnitTests", environment=environment)
+""",
+            after="""\
+from aws_cdk import aws_codebuild as codebuild
+
+
+def unit_tests(scope):
+    environment = codebuild.BuildEnvironment(compute_type=codebuild.ComputeType.SMALL)
+    return codebuild.PipelineProject(scope, "UnitTests", environment=environment)
+""",
+            name='BuildEnvironment in a local variable, in a helper function',
+        ),
     ]
 
     def __init__(self, context, options=None) -> None:
@@ -165,11 +249,24 @@ codebuild.PipelineProject(self, "TestProject3", environment=test_environment)
         if not any(is_for_tests(name) for name in names):
             return
         environment = layout.keyword_arg(node, "environment")
-        if environment is None or not self.is_call_to(environment.value, BUILD_ENVIRONMENT):
+        if environment is None:
             return
-        compute = layout.keyword_arg(environment.value, "compute_type")
+        call, statement = environment.value, None
+        if isinstance(call, cst.Name):
+            # `environment = codebuild.BuildEnvironment(...)` earlier in the function, used by this
+            # project only (shared with a build project, its size is not the test project's alone).
+            binding = single_binding(self, call)
+            scope = self.enclosing(cst.FunctionDef) or self.context.module
+            keywords = {id(arg.keyword) for arg in nodes_within(scope, cst.Arg) if arg.keyword is not None}
+            uses = sum(1 for name in nodes_within(scope, cst.Name) if name.value == call.value and id(name) not in keywords)
+            if binding is None or uses != 2:
+                return
+            statement, call = binding
+        if not self.is_call_to(call, BUILD_ENVIRONMENT):
+            return
+        compute = layout.keyword_arg(call, "compute_type")
         if compute is None or self.resolve(compute.value) not in self.larger:
             return
-        edit = self.set_keyword(environment.value, "compute_type", self.ref(f"{COMPUTE_TYPE}.{self.target}"))
+        edit = self.set_keyword(call, "compute_type", self.ref(f"{COMPUTE_TYPE}.{self.target}"), statement)
         label = next(name for name in names if is_for_tests(name))
         self.report(f"test project {label!r} uses compute_type={code(compute.value)}", [edit])

@@ -208,6 +208,76 @@ class Src(Stack):
         f = actions.CodeStarConnectionsSourceAction(action_name="Splat", **source_props)
 """,
         ),
+        Example(
+            before="""\
+import aws_cdk as cdk
+from constructs import Construct
+
+CONNECTION_ARN = "arn:aws:codestar-connections:us-east-1:123456789012:connection/abc123"
+
+
+class Source(Construct):
+    def __init__(self, scope, construct_id, *, source_output) -> None:
+        super().__init__(scope, construct_id)
+        self.action = cdk.aws_codepipeline_actions.CodeStarConnectionsSourceAction(
+            action_name="Source",
+            owner="example-org",
+            repo="app",
+            branch="main",
+            output=source_output,
+            connection_arn=CONNECTION_ARN,
+        )
+""",
+            after="""\
+import aws_cdk as cdk
+from constructs import Construct
+
+CONNECTION_ARN = "arn:aws:codestar-connections:us-east-1:123456789012:connection/abc123"
+
+
+class Source(Construct):
+    def __init__(self, scope, construct_id, *, source_output) -> None:
+        super().__init__(scope, construct_id)
+        self.action = cdk.aws_codepipeline_actions.CodeStarConnectionsSourceAction(
+            action_name="Source",
+            owner="example-org",
+            repo="app",
+            branch="main",
+            output=source_output,
+            connection_arn=(
+                self.node.try_get_context("codeStarConnectionArn")
+                or CONNECTION_ARN
+            ),
+        )
+""",
+            name='module constant in a plain Construct through import aws_cdk as cdk',
+        ),
+        Example(
+            before="""\
+from aws_cdk import Stack, aws_codepipeline_actions as actions
+
+
+class PipelineStack(Stack):
+    def __init__(self, scope, construct_id, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        connection_arn = "arn:aws:codestar-connections:eu-west-1:123456789012:connection/0f1e2d3c"
+        self.source_action = actions.CodeStarConnectionsSourceAction(action_name="Source", owner="org", repo="app", output=source_output, connection_arn=connection_arn)
+""",
+            after="""\
+from aws_cdk import Stack, aws_codepipeline_actions as actions
+
+
+class PipelineStack(Stack):
+    def __init__(self, scope, construct_id, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        connection_arn = (
+            self.node.try_get_context("codeStarConnectionArn")
+            or "arn:aws:codestar-connections:eu-west-1:123456789012:connection/0f1e2d3c"
+        )
+        self.source_action = actions.CodeStarConnectionsSourceAction(action_name="Source", owner="org", repo="app", output=source_output, connection_arn=connection_arn)
+""",
+            name='local variable in the Stack, module imported as actions, self. attribute',
+        ),
     ]
 
     def __init__(self, context, options=None) -> None:

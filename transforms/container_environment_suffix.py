@@ -9,7 +9,8 @@ import libcst as cst
 from cdkfix import layout
 from cdkfix.constructs import code, string_value
 from cdkfix.rule import Category, Example, Kind, Rule, Safety
-from cdkfix.traverse import visit_readonly
+from cdkfix.transforms._bindings import single_binding
+from cdkfix.traverse import nodes_within, visit_readonly
 
 SUFFIX = "environment_suffix"
 SUFFIX_KEY = "ENVIRONMENT_SUFFIX"
@@ -265,15 +266,111 @@ def build(task_definition, image, environment_suffix, base_env):
 """,
             name="already fixed, not an environment name, splats, framework mode, not a dict, not a container",
         ),
+        Example(
+            before="""\
+from aws_cdk import aws_ecs as ecs
+
+
+def add_app(task_definition, environment_suffix):
+    app_environment = {"ENVIRONMENT": "prod"}
+    return task_definition.add_container("App", image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27"), environment=app_environment)
+""",
+            after="""\
+from aws_cdk import aws_ecs as ecs
+
+
+def add_app(task_definition, environment_suffix):
+    app_environment = {"ENVIRONMENT": environment_suffix, "ENVIRONMENT_SUFFIX": environment_suffix}
+    return task_definition.add_container("App", image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27"), environment=app_environment)
+""",
+            name='environment dict in a local variable, in a helper function',
+        ),
+        Example(
+            before="""\
+import aws_cdk as cdk
+from constructs import Construct
+
+
+class Api(Construct):
+    def __init__(self, scope, construct_id, *, task_definition, environment_suffix: str) -> None:
+        super().__init__(scope, construct_id)
+        self.container = cdk.aws_ecs.ContainerDefinition(
+            self,
+            "Api",
+            task_definition=task_definition,
+            image=cdk.aws_ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27"),
+            environment={"ENV": "production", "LOG_LEVEL": "info"},
+        )
+""",
+            after="""\
+import aws_cdk as cdk
+from constructs import Construct
+
+
+class Api(Construct):
+    def __init__(self, scope, construct_id, *, task_definition, environment_suffix: str) -> None:
+        super().__init__(scope, construct_id)
+        self.container = cdk.aws_ecs.ContainerDefinition(
+            self,
+            "Api",
+            task_definition=task_definition,
+            image=cdk.aws_ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27"),
+            environment={"ENV": environment_suffix, "LOG_LEVEL": "info", "ENVIRONMENT_SUFFIX": environment_suffix},
+        )
+""",
+            name='ContainerDefinition in a plain Construct through import aws_cdk as cdk, keyword-only suffix',
+        ),
+        Example(
+            before="""\
+from aws_cdk import Stack, aws_ecs as ecs
+
+
+class AppStack(Stack):
+    def __init__(self, scope, construct_id, *, environment_suffix: str, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        self.environment_suffix = environment_suffix
+        self.task = ecs.FargateTaskDefinition(self, "Task")
+        self._add_container()
+
+    def _add_container(self):
+        self.task.add_container("App", image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27"), environment={"STAGE": "production"})
+""",
+            after="""\
+from aws_cdk import Stack, aws_ecs as ecs
+
+
+class AppStack(Stack):
+    def __init__(self, scope, construct_id, *, environment_suffix: str, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        self.environment_suffix = environment_suffix
+        self.task = ecs.FargateTaskDefinition(self, "Task")
+        self._add_container()
+
+    def _add_container(self):
+        self.task.add_container("App", image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27"), environment={"STAGE": self.environment_suffix, "ENVIRONMENT_SUFFIX": self.environment_suffix})
+""",
+            name='add_container in another method of the Stack, self.environment_suffix',
+        ),
     ]
 
     def visit_Call(self, node: cst.Call) -> None:
         if not self._is_container(node):
             return
         environment = layout.keyword_arg(node, "environment")
-        if environment is None or not isinstance(environment.value, cst.Dict):
+        if environment is None:
             return
-        mapping = environment.value
+        mapping, statement = environment.value, None
+        if isinstance(mapping, cst.Name):
+            # `app_env = {...}` earlier in the function, passed to this container only.
+            binding = single_binding(self, mapping)
+            scope = self.enclosing(cst.FunctionDef) or self.context.module
+            keywords = {id(arg.keyword) for arg in nodes_within(scope, cst.Arg) if arg.keyword is not None}
+            uses = sum(1 for name in nodes_within(scope, cst.Name) if name.value == mapping.value and id(name) not in keywords)
+            if binding is None or uses != 2:
+                return
+            statement, mapping = binding
+        if not isinstance(mapping, cst.Dict):
+            return
         if any(not isinstance(element, cst.DictElement) for element in mapping.elements):
             return  # a `**` splat: the keys it brings are unknown
         names = {name.lower() for name in self.settings["environment_names"]}
@@ -313,8 +410,8 @@ def build(task_definition, image, environment_suffix, base_env):
             f"{string_value(mapping.elements[index].key) or code(mapping.elements[index].key)}={string_value(mapping.elements[index].value)!r}"
             for index in hard_coded
         )
-        edits = [self.change(mapping, fix)]
-        if _has_stale_comment(environment):
+        edits = [self.change(mapping, fix, statement)]
+        if statement is None and _has_stale_comment(environment):
             # `environment={"ENV": "prod"},  # Hardcoded`: the comment is on the argument's line.
             edits.append(self.change(environment, _arg_without_stale_comment))
         self.report(f"container environment hard-codes {values}; `{suffix}` is in scope", edits)

@@ -104,7 +104,8 @@ class ContainerHealthCheck(Rule):
         "image contains), adds `health_check=ecs.HealthCheck(command=[...], interval=Duration.seconds(30), "
         "timeout=Duration.seconds(5), retries=3, start_period=Duration.seconds(60))` to "
         "`task_definition.add_container(...)` / `ecs.ContainerDefinition(...)` calls whose first port mapping has "
-        "an integer literal `container_port`. `command` is a shell command (`\"curl -f {url} || exit 1\"`, run "
+        "an integer literal `container_port` (or, for a container bound to a name without `port_mappings=`, whose "
+        "first `container.add_port_mappings(...)` later in the same block has one). `command` is a shell command (`\"curl -f {url} || exit 1\"`, run "
         "with CMD-SHELL) or a full list (`[\"CMD-SHELL\", \"wget -q -O /dev/null {url} || exit 1\"]`, "
         "`[\"CMD\", \"/healthcheck\"]`), with `{url}` (`http://localhost:<port><path>`; port 80 gives "
         "`http://localhost/`), `{port}` and `{path}` (option `path`, default `/`). Without `command` the finding "
@@ -275,6 +276,108 @@ td.add_container("Db", image=ecs.ContainerImage.from_registry("postgres:16"), po
         ),
         Example(
             before="""\
+from aws_cdk import Stack, aws_ecs as ecs
+
+
+class AppStack(Stack):
+    def __init__(self, scope, construct_id, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        task = ecs.FargateTaskDefinition(self, "Task")
+        container = task.add_container("App", image=ecs.ContainerImage.from_registry("nginx"))
+        container.add_port_mappings(ecs.PortMapping(container_port=80))
+""",
+            after="""\
+from aws_cdk import Stack, aws_ecs as ecs
+from aws_cdk import Duration
+
+
+class AppStack(Stack):
+    def __init__(self, scope, construct_id, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        task = ecs.FargateTaskDefinition(self, "Task")
+        container = task.add_container("App", image=ecs.ContainerImage.from_registry("nginx"), health_check=ecs.HealthCheck(
+            command=["CMD-SHELL", "curl -f http://localhost/ || exit 1"],
+            interval=Duration.seconds(30),
+            timeout=Duration.seconds(5),
+            retries=3,
+            start_period=Duration.seconds(60),
+        ))
+        container.add_port_mappings(ecs.PortMapping(container_port=80))
+""",
+            options={"command": "curl -f {url} || exit 1"},
+            name="port added after the container with add_port_mappings",
+        ),
+        Example(
+            before="""\
+import aws_cdk as cdk
+from constructs import Construct
+
+
+class Api(Construct):
+    def __init__(self, scope, construct_id, *, task_definition) -> None:
+        super().__init__(scope, construct_id)
+        self.container = cdk.aws_ecs.ContainerDefinition(
+            self,
+            "Api",
+            task_definition=task_definition,
+            image=cdk.aws_ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx"),
+        )
+        self.container.add_port_mappings(cdk.aws_ecs.PortMapping(container_port=8080), cdk.aws_ecs.PortMapping(container_port=9090))
+""",
+            after="""\
+import aws_cdk as cdk
+from constructs import Construct
+
+
+class Api(Construct):
+    def __init__(self, scope, construct_id, *, task_definition) -> None:
+        super().__init__(scope, construct_id)
+        self.container = cdk.aws_ecs.ContainerDefinition(
+            self,
+            "Api",
+            task_definition=task_definition,
+            image=cdk.aws_ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx"),
+            health_check=cdk.aws_ecs.HealthCheck(
+                command=[
+                    "CMD-SHELL",
+                    "curl -f http://localhost:8080/ || exit 1",
+                ],
+                interval=cdk.Duration.seconds(30),
+                timeout=cdk.Duration.seconds(5),
+                retries=3,
+                start_period=cdk.Duration.seconds(60),
+            ),
+        )
+        self.container.add_port_mappings(cdk.aws_ecs.PortMapping(container_port=8080), cdk.aws_ecs.PortMapping(container_port=9090))
+""",
+            options={"command": "curl -f {url} || exit 1"},
+            name="ContainerDefinition in a plain Construct through import aws_cdk as cdk, self. attribute, two mappings added later",
+        ),
+        Example(
+            before="""\
+from aws_cdk import aws_ecs as ecs
+
+container = td.add_container("Api", image=ecs.ContainerImage.from_registry("python:3.12-slim"))
+container.add_port_mappings(ecs.PortMapping(container_port=8000))
+""",
+            flagged=True,
+            name="port added later, no command option: reported without a fix",
+        ),
+        Example(
+            before="""\
+from aws_cdk import aws_ecs as ecs
+
+container = td.add_container("Api", image=image)
+container.add_port_mappings(*mappings)
+other = td.add_container("Other", image=image)
+other = td.add_container("Third", image=image, health_check=check)
+other.add_port_mappings(ecs.PortMapping(container_port=80))
+""",
+            options={"command": "curl -f {url} || exit 1"},
+            name="added mappings from a splat, a rebound name: unknown, left alone",
+        ),
+        Example(
+            before="""\
 from aws_cdk import aws_ecs as ecs
 
 td.add_container("Probe", image=image, port_mappings=[ecs.PortMapping(container_port=9000)])
@@ -347,12 +450,48 @@ td.add_container("Probe", image=image, port_mappings=[ecs.PortMapping(container_
     def _first_port(self, node: cst.Call) -> int | None:
         """The first port mapping's container port, when the code spells it as an int literal."""
         mappings = layout.keyword_arg(node, "port_mappings")
-        if mappings is None or not isinstance(mappings.value, (cst.List, cst.Tuple)):
+        if mappings is None:
+            first = self._added_port_mapping(node)
+            if first is None:
+                return None
+            return self._port_of(first)
+        if not isinstance(mappings.value, (cst.List, cst.Tuple)):
             return None
         elements = mappings.value.elements
         if not elements or not isinstance(elements[0], cst.Element):
             return None
-        first = elements[0].value
+        return self._port_of(elements[0].value)
+
+    def _added_port_mapping(self, node: cst.Call) -> cst.BaseExpression | None:
+        """The first mapping of `container.add_port_mappings(...)` later in the block that binds
+        `container = <node>`: the port added after the container is the port it serves."""
+        statement = self.current_statement
+        target = _bound_target(statement, node)
+        block = self.enclosing(cst.IndentedBlock, cst.Module)
+        if target is None or block is None or statement not in block.body:
+            return None
+        body = list(block.body)
+        for sibling in body[body.index(statement) + 1:]:
+            if not isinstance(sibling, cst.SimpleStatementLine) or len(sibling.body) != 1:
+                continue
+            small = sibling.body[0]
+            if isinstance(small, (cst.Assign, cst.AnnAssign)) and any(
+                _code(t.target) == target for t in getattr(small, "targets", ())
+            ) or (isinstance(small, cst.AnnAssign) and _code(small.target) == target):
+                return None  # the name is rebound: later calls are about another container
+            call = small.value if isinstance(small, cst.Expr) else None
+            if (
+                isinstance(call, cst.Call)
+                and isinstance(call.func, cst.Attribute)
+                and call.func.attr.value == "add_port_mappings"
+                and _code(call.func.value) == target
+            ):
+                if not call.args or call.args[0].star or call.args[0].keyword is not None:
+                    return None  # `*mappings`: which port comes first is unknown
+                return call.args[0].value
+        return None
+
+    def _port_of(self, first: cst.BaseExpression) -> int | None:
         fields: dict[str, cst.BaseExpression] = {}
         if self.is_call_to(first, PORT_MAPPING):
             fields = {arg.keyword.value: arg.value for arg in first.args if arg.keyword is not None}
@@ -371,3 +510,21 @@ td.add_container("Probe", image=image, port_mappings=[ecs.PortMapping(container_
             value = int(port.evaluated_value)
             return value if 0 < value < 65536 and value != 443 else None
         return None
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module([]).code_for_node(node)
+
+
+def _bound_target(statement: cst.CSTNode, call: cst.Call) -> str | None:
+    """`x` for `x = call`, `self.x` for `self.x = call`; None otherwise."""
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return None
+    small = statement.body[0]
+    if isinstance(small, cst.Assign) and small.value is call and len(small.targets) == 1:
+        target = small.targets[0].target
+    elif isinstance(small, cst.AnnAssign) and small.value is call:
+        target = small.target
+    else:
+        return None
+    return _code(target) if isinstance(target, (cst.Name, cst.Attribute)) else None

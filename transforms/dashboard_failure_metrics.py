@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from cdkfix import layout
 from cdkfix.constructs import code, string_value
 from cdkfix.rule import Category, Example, Kind, Rule
 from cdkfix.traverse import nodes_within
@@ -28,6 +29,12 @@ KNOWN_METRICS = {
     (BUILD_NAMESPACE, "SucceededBuilds"): ("build", True),
     (BUILD_NAMESPACE, "FailedBuilds"): ("build", False),
 }
+# Names models write for CodePipeline metrics that CodePipeline never published (the seed's
+# MODEL_RESPONSE graphs `Metric(metric_name="PipelineExecutionSuccess")`): a graph of one is
+# empty forever. They become the failure metric CodePipeline does publish.
+NONEXISTENT_PIPELINE_METRICS = frozenset({"PipelineExecutionSuccess", "PipelineExecutionFailure"})
+# Keywords of the replaced metric that stay: everything but what names the metric and its statistic.
+REPLACED_KEYWORDS = frozenset({"namespace", "metric_name", "statistic"})
 PROJECT_METHODS = {"metric_succeeded_builds": True, "metric_failed_builds": False}
 # Keywords a derived metric copies from the success metric it completes.
 COPIED_KEYWORDS = ("dimensions_map", "period", "region", "account")
@@ -73,7 +80,11 @@ class DashboardFailureMetrics(Rule):
         "build project shown only by its success metric, plus build duration for CodeBuild. Failures use real "
         "metrics with the success metric's own dimensions: `FailedPipelineExecutions` in `AWS/CodePipeline`, "
         "`FailedBuilds`/`Duration` in `AWS/CodeBuild`, or `project.metric_failed_builds()`/`metric_duration()`. "
-        "Pipeline duration is added only when the `pipeline_duration_metric` option names the metric."
+        "Pipeline duration is added only when the `pipeline_duration_metric` option names the metric. A "
+        "`cloudwatch.Metric` named `PipelineExecutionSuccess`/`PipelineExecutionFailure` (no namespace, or "
+        "`AWS/CodePipeline`: the seed's own code), which CodePipeline never publishes, becomes "
+        "`FailedPipelineExecutions` in `AWS/CodePipeline` (statistic Sum unless one is given), in place, keeping "
+        "its other keywords; with a `**` splat it is reported without a fix."
     )
     impact = "Pipeline and build failures go unnoticed on the dashboard; no view of build duration or success rate."
     options = {
@@ -82,7 +93,7 @@ class DashboardFailureMetrics(Rule):
         # names it can vouch for.
         "pipeline_duration_metric": "",
     }
-    calls = frozenset({DASHBOARD})
+    calls = frozenset({DASHBOARD, METRIC})
     examples = [
         Example(
             before='''\
@@ -340,6 +351,102 @@ dashboard.add_widgets(
         ),
         Example(
             before='''\
+from aws_cdk import Stack, aws_cloudwatch as cloudwatch
+
+
+class MonitoringStack(Stack):
+    def __init__(self, scope, construct_id, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        dashboard = cloudwatch.Dashboard(self, "Dashboard")
+        dashboard.add_widgets(
+            cloudwatch.GraphWidget(
+                title="Pipeline Executions",
+                left=[
+                    cloudwatch.Metric(metric_name="PipelineExecutionSuccess")
+                ]
+                # Missing failure metrics, build metrics
+            )
+        )
+''',
+            after='''\
+from aws_cdk import Stack, aws_cloudwatch as cloudwatch
+
+
+class MonitoringStack(Stack):
+    def __init__(self, scope, construct_id, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        dashboard = cloudwatch.Dashboard(self, "Dashboard")
+        dashboard.add_widgets(
+            cloudwatch.GraphWidget(
+                title="Pipeline Executions",
+                left=[
+                    cloudwatch.Metric(metric_name="FailedPipelineExecutions", namespace="AWS/CodePipeline", statistic=cloudwatch.Stats.SUM)
+                ]
+                # Missing failure metrics, build metrics
+            )
+        )
+''',
+            name="the seed's MODEL_RESPONSE: a metric CodePipeline does not publish, no namespace",
+        ),
+        Example(
+            before='''\
+from aws_cdk.aws_cloudwatch import Dashboard, GraphWidget, Metric
+from constructs import Construct
+
+
+class Monitoring(Construct):
+    def __init__(self, scope, construct_id, *, pipeline_name: str) -> None:
+        super().__init__(scope, construct_id)
+        success = Metric(namespace="AWS/CodePipeline", metric_name="PipelineExecutionSuccess", dimensions_map={"PipelineName": pipeline_name}, statistic="Sum")
+        Dashboard(self, "Board", widgets=[[GraphWidget(title="Runs", left=[success])]])
+''',
+            after='''\
+from aws_cdk.aws_cloudwatch import Dashboard, GraphWidget, Metric
+from constructs import Construct
+
+
+class Monitoring(Construct):
+    def __init__(self, scope, construct_id, *, pipeline_name: str) -> None:
+        super().__init__(scope, construct_id)
+        success = Metric(namespace="AWS/CodePipeline", metric_name="FailedPipelineExecutions", dimensions_map={"PipelineName": pipeline_name}, statistic="Sum")
+        Dashboard(self, "Board", widgets=[[GraphWidget(title="Runs", left=[success])]])
+''',
+            name="nonexistent metric in a variable, classes imported by name, in a plain Construct, widgets=",
+        ),
+        Example(
+            before='''\
+import aws_cdk as cdk
+
+board = cdk.aws_cloudwatch.Dashboard(stack, "Board")
+board.add_widgets(cdk.aws_cloudwatch.SingleValueWidget(metrics=[cdk.aws_cloudwatch.Metric(namespace="AWS/CodePipeline", metric_name="PipelineExecutionFailure", period=cdk.Duration.hours(24))]))
+''',
+            after='''\
+import aws_cdk as cdk
+
+board = cdk.aws_cloudwatch.Dashboard(stack, "Board")
+board.add_widgets(cdk.aws_cloudwatch.SingleValueWidget(metrics=[cdk.aws_cloudwatch.Metric(namespace="AWS/CodePipeline", metric_name="FailedPipelineExecutions", period=cdk.Duration.hours(24), statistic=cdk.aws_cloudwatch.Stats.SUM)]))
+''',
+            name="nonexistent failure metric through import aws_cdk as cdk, single-value widget",
+        ),
+        Example(
+            before='''\
+from aws_cdk import aws_cloudwatch as cloudwatch
+
+metric = cloudwatch.Metric(metric_name="PipelineExecutionSuccess", **metric_props)
+''',
+            flagged=True,
+            name="nonexistent metric with a ** splat: reported without a fix",
+        ),
+        Example(
+            before='''\
+from aws_cdk import aws_cloudwatch as cloudwatch
+
+metric = cloudwatch.Metric(namespace="MyApp/Delivery", metric_name="PipelineExecutionSuccess")
+''',
+            name="the application's own namespace publishes whatever it likes",
+        ),
+        Example(
+            before='''\
 from aws_cdk import aws_cloudwatch as cloudwatch
 
 dashboard = cloudwatch.Dashboard(self, "D", **props)
@@ -375,6 +482,9 @@ dashboard.add_widgets(Metric(namespace="AWS/CodePipeline", metric_name="Succeede
     # --- finding what the dashboard shows ---
 
     def visit_Call(self, node: cst.Call) -> None:
+        if self.resolve(node.func) == METRIC:
+            self._nonexistent_metric(node)
+            return
         if not self.is_call_to(node, DASHBOARD):
             return
         statement = self.current_statement
@@ -414,6 +524,39 @@ dashboard.add_widgets(Metric(namespace="AWS/CodePipeline", metric_name="Succeede
         source, names = self._source(dashboard, missing)
         edits = [*binding, self.insert_after(anchor, source)]
         self.report(f"dashboard shows only success metrics for {names}", edits, anchor=anchor)
+
+    def _nonexistent_metric(self, node: cst.Call) -> None:
+        """`Metric(metric_name="PipelineExecutionSuccess")`: replaced by `FailedPipelineExecutions`."""
+        metric_name = _keyword(node, "metric_name")
+        if metric_name is None or string_value(metric_name.value) not in NONEXISTENT_PIPELINE_METRICS:
+            return
+        namespace = _keyword(node, "namespace")
+        if namespace is not None and string_value(namespace.value) != PIPELINE_NAMESPACE:
+            return  # a custom namespace: the user's own application may publish it
+        wrong = string_value(metric_name.value)
+        if any(arg.star for arg in node.args):
+            self.report_without_fix(
+                f"`{wrong}` is not a CodePipeline metric",
+                "the call takes keywords from a `**` splat, which may set the namespace or dimensions",
+                node,
+            )
+            return
+        # The call keeps its layout and every other keyword (dimensions, period, label).
+        changes = [("metric_name", self.expression("'FailedPipelineExecutions'"))]
+        if namespace is None:
+            changes.append(("namespace", self.expression(repr(PIPELINE_NAMESPACE))))
+        if _keyword(node, "statistic") is None:
+            changes.append(("statistic", self.expression(self.ref(SUM))))
+
+        def replace(updated: cst.Call) -> cst.Call:
+            for name, value in changes:
+                updated = layout.set_keyword(updated, name, value)
+            return updated
+
+        self.report(
+            f"`{wrong}` is not a metric CodePipeline publishes: graph `FailedPipelineExecutions` instead",
+            [self.change(node, replace)],
+        )
 
     def _subjects(self, nodes, bindings) -> tuple[dict[tuple[str, str], _Subject], set[tuple[str, str]]]:
         subjects: dict[tuple[str, str], _Subject] = {}

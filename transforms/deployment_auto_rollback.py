@@ -18,6 +18,16 @@ from cdkfix.formatting import format_expression
 from cdkfix.rule import Category, Example, Kind, Rule, Safety
 
 SERVICES = ("aws_cdk.aws_ecs.FargateService", "aws_cdk.aws_ecs.Ec2Service")
+# The ecs_patterns services create one of the above and pass `circuit_breaker` and
+# `deployment_controller` on.
+PATTERN_SERVICES = (
+    "aws_cdk.aws_ecs_patterns.ApplicationLoadBalancedFargateService",
+    "aws_cdk.aws_ecs_patterns.ApplicationLoadBalancedEc2Service",
+    "aws_cdk.aws_ecs_patterns.NetworkLoadBalancedFargateService",
+    "aws_cdk.aws_ecs_patterns.NetworkLoadBalancedEc2Service",
+    "aws_cdk.aws_ecs_patterns.QueueProcessingFargateService",
+    "aws_cdk.aws_ecs_patterns.QueueProcessingEc2Service",
+)
 CONTROLLER = "aws_cdk.aws_ecs.DeploymentController"
 CONTROLLER_TYPE = "aws_cdk.aws_ecs.DeploymentControllerType"
 CIRCUIT_BREAKER = "aws_cdk.aws_ecs.DeploymentCircuitBreaker"
@@ -45,7 +55,7 @@ class DeploymentAutoRollback(Rule):
         'controller".'
     )
     fix = (
-        "A `FargateService`/`Ec2Service` with the ECS controller (no `deployment_controller`, or type `ECS`) "
+        "A `FargateService`/`Ec2Service` (or an `ecs_patterns` service built on one) with the ECS controller (no `deployment_controller`, or type `ECS`) "
         "gets `circuit_breaker=ecs.DeploymentCircuitBreaker(rollback=True)`. A `codedeploy.EcsDeploymentGroup` "
         "without `auto_rollback` gets `auto_rollback=codedeploy.AutoRollbackConfig(failed_deployment=True, "
         "stopped_deployment=True)`, and so does the deployment group CDK-A3 adds for a CODE_DEPLOY service when "
@@ -57,7 +67,7 @@ class DeploymentAutoRollback(Rule):
         "service stuck or degraded. The circuit breaker changes only the service's DeploymentConfiguration (no "
         "replacement)."
     )
-    calls = frozenset({*SERVICES, DEPLOYMENT_GROUP})
+    calls = frozenset({*SERVICES, *PATTERN_SERVICES, DEPLOYMENT_GROUP})
     examples = [
         Example(
             before="""\
@@ -202,6 +212,78 @@ FargateService(self, "NotCdk", cluster=c)
 """,
             name="CODE_DEPLOY/EXTERNAL/unknown controllers, existing settings, splats, look-alikes",
         ),
+        Example(
+            before="""\
+import aws_cdk as cdk
+from constructs import Construct
+
+
+class Api(Construct):
+    def __init__(self, scope, construct_id, *, cluster, task_definition) -> None:
+        super().__init__(scope, construct_id)
+        self.service = cdk.aws_ecs.FargateService(self, "Service", cluster=cluster, task_definition=task_definition, desired_count=2)
+""",
+            after="""\
+import aws_cdk as cdk
+from constructs import Construct
+
+
+class Api(Construct):
+    def __init__(self, scope, construct_id, *, cluster, task_definition) -> None:
+        super().__init__(scope, construct_id)
+        self.service = cdk.aws_ecs.FargateService(self, "Service", cluster=cluster, task_definition=task_definition, desired_count=2, circuit_breaker=cdk.aws_ecs.DeploymentCircuitBreaker(rollback=True))
+""",
+            name='a self. attribute in a plain Construct, import aws_cdk as cdk',
+        ),
+        Example(
+            before="""\
+from aws_cdk import aws_ecs_patterns as ecs_patterns, aws_ecs as ecs
+
+
+def web_service(scope, cluster):
+    return ecs_patterns.ApplicationLoadBalancedFargateService(
+        scope,
+        "Web",
+        cluster=cluster,
+        task_image_options=ecs_patterns.ApplicationLoadBalancedTaskImageOptions(
+            image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27"),
+        ),
+    )
+""",
+            after="""\
+from aws_cdk import aws_ecs_patterns as ecs_patterns, aws_ecs as ecs
+
+
+def web_service(scope, cluster):
+    return ecs_patterns.ApplicationLoadBalancedFargateService(
+        scope,
+        "Web",
+        cluster=cluster,
+        task_image_options=ecs_patterns.ApplicationLoadBalancedTaskImageOptions(
+            image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27"),
+        ),
+        circuit_breaker=ecs.DeploymentCircuitBreaker(rollback=True),
+    )
+""",
+            name='ecs_patterns ApplicationLoadBalancedFargateService returned by a helper',
+        ),
+        Example(
+            before="""\
+from aws_cdk import aws_ecs as ecs
+
+services = {}
+for name in names:
+    services[name] = ecs.FargateService(self, f"{name}Service", cluster=cluster, task_definition=task_definition)
+""",
+            after="""\
+from aws_cdk import aws_ecs as ecs
+
+services = {}
+for name in names:
+    services[name] = ecs.FargateService(self, f"{name}Service", cluster=cluster, task_definition=task_definition, circuit_breaker=ecs.DeploymentCircuitBreaker(rollback=True))
+""",
+            name='in a loop, id an f-string, stored in a dict',
+        ),
     ]
 
     def __init__(self, context, options=None) -> None:
@@ -212,6 +294,8 @@ FargateService(self, "NotCdk", cluster=c)
     def visit_Call(self, node: cst.Call) -> None:
         if self.is_call_to(node, *SERVICES):
             self._services[node] = (self.current_statement, self.indent_width)
+            self._service(node)
+        elif self.is_call_to(node, *PATTERN_SERVICES):
             self._service(node)
         elif self.is_call_to(node, DEPLOYMENT_GROUP):
             if layout.keyword_arg(node, "auto_rollback") is None:

@@ -19,6 +19,7 @@ _SERVICE_CLASSES = frozenset(name.rsplit(".", 1)[1] for name in SERVICES)
 CONTROLLER = "aws_cdk.aws_ecs.DeploymentController"
 CODE_DEPLOY = "aws_cdk.aws_ecs.DeploymentControllerType.CODE_DEPLOY"
 TARGET_GROUP = "aws_cdk.aws_elasticloadbalancingv2.ApplicationTargetGroup"
+TARGET_TYPE_IP = "aws_cdk.aws_elasticloadbalancingv2.TargetType.IP"
 LISTENER = "aws_cdk.aws_elasticloadbalancingv2.ApplicationListener"
 FORWARD = "aws_cdk.aws_elasticloadbalancingv2.ListenerAction.forward"
 HTTPS = "aws_cdk.aws_elasticloadbalancingv2.ApplicationProtocol.HTTPS"
@@ -76,6 +77,17 @@ class _Collector(cst.CSTVisitor):
         if self.statements and self.statements[-1] is original_node:
             self.statements.pop()
         super().on_leave(original_node)
+
+
+class _Shared(cst.CSTTransformer):
+    """Puts the nodes of `shared` where their placeholder names stand."""
+
+    def __init__(self, shared: dict[str, cst.BaseExpression]) -> None:
+        super().__init__()
+        self.shared = shared
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
+        return self.shared.get(original_node.value, updated_node)
 
 
 def _binding(statement: cst.BaseStatement, call: cst.Call) -> str | None:
@@ -164,7 +176,11 @@ class EcsBlueGreen(Rule):
         "listener, test listener) and `auto_rollback` on failed and stopped deployments. It acts only when "
         "exactly one `ApplicationTargetGroup` serves the service (`add_target`, "
         "`attach_to_application_target_group`, `targets=[...]`, or the function's only target group), one "
-        "listener forwards to it, and the function has no deployment group."
+        "listener forwards to it, and the function has no deployment group. When no `ApplicationTargetGroup` "
+        "is written at all and a Fargate service is attached with `listener.add_targets(\"Web\", targets=[service], "
+        "port=...)`, the group that call returns is the blue one (named if the call was a bare statement) and the "
+        "green group is an `ApplicationTargetGroup` with its port, protocol, health check and deregistration delay, "
+        "`TargetType.IP` and the VPC of the service's cluster (`cluster.vpc`)."
     )
     impact = (
         "UNSAFE (widens access, adds resources): the test listener opens a new port on the load balancer like the production listener, and a green target group and a CodeDeploy deployment group are created. Blue/green deployments cannot run: with the CODE_DEPLOY controller ECS hands deployments to CodeDeploy, "
@@ -260,6 +276,164 @@ class AppStack(Stack):
         )
 """,
             name="seed shape: add_target, add_listener with open=",
+        ),
+        Example(
+            before="""\
+from aws_cdk import Duration, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2
+
+
+def web(self, cluster, task_definition, alb):
+    listener = alb.add_listener("Http", port=80, open=True)
+    service = ecs.FargateService(
+        self,
+        "Web",
+        cluster=cluster,
+        task_definition=task_definition,
+        deployment_controller=ecs.DeploymentController(type=ecs.DeploymentControllerType.CODE_DEPLOY),
+    )
+    listener.add_targets(
+        "Web",
+        port=80,
+        targets=[service],
+        health_check=elbv2.HealthCheck(path="/health", interval=Duration.seconds(30)),
+    )
+""",
+            after="""\
+from aws_cdk import Duration, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2
+from aws_cdk import aws_codedeploy as codedeploy
+
+
+def web(self, cluster, task_definition, alb):
+    listener = alb.add_listener("Http", port=80, open=True)
+    service = ecs.FargateService(
+        self,
+        "Web",
+        cluster=cluster,
+        task_definition=task_definition,
+        deployment_controller=ecs.DeploymentController(type=ecs.DeploymentControllerType.CODE_DEPLOY),
+    )
+    target_group = listener.add_targets(
+        "Web",
+        port=80,
+        targets=[service],
+        health_check=elbv2.HealthCheck(path="/health", interval=Duration.seconds(30)),
+    )
+
+    green_target_group = elbv2.ApplicationTargetGroup(
+        self,
+        "WebGreen",
+        vpc=cluster.vpc,
+        port=80,
+        health_check=elbv2.HealthCheck(path="/health", interval=Duration.seconds(30)),
+        target_type=elbv2.TargetType.IP,
+    )
+    test_listener = alb.add_listener(
+        "TestListener", port=8080, open=True, default_target_groups=[green_target_group]
+    )
+    deployment_group = codedeploy.EcsDeploymentGroup(
+        self,
+        "WebDeploymentGroup",
+        service=service,
+        blue_green_deployment_config=codedeploy.EcsBlueGreenDeploymentConfig(
+            blue_target_group=target_group,
+            green_target_group=green_target_group,
+            listener=listener,
+            test_listener=test_listener,
+        ),
+        auto_rollback=codedeploy.AutoRollbackConfig(
+            failed_deployment=True, stopped_deployment=True
+        ),
+    )
+""",
+                name="listener.add_targets(targets=[service]) in a helper function: no ApplicationTargetGroup in the code",
+        ),
+        Example(
+            before="""\
+import aws_cdk as cdk
+from constructs import Construct
+
+
+class Web(Construct):
+    def __init__(self, scope, construct_id, *, cluster, task_definition, alb):
+        super().__init__(scope, construct_id)
+        self.service = cdk.aws_ecs.FargateService(
+            self,
+            "Api",
+            cluster=cluster,
+            task_definition=task_definition,
+            deployment_controller=cdk.aws_ecs.DeploymentController(type=cdk.aws_ecs.DeploymentControllerType.CODE_DEPLOY),
+        )
+        self.listener = alb.add_listener("Http", port=80)
+        self.listener.add_targets("Api", port=8000, protocol=cdk.aws_elasticloadbalancingv2.ApplicationProtocol.HTTP, targets=[self.service])
+""",
+            after="""\
+import aws_cdk as cdk
+from constructs import Construct
+
+
+class Web(Construct):
+    def __init__(self, scope, construct_id, *, cluster, task_definition, alb):
+        super().__init__(scope, construct_id)
+        self.service = cdk.aws_ecs.FargateService(
+            self,
+            "Api",
+            cluster=cluster,
+            task_definition=task_definition,
+            deployment_controller=cdk.aws_ecs.DeploymentController(type=cdk.aws_ecs.DeploymentControllerType.CODE_DEPLOY),
+        )
+        self.listener = alb.add_listener("Http", port=80)
+        target_group = self.listener.add_targets("Api", port=8000, protocol=cdk.aws_elasticloadbalancingv2.ApplicationProtocol.HTTP, targets=[self.service])
+        green_target_group = cdk.aws_elasticloadbalancingv2.ApplicationTargetGroup(
+            self,
+            "ApiGreen",
+            vpc=cluster.vpc,
+            port=8000,
+            protocol=cdk.aws_elasticloadbalancingv2.ApplicationProtocol.HTTP,
+            target_type=cdk.aws_elasticloadbalancingv2.TargetType.IP,
+        )
+        test_listener = alb.add_listener(
+            "TestListener", port=8080, default_target_groups=[green_target_group]
+        )
+        deployment_group = cdk.aws_codedeploy.EcsDeploymentGroup(
+            self,
+            "ApiDeploymentGroup",
+            service=self.service,
+            blue_green_deployment_config=cdk.aws_codedeploy.EcsBlueGreenDeploymentConfig(
+                blue_target_group=target_group,
+                green_target_group=green_target_group,
+                listener=self.listener,
+                test_listener=test_listener,
+            ),
+            auto_rollback=cdk.aws_codedeploy.AutoRollbackConfig(
+                failed_deployment=True, stopped_deployment=True
+            ),
+        )
+""",
+            name="bare add_targets on self. attributes in a plain Construct, import aws_cdk as cdk",
+        ),
+        Example(
+            before="""\
+from aws_cdk import aws_ecs as ecs
+
+
+def two_targets(self, cluster, td, alb, other):
+    listener = alb.add_listener("Http", port=80)
+    service = ecs.FargateService(self, "S", cluster=cluster, task_definition=td, deployment_controller=ecs.DeploymentController(type=ecs.DeploymentControllerType.CODE_DEPLOY))
+    listener.add_targets("Web", port=80, targets=[service, other])
+
+
+def ec2(self, cluster, td, alb):
+    listener = alb.add_listener("Http", port=80)
+    service = ecs.Ec2Service(self, "S", cluster=cluster, task_definition=td, deployment_controller=ecs.DeploymentController(type=ecs.DeploymentControllerType.CODE_DEPLOY))
+    listener.add_targets("Web", port=80, targets=[service])
+
+
+def splat(self, cluster, td, alb):
+    listener = alb.add_listener("Http", port=80)
+    service = ecs.FargateService(self, "S", cluster=cluster, task_definition=td, deployment_controller=ecs.DeploymentController(type=ecs.DeploymentControllerType.CODE_DEPLOY))
+    listener.add_targets("Web", targets=[service], **target_props)
+""",
+            name="add_targets with another target, an Ec2Service (bridge or awsvpc unknown), a splat: left alone",
         ),
         Example(
             before="""\
@@ -487,9 +661,12 @@ def inline_vpc(self, alb, cluster, td):
             return  # EcsDeploymentGroup.from_ecs_deployment_group_attributes(...): managed elsewhere
         services = [(call, stmt, top) for call, stmt, top in found.calls if self._is_code_deploy_service(call)]
         target_groups = [(call, stmt, top) for call, stmt, top in found.calls if self.is_call_to(call, TARGET_GROUP)]
-        if not services or not target_groups:
+        if not services:
             return
-        plans = [self._plan(found, service, target_groups) for service in services]
+        plans = [
+            self._plan(found, service, target_groups) if target_groups else self._plan_add_targets(found, service)
+            for service in services
+        ]
         # Two services behind the same target group: blue/green cannot be wired for both.
         blues = [plan["blue"][0] for plan in plans if plan is not None]
         for plan in plans:
@@ -568,6 +745,79 @@ def inline_vpc(self, alb, cluster, td):
             "links": [link for link in links if link in found.body],
         }
 
+    def _plan_add_targets(self, found: _Found, service) -> dict | None:
+        """`listener.add_targets("Web", targets=[service], ...)`: the group CDK creates is the blue one.
+
+        The green group gets the same port, protocol and health check, `TargetType.IP` (a Fargate
+        service's awsvpc tasks) and the VPC of the service's cluster; anything less certain is left alone."""
+        service_call, service_stmt, service_top = service
+        if service_stmt is not service_top or not self.is_call_to(service_call, "aws_cdk.aws_ecs.FargateService"):
+            return None
+        service_ref = _binding(service_stmt, service_call)
+        cluster = _keyword_value(service_call, "cluster")
+        if not service_ref or cluster is None or not dotted_name(cluster):
+            return None
+        adds = []
+        for call, stmt, top in found.calls:
+            method = _method(call)
+            if method and method[0] == "add_targets" and service_ref in _elements(_keyword_value(call, "targets")):
+                adds.append((call, stmt, top, method[1]))
+        if len(adds) != 1:
+            return None
+        call, stmt, top, receiver = adds[0]
+        if stmt is not top or stmt not in found.body or layout.has_double_star(call) or _binding(stmt, call) is None:
+            return None
+        if len(_elements(_keyword_value(call, "targets"))) != 1:
+            return None  # other targets in the same group: not a group CodeDeploy can swap
+        ident = layout.argument(call, 0, "id")
+        port = _keyword_value(call, "port")
+        if ident is None or string_value(ident.value) is None or port is None:
+            return None
+        listeners = [
+            (other, other_stmt, other_top, _method(other)[1])
+            for other, other_stmt, other_top in found.calls
+            if _method(other) and _method(other)[0] == "add_listener" and dotted_name(_method(other)[1])
+            and not layout.has_double_star(other)
+        ]
+        production = [item for item in listeners if _binding(item[1], item[0]) == code(receiver)]
+        if len(production) != 1 or production[0][1] is not production[0][2]:
+            return None
+        listener_call, listener_stmt, _, lb = production[0]
+        used_ports, used_ids = set(), set()
+        for other, _, _, other_lb in listeners:
+            if code(other_lb) != code(lb):
+                continue
+            other_port = _keyword_value(other, "port")
+            if isinstance(other_port, cst.Integer):
+                used_ports.add(int(other_port.value))
+            other_id = layout.argument(other, 0, "id")
+            if other_id is not None and string_value(other_id.value):
+                used_ids.add(string_value(other_id.value))
+        copied = [f"port={code(port)}"]
+        shared = {}
+        for name in ("protocol", "health_check", "deregistration_delay"):
+            value = _keyword_value(call, name)
+            if value is not None:
+                # A placeholder, replaced by the blue group's own node once formatted: a fix
+                # another rule makes inside it (CDK-B8 completing the health check) lands on both.
+                shared[f"__cdkfix_{name}__"] = value
+                copied.append(f"{name}=__cdkfix_{name}__")
+        green_id = derive_id(ident.value, "Green", "GreenTargetGroup")
+        green_source = (
+            f"{self.ref(TARGET_GROUP)}({construct_scope(service_call)}, {green_id}, vpc={code(cluster)}.vpc, "
+            f"{', '.join(copied)}, target_type={self.ref(TARGET_TYPE_IP)})"
+        )
+        return {
+            "service": service,
+            "service_ref": service_ref,
+            "blue": (call, stmt, top),
+            "blue_ref": _binding(stmt, call),
+            "green_source": green_source,
+            "green_shared": shared,
+            "listener": {"call": listener_call, "statement": listener_stmt, "lb": code(lb), "ports": used_ports, "ids": used_ids},
+            "links": [],
+        }
+
     def _production_listener(self, found: _Found, blue_ref: str) -> dict | None:
         """The one listener whose default action forwards to the blue group."""
         listeners = []  # (call, statement, top, load balancer expression)
@@ -637,11 +887,20 @@ def inline_vpc(self, alb, cluster, td):
         # 1. The green target group: the blue group's own arguments (same nodes, so a fix another
         #    rule makes inside them, like a completed health check, lands on both groups).
         green_ref = self.unique_name("green_target_group")
-        green_call = self._green_call(blue_call)
-        green_statement = cst.SimpleStatementLine(
-            body=[cst.Assign(targets=[cst.AssignTarget(cst.Name(green_ref))], value=green_call)]
-        )
-        edits.append(InsertStatements(blue_stmt, [green_statement]))
+        if plan["blue_ref"] == "":
+            # `listener.add_targets(...)` as a bare statement: the group it returns gets a name.
+            plan["blue_ref"] = self.unique_name("target_group")
+            edits.append(_bind(blue_stmt, plan["blue_ref"]))
+        if "green_source" in plan:
+            statements = format_statements(f"{green_ref} = {plan['green_source']}\n", width)
+            statements = [statement.visit(_Shared(plan["green_shared"])) for statement in statements]
+            edits.append(InsertStatements(blue_stmt, statements))
+        else:
+            green_call = self._green_call(blue_call)
+            green_statement = cst.SimpleStatementLine(
+                body=[cst.Assign(targets=[cst.AssignTarget(cst.Name(green_ref))], value=green_call)]
+            )
+            edits.append(InsertStatements(blue_stmt, [green_statement]))
 
         # 2. The test listener, on the production listener's load balancer.
         test_ref = self.unique_name("test_listener")

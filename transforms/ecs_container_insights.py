@@ -88,6 +88,59 @@ ecs.Cluster(self, "Splat", **cluster_props)
 """,
             name="explicit choices and splats left alone",
         ),
+        Example(
+            before="""\
+import aws_cdk as cdk
+from constructs import Construct
+
+
+class Platform(Construct):
+    def __init__(self, scope, construct_id, *, vpc) -> None:
+        super().__init__(scope, construct_id)
+        self.cluster = cdk.aws_ecs.Cluster(self, "Cluster", vpc=vpc, enable_fargate_capacity_providers=True)
+""",
+            after="""\
+import aws_cdk as cdk
+from constructs import Construct
+
+
+class Platform(Construct):
+    def __init__(self, scope, construct_id, *, vpc) -> None:
+        super().__init__(scope, construct_id)
+        self.cluster = cdk.aws_ecs.Cluster(self, "Cluster", vpc=vpc, enable_fargate_capacity_providers=True, container_insights_v2=cdk.aws_ecs.ContainerInsights.ENABLED)
+""",
+            name='a self. attribute in a plain Construct, import aws_cdk as cdk',
+        ),
+        Example(
+            before="""\
+from aws_cdk import aws_ecs as ecs
+
+
+def make_cluster(scope, vpc):
+    return ecs.Cluster(scope, "Cluster", vpc=vpc)
+""",
+            after="""\
+from aws_cdk import aws_ecs as ecs
+
+
+def make_cluster(scope, vpc):
+    return ecs.Cluster(scope, "Cluster", vpc=vpc, container_insights_v2=ecs.ContainerInsights.ENABLED)
+""",
+            name='returned by a helper function',
+        ),
+        Example(
+            before="""\
+import aws_cdk.aws_ecs as ecs_alias
+
+clusters = [ecs_alias.Cluster(self, f"Cluster{name}", vpc=vpc) for name in names]
+""",
+            after="""\
+import aws_cdk.aws_ecs as ecs_alias
+
+clusters = [ecs_alias.Cluster(self, f"Cluster{name}", vpc=vpc, container_insights_v2=ecs_alias.ContainerInsights.ENABLED) for name in names]
+""",
+            name='import-as alias, in a comprehension, id an f-string',
+        ),
     ]
 
     def visit_Call(self, node: cst.Call) -> None:

@@ -7,7 +7,17 @@ import libcst as cst
 from cdkfix import layout
 from cdkfix.rule import Category, Example, Kind, Rule, Safety
 
-SERVICES = ("aws_cdk.aws_ecs.FargateService", "aws_cdk.aws_ecs.Ec2Service")
+SERVICES = (
+    "aws_cdk.aws_ecs.FargateService",
+    "aws_cdk.aws_ecs.Ec2Service",
+    # The ecs_patterns services create one of the above and pass `enable_execute_command` on.
+    "aws_cdk.aws_ecs_patterns.ApplicationLoadBalancedFargateService",
+    "aws_cdk.aws_ecs_patterns.ApplicationLoadBalancedEc2Service",
+    "aws_cdk.aws_ecs_patterns.NetworkLoadBalancedFargateService",
+    "aws_cdk.aws_ecs_patterns.NetworkLoadBalancedEc2Service",
+    "aws_cdk.aws_ecs_patterns.QueueProcessingFargateService",
+    "aws_cdk.aws_ecs_patterns.QueueProcessingEc2Service",
+)
 
 
 class EcsExecSupport(Rule):
@@ -25,7 +35,8 @@ class EcsExecSupport(Rule):
         "elsewhere."
     )
     fix = (
-        "Sets `enable_execute_command=True` on `ecs.FargateService` / `ecs.Ec2Service`. An explicit "
+        "Sets `enable_execute_command=True` on `ecs.FargateService` / `ecs.Ec2Service` and the `ecs_patterns` "
+        "services built on them (`ApplicationLoadBalancedFargateService`, ...). An explicit "
         "`enable_execute_command=False` is a choice and is left alone."
     )
     impact = (
@@ -127,6 +138,78 @@ FargateService(self, "NotCdk", cluster=cluster)
 ecs.Cluster(self, "Cluster", vpc=vpc)
 """,
             name="explicit choices, splats and look-alikes left alone",
+        ),
+        Example(
+            before="""\
+import aws_cdk as cdk
+from constructs import Construct
+
+
+class Api(Construct):
+    def __init__(self, scope, construct_id, *, cluster, task_definition) -> None:
+        super().__init__(scope, construct_id)
+        self.service = cdk.aws_ecs.FargateService(self, "Service", cluster=cluster, task_definition=task_definition, desired_count=2)
+""",
+            after="""\
+import aws_cdk as cdk
+from constructs import Construct
+
+
+class Api(Construct):
+    def __init__(self, scope, construct_id, *, cluster, task_definition) -> None:
+        super().__init__(scope, construct_id)
+        self.service = cdk.aws_ecs.FargateService(self, "Service", cluster=cluster, task_definition=task_definition, desired_count=2, enable_execute_command=True)
+""",
+            name='a self. attribute in a plain Construct, import aws_cdk as cdk',
+        ),
+        Example(
+            before="""\
+from aws_cdk import aws_ecs_patterns as ecs_patterns, aws_ecs as ecs
+
+
+def web_service(scope, cluster):
+    return ecs_patterns.ApplicationLoadBalancedFargateService(
+        scope,
+        "Web",
+        cluster=cluster,
+        task_image_options=ecs_patterns.ApplicationLoadBalancedTaskImageOptions(
+            image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27"),
+        ),
+    )
+""",
+            after="""\
+from aws_cdk import aws_ecs_patterns as ecs_patterns, aws_ecs as ecs
+
+
+def web_service(scope, cluster):
+    return ecs_patterns.ApplicationLoadBalancedFargateService(
+        scope,
+        "Web",
+        cluster=cluster,
+        task_image_options=ecs_patterns.ApplicationLoadBalancedTaskImageOptions(
+            image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27"),
+        ),
+        enable_execute_command=True,
+    )
+""",
+            name='ecs_patterns ApplicationLoadBalancedFargateService returned by a helper',
+        ),
+        Example(
+            before="""\
+from aws_cdk import aws_ecs as ecs
+
+services = {}
+for name in names:
+    services[name] = ecs.FargateService(self, f"{name}Service", cluster=cluster, task_definition=task_definition)
+""",
+            after="""\
+from aws_cdk import aws_ecs as ecs
+
+services = {}
+for name in names:
+    services[name] = ecs.FargateService(self, f"{name}Service", cluster=cluster, task_definition=task_definition, enable_execute_command=True)
+""",
+            name='in a loop, id an f-string, stored in a dict',
         ),
     ]
 

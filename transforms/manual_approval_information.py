@@ -213,6 +213,50 @@ codepipeline_actions.ManualApprovalAction(**approval_props)
 ManualApprovalAction(action_name="ApproveStaging")
 """,
         ),
+        Example(
+            before="""\
+from aws_cdk import aws_codepipeline as codepipeline, aws_codepipeline_actions as codepipeline_actions
+
+
+def approval_stage(pipeline: codepipeline.Pipeline, topic):
+    approve = codepipeline_actions.ManualApprovalAction(action_name="ApproveProduction", notification_topic=topic)
+    pipeline.add_stage(stage_name="ApproveProduction", actions=[approve])
+""",
+            after="""\
+from aws_cdk import aws_codepipeline as codepipeline, aws_codepipeline_actions as codepipeline_actions
+
+
+def approval_stage(pipeline: codepipeline.Pipeline, topic):
+    approve = codepipeline_actions.ManualApprovalAction(action_name="ApproveProduction", notification_topic=topic, additional_information="Approve deployment to production environment")
+    pipeline.add_stage(stage_name="ApproveProduction", actions=[approve])
+""",
+            name='action bound to a variable in a helper function, then put in a stage',
+        ),
+        Example(
+            before="""\
+import aws_cdk as cdk
+from constructs import Construct
+
+
+class Gate(Construct):
+    def __init__(self, scope, construct_id, *, pipeline, approval_topic) -> None:
+        super().__init__(scope, construct_id)
+        stage = pipeline.add_stage(stage_name="Staging")
+        stage.add_action(cdk.aws_codepipeline_actions.ManualApprovalAction(action_name="Approve", notification_topic=approval_topic, run_order=2))
+""",
+            after="""\
+import aws_cdk as cdk
+from constructs import Construct
+
+
+class Gate(Construct):
+    def __init__(self, scope, construct_id, *, pipeline, approval_topic) -> None:
+        super().__init__(scope, construct_id)
+        stage = pipeline.add_stage(stage_name="Staging")
+        stage.add_action(cdk.aws_codepipeline_actions.ManualApprovalAction(action_name="Approve", notification_topic=approval_topic, run_order=2, additional_information="Approve deployment to staging environment"))
+""",
+            name='stage.add_action in a plain Construct through import aws_cdk as cdk',
+        ),
     ]
 
     def __init__(self, context, options=None) -> None:

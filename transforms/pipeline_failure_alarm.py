@@ -268,6 +268,101 @@ events.Rule(self, "Splat", event_pattern=events.EventPattern(source=["aws.codepi
 ''',
             name="no pipeline name, not a failure, no SNS target, splat",
         ),
+        Example(
+            before="""\
+import aws_cdk as cdk
+from constructs import Construct
+
+
+class Alerts(Construct):
+    def __init__(self, scope, construct_id, *, pipeline_name: str, topic) -> None:
+        super().__init__(scope, construct_id)
+        self.failure_rule = cdk.aws_events.Rule(
+            self,
+            "PipelineFailed",
+            event_pattern=cdk.aws_events.EventPattern(
+                source=["aws.codepipeline"],
+                detail_type=["CodePipeline Pipeline Execution State Change"],
+                detail={"pipeline": [pipeline_name], "state": ["FAILED"]},
+            ),
+        )
+        self.failure_rule.add_target(cdk.aws_events_targets.SnsTopic(topic))
+""",
+            after="""\
+import aws_cdk as cdk
+from constructs import Construct
+
+
+class Alerts(Construct):
+    def __init__(self, scope, construct_id, *, pipeline_name: str, topic) -> None:
+        super().__init__(scope, construct_id)
+        self.failure_rule = cdk.aws_events.Rule(
+            self,
+            "PipelineFailed",
+            event_pattern=cdk.aws_events.EventPattern(
+                source=["aws.codepipeline"],
+                detail_type=["CodePipeline Pipeline Execution State Change"],
+                detail={"pipeline": [pipeline_name], "state": ["FAILED"]},
+            ),
+        )
+
+        pipeline_failure_alarm = cdk.aws_cloudwatch.Alarm(
+            self,
+            "PipelineFailedAlarm",
+            metric=cdk.aws_cloudwatch.Metric(
+                namespace="AWS/CodePipeline",
+                metric_name="FailedPipelineExecutions",
+                dimensions_map={"PipelineName": pipeline_name},
+                statistic=cdk.aws_cloudwatch.Stats.SUM,
+                period=cdk.Duration.minutes(5),
+            ),
+            evaluation_periods=1,
+            threshold=1,
+            comparison_operator=cdk.aws_cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treat_missing_data=cdk.aws_cloudwatch.TreatMissingData.NOT_BREACHING,
+        )
+        pipeline_failure_alarm.add_alarm_action(
+            cdk.aws_cloudwatch_actions.SnsAction(topic)
+        )
+        self.failure_rule.add_target(cdk.aws_events_targets.SnsTopic(topic))
+""",
+            name='self. attribute in a plain Construct, target added with add_target, import aws_cdk as cdk',
+        ),
+        Example(
+            before="""\
+from aws_cdk.aws_events import EventPattern, Rule
+from aws_cdk.aws_events_targets import SnsTopic
+
+Rule(self, "PipelineFailures", event_pattern=EventPattern(source=["aws.codepipeline"], detail_type=["CodePipeline Pipeline Execution State Change"], detail={"pipeline": ["app-pipeline"], "state": ["FAILED"]}), targets=[SnsTopic(topic)])
+""",
+            after="""\
+from aws_cdk.aws_events import EventPattern, Rule
+from aws_cdk.aws_events_targets import SnsTopic
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import Duration
+from aws_cdk import aws_cloudwatch_actions as cw_actions
+
+Rule(self, "PipelineFailures", event_pattern=EventPattern(source=["aws.codepipeline"], detail_type=["CodePipeline Pipeline Execution State Change"], detail={"pipeline": ["app-pipeline"], "state": ["FAILED"]}), targets=[SnsTopic(topic)])
+
+pipeline_failure_alarm = cloudwatch.Alarm(
+    self,
+    "PipelineFailuresAlarm",
+    metric=cloudwatch.Metric(
+        namespace="AWS/CodePipeline",
+        metric_name="FailedPipelineExecutions",
+        dimensions_map={"PipelineName": "app-pipeline"},
+        statistic=cloudwatch.Stats.SUM,
+        period=Duration.minutes(5),
+    ),
+    evaluation_periods=1,
+    threshold=1,
+    comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+)
+pipeline_failure_alarm.add_alarm_action(cw_actions.SnsAction(topic))
+""",
+            name='classes imported by name, one line, literal pipeline name',
+        ),
     ]
 
     def visit_Module(self, node: cst.Module) -> None:

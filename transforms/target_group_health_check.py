@@ -32,8 +32,10 @@ class TargetGroupHealthCheck(Rule):
         "is nowhere in the code to review."
     )
     fix = (
-        "Adds the missing settings among `timeout=Duration.seconds(5)`, `healthy_threshold_count=2` and "
-        "`unhealthy_threshold_count=3`, keeping any that are set. The timeout must stay below the interval: with a "
+        "Adds the missing settings among `interval=Duration.seconds(30)` (ELB's own default, written out), "
+        "`timeout=Duration.seconds(5)`, `healthy_threshold_count=2` and "
+        "`unhealthy_threshold_count=3`, keeping any that are set. Without an interval, a literal timeout of t "
+        "seconds gets an interval of at least t+1; an unreadable timeout gets none. The timeout must stay below the interval: with a "
         "literal `interval` of n seconds not above the timeout, the timeout becomes n-1 (at least 2); with an "
         "interval the rule cannot read (a variable), no timeout is added. An unhealthy threshold of 3 tolerates "
         "one more failed check than ELB's default of 2 (fewer evictions on a transient blip, detection one "
@@ -44,7 +46,7 @@ class TargetGroupHealthCheck(Rule):
         "UNSAFE (changes a running service): targets enter service after 2 healthy checks instead of 5 and leave it after 3 failed ones instead of 2. Slow registration and recovery of targets (five healthy checks with the defaults); health check "
         "behaviour left implicit."
     )
-    options = {"timeout_seconds": 5, "healthy_threshold_count": 2, "unhealthy_threshold_count": 3}
+    options = {"interval_seconds": 30, "timeout_seconds": 5, "healthy_threshold_count": 2, "unhealthy_threshold_count": 3}
     calls = frozenset({HEALTH_CHECK})
     examples = [
         Example(
@@ -90,7 +92,7 @@ health = cdk.aws_elasticloadbalancingv2.HealthCheck(path="/health", healthy_thre
             after="""\
 import aws_cdk as cdk
 
-health = cdk.aws_elasticloadbalancingv2.HealthCheck(path="/health", healthy_threshold_count=3, timeout=cdk.Duration.seconds(5), unhealthy_threshold_count=3)
+health = cdk.aws_elasticloadbalancingv2.HealthCheck(path="/health", healthy_threshold_count=3, interval=cdk.Duration.seconds(30), timeout=cdk.Duration.seconds(5), unhealthy_threshold_count=3)
 """,
             name="one line, a threshold kept, Duration spelled through cdk",
         ),
@@ -141,6 +143,7 @@ listener.add_targets(
     health_check=HealthCheck(
         path="/healthz",
         healthy_http_codes="200-299",  # any 2xx
+        interval=Duration.seconds(30),
         timeout=Duration.seconds(5),
         healthy_threshold_count=2,
         unhealthy_threshold_count=3
@@ -199,6 +202,7 @@ from aws_cdk import Duration, aws_ecs as ecs, aws_autoscaling as autoscaling, aw
 
 done = elbv2.HealthCheck(
     path="/",
+    interval=Duration.seconds(30),
     timeout=Duration.seconds(5),
     healthy_threshold_count=2,
     unhealthy_threshold_count=3,
@@ -208,6 +212,76 @@ container_check = ecs.HealthCheck(command=["CMD-SHELL", "curl -f http://localhos
 group_check = autoscaling.HealthCheck.elb(grace=Duration.minutes(5))
 """,
             name="complete, splat, ECS and Auto Scaling health checks left alone",
+        ),
+        Example(
+            before="""\
+import aws_cdk as cdk
+from constructs import Construct
+
+
+class Web(Construct):
+    def __init__(self, scope, construct_id, *, listener, service) -> None:
+        super().__init__(scope, construct_id)
+        listener.add_targets(
+            "Web",
+            port=80,
+            targets=[service],
+            health_check=cdk.aws_elasticloadbalancingv2.HealthCheck(path="/health"),
+        )
+""",
+            after="""\
+import aws_cdk as cdk
+from constructs import Construct
+
+
+class Web(Construct):
+    def __init__(self, scope, construct_id, *, listener, service) -> None:
+        super().__init__(scope, construct_id)
+        listener.add_targets(
+            "Web",
+            port=80,
+            targets=[service],
+            health_check=cdk.aws_elasticloadbalancingv2.HealthCheck(path="/health", interval=cdk.Duration.seconds(30), timeout=cdk.Duration.seconds(5), healthy_threshold_count=2, unhealthy_threshold_count=3),
+        )
+""",
+            name="path only, in add_targets(health_check=...) through import aws_cdk as cdk, in a Construct",
+        ),
+        Example(
+            before="""\
+from aws_cdk import aws_elasticloadbalancingv2 as elbv2
+
+health = elbv2.HealthCheck(path="/ready", healthy_http_codes="200")
+target_group = elbv2.ApplicationTargetGroup(self, "Web", vpc=vpc, port=80, health_check=health)
+""",
+            after="""\
+from aws_cdk import aws_elasticloadbalancingv2 as elbv2
+from aws_cdk import Duration
+
+health = elbv2.HealthCheck(path="/ready", healthy_http_codes="200", interval=Duration.seconds(30), timeout=Duration.seconds(5), healthy_threshold_count=2, unhealthy_threshold_count=3)
+target_group = elbv2.ApplicationTargetGroup(self, "Web", vpc=vpc, port=80, health_check=health)
+""",
+            name="a variable passed to ApplicationTargetGroup, Duration import added",
+        ),
+        Example(
+            before="""\
+from aws_cdk import Duration, aws_elasticloadbalancingv2 as elbv2
+
+target_group = elbv2.ApplicationTargetGroup(self, "Web", vpc=vpc, port=80, health_check=elbv2.HealthCheck(path="/", timeout=Duration.seconds(40), healthy_threshold_count=2, unhealthy_threshold_count=3))
+""",
+            after="""\
+from aws_cdk import Duration, aws_elasticloadbalancingv2 as elbv2
+
+target_group = elbv2.ApplicationTargetGroup(self, "Web", vpc=vpc, port=80, health_check=elbv2.HealthCheck(path="/", timeout=Duration.seconds(40), healthy_threshold_count=2, unhealthy_threshold_count=3, interval=Duration.seconds(41)))
+""",
+            name="long timeout: the interval goes above it",
+        ),
+        Example(
+            before="""\
+from aws_cdk import Duration, aws_elasticloadbalancingv2 as elbv2
+
+check = elbv2.HealthCheck(path="/", timeout=Duration.seconds(settings.timeout), healthy_threshold_count=2, unhealthy_threshold_count=3)
+""",
+            name="timeout not a literal: no interval can be chosen above it",
         ),
         Example(
             before="""\
@@ -224,13 +298,23 @@ check = HealthCheck(path="/")
         if not self.is_call_to(node, HEALTH_CHECK):
             return
         wanted = {
+            "interval": None,
             "timeout": None,
             "healthy_threshold_count": str(self.settings["healthy_threshold_count"]),
             "unhealthy_threshold_count": str(self.settings["unhealthy_threshold_count"]),
         }
         missing = [name for name in wanted if layout.keyword_arg(node, name) is None]
+        interval = None
+        if "interval" in missing:
+            # A complete check states its interval: the ELB default (30 s), written out, or
+            # longer than a literal timeout already set. An unreadable timeout: left unstated.
+            interval = self._interval(node)
+            if interval is None:
+                missing.remove("interval")
+            else:
+                wanted["interval"] = f"{self.ref(DURATION_SECONDS)}({interval})"
         if "timeout" in missing:
-            timeout = self._timeout(node)
+            timeout = self._timeout(node, interval)
             if timeout is None:
                 missing.remove("timeout")
             else:
@@ -240,15 +324,25 @@ check = HealthCheck(path="/")
         edits = [self.set_keyword(node, name, wanted[name]) for name in missing]
         self.report(f"`elbv2.HealthCheck` without {', '.join(f'`{name}`' for name in missing)}", edits)
 
-    def _timeout(self, node: cst.Call) -> int | None:
+    def _interval(self, node: cst.Call) -> int | None:
+        """The interval in seconds to add: the option, above a literal timeout; None when the timeout is unknown."""
+        interval = int(self.settings["interval_seconds"])
+        timeout_arg = layout.keyword_arg(node, "timeout")
+        if timeout_arg is None:
+            return interval
+        timeout = self._seconds(timeout_arg.value)
+        if timeout is None:
+            return None
+        return max(interval, timeout + 1)
+
+    def _timeout(self, node: cst.Call, interval: int | None) -> int | None:
         """The timeout in seconds to add: the option, kept below a literal interval; None when the interval is unknown."""
         timeout = int(self.settings["timeout_seconds"])
-        interval_arg = layout.keyword_arg(node, "interval")
-        if interval_arg is None:
-            return timeout  # ELB's default interval (30 s for an ALB, 10 or 30 s for an NLB) is above 5 s
-        interval = self._seconds(interval_arg.value)
         if interval is None:
-            return None
+            interval_arg = layout.keyword_arg(node, "interval")
+            interval = self._seconds(interval_arg.value) if interval_arg is not None else None
+            if interval is None:
+                return None
         if interval <= timeout:
             return max(interval - 1, MIN_TIMEOUT)
         return timeout

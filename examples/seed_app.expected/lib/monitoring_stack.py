@@ -52,43 +52,10 @@ class MonitoringStack(Stack):
             cloudwatch.GraphWidget(
                 title="Pipeline Executions",
                 left=[
-                    cloudwatch.Metric(
-                        namespace="AWS/CodePipeline",
-                        metric_name="SucceededPipelineExecutions",
-                        dimensions_map={"PipelineName": pipeline_name},
-                        statistic="Sum"
-                    )
+                    cloudwatch.Metric(metric_name="FailedPipelineExecutions", namespace="AWS/CodePipeline", statistic=cloudwatch.Stats.SUM)
                 ]
                 # Missing failure metrics, build metrics
             )
-        )
-
-        pipeline_failures = cloudwatch.Metric(
-            namespace="AWS/CodePipeline",
-            metric_name="FailedPipelineExecutions",
-            dimensions_map={"PipelineName": pipeline_name},
-            statistic=cloudwatch.Stats.SUM,
-        )
-        dashboard.add_widgets(
-            cloudwatch.GraphWidget(title="Pipeline Failures", left=[pipeline_failures]),
-            cloudwatch.GraphWidget(
-                title="Pipeline Success Rate (%)",
-                left=[
-                    cloudwatch.MathExpression(
-                        expression="100 * s / (s + f)",
-                        using_metrics={
-                            "s": cloudwatch.Metric(
-                                namespace="AWS/CodePipeline",
-                                metric_name="SucceededPipelineExecutions",
-                                dimensions_map={"PipelineName": pipeline_name},
-                                statistic="Sum",
-                            ),
-                            "f": pipeline_failures,
-                        },
-                        label="Success rate",
-                    )
-                ],
-            ),
         )
 
         # Notify on failed pipeline executions

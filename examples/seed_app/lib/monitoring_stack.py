@@ -50,12 +50,7 @@ class MonitoringStack(Stack):
             cloudwatch.GraphWidget(
                 title="Pipeline Executions",
                 left=[
-                    cloudwatch.Metric(
-                        namespace="AWS/CodePipeline",
-                        metric_name="SucceededPipelineExecutions",
-                        dimensions_map={"PipelineName": pipeline_name},
-                        statistic="Sum"
-                    )
+                    cloudwatch.Metric(metric_name="PipelineExecutionSuccess")
                 ]
                 # Missing failure metrics, build metrics
             )
