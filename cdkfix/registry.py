@@ -1,4 +1,4 @@
-"""Finds the rules: every Rule subclass with a code in the modules of cdkfix.transforms."""
+"""Finds the rules: every Rule subclass with a code in the modules of cdkfix.transforms and its sub-packages."""
 
 from __future__ import annotations
 
@@ -13,11 +13,15 @@ _CATEGORY_ORDER = {"A": 0, "B": 1, "I": 2}
 
 
 def rule_sort_key(code: str) -> tuple:
-    """CDK-A2 before CDK-B1 before CDK-B10 before CDK-I1; other packs after, by name."""
+    """CDK-A2 before CDK-B1 before CDK-B10 before CDK-I1; other packs after, by name, with
+    numbers in number order (AwsSolutions-RDS2 before AwsSolutions-RDS10)."""
     match = re.fullmatch(r"CDK-([ABI])(\d+)", code)
     if match:
-        return (0, _CATEGORY_ORDER[match.group(1)], int(match.group(2)), "")
-    return (1, 0, 0, code)
+        return (0, _CATEGORY_ORDER[match.group(1)], 0, "", int(match.group(2)))
+    match = re.fullmatch(r"(.*?)(\d+)", code)
+    if match:
+        return (1, 0, 0, match.group(1), int(match.group(2)))
+    return (1, 0, 0, code, 0)
 
 
 @lru_cache(maxsize=None)
@@ -25,8 +29,9 @@ def all_rules() -> tuple[type[Rule], ...]:
     from cdkfix import transforms
 
     found: dict[str, type[Rule]] = {}
-    for info in pkgutil.iter_modules(transforms.__path__):
-        module = importlib.import_module(f"{transforms.__name__}.{info.name}")
+    # Sub-packages too: a rule pack lives in its own folder (transforms/awssolutions/).
+    for info in pkgutil.walk_packages(transforms.__path__, prefix=f"{transforms.__name__}."):
+        module = importlib.import_module(info.name)
         for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, Rule) and getattr(value, "code", None):
                 if value.__module__ != module.__name__:

@@ -17,7 +17,8 @@ cdk-nag: `NagSuppressions.add_resource_suppressions(construct, [{"id": "AwsSolut
 in the same file suppresses the equivalent cdkfix rule on the statement that creates that
 construct (`construct = ecs.Cluster(...)`) or calls a method on it (`role.add_managed_policy(...)`),
 and `add_stack_suppressions(self, [...])` inside a class suppresses it in that class. Only rules
-whose meaning really is the same are mapped.
+whose meaning really is the same are mapped; an AwsSolutions id always suppresses the
+AwsSolutions pack's rule of that id (the user accepted cdk-nag's finding).
 """
 
 from __future__ import annotations
@@ -205,7 +206,8 @@ class _NagScanner(cst.CSTVisitor):
         else:
             scope, target_name = None, target
         for nag_id, applies_to in _suppression_entries(listed):
-            if nag_id in NAG_EQUIVALENTS:
+            # An AwsSolutions id also names the AwsSolutions pack's rule of the same code.
+            if nag_id in NAG_EQUIVALENTS or nag_id.startswith("AwsSolutions-"):
                 self.found.append((node, nag_id, target_name, scope, applies_to))
 
 
@@ -222,9 +224,8 @@ def nag_acknowledgements(module: cst.Module, original: str | None = None) -> lis
     out = []
     for call, nag_id, target, scope, applies_to in scanner.found:
         class_lines = (spans[scope][0], spans[scope][2]) if scope is not None and scope in spans else None
-        out.append(
-            NagAcknowledgement(nag_id, NAG_EQUIVALENTS[nag_id], spans.get(call, (0,))[0], target, class_lines, applies_to)
-        )
+        for code in dict.fromkeys(code for code in (NAG_EQUIVALENTS.get(nag_id), nag_id) if code):
+            out.append(NagAcknowledgement(nag_id, code, spans.get(call, (0,))[0], target, class_lines, applies_to))
     return out
 
 

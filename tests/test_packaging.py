@@ -22,4 +22,6 @@ def test_wheel_maps_transforms_into_the_cdkfix_package(tmp_path):
     rules = [name for name in names if name.startswith("cdkfix/transforms/") and name.endswith(".py")]
     assert "cdkfix/transforms/ecs_container_insights.py" in rules
     assert len(rules) >= 25  # 24 rules + the package's __init__
+    # Rule packs in sub-packages ship too (the registry walks them).
+    assert "cdkfix/transforms/awssolutions/keyword_rules.py" in rules
     assert "cdkfix/verify/synth.py" in names and "cdkfix/report/markdown.py" in names

@@ -1,0 +1,568 @@
+"""AwsSolutions rules that one keyword on one construct fixes (classes K and U of the spec).
+
+Each declaration was checked against aws-cdk-lib 2.275 (`inspect.signature`) and proved by
+tests/test_awssolutions_proof.py: synthesized before and after with cdk-nag 3 AwsSolutions
+as a validation plugin, the finding is gone, nothing new appears, cfn-lint finds no new
+error, and a fix that makes CloudFormation replace a resource is declared unsafe.
+
+Safety is honest: a fix is safe only when it changes no cost, access, running behaviour
+or resource identity; TLS enforcement (a running client on HTTP breaks), deletion or
+termination protection (deletes fail), paid features (PITR, detailed monitoring, logs)
+and create-only properties (replacement) are unsafe and need --unsafe-fixes.
+"""
+
+from __future__ import annotations
+
+from cdkfix import layout
+from cdkfix.keyword_rule import KeywordRule, declare
+from cdkfix.rule import Example, Kind, Safety
+
+UNSAFE, SAFE = Safety.UNSAFE, Safety.SAFE
+
+_INSTANCE_ARGS = (
+    'self, "Resource", vpc=vpc, instance_type={aws_cdk.aws_ec2.InstanceType}("t3.micro"), '
+    "machine_image={aws_cdk.aws_ec2.MachineImage}.latest_amazon_linux2023()"
+)
+_TABLE_ARGS = (
+    'self, "Resource", partition_key={aws_cdk.aws_dynamodb.Attribute}(name="pk", '
+    "type={aws_cdk.aws_dynamodb.AttributeType}.STRING)"
+)
+_RDS_INSTANCE_ARGS = (
+    'self, "Resource", vpc=vpc, engine={aws_cdk.aws_rds.DatabaseInstanceEngine}.POSTGRES'
+)
+_RDS_CLUSTER_ARGS = (
+    'self, "Resource", vpc=vpc, engine={aws_cdk.aws_rds.DatabaseClusterEngine}.aurora_postgres('
+    "version={aws_cdk.aws_rds.AuroraPostgresEngineVersion}.VER_16_4), "
+    'writer={aws_cdk.aws_rds.ClusterInstance}.serverless_v2("Writer")'
+)
+_DOCDB_ARGS = (
+    'self, "Resource", vpc=vpc, master_user={aws_cdk.aws_docdb.Login}(username="admin"), '
+    "instance_type={aws_cdk.aws_ec2.InstanceType}(\"t3.medium\")"
+)
+
+
+def _b2_adds_enforce_ssl(rule, call) -> bool:
+    """CDK-B2 writes `enforce_ssl=True` itself on a bucket without any encryption keyword."""
+    return layout.keyword_arg(call, "encryption") is None and layout.keyword_arg(call, "encryption_key") is None
+
+
+RULES = [
+    KeywordRule(
+        code="AwsSolutions-S10",
+        name="awssolutions-s3-enforce-ssl",
+        title="S3 bucket does not require SSL",
+        cause="The S3 Bucket or bucket policy does not require requests to use SSL.",
+        why="Without a policy that denies `aws:SecureTransport=false`, objects can be read and written over plain HTTP.",
+        impact="Data in transit may travel unencrypted.",
+        constructs=("aws_cdk.aws_s3.Bucket",),
+        keyword="enforce_ssl",
+        value="True",
+        safety=UNSAFE,
+        safety_note=(
+            "Unsafe: a client that still uses HTTP is refused after deployment (a running service changes). "
+            "When CDK-B2 is selected and writes the same keyword, this rule stays silent for that bucket."
+        ),
+        blocked_by={
+            "website_index_document": "a website bucket is served over HTTP only: enforcing TLS breaks the website endpoint",
+            "website_redirect": "a website bucket is served over HTTP only: enforcing TLS breaks the website endpoint",
+        },
+        defer_to="CDK-B2",
+        defer=_b2_adds_enforce_ssl,
+    ),
+    KeywordRule(
+        code="AwsSolutions-SQS4",
+        name="awssolutions-sqs-enforce-ssl",
+        title="SQS queue does not require SSL",
+        cause="The SQS queue does not require requests to use SSL.",
+        why="Without a queue policy denying `aws:SecureTransport=false`, messages may be sent and received over HTTP.",
+        impact="Messages in transit may travel unencrypted.",
+        constructs=("aws_cdk.aws_sqs.Queue",),
+        keyword="enforce_ssl",
+        value="True",
+        safety=UNSAFE,
+        safety_note="Unsafe: a producer or consumer that still uses HTTP is refused after deployment.",
+    ),
+    KeywordRule(
+        code="AwsSolutions-SNS3",
+        name="awssolutions-sns-enforce-ssl",
+        title="SNS topic does not require publishers to use SSL",
+        cause="The SNS Topic does not require publishers to use SSL.",
+        why="Without a topic policy denying `aws:SecureTransport=false`, messages may be published over HTTP.",
+        impact="Messages in transit may travel unencrypted.",
+        constructs=("aws_cdk.aws_sns.Topic",),
+        keyword="enforce_ssl",
+        value="True",
+        safety=UNSAFE,
+        safety_note="Unsafe: a publisher that still uses HTTP is refused after deployment.",
+    ),
+    KeywordRule(
+        code="AwsSolutions-DDB3",
+        name="awssolutions-dynamodb-pitr",
+        title="DynamoDB table without point-in-time recovery",
+        cause="The DynamoDB table does not have Point-in-time Recovery enabled.",
+        why="Without PITR a table cannot be restored to a moment before an accidental write or delete.",
+        impact="Data loss after a faulty write or delete.",
+        kind=Kind.HIGH_AVAILABILITY,
+        constructs=("aws_cdk.aws_dynamodb.Table", "aws_cdk.aws_dynamodb.TableV2"),
+        keyword="point_in_time_recovery_specification",
+        value="{aws_cdk.aws_dynamodb.PointInTimeRecoverySpecification}(point_in_time_recovery_enabled=True)",
+        keep="{aws_cdk.aws_dynamodb.PointInTimeRecoverySpecification}(point_in_time_recovery_enabled=False)",
+        decided_by=("point_in_time_recovery",),
+        args=_TABLE_ARGS,
+        safety=UNSAFE,
+        safety_note="Unsafe: continuous backups are billed per GB of table data.",
+    ),
+    KeywordRule(
+        code="AwsSolutions-EC28",
+        name="awssolutions-ec2-detailed-monitoring",
+        title="EC2 instance without detailed monitoring",
+        cause="The EC2 instance/AutoScaling launch configuration does not have detailed monitoring enabled.",
+        why="Basic monitoring reports every 5 minutes; detailed monitoring every minute.",
+        impact="Slow detection of instance problems.",
+        kind=Kind.OBSERVABILITY,
+        constructs=("aws_cdk.aws_ec2.Instance",),
+        keyword="detailed_monitoring",
+        value="True",
+        args=_INSTANCE_ARGS,
+        safety=UNSAFE,
+        safety_note="Unsafe: detailed monitoring is billed per metric.",
+    ),
+    KeywordRule(
+        code="AwsSolutions-EC29",
+        name="awssolutions-ec2-termination-protection",
+        title="EC2 instance without termination protection",
+        cause="The EC2 instance is not part of an ASG and has Termination Protection disabled.",
+        why="A stand-alone instance can be terminated by one API call or console click.",
+        impact="Accidental loss of an instance and its instance-store data.",
+        kind=Kind.HIGH_AVAILABILITY,
+        constructs=("aws_cdk.aws_ec2.Instance",),
+        keyword="disable_api_termination",
+        value="True",
+        args=_INSTANCE_ARGS,
+        safety=UNSAFE,
+        safety_note="Unsafe: terminating the instance (and deleting the stack) fails until the protection is removed.",
+    ),
+    KeywordRule(
+        code="AwsSolutions-RDS10",
+        name="awssolutions-rds-deletion-protection",
+        title="RDS database without deletion protection",
+        cause="The RDS instance or Aurora DB cluster does not have deletion protection enabled.",
+        why="Without deletion protection one API call or a stack deletion removes the database.",
+        impact="Accidental loss of a database.",
+        kind=Kind.HIGH_AVAILABILITY,
+        constructs=(
+            "aws_cdk.aws_rds.DatabaseInstance",
+            "aws_cdk.aws_rds.DatabaseCluster",
+            "aws_cdk.aws_rds.ServerlessCluster",
+            "aws_cdk.aws_rds.DatabaseInstanceFromSnapshot",
+            "aws_cdk.aws_rds.DatabaseClusterFromSnapshot",
+            "aws_cdk.aws_rds.DatabaseInstanceReadReplica",
+        ),
+        keyword="deletion_protection",
+        value="True",
+        args=_RDS_INSTANCE_ARGS,
+        blocked_by={
+            "removal_policy": "the removal policy states how the database goes on stack deletion; deletion "
+            "protection would make a DESTROY fail, so the choice is the user's",
+        },
+        safety=UNSAFE,
+        safety_note="Unsafe: deleting the database or the stack fails until the protection is removed.",
+    ),
+    KeywordRule(
+        code="AwsSolutions-RDS2",
+        name="awssolutions-rds-storage-encrypted",
+        title="RDS database without storage encryption",
+        cause="The RDS instance or Aurora DB cluster does not have storage encryption enabled.",
+        why="Data at rest, snapshots and replicas are unencrypted.",
+        impact="Data at rest unencrypted.",
+        constructs=("aws_cdk.aws_rds.DatabaseInstance", "aws_cdk.aws_rds.DatabaseCluster"),
+        keyword="storage_encrypted",
+        value="True",
+        decided_by=("storage_encryption_key",),
+        args=_RDS_INSTANCE_ARGS,
+        safety=UNSAFE,
+        safety_note="Unsafe: StorageEncrypted is create-only: CloudFormation replaces the database (its data is lost unless restored).",
+    ),
+    KeywordRule(
+        code="AwsSolutions-RDS3",
+        name="awssolutions-rds-multi-az",
+        title="RDS instance not Multi-AZ",
+        cause="The non-Aurora RDS DB instance does not have multi-AZ support enabled.",
+        why="A single-AZ instance is down while its AZ or host fails.",
+        impact="Downtime on an AZ or host failure.",
+        kind=Kind.HIGH_AVAILABILITY,
+        constructs=("aws_cdk.aws_rds.DatabaseInstance",),
+        keyword="multi_az",
+        value="True",
+        args=_RDS_INSTANCE_ARGS,
+        safety=UNSAFE,
+        safety_note="Unsafe: a standby instance doubles the instance cost.",
+    ),
+    KeywordRule(
+        code="AwsSolutions-RDS6",
+        name="awssolutions-rds-iam-auth",
+        title="Aurora cluster without IAM database authentication",
+        cause="The RDS Aurora MySQL/PostgresSQL cluster does not have IAM Database Authentication enabled.",
+        why="Without IAM authentication every client needs a long-lived database password.",
+        impact="Long-lived credentials instead of short-lived IAM tokens.",
+        constructs=("aws_cdk.aws_rds.DatabaseCluster",),
+        keyword="iam_authentication",
+        value="True",
+        args=_RDS_CLUSTER_ARGS,
+        safety=UNSAFE,
+        safety_note="Unsafe: it changes access: principals with rds-db:connect can log in with IAM tokens.",
+    ),
+    KeywordRule(
+        code="AwsSolutions-KMS5",
+        name="awssolutions-kms-key-rotation",
+        title="KMS key without automatic rotation",
+        cause="The KMS Symmetric key does not have automatic key rotation enabled.",
+        why="A key that never rotates keeps protecting data with the same material for ever.",
+        impact="Longer exposure if key material leaks.",
+        constructs=("aws_cdk.aws_kms.Key",),
+        keyword="enable_key_rotation",
+        value="True",
+        decided_by=("key_spec",),
+        safety=UNSAFE,
+        safety_note="Unsafe: each rotation's key material is billed (the first two rotations of a key).",
+    ),
+    KeywordRule(
+        code="AwsSolutions-APIG6",
+        name="awssolutions-apigw-stage-logging",
+        title="REST API stage without CloudWatch logging",
+        cause="The REST API Stage does not have CloudWatch logging enabled for all methods.",
+        why="Without execution logs, failed requests leave no trace.",
+        impact="Slow diagnosis of API errors.",
+        kind=Kind.OBSERVABILITY,
+        constructs=(
+            "aws_cdk.aws_apigateway.RestApi",
+            "aws_cdk.aws_apigateway.LambdaRestApi",
+            "aws_cdk.aws_apigateway.SpecRestApi",
+        ),
+        keyword="deploy_options",
+        value="",
+        inside=("aws_cdk.aws_apigateway.StageOptions", {"logging_level": "{aws_cdk.aws_apigateway.MethodLoggingLevel}.INFO"}),
+        keep="{aws_cdk.aws_apigateway.StageOptions}(logging_level={aws_cdk.aws_apigateway.MethodLoggingLevel}.OFF)",
+        decided_by=("deploy",),
+        follow='{resource}.root.add_method("GET", {aws_cdk.aws_apigateway.MockIntegration}())\n',
+        safety=UNSAFE,
+        safety_note=(
+            "Unsafe: execution logs are billed, and API Gateway refuses the stage unless the account has a "
+            "CloudWatch Logs role (`cloud_watch_role=True` or set once per account and region)."
+        ),
+    ),
+    KeywordRule(
+        code="AwsSolutions-VPC7",
+        name="awssolutions-vpc-flow-logs",
+        title="VPC without a flow log",
+        cause="The VPC does not have an associated Flow Log.",
+        why="Without flow logs there is no record of accepted or rejected traffic.",
+        impact="No network forensics or troubleshooting data.",
+        kind=Kind.OBSERVABILITY,
+        constructs=("aws_cdk.aws_ec2.Vpc",),
+        keyword="flow_logs",
+        value='{"FlowLogs": {aws_cdk.aws_ec2.FlowLogOptions}()}',
+        keep="{}",
+        safety=UNSAFE,
+        safety_note="Unsafe: flow log records are billed as CloudWatch Logs ingestion and storage.",
+    ),
+    KeywordRule(
+        code="AwsSolutions-ECS4",
+        name="awssolutions-ecs-container-insights",
+        title="ECS cluster without Container Insights",
+        cause="The ECS Cluster has CloudWatch Container Insights disabled.",
+        why="Without Container Insights there are no task- and service-level metrics.",
+        impact="Reduced observability into container performance.",
+        kind=Kind.OBSERVABILITY,
+        constructs=("aws_cdk.aws_ecs.Cluster",),
+        keyword="container_insights_v2",
+        value="{aws_cdk.aws_ecs.ContainerInsights}.ENABLED",
+        keep="{aws_cdk.aws_ecs.ContainerInsights}.DISABLED",
+        decided_by=("container_insights",),
+        defer_to="CDK-B12",
+        defer=lambda rule, call: True,  # CDK-B12 fixes every cluster this rule would
+        safety_note=(
+            "The same fix as CDK-B12: when both are selected only CDK-B12 reports it. Safe as CDK-B12 is: "
+            "Container Insights metrics are billed, which CDK-B12 accepts as part of the seed's requirements."
+        ),
+    ),
+    KeywordRule(
+        code="AwsSolutions-COG1",
+        name="awssolutions-cognito-password-policy",
+        title="Cognito user pool with a weak password policy",
+        cause=(
+            "The Cognito user pool does not have a password policy that minimally specify a password length of at "
+            "least 8 characters, as well as requiring uppercase, numeric, and special characters."
+        ),
+        why="Weak passwords are guessed.",
+        impact="Account takeover by password guessing.",
+        constructs=("aws_cdk.aws_cognito.UserPool",),
+        keyword="password_policy",
+        value="",
+        inside=(
+            "aws_cdk.aws_cognito.PasswordPolicy",
+            {"min_length": "8", "require_uppercase": "True", "require_digits": "True", "require_symbols": "True"},
+        ),
+        keep="{aws_cdk.aws_cognito.PasswordPolicy}(min_length=6)",
+        safety=UNSAFE,
+        safety_note="Unsafe: sign-up and password changes that passed before are refused (a running service changes).",
+    ),
+    KeywordRule(
+        code="AwsSolutions-COG8",
+        name="awssolutions-cognito-plus",
+        title="Cognito user pool not on the Plus feature plan",
+        cause="The Cognito user pool is not on the plus tier / feature plan.",
+        why="Threat protection (compromised credentials, adaptive authentication) needs the Plus plan.",
+        impact="No risk-based protection of sign-ins.",
+        constructs=("aws_cdk.aws_cognito.UserPool",),
+        keyword="feature_plan",
+        value="{aws_cdk.aws_cognito.FeaturePlan}.PLUS",
+        keep="{aws_cdk.aws_cognito.FeaturePlan}.ESSENTIALS",
+        safety=UNSAFE,
+        safety_note="Unsafe: the Plus plan is billed per monthly active user.",
+    ),
+    KeywordRule(
+        code="AwsSolutions-EC26",
+        name="awssolutions-ebs-encrypted",
+        title="EBS volume without encryption",
+        cause="The resource creates one or more EBS volumes that have encryption disabled.",
+        why="Data at rest and its snapshots are unencrypted.",
+        impact="Data at rest unencrypted.",
+        # BlockDeviceVolume.ebs(...) is how instances and launch templates declare their volumes.
+        constructs=("aws_cdk.aws_ec2.Volume", "aws_cdk.aws_ec2.BlockDeviceVolume.ebs"),
+        keyword="encrypted",
+        value="True",
+        decided_by=("encryption_key",),
+        args='self, "Resource", availability_zone="us-east-1a", size={aws_cdk.Size}.gibibytes(10)',
+        safety=UNSAFE,
+        safety_note="Unsafe: Encrypted is create-only: CloudFormation replaces the volume (its data is lost).",
+        examples=[
+            Example(
+                name="an instance's block device",
+                before="""\
+from aws_cdk import aws_ec2 as ec2
+
+ec2.Instance(
+    self,
+    "Host",
+    vpc=vpc,
+    instance_type=ec2.InstanceType("t3.micro"),
+    machine_image=ec2.MachineImage.latest_amazon_linux2023(),
+    block_devices=[ec2.BlockDevice(device_name="/dev/xvda", volume=ec2.BlockDeviceVolume.ebs(20))],
+)
+""",
+                after="""\
+from aws_cdk import aws_ec2 as ec2
+
+ec2.Instance(
+    self,
+    "Host",
+    vpc=vpc,
+    instance_type=ec2.InstanceType("t3.micro"),
+    machine_image=ec2.MachineImage.latest_amazon_linux2023(),
+    block_devices=[ec2.BlockDevice(device_name="/dev/xvda", volume=ec2.BlockDeviceVolume.ebs(20, encrypted=True))],
+)
+""",
+            ),
+        ],
+    ),
+    KeywordRule(
+        code="AwsSolutions-OS2",
+        name="awssolutions-opensearch-node-to-node",
+        title="OpenSearch domain without node-to-node encryption",
+        cause="The OpenSearch Service domain does not have node-to-node encryption enabled.",
+        why="Traffic between the domain's nodes is unencrypted.",
+        impact="Data in transit inside the domain unencrypted.",
+        constructs=("aws_cdk.aws_opensearchservice.Domain",),
+        keyword="node_to_node_encryption",
+        value="True",
+        args='self, "Resource", version={aws_cdk.aws_opensearchservice.EngineVersion}.OPENSEARCH_2_11',
+        safety=UNSAFE,
+        safety_note="Unsafe: the domain goes through a blue/green deployment.",
+    ),
+    KeywordRule(
+        code="AwsSolutions-OS8",
+        name="awssolutions-opensearch-encryption-at-rest",
+        title="OpenSearch domain without encryption at rest",
+        cause="The OpenSearch Service domain does not have encryption at rest enabled.",
+        why="Indexes and snapshots at rest are unencrypted.",
+        impact="Data at rest unencrypted.",
+        constructs=("aws_cdk.aws_opensearchservice.Domain",),
+        keyword="encryption_at_rest",
+        value="",
+        inside=("aws_cdk.aws_opensearchservice.EncryptionAtRestOptions", {"enabled": "True"}),
+        keep="{aws_cdk.aws_opensearchservice.EncryptionAtRestOptions}(enabled=False)",
+        args='self, "Resource", version={aws_cdk.aws_opensearchservice.EngineVersion}.OPENSEARCH_2_11',
+        safety=UNSAFE,
+        safety_note="Unsafe: the domain goes through a blue/green deployment.",
+    ),
+    KeywordRule(
+        code="AwsSolutions-KDS3",
+        name="awssolutions-kinesis-managed-key",
+        title="Kinesis stream not encrypted with the aws/kinesis key",
+        cause='The Kinesis Data Stream specifies server-side encryption and does not use the "aws/kinesis" key.',
+        why="A stream without a stated encryption gets a CDK-made condition instead of the AWS-managed key cdk-nag checks for.",
+        impact="Encryption at rest left to a region condition instead of stated.",
+        constructs=("aws_cdk.aws_kinesis.Stream",),
+        keyword="encryption",
+        value="{aws_cdk.aws_kinesis.StreamEncryption}.MANAGED",
+        keep="{aws_cdk.aws_kinesis.StreamEncryption}.UNENCRYPTED",
+        decided_by=("encryption_key",),
+        safety_note="Safe: the AWS-managed key `aws/kinesis` is free and needs no key policy.",
+    ),
+    KeywordRule(
+        code="AwsSolutions-N2",
+        name="awssolutions-neptune-minor-upgrades",
+        title="Neptune instance without automatic minor version upgrades",
+        cause="The Neptune DB instance does not have Auto Minor Version Upgrade enabled.",
+        why="Without minor upgrades security patches are not applied.",
+        impact="Unpatched database engine.",
+        constructs=("aws_cdk.aws_neptune.CfnDBInstance",),
+        keyword="auto_minor_version_upgrade",
+        value="True",
+        args='self, "Resource", db_instance_class="db.r5.large"',
+        safety=UNSAFE,
+        safety_note="Unsafe: the engine is upgraded (and restarted) in the maintenance window.",
+    ),
+    KeywordRule(
+        code="AwsSolutions-N3",
+        name="awssolutions-neptune-backup-retention",
+        title="Neptune cluster without a reasonable backup retention",
+        cause="The Neptune DB cluster does not have a reasonable minimum backup retention period configured.",
+        why="One day of backups is little time to notice a faulty write.",
+        impact="Data loss after a faulty write noticed late.",
+        kind=Kind.HIGH_AVAILABILITY,
+        constructs=("aws_cdk.aws_neptune.CfnDBCluster",),
+        keyword="backup_retention_period",
+        value="7",
+        keep="1",
+        args='self, "Resource", storage_encrypted=True, iam_auth_enabled=True',
+        safety=UNSAFE,
+        safety_note="Unsafe: backup storage beyond the cluster's size is billed.",
+    ),
+    KeywordRule(
+        code="AwsSolutions-N4",
+        name="awssolutions-neptune-encrypted",
+        title="Neptune cluster without encryption at rest",
+        cause="The Neptune DB cluster does not have encryption at rest enabled.",
+        why="Graph data at rest is unencrypted.",
+        impact="Data at rest unencrypted.",
+        constructs=("aws_cdk.aws_neptune.CfnDBCluster",),
+        keyword="storage_encrypted",
+        value="True",
+        decided_by=("kms_key_id",),
+        args='self, "Resource", backup_retention_period=7, iam_auth_enabled=True',
+        safety=UNSAFE,
+        safety_note="Unsafe: StorageEncrypted is create-only: CloudFormation replaces the cluster.",
+    ),
+    KeywordRule(
+        code="AwsSolutions-N5",
+        name="awssolutions-neptune-iam-auth",
+        title="Neptune cluster without IAM authentication",
+        cause="The Neptune DB cluster does not have IAM Database Authentication enabled.",
+        why="Without IAM authentication any client in the network can query the graph.",
+        impact="Unauthenticated access from inside the network.",
+        constructs=("aws_cdk.aws_neptune.CfnDBCluster",),
+        keyword="iam_auth_enabled",
+        value="True",
+        args='self, "Resource", backup_retention_period=7, storage_encrypted=True',
+        safety=UNSAFE,
+        safety_note="Unsafe: it changes access: clients must sign requests with IAM credentials.",
+    ),
+    KeywordRule(
+        code="AwsSolutions-AEC3",
+        name="awssolutions-elasticache-encryption",
+        title="ElastiCache Redis replication group without encryption",
+        cause="The ElastiCache Redis cluster does not have both encryption in transit and at rest enabled.",
+        why="Cached data at rest and in transit is unencrypted.",
+        impact="Data unencrypted at rest and in transit.",
+        constructs=("aws_cdk.aws_elasticache.CfnReplicationGroup",),
+        keyword="at_rest_encryption_enabled",
+        value="True",
+        extra={"transit_encryption_enabled": "True"},
+        args='self, "Resource", replication_group_description="cache", engine="redis", cache_node_type="cache.t3.micro", num_cache_clusters=2, multi_az_enabled=True, automatic_failover_enabled=True',
+        safety=UNSAFE,
+        safety_note="Unsafe: AtRestEncryptionEnabled is create-only (replacement), and clients must connect with TLS.",
+    ),
+    KeywordRule(
+        code="AwsSolutions-AEC4",
+        name="awssolutions-elasticache-multi-az",
+        title="ElastiCache Redis replication group not Multi-AZ",
+        cause="The ElastiCache Redis cluster is not deployed in a Multi-AZ configuration.",
+        why="A single-AZ cache is down while its AZ fails.",
+        impact="Downtime on an AZ failure.",
+        kind=Kind.HIGH_AVAILABILITY,
+        constructs=("aws_cdk.aws_elasticache.CfnReplicationGroup",),
+        keyword="multi_az_enabled",
+        value="True",
+        extra={"automatic_failover_enabled": "True"},
+        args='self, "Resource", replication_group_description="cache", engine="redis", cache_node_type="cache.t3.micro", num_cache_clusters=2, at_rest_encryption_enabled=True, transit_encryption_enabled=True',
+        safety=UNSAFE,
+        safety_note="Unsafe: it needs a replica in a second AZ (cost) and changes failover behaviour.",
+    ),
+    KeywordRule(
+        code="AwsSolutions-DOC4",
+        name="awssolutions-docdb-backup-retention",
+        title="DocumentDB cluster without a reasonable backup retention",
+        cause="The Document DB cluster does not have a reasonable minimum backup retention period configured.",
+        why="One day of backups is little time to notice a faulty write.",
+        impact="Data loss after a faulty write noticed late.",
+        kind=Kind.HIGH_AVAILABILITY,
+        constructs=("aws_cdk.aws_docdb.DatabaseCluster",),
+        keyword="backup",
+        value="",
+        inside=("aws_cdk.aws_docdb.BackupProps", {"retention": "{aws_cdk.Duration}.days(7)"}),
+        keep="{aws_cdk.aws_docdb.BackupProps}(retention={aws_cdk.Duration}.days(1))",
+        args=_DOCDB_ARGS,
+        safety=UNSAFE,
+        safety_note="Unsafe: backup storage beyond the cluster's size is billed.",
+    ),
+    KeywordRule(
+        code="AwsSolutions-DDB4",
+        name="awssolutions-dax-encryption",
+        title="DAX cluster without server-side encryption",
+        cause="The DAX cluster does not have server-side encryption enabled.",
+        why="Cached items at rest are unencrypted.",
+        impact="Data at rest unencrypted.",
+        constructs=("aws_cdk.aws_dax.CfnCluster",),
+        keyword="sse_specification",
+        value="",
+        inside=("aws_cdk.aws_dax.CfnCluster.SSESpecificationProperty", {"sse_enabled": "True"}),
+        keep="{aws_cdk.aws_dax.CfnCluster.SSESpecificationProperty}(sse_enabled=False)",
+        args='self, "Resource", iam_role_arn="arn:aws:iam::123456789012:role/dax", node_type="dax.t3.small", replication_factor=3',
+        safety=UNSAFE,
+        safety_note="Unsafe: SSESpecification is create-only: CloudFormation replaces the cluster.",
+    ),
+    KeywordRule(
+        code="AwsSolutions-C91",
+        name="awssolutions-cloud9-ssm",
+        title="Cloud9 environment reachable over SSH",
+        cause="The Cloud9 instance does not use a no-ingress EC2 instance with AWS Systems Manager.",
+        why="An SSH connection needs inbound access to the instance; Systems Manager needs none.",
+        impact="An instance open to inbound SSH.",
+        constructs=("aws_cdk.aws_cloud9.CfnEnvironmentEC2",),
+        keyword="connection_type",
+        value='"CONNECT_SSM"',
+        keep='"CONNECT_SSH"',
+        args='self, "Resource", instance_type="t3.small", image_id="amazonlinux-2023-x86_64"',
+        safety=UNSAFE,
+        safety_note="Unsafe: ConnectionType is create-only: CloudFormation replaces the environment.",
+    ),
+    KeywordRule(
+        code="AwsSolutions-RS6",
+        name="awssolutions-redshift-encrypted",
+        title="Redshift cluster without encryption at rest",
+        cause="The Redshift cluster does not have encryption at rest enabled.",
+        why="Warehouse data at rest is unencrypted.",
+        impact="Data at rest unencrypted.",
+        constructs=("aws_cdk.aws_redshift.CfnCluster",),
+        keyword="encrypted",
+        value="True",
+        decided_by=("kms_key_id",),
+        args='self, "Resource", cluster_type="single-node", db_name="db", master_username="admin", node_type="ra3.xlplus", master_user_password="Password1!"',
+        safety=UNSAFE,
+        safety_note="Unsafe: enabling encryption migrates the cluster (it is unavailable for writes meanwhile).",
+    ),
+]
+
+declare(RULES, globals())
