@@ -1,4 +1,4 @@
-"""The AwsSolutions scaffolding rules (SQS3, S1, IAM4) beyond their examples: what they
+"""The AwsSolutions scaffolding rules (SQS3, S1, IAM4, SMG4) beyond their examples: what they
 refuse to fix and why, their options, a destroyable run, and a run of the whole pack.
 
 Their fixed examples are proven on synthesized templates by tests/test_awssolutions_proof.py
@@ -15,7 +15,7 @@ from cdkfix.records import FixStatus
 from cdkfix.rule import Safety
 from cdkfix.testing import fix_source
 
-SCAFFOLDING = ("AwsSolutions-SQS3", "AwsSolutions-S1", "AwsSolutions-IAM4")
+SCAFFOLDING = ("AwsSolutions-SQS3", "AwsSolutions-S1", "AwsSolutions-IAM4", "AwsSolutions-SMG4")
 
 
 def _run(source: str, *codes: str, options=None):
@@ -182,6 +182,38 @@ b = lambda_.Function(self, "B", runtime=lambda_.Runtime.PYTHON_3_13, handler="i.
 """
     assert [code for code, _, _ in records] == ["AwsSolutions-IAM4", "AwsSolutions-IAM4"]
     assert _run(fixed, "CDK-B1", "AwsSolutions-IAM4") == (fixed, [])
+
+
+# --- SMG4 -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "statement, reason",
+    [
+        ('rds.DatabaseInstance(self, "Db", vpc=vpc, engine=engine, credentials=rds.Credentials.from_password("admin", pw))\n',
+         "`credentials=` is not `Credentials.from_generated_secret(...)`"),
+        ('rds.DatabaseInstance(self, "Db", vpc=vpc, engine=engine, credentials=credentials)\n',
+         "`credentials=` is not `Credentials.from_generated_secret(...)`"),
+        ('dbs = [rds.DatabaseInstance(self, name, vpc=vpc, engine=engine) for name in names]\n', "no plain statement"),
+        ('rds.DatabaseCluster(self, "Db", **props)\n', "a `**` splat"),
+    ],
+)
+def test_smg4_reports_without_a_fix(statement, reason):
+    source = f"from aws_cdk import aws_rds as rds\n\n{statement}"
+    assert reason in _no_fix(source, "AwsSolutions-SMG4")
+
+
+def test_smg4_leaves_a_secret_rotated_by_schedule_alone_and_rotates_each_database_once():
+    source = """\
+from aws_cdk import aws_rds as rds
+
+self.db = rds.DatabaseInstance(self, "Db", vpc=vpc, engine=engine)
+self.db.secret.add_rotation_schedule("Rotation", hosted_rotation=hosted)
+other = rds.DatabaseInstance(self, "Other", vpc=vpc, engine=engine)
+"""
+    fixed, records = _run(source, "AwsSolutions-SMG4")
+    assert fixed == source + "other.add_rotation_single_user()\n"
+    assert [(code, status) for code, status, _ in records] == [("AwsSolutions-SMG4", FixStatus.APPLIED)]
 
 
 # --- with the whole pack ----------------------------------------------------------------------
