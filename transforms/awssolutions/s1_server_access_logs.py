@@ -48,7 +48,7 @@ class S1ServerAccessLogs(Rule):
         "Inserts `<name>_access_logs = s3.Bucket(<scope>, \"<Id>AccessLogs\", encryption=s3.BucketEncryption.S3_MANAGED, "
         "enforce_ssl=True, block_public_access=s3.BlockPublicAccess.BLOCK_ALL)` before the statement (with the "
         "bucket's own `removal_policy=` and `auto_delete_objects=` when they are plain names or literals; in a "
-        "destroyable run, `RemovalPolicy.DESTROY` and `auto_delete_objects=True` when the bucket has none) and sets "
+        "destroyable run always `RemovalPolicy.DESTROY` and `auto_delete_objects=True`) and sets "
         "`server_access_logs_bucket=` on the bucket. A bucket with `server_access_logs_bucket=` or "
         "`server_access_logs_prefix=`, or that another bucket of the file logs to, is left alone. Reported without a "
         "fix: a `**` splat; a bucket the file passes as `log_bucket=`, or whose name or id says it holds logs; a "
@@ -189,11 +189,11 @@ logged = s3.Bucket(self, "Logged", enforce_ssl=True, server_access_logs_bucket=t
 
     def _lifetime(self, node: cst.Call) -> str | None:
         """The keywords that make the log bucket go with the stack when the bucket does."""
+        if self.destroyable_selected:
+            # CDK-B1 runs too and makes every bucket go with the stack: the log bucket as well,
+            # whatever the bucket said before B1's own fix (else B1 fixes it on the next run).
+            return f", removal_policy={self.ref(DESTROY)}, auto_delete_objects=True"
         given = {keyword: layout.keyword_arg(node, keyword) for keyword in _LIFETIME}
-        if all(arg is None for arg in given.values()):
-            if self.destroyable_selected:
-                return f", removal_policy={self.ref(DESTROY)}, auto_delete_objects=True"
-            return ""
         text = ""
         for keyword, arg in given.items():
             if arg is None:
