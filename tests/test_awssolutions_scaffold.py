@@ -1,0 +1,231 @@
+"""The AwsSolutions scaffolding rules (SQS3, S1, IAM4, SMG4) beyond their examples: what they
+refuse to fix and why, their options, a destroyable run, and a run of the whole pack.
+
+Their fixed examples are proven on synthesized templates by tests/test_awssolutions_proof.py
+(cdk-nag 3: the finding gone, nothing new, no new cfn-lint error) and tests/test_fix_effects.py
+(CloudFormation Validate, valid IAM, safety, `replaces`), which take every pack rule.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cdkfix.registry import all_rules, rules_by_code
+from cdkfix.records import FixStatus
+from cdkfix.rule import Safety
+from cdkfix.testing import fix_source
+
+SCAFFOLDING = ("AwsSolutions-SQS3", "AwsSolutions-S1", "AwsSolutions-IAM4", "AwsSolutions-SMG4")
+
+
+def _run(source: str, *codes: str, options=None):
+    fixed, records = fix_source(source, [rules_by_code()[code] for code in codes], options=options)
+    return fixed, [(record.code, record.status, record.detail) for record in records]
+
+
+def _no_fix(source: str, code: str) -> str:
+    """The one finding's reason, asserting it is reported without a fix and nothing changes."""
+    fixed, records = _run(source, code)
+    assert fixed == source
+    assert [(c, status) for c, status, _ in records] == [(code, FixStatus.NO_FIX)]
+    return records[0][2]
+
+
+@pytest.mark.parametrize("code", SCAFFOLDING)
+def test_scaffolding_rules_are_opt_in_unsafe_pack_rules(code):
+    rule = rules_by_code()[code]
+    assert rule.groups == ("AwsSolutions",) and rule.default is False
+    assert rule.safety is Safety.UNSAFE
+    assert sum(example.after is not None for example in rule.examples) >= 3
+    assert any(example.after is None for example in rule.examples)
+
+
+@pytest.mark.parametrize("code", SCAFFOLDING)
+def test_no_fix_writes_an_acknowledgement(code):
+    for example in rules_by_code()[code].examples:
+        for word in ("acknowledge", "NagSuppressions", "add_metadata", "Validations"):
+            assert word not in (example.after or "")
+
+
+# --- SQS3 -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "statement, reason",
+    [
+        ('failed = sqs.Queue(self, "FailedEvents")\ntargets.SqsQueue(queue, dead_letter_queue=failed)\n',
+         "it is the dead-letter queue of targets.SqsQueue"),
+        ('orders_dlq = sqs.Queue(self, "Orders")\n', "its name says it is a dead-letter queue"),
+        ('sqs.Queue(self, "OrdersDeadLetter")\n', "its name says it is a dead-letter queue"),
+        ('sqs.Queue(self, "Jobs", fifo=is_fifo)\n', "`fifo=` or `queue_name=` is not a literal"),
+        ('sqs.Queue(self, "Jobs", queue_name=f"{prefix}-jobs")\n', "`fifo=` or `queue_name=` is not a literal"),
+        ('queues = [sqs.Queue(self, name) for name in names]\n', "no plain scope, id and statement"),
+        ('sqs.Queue(make_scope(), "Jobs")\n', "no plain scope, id and statement"),
+    ],
+)
+def test_sqs3_reports_without_a_fix(statement, reason):
+    source = f"from aws_cdk import aws_events_targets as targets, aws_sqs as sqs\n\n{statement}"
+    assert reason in _no_fix(source, "AwsSolutions-SQS3")
+
+
+def test_sqs3_max_receive_count_option():
+    source = 'from aws_cdk import aws_sqs as sqs\n\nq = sqs.Queue(self, "Q")\n'
+    fixed, records = _run(source, "AwsSolutions-SQS3", options={"AwsSolutions-SQS3": {"max_receive_count": 10}})
+    assert fixed == """\
+from aws_cdk import aws_sqs as sqs
+from aws_cdk import Duration
+
+q_dlq = sqs.Queue(
+    self, "QDeadLetterQueue", enforce_ssl=True, retention_period=Duration.days(14)
+)
+
+q = sqs.Queue(self, "Q", dead_letter_queue=sqs.DeadLetterQueue(max_receive_count=10, queue=q_dlq))
+"""
+    assert [(code, status) for code, status, _ in records] == [("AwsSolutions-SQS3", FixStatus.APPLIED)]
+
+
+def test_sqs3_fix_is_not_applied_without_unsafe_fixes():
+    source = 'from aws_cdk import aws_sqs as sqs\n\nq = sqs.Queue(self, "Q")\n'
+    fixed, records = fix_source(source, [rules_by_code()["AwsSolutions-SQS3"]], unsafe_fixes=False)
+    assert fixed == source
+    assert [record.status for record in records] == [FixStatus.UNSAFE]
+
+
+# --- S1 ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "statement, reason",
+    [
+        ('logs = s3.Bucket(self, "Logs")\ncloudfront.Distribution(self, "D", default_behavior=b, log_bucket=logs)\n',
+         "it holds logs"),
+        ('s3.Bucket(self, "AlbLogs")\n', "it holds logs"),
+        ('s3.Bucket(self, "Data", removal_policy=policy_for(stage))\n', "its removal policy is not a plain name"),
+        ('buckets = [s3.Bucket(self, name) for name in names]\n', "no plain scope, id and statement"),
+    ],
+)
+def test_s1_reports_without_a_fix(statement, reason):
+    source = f"from aws_cdk import aws_cloudfront as cloudfront, aws_s3 as s3\n\n{statement}"
+    assert reason in _no_fix(source, "AwsSolutions-S1")
+
+
+def test_s1_in_a_destroyable_run_the_log_bucket_goes_with_the_stack():
+    source = 'from aws_cdk import aws_s3 as s3\n\nbucket = s3.Bucket(self, "Data")\n'
+    fixed, records = _run(source, "CDK-B1", "AwsSolutions-S1")
+    assert fixed == """\
+from aws_cdk import aws_s3 as s3
+from aws_cdk import RemovalPolicy
+
+bucket_access_logs = s3.Bucket(
+    self,
+    "DataAccessLogs",
+    encryption=s3.BucketEncryption.S3_MANAGED,
+    enforce_ssl=True,
+    block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+    removal_policy=RemovalPolicy.DESTROY,
+    auto_delete_objects=True,
+)
+
+bucket = s3.Bucket(self, "Data", removal_policy=RemovalPolicy.DESTROY, auto_delete_objects=True, enforce_ssl=True, server_access_logs_bucket=bucket_access_logs)
+"""
+    assert sorted(code for code, _, _ in records) == ["AwsSolutions-S1", "CDK-B1"]
+    assert _run(fixed, "CDK-B1", "AwsSolutions-S1") == (fixed, [])  # B1 finds nothing to destroy in what S1 added
+
+
+# --- IAM4 -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "keyword, reason",
+    [
+        ("vpc=vpc", "AWSLambdaVPCAccessExecutionRole"),
+        ("insights_version=lambda_.LambdaInsightsVersion.VERSION_1_0_317_0", "CloudWatchLambdaInsightsExecutionRolePolicy"),
+        ("log_retention=logs.RetentionDays.ONE_WEEK", "LogRetention custom resource"),
+        ("log_group=make_group()", "`log_group=` is not a plain name"),
+    ],
+)
+def test_iam4_reports_without_a_fix(keyword, reason):
+    source = (
+        "from aws_cdk import aws_lambda as lambda_, aws_logs as logs\n\n"
+        f'fn = lambda_.Function(self, "Fn", runtime=lambda_.Runtime.PYTHON_3_13, handler="i.h", code=code, {keyword})\n'
+    )
+    assert reason in _no_fix(source, "AwsSolutions-IAM4")
+
+
+def test_iam4_two_functions_get_their_own_role_and_group_and_a_destroyable_group():
+    source = """\
+from aws_cdk import aws_lambda as lambda_
+
+a = lambda_.Function(self, "A", runtime=lambda_.Runtime.PYTHON_3_13, handler="i.h", code=code)
+b = lambda_.Function(self, "B", runtime=lambda_.Runtime.PYTHON_3_13, handler="i.h", code=code)
+"""
+    fixed, records = _run(source, "CDK-B1", "AwsSolutions-IAM4")
+    assert fixed == """\
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import RemovalPolicy
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_iam as iam
+
+a_logs = logs.LogGroup(self, "ALogs", removal_policy=RemovalPolicy.DESTROY)
+a_role = iam.Role(
+    self, "ARole", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com")
+)
+a_logs.grant_write(a_role)
+
+a = lambda_.Function(self, "A", runtime=lambda_.Runtime.PYTHON_3_13, handler="i.h", code=code, role=a_role, log_group=a_logs)
+b_logs = logs.LogGroup(self, "BLogs", removal_policy=RemovalPolicy.DESTROY)
+b_role = iam.Role(
+    self, "BRole", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com")
+)
+b_logs.grant_write(b_role)
+b = lambda_.Function(self, "B", runtime=lambda_.Runtime.PYTHON_3_13, handler="i.h", code=code, role=b_role, log_group=b_logs)
+"""
+    assert [code for code, _, _ in records] == ["AwsSolutions-IAM4", "AwsSolutions-IAM4"]
+    assert _run(fixed, "CDK-B1", "AwsSolutions-IAM4") == (fixed, [])
+
+
+# --- SMG4 -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "statement, reason",
+    [
+        ('rds.DatabaseInstance(self, "Db", vpc=vpc, engine=engine, credentials=rds.Credentials.from_password("admin", pw))\n',
+         "`credentials=` is not `Credentials.from_generated_secret(...)`"),
+        ('rds.DatabaseInstance(self, "Db", vpc=vpc, engine=engine, credentials=credentials)\n',
+         "`credentials=` is not `Credentials.from_generated_secret(...)`"),
+        ('dbs = [rds.DatabaseInstance(self, name, vpc=vpc, engine=engine) for name in names]\n', "no plain statement"),
+        ('rds.DatabaseCluster(self, "Db", **props)\n', "a `**` splat"),
+    ],
+)
+def test_smg4_reports_without_a_fix(statement, reason):
+    source = f"from aws_cdk import aws_rds as rds\n\n{statement}"
+    assert reason in _no_fix(source, "AwsSolutions-SMG4")
+
+
+def test_smg4_leaves_a_secret_rotated_by_schedule_alone_and_rotates_each_database_once():
+    source = """\
+from aws_cdk import aws_rds as rds
+
+self.db = rds.DatabaseInstance(self, "Db", vpc=vpc, engine=engine)
+self.db.secret.add_rotation_schedule("Rotation", hosted_rotation=hosted)
+other = rds.DatabaseInstance(self, "Other", vpc=vpc, engine=engine)
+"""
+    fixed, records = _run(source, "AwsSolutions-SMG4")
+    assert fixed == source + "other.add_rotation_single_user()\n"
+    assert [(code, status) for code, status, _ in records] == [("AwsSolutions-SMG4", FixStatus.APPLIED)]
+
+
+# --- with the whole pack ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", SCAFFOLDING)
+def test_with_every_rule_selected_a_second_run_changes_nothing(code):
+    """What a scaffolding rule adds is compliant for every other rule too (the pack's keyword
+    rules, the default rules and the destroyable group): nothing to fix on the second run."""
+    everything = list(all_rules())
+    for example in rules_by_code()[code].examples:
+        fixed, _ = fix_source(example.before, everything)
+        compile(fixed, "example.py", "exec")
+        again, records = fix_source(fixed, everything)
+        assert (again, records) == (fixed, []), example.name

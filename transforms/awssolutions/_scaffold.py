@@ -1,0 +1,97 @@
+"""What the AwsSolutions scaffolding rules share: where a new construct can go, in which
+scope and with which id, and how the file uses the construct a call creates.
+
+Not a rule: the registry imports this module and finds no Rule in it.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from cdkfix import layout
+from cdkfix.constructs import code, construct_id, derive_id
+from cdkfix.names import dotted_name
+from cdkfix.rule import Rule
+from cdkfix.traverse import visit_readonly
+
+# Code under these runs later, or many times, or not at all: a statement inserted before the
+# enclosing statement would not run when (and as often as) the construct call does.
+_DEFERRED = (cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
+
+
+def in_plain_statement(rule: Rule) -> bool:
+    """True when the call being visited runs exactly when its (simple) statement does."""
+    for node in reversed(rule.context.ancestors[:-1]):
+        if isinstance(node, _DEFERRED):
+            return False
+        if isinstance(node, cst.SimpleStatementLine):
+            return True
+        if isinstance(node, cst.BaseCompoundStatement):
+            return False
+    return False
+
+
+def binding(rule: Rule, call: cst.Call) -> str | None:
+    """`x` or `self.x` when the statement is `x = Call(...)`; None otherwise."""
+    statement = rule.current_statement
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return None
+    small = statement.body[0]
+    if isinstance(small, cst.Assign) and small.value is call and len(small.targets) == 1:
+        return dotted_name(small.targets[0].target)
+    if isinstance(small, cst.AnnAssign) and small.value is call:
+        return dotted_name(small.target)
+    return None
+
+
+def scope_and_id(call: cst.Call, suffix: str, fallback: str) -> tuple[str, str] | None:
+    """The new construct's scope (the call's own, when it is a plain name such as `self` or
+    `self.stack`, safe to evaluate twice) and id (the call's id plus `suffix`)."""
+    scope_arg = layout.argument(call, 0, "scope")
+    if scope_arg is None:
+        return None
+    scope = dotted_name(scope_arg.value)
+    if scope is None:
+        return None
+    id_node = construct_id(call)
+    if id_node is None:
+        return None
+    return scope, derive_id(id_node, suffix, fallback)
+
+
+class KeywordUses(cst.CSTVisitor):
+    """Every `keyword=<dotted name>` argument of the module, with the call it is passed to:
+    how the file uses a construct bound to a name (as a dead-letter queue, as a log bucket)."""
+
+    def __init__(self, keywords: frozenset[str]) -> None:
+        super().__init__()
+        self.keywords = keywords
+        self.uses: dict[str, list[tuple[str, cst.Call]]] = {}
+        self._calls: list[cst.Call] = []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self._calls.append(node)
+
+    def leave_Call(self, node: cst.Call) -> None:
+        self._calls.pop()
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if node.keyword is None or node.keyword.value not in self.keywords or not self._calls:
+            return
+        name = dotted_name(node.value)
+        if name is not None:
+            self.uses.setdefault(name, []).append((node.keyword.value, self._calls[-1]))
+
+
+def keyword_uses(rule: Rule, keywords: frozenset[str]) -> dict[str, list[tuple[str, cst.Call]]]:
+    """KeywordUses of the rule's file, computed once per rule instance (one per file)."""
+    cache = rule.__dict__.setdefault("_keyword_uses", {})
+    if keywords not in cache:
+        visitor = KeywordUses(keywords)
+        visit_readonly(rule.context.module, visitor)
+        cache[keywords] = visitor.uses
+    return cache[keywords]
+
+
+def callee(call: cst.Call) -> str:
+    return code(call.func)
