@@ -5,8 +5,9 @@
     python bench/verify.py --json results.json
 
 The apps (built in a temporary folder, never committed):
-- example: examples/seed_app with its one synthesis-breaking flaw fixed first (CDK-A4's
-  `from_ecr_repository(repository=None)` is a TypeError), so it synthesizes before the
+- example: examples/seed_app with its synthesis-breaking flaws fixed first (CDK-A4's
+  `from_ecr_repository(repository=None)` and the seed's `cloudwatch.Metric(metric_name=...)`
+  without a namespace, CDK-B10, are TypeErrors), so it synthesizes before the
   fixes and the other rules still have their 20-odd fixes to verify;
 - big: the same app whose app.py builds its five stacks for three environments (15
   stacks), as a platform team's multi-environment app does.
@@ -93,7 +94,7 @@ def cdkfix(python: str, *args: str, cwd: Path, cache: Path) -> tuple[float, subp
 def build_apps(work: Path, python: str, names: list[str]) -> dict[str, Path]:
     example = work / "example"
     shutil.copytree(ROOT / "examples" / "seed_app", example)
-    seconds, done = cdkfix(python, "apply", "--isolated", "--select", "CDK-A4", "--no-cache", ".", cwd=example, cache=work / "unused")
+    seconds, done = cdkfix(python, "apply", "--isolated", "--select", "CDK-A4", "--select", "CDK-B10", "--no-cache", ".", cwd=example, cache=work / "unused")
     if done.returncode not in (0, 1):
         raise SystemExit(f"could not prepare the example app: {done.stderr}")
     apps = {"example": example}
