@@ -9,6 +9,7 @@ import libcst as cst
 from cdkfix import layout
 from cdkfix.constructs import string_value
 from cdkfix.rule import Category, Example, Kind, Rule, Safety
+from cdkfix.transforms._removal import binding
 
 CONTAINER = "aws_cdk.aws_ecs.ContainerDefinition"
 PORT_MAPPING = "aws_cdk.aws_ecs.PortMapping"
@@ -466,7 +467,7 @@ td.add_container("Probe", image=image, port_mappings=[ecs.PortMapping(container_
         """The first mapping of `container.add_port_mappings(...)` later in the block that binds
         `container = <node>`: the port added after the container is the port it serves."""
         statement = self.current_statement
-        target = _bound_target(statement, node)
+        target = binding(self, node)
         block = self.enclosing(cst.IndentedBlock, cst.Module)
         if target is None or block is None or statement not in block.body:
             return None
@@ -514,17 +515,3 @@ td.add_container("Probe", image=image, port_mappings=[ecs.PortMapping(container_
 
 def _code(node: cst.CSTNode) -> str:
     return cst.Module([]).code_for_node(node)
-
-
-def _bound_target(statement: cst.CSTNode, call: cst.Call) -> str | None:
-    """`x` for `x = call`, `self.x` for `self.x = call`; None otherwise."""
-    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
-        return None
-    small = statement.body[0]
-    if isinstance(small, cst.Assign) and small.value is call and len(small.targets) == 1:
-        target = small.targets[0].target
-    elif isinstance(small, cst.AnnAssign) and small.value is call:
-        target = small.target
-    else:
-        return None
-    return _code(target) if isinstance(target, (cst.Name, cst.Attribute)) else None
