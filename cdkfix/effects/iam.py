@@ -4,8 +4,8 @@ A statement is invalid when
 - an action names a service IAM does not have, or an action the service does not have (a
   wildcard such as `s3:Get*` must match at least one action);
 - a resource is neither `*` nor an ARN (`arn:partition:service:region:account:resource`), or
-  its service segment is not a literal service (`arn:aws:*:us-east-1:123456789012:*`: IAM
-  allows no wildcard there), or it fits no resource type of the statement's actions (when the
+  its service segment is not a literal service (a `*` or any wildcard as the service: IAM
+  allows none there; tests/test_fix_effects_units.py has the example), or it fits no resource type of the statement's actions (when the
   actions have resource types at all).
 
 Template values are resolved first: `Fn::Join`, `Ref` to AWS::Partition / Region / AccountId /
