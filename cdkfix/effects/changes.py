@@ -136,13 +136,18 @@ def _resources(template: dict) -> dict[str, dict]:
     return {lid: res for lid, res in (template.get("Resources") or {}).items() if res.get("Type") not in IGNORED_TYPES}
 
 
-def replacements(before: dict[str, dict], after: dict[str, dict]) -> list[Replacement]:
-    found: list[Replacement] = []
+def _stack_pairs(before: dict[str, dict], after: dict[str, dict]):
+    """(stack, old template, new template, old resources, new resources) for each stack that
+    exists before and after: the frame every comparison below walks."""
     for stack, old_template in before.items():
         new_template = after.get(stack)
-        if new_template is None:
-            continue
-        old, new = _resources(old_template), _resources(new_template)
+        if new_template is not None:
+            yield stack, old_template, new_template, _resources(old_template), _resources(new_template)
+
+
+def replacements(before: dict[str, dict], after: dict[str, dict]) -> list[Replacement]:
+    found: list[Replacement] = []
+    for stack, _, _, old, new in _stack_pairs(before, after):
         for lid in sorted(set(old) & set(new)):
             kind = old[lid].get("Type", "")
             if new[lid].get("Type") != kind:
@@ -168,11 +173,7 @@ def replacements(before: dict[str, dict], after: dict[str, dict]) -> list[Replac
 
 def deletion_policy_changes(before: dict[str, dict], after: dict[str, dict]) -> list[DeletionPolicyChange]:
     found = []
-    for stack, old_template in before.items():
-        new_template = after.get(stack)
-        if new_template is None:
-            continue
-        old, new = _resources(old_template), _resources(new_template)
+    for stack, _, _, old, new in _stack_pairs(before, after):
         for lid in sorted(set(old) & set(new)):
             for attribute in ("DeletionPolicy", "UpdateReplacePolicy"):
                 was, now = old[lid].get(attribute, "Delete"), new[lid].get(attribute, "Delete")
@@ -235,11 +236,7 @@ def access(template: dict) -> dict[str, set[str]]:
 
 def access_changes(before: dict[str, dict], after: dict[str, dict]) -> list[str]:
     found = []
-    for stack, old_template in before.items():
-        new_template = after.get(stack)
-        if new_template is None:
-            continue
-        old_resources, new_resources = _resources(old_template), _resources(new_template)
+    for stack, old_template, new_template, old_resources, new_resources in _stack_pairs(before, after):
         old, new = access(old_template), access(new_template)
         for owner in sorted(set(old_resources) & set(new_resources)):
             was, now = old.get(owner, set()), new.get(owner, set())
@@ -255,11 +252,7 @@ def access_changes(before: dict[str, dict], after: dict[str, dict]) -> list[str]
 
 def behaviour_changes(before: dict[str, dict], after: dict[str, dict]) -> list[str]:
     found = []
-    for stack, old_template in before.items():
-        new_template = after.get(stack)
-        if new_template is None:
-            continue
-        old, new = _resources(old_template), _resources(new_template)
+    for stack, _, _, old, new in _stack_pairs(before, after):
         for lid in sorted(set(old) & set(new)):
             kind = old[lid].get("Type", "")
             old_props, new_props = old[lid].get("Properties") or {}, new[lid].get("Properties") or {}
