@@ -27,7 +27,6 @@ TRUST_FIXES_PENDING: dict[tuple[str, str], str] = {}
 # Examples that cannot be synthesized as written, for reasons that are the example's own and
 # not the fix's (the same error before and after). Strict too: an entry that synthesizes fails.
 CANNOT_SYNTHESIZE: dict[str, str] = {
-    "NAG3-2-3": "an acknowledgement by path names the stack 'Api', which the harness builds under another id",
     "CDK-A3-0": "its Stack takes vpc/cluster/alb as parameters: fixtures for them live in a second stack, and the listener-target group-service references then form a cross-stack cycle",
     "CDK-A4-1": "a codebuild.Project with no source needs a build spec",
     "CDK-B5-1": "a codebuild.Project with no source needs a build spec",

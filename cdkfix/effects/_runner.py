@@ -202,7 +202,11 @@ def _call(target, fixtures_of, scope, stack, name):
         if parameter.name in ("scope", "self", "stack", "parent"):
             value = scope
         elif parameter.name in ("construct_id", "id", "name", "stack_id") and index <= 2:
-            value = "%sExample" % name  # the stack's (or construct's) id
+            # A stack keeps its class name as id (an example may name its own path, as
+            # `add_resource_suppressions_by_path(self, "/Api/...")` does), unless that is an id
+            # the harness itself uses.
+            is_stack = isinstance(target, type) and scope is not stack
+            value = name if is_stack and name not in ("Example", "Fixtures") else "%sExample" % name
         elif fixtures_of().has(parameter.name):
             value = fixtures_of().get(parameter.name)
         elif parameter.default is not NO_DEFAULT:

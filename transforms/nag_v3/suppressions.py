@@ -374,13 +374,15 @@ nag.NagSuppressions.add_resource_suppressions(
         ),
         Example(
             before="""\
-from aws_cdk import Stack
+from aws_cdk import Stack, aws_apigateway as apigw
 from cdk_nag import NagSuppressions
 
 
 class Api(Stack):
     def __init__(self, scope, id):
         super().__init__(scope, id)
+        rest = apigw.RestApi(self, "Rest")
+        rest.root.add_method("GET", apigw.MockIntegration())
         rules = ["AwsSolutions-APIG2", "AwsSolutions-APIG4"]
         for rule in rules:
             NagSuppressions.add_resource_suppressions_by_path(
@@ -388,7 +390,7 @@ class Api(Stack):
             )
 """,
             after="""\
-from aws_cdk import Stack
+from aws_cdk import Stack, aws_apigateway as apigw
 from aws_cdk import Validations
 from aws_cdk import Acknowledgment
 
@@ -396,6 +398,8 @@ from aws_cdk import Acknowledgment
 class Api(Stack):
     def __init__(self, scope, id):
         super().__init__(scope, id)
+        rest = apigw.RestApi(self, "Rest")
+        rest.root.add_method("GET", apigw.MockIntegration())
         rules = ["AwsSolutions-APIG2", "AwsSolutions-APIG4"]
         for rule in rules:
             Validations.of(
