@@ -9,6 +9,7 @@ import libcst as cst
 
 from cdkfix.constructs import code
 from cdkfix.rule import Rule
+from cdkfix.transforms._bindings import single_binding
 from cdkfix.traverse import nodes_within
 
 DESTROY = "aws_cdk.RemovalPolicy.DESTROY"
@@ -28,6 +29,24 @@ def policy_name(rule: Rule, value: cst.BaseExpression) -> str | None:
     resolved = rule.resolve(value)
     if resolved is not None and resolved.startswith("aws_cdk.RemovalPolicy."):
         return resolved
+    return None
+
+
+def known_policy(rule: Rule, value: cst.BaseExpression) -> str | None:
+    """The RemovalPolicy member `value` stands for, following a name (or `self.x`) bound once
+    in the scope that sees it to a member: `policy = RemovalPolicy.RETAIN; ...(policy)`.
+    A literal `None` (the construct's default) is "None". Anything else (a parameter, a
+    conditional, a call) is decided at run time: None.
+    """
+    if isinstance(value, cst.Name) and value.value == "None":
+        return "None"
+    policy = policy_name(rule, value)
+    if policy is not None:
+        return policy
+    if isinstance(value, (cst.Name, cst.Attribute)) and rule.resolve(value) is None:
+        found = single_binding(rule, value)
+        if found is not None:
+            return policy_name(rule, found[1])
     return None
 
 
