@@ -7,9 +7,17 @@ import libcst as cst
 from cdkfix import layout
 from cdkfix.constructs import code
 from cdkfix.rule import DESTROYABLE, Category, Example, Kind, Rule, Safety
-from cdkfix.transforms._bindings import single_binding
 from cdkfix.transforms._s3 import is_website_bucket
-from cdkfix.transforms._removal import DESTROY, RETAINING, binding, known_policy, policy_name, removal_policy_applied
+from cdkfix.transforms._removal import (
+    DESTROY,
+    RETAINING,
+    binding,
+    known_policy,
+    method_form,
+    policy_name,
+    removal_policy_applied,
+    with_policy,
+)
 
 BUCKET = "aws_cdk.aws_s3.Bucket"
 REPOSITORY = "aws_cdk.aws_ecr.Repository"
@@ -69,9 +77,12 @@ class RemovalPolicyDestroy(Rule):
         "Sets `removal_policy=RemovalPolicy.DESTROY`. A bucket also gets `auto_delete_objects=True` and, because "
         "auto-delete adds a bucket policy, `enforce_ssl=True` when absent (cdk-nag AwsSolutions-S10) unless it is a "
         "website bucket (HTTP-only website endpoint). A repository "
-        "gets `empty_on_delete=True`; the deprecated `auto_delete_images=True` is rewritten to it. A removal "
-        "policy given by a variable or expression, and a construct whose variable gets `.apply_removal_policy()` "
-        "elsewhere, are left alone."
+        "gets `empty_on_delete=True`; the deprecated `auto_delete_images=True` is rewritten to it. The method "
+        "form `<x>.apply_removal_policy(RETAIN)` on a construct bound once to `<x>` gets DESTROY as its argument "
+        "(a bucket or repository also gets DESTROY and auto-emptying in its constructor, which refuses "
+        "auto-emptying otherwise); a policy held in a variable bound once to a member is followed and replaced where "
+        "it is used. A policy computed at run time (a parameter, a conditional) or keywords from a `**` splat are "
+        "reported without a fix."
     )
     impact = (
         "UNSAFE outside test environments: on stack deletion the bucket's objects, the repository's images, the "
@@ -362,21 +373,18 @@ def storage(self, policy, bucket_props, prod):
         """`x.apply_removal_policy(RemovalPolicy.RETAIN)` where `x` is bound once to a covered
         construct: the argument becomes DESTROY. A bucket or repository also needs the policy
         in its constructor, since auto-emptying is refused there without DESTROY."""
-        if len(node.args) != 1 or node.args[0].star:
-            return
-        receiver = node.func.value
-        found = single_binding(self, receiver) if isinstance(receiver, (cst.Name, cst.Attribute)) else None
+        found = method_form(self, node)
         if found is None:
             return
-        statement, created = found
-        if not isinstance(created, cst.Call) or self.resolve(created.func) not in self.covered:
+        receiver, statement, created, policy_arg = found
+        if self.resolve(created.func) not in self.covered:
             return
-        policy_arg = layout.argument(node, 0, "policy")
         policy = known_policy(self, policy_arg.value)
         construct = code(created.func)
+        who = construct if receiver is created else f"{code(receiver)} ({construct})"
         if policy is None:
             self.report_without_fix(
-                f"{code(receiver)} ({construct}).apply_removal_policy({code(policy_arg.value)}): not known before run time",
+                f"{who}.apply_removal_policy({code(policy_arg.value)}): not known before run time",
                 "the removal policy is computed at run time; make it RemovalPolicy.DESTROY for the test environment",
                 node,
             )
@@ -384,13 +392,9 @@ def storage(self, policy, bucket_props, prod):
         if policy not in RETAINING:
             return
         destroy = self.ref(DESTROY)
-        edits = [
-            self.change(node, lambda call: call.with_changes(
-                args=[arg.with_changes(value=cst.parse_expression(destroy)) if arg is layout.argument(call, 0, "policy") else arg for arg in call.args]
-            ))
-        ]
+        edits = [self.change(node, with_policy(node, destroy))]
         qualified = self.resolve(created.func)
-        if qualified in (BUCKET, REPOSITORY) and not layout.has_double_star(created):
+        if qualified in (BUCKET, REPOSITORY) and statement is not None and not layout.has_double_star(created):
             own = layout.keyword_arg(created, "removal_policy")
             if own is None or policy_name(self, own.value) in RETAINING:
                 edits.append(self.set_keyword(created, "removal_policy", destroy, statement))
@@ -400,7 +404,7 @@ def storage(self, policy, bucket_props, prod):
                 if qualified == BUCKET and layout.keyword_arg(created, "enforce_ssl") is None and not is_website_bucket(created):
                     edits.append(self.set_keyword(created, "enforce_ssl", "True", statement))
         self.report(
-            f"{code(receiver)} ({construct}) with apply_removal_policy({code(policy_arg.value)}): kept on stack deletion",
+            f"{who} with apply_removal_policy({code(policy_arg.value)}): kept on stack deletion",
             edits,
             anchor=self.current_statement,
             node=node,
