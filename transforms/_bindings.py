@@ -84,3 +84,24 @@ def single_binding(rule: Rule, receiver: cst.BaseExpression) -> tuple[cst.Simple
     if value is None:
         return None
     return statement, value
+
+
+def known_member(rule: Rule, value: cst.BaseExpression, prefix: str) -> str | None:
+    """The qualified CDK name starting with `prefix` ("aws_cdk.RemovalPolicy.") that `value`
+    stands for: written as the member (`RemovalPolicy.RETAIN`, `cdk.RemovalPolicy.RETAIN`), or a
+    name (or `self.x`) bound once, in the scope that sees it, to such a member. A literal `None`
+    is "None" (the construct's default). Anything else - a parameter, a conditional, a call, a
+    name bound more than once - is decided at run time: None.
+    """
+    if isinstance(value, cst.Name) and value.value == "None":
+        return "None"
+    resolved = rule.resolve(value)
+    if resolved is not None:
+        return resolved if resolved.startswith(prefix) else None
+    if isinstance(value, (cst.Name, cst.Attribute)):
+        found = single_binding(rule, value)
+        if found is not None:
+            resolved = rule.resolve(found[1])
+            if resolved is not None and resolved.startswith(prefix):
+                return resolved
+    return None

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import libcst as cst
 
+from cdkfix import layout
 from cdkfix.constructs import code
 from cdkfix.rule import Rule
+from cdkfix.transforms._bindings import known_member, single_binding
 from cdkfix.traverse import nodes_within
 
 DESTROY = "aws_cdk.RemovalPolicy.DESTROY"
@@ -29,6 +31,13 @@ def policy_name(rule: Rule, value: cst.BaseExpression) -> str | None:
     if resolved is not None and resolved.startswith("aws_cdk.RemovalPolicy."):
         return resolved
     return None
+
+
+def known_policy(rule: Rule, value: cst.BaseExpression) -> str | None:
+    """The RemovalPolicy member `value` stands for, following a name (or `self.x`) bound once
+    in the scope that sees it: `policy = RemovalPolicy.RETAIN; ...(policy)`. A literal `None`
+    (the construct's default) is "None"; a value decided at run time is None."""
+    return known_member(rule, value, "aws_cdk.RemovalPolicy.")
 
 
 def binding(rule: Rule, call: cst.Call) -> str | None:
@@ -65,3 +74,39 @@ def removal_policy_applied(rule: Rule, name: str) -> bool:
             return True
     return False
 
+
+
+def method_form(rule: Rule, node: cst.Call) -> tuple[cst.BaseExpression, cst.SimpleStatementLine | None, cst.Call, cst.Arg] | None:
+    """For `x.apply_removal_policy(<policy>)`: (x, the statement creating x, the call creating
+    it, the policy argument), where `x` is the construct call itself or a name (`self.x`) bound
+    once to it in the scope that sees it. None for anything else (star arguments, a name
+    bound more than once or not to a call)."""
+    func = node.func
+    if not (isinstance(func, cst.Attribute) and func.attr.value == "apply_removal_policy"):
+        return None
+    if len(node.args) != 1 or node.args[0].star:
+        return None
+    receiver = func.value
+    if isinstance(receiver, cst.Call):
+        statement, created = None, receiver
+    else:
+        found = single_binding(rule, receiver)
+        if found is None or not isinstance(found[1], cst.Call):
+            return None
+        statement, created = found
+    policy_arg = layout.argument(node, 0, "policy")
+    if policy_arg is None:
+        return None
+    return receiver, statement, created, policy_arg
+
+
+def with_policy(node: cst.Call, policy: str):
+    """A change that sets the argument of `x.apply_removal_policy(...)` to `policy` (code)."""
+
+    def change(call: cst.Call) -> cst.Call:
+        target = layout.argument(call, 0, "policy")
+        return call.with_changes(
+            args=[arg.with_changes(value=cst.parse_expression(policy)) if arg is target else arg for arg in call.args]
+        )
+
+    return change

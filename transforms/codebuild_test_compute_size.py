@@ -10,7 +10,7 @@ from cdkfix import layout
 from cdkfix.constructs import code, construct_id, static_text
 from cdkfix.rule import Category, Example, Kind, Rule
 from cdkfix.traverse import nodes_within
-from cdkfix.transforms._bindings import single_binding
+from cdkfix.transforms._bindings import known_member, single_binding
 
 PROJECTS = ("aws_cdk.aws_codebuild.PipelineProject", "aws_cdk.aws_codebuild.Project")
 BUILD_ENVIRONMENT = "aws_cdk.aws_codebuild.BuildEnvironment"
@@ -55,7 +55,8 @@ class CodebuildTestComputeSize(Rule):
         "Sets `compute_type=codebuild.ComputeType.SMALL` (option `compute_type`) in the project's inline "
         "`codebuild.BuildEnvironment(...)`. Only the general-purpose sizes above the target (MEDIUM, LARGE, "
         "X_LARGE, X2_LARGE) are changed, there or in the `BuildEnvironment(...)` a local variable holds when "
-        "this project is its only user; Lambda, attribute-based and custom compute types, projects that are not "
+        "this project is its only user; a compute type held in a variable bound once to a member is replaced where "
+        "it is used. Keywords from a `**` splat and a compute type chosen at run time are reported without a fix; Lambda, attribute-based and custom compute types, projects that are not "
         "for tests, and environments shared with other projects are left alone."
     )
     impact = "Cost: a test project billed at a larger compute type than the specification allows."
@@ -94,12 +95,12 @@ test_project = codebuild.PipelineProject(
             before="""\
 import aws_cdk as cdk
 
-cdk.aws_codebuild.Project(self, "Checks", project_name="app-unit-tests", environment=cdk.aws_codebuild.BuildEnvironment(compute_type=cdk.aws_codebuild.ComputeType.X2_LARGE))
+cdk.aws_codebuild.Project(self, "Checks", project_name="app-unit-tests", build_spec=cdk.aws_codebuild.BuildSpec.from_object({"version": "0.2"}), environment=cdk.aws_codebuild.BuildEnvironment(compute_type=cdk.aws_codebuild.ComputeType.X2_LARGE))
 """,
             after="""\
 import aws_cdk as cdk
 
-cdk.aws_codebuild.Project(self, "Checks", project_name="app-unit-tests", environment=cdk.aws_codebuild.BuildEnvironment(compute_type=cdk.aws_codebuild.ComputeType.SMALL))
+cdk.aws_codebuild.Project(self, "Checks", project_name="app-unit-tests", build_spec=cdk.aws_codebuild.BuildSpec.from_object({"version": "0.2"}), environment=cdk.aws_codebuild.BuildEnvironment(compute_type=cdk.aws_codebuild.ComputeType.SMALL))
 """,
         ),
         Example(
@@ -136,7 +137,7 @@ codebuild.PipelineProject(self, "UnitTests", environment=codebuild.BuildEnvironm
 """,
         ),
         Example(
-            name="build projects, SMALL, Lambda sizes, latest/contest look-alike words, splats left alone",
+            name="build projects, SMALL, Lambda sizes, latest/contest look-alike words, an environment passed in left alone",
             before="""\
 from aws_cdk import aws_codebuild as codebuild
 
@@ -144,7 +145,6 @@ codebuild.PipelineProject(self, "BuildProject", environment=codebuild.BuildEnvir
 codebuild.PipelineProject(self, "TestProject", environment=codebuild.BuildEnvironment(compute_type=codebuild.ComputeType.SMALL))
 codebuild.Project(self, "LambdaTests", environment=codebuild.BuildEnvironment(compute_type=codebuild.ComputeType.LAMBDA_4GB))
 codebuild.PipelineProject(self, "PushLatest", project_name="contest-app", environment=codebuild.BuildEnvironment(compute_type=codebuild.ComputeType.LARGE))
-codebuild.PipelineProject(self, "TestProject2", **project_props)
 codebuild.PipelineProject(self, "TestProject3", environment=test_environment)
 """,
         ),
@@ -229,6 +229,56 @@ def unit_tests(scope):
 """,
             name='BuildEnvironment in a local variable, in a helper function',
         ),
+        Example(
+            before="""\
+from aws_cdk import Stack, aws_codebuild as codebuild
+
+
+class CiStack(Stack):
+    def __init__(self, scope, construct_id, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        test_compute = codebuild.ComputeType.MEDIUM
+        self.test_project = codebuild.PipelineProject(
+            self,
+            "TestProject",
+            environment=codebuild.BuildEnvironment(
+                build_image=codebuild.LinuxBuildImage.STANDARD_7_0,
+                compute_type=test_compute,
+            ),
+        )
+""",
+            after="""\
+from aws_cdk import Stack, aws_codebuild as codebuild
+
+
+class CiStack(Stack):
+    def __init__(self, scope, construct_id, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        test_compute = codebuild.ComputeType.MEDIUM
+        self.test_project = codebuild.PipelineProject(
+            self,
+            "TestProject",
+            environment=codebuild.BuildEnvironment(
+                build_image=codebuild.LinuxBuildImage.STANDARD_7_0,
+                compute_type=codebuild.ComputeType.SMALL,
+            ),
+        )
+""",
+            name='compute type through a local variable, project bound to a self. attribute',
+        ),
+        Example(
+            before="""\
+from aws_cdk import aws_codebuild as codebuild
+
+
+def test_projects(scope, project_props, environment_props, size):
+    codebuild.PipelineProject(scope, "TestProject", **project_props)
+    codebuild.PipelineProject(scope, "UnitTests", environment=codebuild.BuildEnvironment(**environment_props))
+    codebuild.PipelineProject(scope, "IntegrationTests", environment=codebuild.BuildEnvironment(compute_type=size))
+""",
+            flagged=True,
+            name='cannot decide: `**` splats, a compute type chosen at run time: reported without a fix',
+        ),
     ]
 
     def __init__(self, context, options=None) -> None:
@@ -242,14 +292,17 @@ def unit_tests(scope):
         self.larger = {f"{COMPUTE_TYPE}.{size}" for size in SIZES[SIZES.index(target) + 1 :]}
 
     def visit_Call(self, node: cst.Call) -> None:
-        if not self.is_call_to(node, *PROJECTS):
+        if self.resolve(node.func) not in PROJECTS:
             return
         name_arg = layout.keyword_arg(node, "project_name")
         names = [static_text(construct_id(node)), static_text(name_arg.value if name_arg else None)]
         if not any(is_for_tests(name) for name in names):
             return
+        label = next(name for name in names if is_for_tests(name))
         environment = layout.keyword_arg(node, "environment")
         if environment is None:
+            if layout.has_double_star(node):
+                self._unknown(node, label, "its environment comes from a `**` splat")
             return
         call, statement = environment.value, None
         if isinstance(call, cst.Name):
@@ -262,11 +315,25 @@ def unit_tests(scope):
             if binding is None or uses != 2:
                 return
             statement, call = binding
-        if not self.is_call_to(call, BUILD_ENVIRONMENT):
+        if not (isinstance(call, cst.Call) and self.resolve(call.func) == BUILD_ENVIRONMENT):
             return
         compute = layout.keyword_arg(call, "compute_type")
-        if compute is None or self.resolve(compute.value) not in self.larger:
+        if compute is None:
+            if layout.has_double_star(call):
+                self._unknown(node, label, "its BuildEnvironment's keywords come from a `**` splat")
+            return
+        member = known_member(self, compute.value, f"{COMPUTE_TYPE}.")
+        if member is None:
+            self._unknown(node, label, f"compute_type={code(compute.value)} is chosen at run time")
+            return
+        if member not in self.larger:
             return
         edit = self.set_keyword(call, "compute_type", self.ref(f"{COMPUTE_TYPE}.{self.target}"), statement)
-        label = next(name for name in names if is_for_tests(name))
         self.report(f"test project {label!r} uses compute_type={code(compute.value)}", [edit])
+
+    def _unknown(self, node: cst.Call, label: str, why: str) -> None:
+        self.report_without_fix(
+            f"test project {label!r}: compute type cannot be read",
+            f"{why}; make it codebuild.ComputeType.{self.target} for the test project",
+            node,
+        )

@@ -9,7 +9,7 @@ import string
 import libcst as cst
 
 from cdkfix import layout
-from cdkfix.constructs import code, static_text
+from cdkfix.constructs import code, static_text, string_value
 from cdkfix.rule import Category, Example, Kind, Rule
 from cdkfix.transforms._removal import binding
 from cdkfix.traverse import visit_readonly
@@ -34,6 +34,65 @@ def _string_literal(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+def _simple(node: cst.BaseExpression) -> bool:
+    """A name, an attribute of one, or a method call without arguments on one (`env`,
+    `props.env`, `env.title()`): evaluating it again in the same call is the same value."""
+    if isinstance(node, cst.Name):
+        return True
+    if isinstance(node, cst.Attribute):
+        return _simple(node.value)
+    if isinstance(node, cst.Call) and not node.args and isinstance(node.func, cst.Attribute):
+        return _simple(node.func.value)
+    return False
+
+
+def fstring_parts(node: cst.BaseExpression | None) -> list[tuple[str, str]] | None:
+    """An f-string name as ("text", f-string-ready text) and ("expr", code) parts, when every
+    placeholder is a simple expression without conversion or format spec and the text has no
+    backslash: the parts can be written into a new f-string. None otherwise."""
+    if not isinstance(node, cst.FormattedString) or node.prefix.lower() != "f":
+        return None
+    parts: list[tuple[str, str]] = []
+    for part in node.parts:
+        if isinstance(part, cst.FormattedStringText):
+            if "\\" in part.value:
+                return None
+            parts.append(("text", part.value))
+        elif (
+            isinstance(part, cst.FormattedStringExpression)
+            and part.conversion is None
+            and part.format_spec is None
+            and _simple(part.expression)
+        ):
+            parts.append(("expr", code(part.expression)))
+        else:
+            return None
+    return parts
+
+
+def _has_placeholder(parts: list[tuple[str, str]] | None) -> bool:
+    return bool(parts) and any(kind == "expr" for kind, _ in parts)
+
+
+def _escape(text: str) -> str:
+    """Plain text as f-string text."""
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def _ready(parts: list[tuple[str, str]]) -> str:
+    """An f-string name's parts as f-string text again."""
+    return "".join(value if kind == "text" else "{" + value + "}" for kind, value in parts)
+
+
+def fstring_subject(parts: list[tuple[str, str]]) -> str:
+    """What an f-string name says is approved, as f-string-ready text: the subject words of
+    its text and its placeholders (`f"Approve{env}"` -> "{env}")."""
+    words: list[str] = []
+    for kind, value in parts:
+        words += subject_words(value) if kind == "text" else ["{" + value + "}"]
+    return " ".join(words)
+
+
 class _StageScan(cst.CSTVisitor):
     """Stage names of the actions a function (or module) puts into stages.
 
@@ -46,16 +105,18 @@ class _StageScan(cst.CSTVisitor):
         super().__init__()
         self.rule = rule
         self.stage_vars = stage_vars
-        self.by_node: dict[cst.CSTNode, str] = {}
-        self.by_name: dict[str, str] = {}
+        # An action -> (its stage's name as text, the expression naming the stage).
+        self.by_node: dict[cst.CSTNode, tuple[str, cst.BaseExpression | None]] = {}
+        self.by_name: dict[str, tuple[str, cst.BaseExpression | None]] = {}
 
-    def _record(self, stage: str, actions: cst.BaseExpression | None) -> None:
-        if not stage or not isinstance(actions, (cst.List, cst.Tuple)):
+    def _record(self, stage: str, actions: cst.BaseExpression | None, name: cst.BaseExpression | None = None) -> None:
+        # An f-string with placeholders only (f"{env}") names a stage too.
+        if not (stage or fstring_parts(name)) or not isinstance(actions, (cst.List, cst.Tuple)):
             return
         for element in actions.elements:
-            self._record_one(stage, element.value)
+            self._record_one((stage, name), element.value)
 
-    def _record_one(self, stage: str, action: cst.BaseExpression) -> None:
+    def _record_one(self, stage: tuple[str, cst.BaseExpression | None], action: cst.BaseExpression) -> None:
         if isinstance(action, cst.Call):
             self.by_node[action] = stage
         elif isinstance(action, (cst.Name, cst.Attribute)):
@@ -68,11 +129,11 @@ class _StageScan(cst.CSTVisitor):
             stage = layout.keyword_arg(node, "stage_name")
             actions = layout.keyword_arg(node, "actions")
             if stage is not None and actions is not None:
-                self._record(static_text(stage.value), actions.value)
+                self._record(static_text(stage.value), actions.value, stage.value)
         elif isinstance(func, cst.Attribute) and func.attr.value == "add_action":
             stage = self.stage_vars.get(code(func.value))
             if stage and node.args:
-                self._record_one(stage, node.args[0].value)
+                self._record_one((stage, None), node.args[0].value)
 
     def visit_Dict(self, node: cst.Dict) -> None:
         items = {
@@ -118,8 +179,11 @@ class ManualApprovalInformation(Rule):
         "its CamelCase, kebab or snake words, lower-cased, without Approve/Approval/Manual/Deploy/Stage and "
         'similar words ("ApproveStaging" -> "staging") - or, when that leaves nothing, the same from the name of '
         "the stage the action is put in (`StageProps`, `add_stage(...)`, `stage.add_action(...)`). "
-        "`{action_name}` and `{stage_name}` give the names as written. When a placeholder has no value (a name "
-        "held in a variable, no stage found), nothing is written."
+        "`{action_name}` and `{stage_name}` give the names as written. An f-string name (actions built in a loop, "
+        'a comprehension or a helper) gives an f-string over the same placeholders (`f"Approve{env}"` -> '
+        '`f"Approve deployment to {env} environment"`) when each is a name, an attribute or a method call without '
+        "arguments. When a placeholder has no value (no stage found), nothing is written; a name known only at run "
+        "time (a variable, another f-string) or keywords from a `**` splat are reported without a fix."
     )
     impact = "Reduced clarity for approvers: a release may be approved without knowing what it deploys."
     options = {"template": "Approve deployment to {subject} environment"}
@@ -202,14 +266,12 @@ release.add_action(actions.ManualApprovalAction(action_name="Sign_Off", addition
 """,
         ),
         Example(
-            name="information given, nothing to say, splats and look-alikes left alone",
+            name="information given, nothing to say and look-alikes left alone",
             before="""\
 from aws_cdk import aws_codepipeline_actions as codepipeline_actions
 
 codepipeline_actions.ManualApprovalAction(action_name="ApproveProd", additional_information=info)
 codepipeline_actions.ManualApprovalAction(action_name="Approve")
-codepipeline_actions.ManualApprovalAction(action_name=name)
-codepipeline_actions.ManualApprovalAction(**approval_props)
 ManualApprovalAction(action_name="ApproveStaging")
 """,
         ),
@@ -257,6 +319,83 @@ class Gate(Construct):
 """,
             name='stage.add_action in a plain Construct through import aws_cdk as cdk',
         ),
+        Example(
+            name="approval actions built in a list comprehension, f-string name: an f-string over the same placeholder",
+            before="""\
+from aws_cdk import aws_codepipeline_actions as codepipeline_actions
+
+approvals = [
+    codepipeline_actions.ManualApprovalAction(action_name=f"Approve{env.title()}", notification_topic=approval_topic)
+    for env in ("staging", "production")
+]
+""",
+            after="""\
+from aws_cdk import aws_codepipeline_actions as codepipeline_actions
+
+approvals = [
+    codepipeline_actions.ManualApprovalAction(action_name=f"Approve{env.title()}", notification_topic=approval_topic, additional_information=f"Approve deployment to {env.title()} environment")
+    for env in ("staging", "production")
+]
+""",
+        ),
+        Example(
+            name="stages added in a for loop, the subject from the stage's f-string name",
+            before="""\
+from aws_cdk import aws_codepipeline_actions as codepipeline_actions
+
+for environment in ["Staging", "Production"]:
+    pipeline.add_stage(
+        stage_name=f"Approve{environment}",
+        actions=[codepipeline_actions.ManualApprovalAction(action_name="Approve", notification_topic=topic)],
+    )
+""",
+            after="""\
+from aws_cdk import aws_codepipeline_actions as codepipeline_actions
+
+for environment in ["Staging", "Production"]:
+    pipeline.add_stage(
+        stage_name=f"Approve{environment}",
+        actions=[codepipeline_actions.ManualApprovalAction(action_name="Approve", notification_topic=topic, additional_information=f"Approve deployment to {environment} environment")],
+    )
+""",
+        ),
+        Example(
+            name="a helper function taking the environment's name, class imported by name",
+            before="""\
+from aws_cdk.aws_codepipeline_actions import ManualApprovalAction
+
+
+def approval(env_name, topic):
+    return ManualApprovalAction(
+        action_name=f"{env_name}-approval",
+        notification_topic=topic,
+    )
+""",
+            after="""\
+from aws_cdk.aws_codepipeline_actions import ManualApprovalAction
+
+
+def approval(env_name, topic):
+    return ManualApprovalAction(
+        action_name=f"{env_name}-approval",
+        notification_topic=topic,
+        additional_information=f"Approve deployment to {env_name} environment",
+    )
+""",
+        ),
+        Example(
+            name="cannot decide: a `**` splat, a name known only at run time: reported without a fix",
+            flagged=True,
+            before="""\
+from aws_cdk import aws_codepipeline_actions as codepipeline_actions
+
+
+def approvals(approval_props, name, names):
+    codepipeline_actions.ManualApprovalAction(**approval_props)
+    codepipeline_actions.ManualApprovalAction(action_name=name)
+    codepipeline_actions.ManualApprovalAction(action_name=f"Approve{names[0]!r}")
+""",
+        ),
     ]
 
     def __init__(self, context, options=None) -> None:
@@ -272,7 +411,8 @@ class Gate(Construct):
         self.template = template
         self._scans: dict[cst.CSTNode, _StageScan] = {}
 
-    def _stage_of(self, node: cst.Call) -> str:
+    def _stage_of(self, node: cst.Call) -> tuple[str, cst.BaseExpression | None]:
+        """The name (text, and the expression naming it) of the stage `node` is put in."""
         scope = self.enclosing(cst.FunctionDef) or self.context.module
         scan = self._scans.get(scope)
         if scan is None:
@@ -284,20 +424,64 @@ class Gate(Construct):
         if node in scan.by_node:
             return scan.by_node[node]
         name = binding(self, node)
-        return scan.by_name.get(name, "") if name else ""
+        return scan.by_name.get(name, ("", None)) if name else ("", None)
 
     def visit_Call(self, node: cst.Call) -> None:
-        if not self.is_call_to(node, APPROVAL) or layout.keyword_arg(node, "additional_information") is not None:
+        if self.resolve(node.func) != APPROVAL or layout.keyword_arg(node, "additional_information") is not None:
+            return
+        if layout.has_double_star(node):
+            self.report_without_fix(
+                "manual approval with a `**` splat: its name and additional_information cannot be read",
+                "the keywords come from a `**` splat; give the approver additional_information where they are built",
+                node,
+            )
             return
         name_arg = layout.keyword_arg(node, "action_name")
-        action_name = static_text(name_arg.value) if name_arg is not None else ""
-        stage_name = self._stage_of(node)
-        subject = " ".join(subject_words(action_name) or subject_words(stage_name))
-        values = {"subject": subject, "action_name": action_name, "stage_name": stage_name}
+        name_node = name_arg.value if name_arg is not None else None
+        action_name = static_text(name_node)
+        stage_name, stage_node = self._stage_of(node)
         needed = {field for _, field, _, _ in string.Formatter().parse(self.template) if field}
-        if any(not values[field] for field in needed):
+        action_parts, stage_parts = fstring_parts(name_node), fstring_parts(stage_node)
+        if _has_placeholder(action_parts) or _has_placeholder(stage_parts):
+            sentence = self._fstring_sentence(action_name, action_parts, stage_name, stage_parts, needed)
+        else:
+            subject = " ".join(subject_words(action_name) or subject_words(stage_name))
+            values = {"subject": subject, "action_name": action_name, "stage_name": stage_name}
+            sentence = None
+            if all(values[field] for field in needed):
+                sentence = _string_literal(self.template.format(**values))
+        if sentence is None:
+            if name_node is not None and string_value(name_node) is None:
+                self.report_without_fix(
+                    f"manual approval named {code(name_node)} without additional_information",
+                    "the action's name is only known at run time; say what the approval releases in additional_information",
+                    node,
+                )
             return  # nothing specific to tell the approver
-        sentence = self.template.format(**values)
-        edit = self.set_keyword(node, "additional_information", _string_literal(sentence))
-        where = f" in stage {stage_name!r}" if stage_name else ""
-        self.report(f"manual approval {action_name or '(unnamed)'!r}{where} without additional_information", [edit])
+        edit = self.set_keyword(node, "additional_information", sentence)
+        shown = code(name_node) if action_parts else repr(action_name or "(unnamed)")
+        where = f" in stage {code(stage_node) if stage_parts else repr(stage_name)}" if stage_name or stage_parts else ""
+        self.report(f"manual approval {shown}{where} without additional_information", [edit])
+
+    def _fstring_sentence(self, action_name, action_parts, stage_name, stage_parts, needed) -> str | None:
+        """The template as an f-string over the placeholders of an f-string action or stage name
+        (`action_name=f"Approve{env}"` -> `f"Approve deployment to {env} environment"`), for
+        actions built in a loop, a comprehension or a helper taking the environment's name."""
+        subject = " ".join(subject_words(action_name))
+        if not subject and action_parts:
+            subject = fstring_subject(action_parts)
+        if not subject:
+            subject = " ".join(subject_words(stage_name)) or (fstring_subject(stage_parts) if stage_parts else "")
+        values = {
+            "subject": subject,
+            "action_name": _ready(action_parts) if action_parts else _escape(action_name),
+            "stage_name": _ready(stage_parts) if stage_parts else _escape(stage_name),
+        }
+        if any(not values[field] for field in needed):
+            return None
+        text = "".join(
+            _escape(literal) + (values[field] if field else "") for literal, field, _, _ in string.Formatter().parse(self.template)
+        )
+        if "{" in text.replace("{{", ""):
+            return "f" + _string_literal(text)
+        return _string_literal(text.replace("{{", "{").replace("}}", "}"))  # the placeholders were not used

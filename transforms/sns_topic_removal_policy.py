@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from cdkfix import layout
 from cdkfix.constructs import code
 from cdkfix.rule import DESTROYABLE, Category, Example, Kind, Rule, Safety
-from cdkfix.transforms._bindings import single_binding
-from cdkfix.transforms._removal import DESTROY, RETAINING, policy_name
+from cdkfix.transforms._removal import DESTROY, RETAINING, known_policy, method_form, with_policy
 
 TOPIC = "aws_cdk.aws_sns.Topic"
 
@@ -35,8 +33,9 @@ class SnsTopicRemovalPolicy(Rule):
     )
     fix = (
         "Replaces the retaining policy in `<topic>.apply_removal_policy(...)` with `RemovalPolicy.DESTROY`, where "
-        "`<topic>` (a variable, or `self.x` in a class) is bound once to an `sns.Topic(...)`. A policy given by a "
-        "variable or an expression is left alone."
+        "`<topic>` (a variable, or `self.x` in a class) is bound once to an `sns.Topic(...)` or is the "
+        "`sns.Topic(...)` call itself; a policy held in a variable bound once to a member is followed and replaced "
+        "where it is used. A policy computed at run time (a parameter, a conditional) is reported without a fix."
     )
     impact = (
         "UNSAFE: the template's DeletionPolicy and UpdateReplacePolicy become Delete; the topic and its "
@@ -113,7 +112,7 @@ events.apply_removal_policy(policy=aws_cdk.RemovalPolicy.DESTROY)
 """,
         ),
         Example(
-            name="no policy (no DeletionPolicy: deleted anyway), DESTROY, variables, rebound names, look-alikes",
+            name="no policy (no DeletionPolicy: deleted anyway), DESTROY, rebound names, look-alikes",
             before="""\
 from aws_cdk import RemovalPolicy, aws_s3 as s3, aws_sns as sns
 
@@ -124,8 +123,6 @@ class MonitoringStack(Stack):
         failure_topic = sns.Topic(self, "PipelineFailureTopic")
         done = sns.Topic(self, "Done")
         done.apply_removal_policy(RemovalPolicy.DESTROY)
-        chosen = sns.Topic(self, "Chosen")
-        chosen.apply_removal_policy(policy)
         bucket = s3.Bucket(self, "Bucket")
         bucket.apply_removal_policy(RemovalPolicy.RETAIN)
         twice = sns.Topic(self, "One")
@@ -136,28 +133,113 @@ class MonitoringStack(Stack):
         unknown.apply_removal_policy(RemovalPolicy.RETAIN)
 """,
         ),
+        Example(
+            name="method called on the constructor's result, in a plain Construct",
+            before="""\
+from aws_cdk import RemovalPolicy, aws_sns as sns
+from constructs import Construct
+
+
+class Notifications(Construct):
+    def __init__(self, scope, construct_id) -> None:
+        super().__init__(scope, construct_id)
+        sns.Topic(self, "Alerts", display_name="Pipeline alerts").apply_removal_policy(RemovalPolicy.RETAIN)
+""",
+            after="""\
+from aws_cdk import RemovalPolicy, aws_sns as sns
+from constructs import Construct
+
+
+class Notifications(Construct):
+    def __init__(self, scope, construct_id) -> None:
+        super().__init__(scope, construct_id)
+        sns.Topic(self, "Alerts", display_name="Pipeline alerts").apply_removal_policy(RemovalPolicy.DESTROY)
+""",
+        ),
+        Example(
+            name="policy through a local variable in a helper function taking the scope",
+            before="""\
+from aws_cdk import RemovalPolicy, aws_sns as sns
+
+
+def approval_topic(scope, suffix):
+    keep = RemovalPolicy.RETAIN
+    topic = sns.Topic(scope, f"ApprovalTopic{suffix}", display_name="Pipeline Approval Notifications")
+    topic.apply_removal_policy(keep)
+    return topic
+""",
+            after="""\
+from aws_cdk import RemovalPolicy, aws_sns as sns
+
+
+def approval_topic(scope, suffix):
+    keep = RemovalPolicy.RETAIN
+    topic = sns.Topic(scope, f"ApprovalTopic{suffix}", display_name="Pipeline Approval Notifications")
+    topic.apply_removal_policy(RemovalPolicy.DESTROY)
+    return topic
+""",
+        ),
+        Example(
+            name="topic built with a `**` splat, self. attribute set in __init__ and retained in another method",
+            before="""\
+from aws_cdk import RemovalPolicy, Stack, aws_sns as sns
+
+
+class AlertsStack(Stack):
+    def __init__(self, scope, construct_id, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        self.alarm_topic = sns.Topic(self, "AlarmTopic", **{"display_name": "Alarms"})
+        self._protect()
+
+    def _protect(self):
+        self.alarm_topic.apply_removal_policy(policy=RemovalPolicy.RETAIN)
+""",
+            after="""\
+from aws_cdk import RemovalPolicy, Stack, aws_sns as sns
+
+
+class AlertsStack(Stack):
+    def __init__(self, scope, construct_id, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        self.alarm_topic = sns.Topic(self, "AlarmTopic", **{"display_name": "Alarms"})
+        self._protect()
+
+    def _protect(self):
+        self.alarm_topic.apply_removal_policy(policy=RemovalPolicy.DESTROY)
+""",
+        ),
+        Example(
+            name="cannot decide: a policy given by a parameter or chosen at run time, reported without a fix",
+            flagged=True,
+            before="""\
+from aws_cdk import RemovalPolicy, aws_sns as sns
+
+
+def topics(scope, policy, prod):
+    chosen = sns.Topic(scope, "Chosen")
+    chosen.apply_removal_policy(policy)
+    sns.Topic(scope, "Prod").apply_removal_policy(RemovalPolicy.RETAIN if prod else RemovalPolicy.DESTROY)
+""",
+        ),
     ]
 
     def visit_Call(self, node: cst.Call) -> None:
-        if not (isinstance(node.func, cst.Attribute) and node.func.attr.value == "apply_removal_policy"):
+        found = method_form(self, node)
+        if found is None:
             return
-        if len(node.args) != 1 or node.args[0].star:
+        receiver, _, created, policy_arg = found
+        if self.resolve(created.func) != TOPIC:
             return
-        policy_arg = layout.argument(node, 0, "policy")
-        if policy_arg is None or policy_name(self, policy_arg.value) not in RETAINING:
+        policy = known_policy(self, policy_arg.value)
+        who = code(created.func) if receiver is created else f"{code(receiver)} ({code(created.func)})"
+        if policy is None:
+            self.report_without_fix(
+                f"{who}.apply_removal_policy({code(policy_arg.value)}): not known before run time",
+                "the removal policy is computed at run time; make it RemovalPolicy.DESTROY for the test environment",
+                node,
+            )
             return
-        receiver = node.func.value
-        if isinstance(receiver, cst.Call):
-            created = receiver
-        else:
-            found = single_binding(self, receiver)
-            created = found[1] if found is not None else None
-        if created is None or not self.is_call_to(created, TOPIC):
+        if policy not in RETAINING:
             return
-        destroy = self.ref(DESTROY)
-        edit = self.change(node, lambda call: call.with_changes(
-            args=[arg.with_changes(value=cst.parse_expression(destroy)) if arg is layout.argument(call, 0, "policy") else arg for arg in call.args]
-        ))
-        self.report(
-            f"{code(receiver)} ({code(created.func)}) with {code(policy_arg.value)}: kept on stack deletion", [edit]
-        )
+        edit = self.change(node, with_policy(node, self.ref(DESTROY)))
+        self.report(f"{who} with {code(policy_arg.value)}: kept on stack deletion", [edit])
