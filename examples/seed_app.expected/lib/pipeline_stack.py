@@ -74,10 +74,6 @@ class PipelineStack(Stack):
             self,
             f"TestProject{environment_suffix}",
             project_name=f"app-tests-{environment_suffix}",
-            environment=codebuild.BuildEnvironment(
-                build_image=codebuild.LinuxBuildImage.STANDARD_7_0,
-                compute_type=codebuild.ComputeType.SMALL
-            ),
             build_spec=codebuild.BuildSpec.from_object({
                 "version": "0.2",
                 "phases": {
@@ -97,7 +93,11 @@ class PipelineStack(Stack):
                     }
                 }
             }),
-            timeout=Duration.minutes(30)
+            timeout=Duration.minutes(30),
+            environment=codebuild.BuildEnvironment(
+                build_image=codebuild.LinuxBuildImage.STANDARD_7_0,
+                compute_type=codebuild.ComputeType.SMALL
+            )
         )
 
         repository_uri = app_repository.repository_uri
