@@ -61,7 +61,7 @@ def test_seed_ecs_stack_untouched_by_anything_else():
     fixed_lines = fixed.splitlines()
     # Every original line is still there, in order, except the ones the fixes rewrote.
     rewritten = {'                "ENV": "production"  # Hardcoded', "                interval=Duration.seconds(30)",
-                 "            task_role=task_role"}
+                 "            cpu=256"}
     remaining = iter(fixed_lines)
     for line in original_lines:
         if line in rewritten:

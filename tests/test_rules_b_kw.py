@@ -293,6 +293,7 @@ def test_b6_seed_sentence():
     assert len(records) == 1 and "'Approval'" in records[0].message
     assert (
         "            notification_topic=approval_topic,\n"
+        "            # Missing additional_information\n"
         '            additional_information="Approve deployment to staging environment"\n'
         "        )\n"
     ) in fixed
@@ -348,7 +349,8 @@ def test_b7_seed_connection():
         "            connection_arn=(\n"
         '                self.node.try_get_context("codeStarConnectionArn")\n'
         '                or "arn:aws:codestar-connections:us-east-1:123456789012:connection/abc123"\n'
-        "            ),\n"
+        "            )\n"
+        "        )\n"
     ) in fixed
 
 

@@ -2,6 +2,7 @@
 the target (staging / production) accounts."""
 
 import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 
@@ -20,19 +21,19 @@ class CrossAccountRolesStack(cdk.Stack):
         super().__init__(scope, construct_id, **kwargs)
 
         # Role assumed by the pipeline account to deploy ECS services
-        deployment_role = cdk.aws_iam.Role(
+        deployment_role = iam.Role(
             self,
             f"CrossAccountDeploymentRole{environment_suffix}",
             role_name=f"cross-account-deployment-{environment_suffix}",
-            assumed_by=cdk.aws_iam.AccountPrincipal(pipeline_account_id),
+            assumed_by=iam.AccountPrincipal(pipeline_account_id),
             description="Role assumed by the CI/CD pipeline for cross-account deployments",
             max_session_duration=cdk.Duration.hours(1)
         )
 
         # Explicit permissions in place of the PowerUserAccess managed policy
         deployment_role.add_to_policy(
-            cdk.aws_iam.PolicyStatement(
-                effect=cdk.aws_iam.Effect.ALLOW,
+            iam.PolicyStatement(
+                effect=iam.Effect.ALLOW,
                 actions=["ecs:DescribeServices", "ecs:UpdateService"],
                 resources=[
                     f"arn:{self.partition}:ecs:{self.region}:{self.account}:service/*/*"
@@ -40,8 +41,8 @@ class CrossAccountRolesStack(cdk.Stack):
             )
         )
         deployment_role.add_to_policy(
-            cdk.aws_iam.PolicyStatement(
-                effect=cdk.aws_iam.Effect.ALLOW,
+            iam.PolicyStatement(
+                effect=iam.Effect.ALLOW,
                 actions=[
                     "ecr:BatchCheckLayerAvailability",
                     "ecr:GetDownloadUrlForLayer",
@@ -57,8 +58,8 @@ class CrossAccountRolesStack(cdk.Stack):
             )
         )
         deployment_role.add_to_policy(
-            cdk.aws_iam.PolicyStatement(
-                effect=cdk.aws_iam.Effect.ALLOW,
+            iam.PolicyStatement(
+                effect=iam.Effect.ALLOW,
                 actions=[
                     "codedeploy:CreateDeployment",
                     "codedeploy:GetDeployment",
@@ -73,8 +74,8 @@ class CrossAccountRolesStack(cdk.Stack):
             )
         )
         deployment_role.add_to_policy(
-            cdk.aws_iam.PolicyStatement(
-                effect=cdk.aws_iam.Effect.ALLOW,
+            iam.PolicyStatement(
+                effect=iam.Effect.ALLOW,
                 actions=["cloudwatch:DescribeAlarms"],
                 resources=[
                     f"arn:{self.partition}:cloudwatch:{self.region}:{self.account}:alarm:*"
@@ -82,8 +83,8 @@ class CrossAccountRolesStack(cdk.Stack):
             )
         )
         deployment_role.add_to_policy(
-            cdk.aws_iam.PolicyStatement(
-                effect=cdk.aws_iam.Effect.ALLOW,
+            iam.PolicyStatement(
+                effect=iam.Effect.ALLOW,
                 actions=[
                     "logs:DescribeLogStreams",
                     "logs:GetLogEvents",
@@ -95,8 +96,8 @@ class CrossAccountRolesStack(cdk.Stack):
             )
         )
         deployment_role.add_to_policy(
-            cdk.aws_iam.PolicyStatement(
-                effect=cdk.aws_iam.Effect.ALLOW,
+            iam.PolicyStatement(
+                effect=iam.Effect.ALLOW,
                 actions=["s3:GetObject", "s3:PutObject"],
                 resources=[
                     f"arn:{self.partition}:s3:{self.region}:{self.account}:accesspoint/*/object/*",
@@ -105,8 +106,8 @@ class CrossAccountRolesStack(cdk.Stack):
             )
         )
         deployment_role.add_to_policy(
-            cdk.aws_iam.PolicyStatement(
-                effect=cdk.aws_iam.Effect.ALLOW,
+            iam.PolicyStatement(
+                effect=iam.Effect.ALLOW,
                 actions=["cloudformation:DescribeStackEvents"],
                 resources=[
                     f"arn:{self.partition}:cloudformation:{self.region}:{self.account}:stack/*/*"
@@ -114,8 +115,8 @@ class CrossAccountRolesStack(cdk.Stack):
             )
         )
         deployment_role.add_to_policy(
-            cdk.aws_iam.PolicyStatement(
-                effect=cdk.aws_iam.Effect.ALLOW,
+            iam.PolicyStatement(
+                effect=iam.Effect.ALLOW,
                 actions=[
                     "ecr:GetAuthorizationToken",
                     "cloudwatch:GetMetricData",
@@ -127,8 +128,8 @@ class CrossAccountRolesStack(cdk.Stack):
 
         # Allow the deployment role to pass the ECS task roles
         deployment_role.add_to_policy(
-            cdk.aws_iam.PolicyStatement(
-                effect=cdk.aws_iam.Effect.ALLOW,
+            iam.PolicyStatement(
+                effect=iam.Effect.ALLOW,
                 actions=["iam:PassRole"],
                 resources=[
                     f"arn:aws:iam::{self.account}:role/*"

@@ -54,6 +54,7 @@ class EcsStack(Stack):
             f"Cluster{environment_suffix}",
             cluster_name=f"app-cluster-{environment_suffix}",
             vpc=vpc,
+            # Missing container_insights
             container_insights_v2=ecs.ContainerInsights.ENABLED
         )
 
@@ -76,9 +77,10 @@ class EcsStack(Stack):
             self,
             f"TaskDef{environment_suffix}",
             family=f"app-task-{environment_suffix}",
+            task_role=task_role,
             memory_limit_mib=512,
             cpu=256,
-            task_role=task_role,
+            # Missing execution_role
             execution_role=execution_role
         )
 
@@ -94,13 +96,13 @@ class EcsStack(Stack):
             container_name="app",
             image=ecs.ContainerImage.from_ecr_repository(app_repository, tag="latest"),
             logging=ecs.LogDrivers.aws_logs(stream_prefix="app", log_group=log_group),
+            port_mappings=[
+                ecs.PortMapping(container_port=80)
+            ],
             environment={
                 "ENV": environment_suffix,
                 "ENVIRONMENT_SUFFIX": environment_suffix
             },
-            port_mappings=[
-                ecs.PortMapping(container_port=80)
-            ],
             health_check=ecs.HealthCheck(
                 command=["CMD-SHELL", "curl -f http://localhost/ || exit 1"],
                 interval=Duration.seconds(30),
@@ -119,7 +121,7 @@ class EcsStack(Stack):
             internet_facing=True
         )
 
-        # Target group for the service
+        # Only one target group created
         target_group = elbv2.ApplicationTargetGroup(
             self,
             f"TargetGroup{environment_suffix}",
@@ -131,6 +133,7 @@ class EcsStack(Stack):
             health_check=elbv2.HealthCheck(
                 path="/",
                 interval=Duration.seconds(30),
+                # Missing timeout, thresholds
                 timeout=Duration.seconds(5),
                 healthy_threshold_count=2,
                 unhealthy_threshold_count=3
@@ -148,6 +151,7 @@ class EcsStack(Stack):
             health_check=elbv2.HealthCheck(
                 path="/",
                 interval=Duration.seconds(30),
+                # Missing timeout, thresholds
                 timeout=Duration.seconds(5),
                 healthy_threshold_count=2,
                 unhealthy_threshold_count=3
@@ -176,11 +180,12 @@ class EcsStack(Stack):
             cluster=cluster,
             task_definition=task_definition,
             desired_count=2,
+            # No auto-scaling configured
             min_healthy_percent=100,
             assign_public_ip=False,
             health_check_grace_period=Duration.seconds(60),
             deployment_controller=ecs.DeploymentController(
-                type=ecs.DeploymentControllerType.CODE_DEPLOY
+                type=ecs.DeploymentControllerType.CODE_DEPLOY  # Requires 2 target groups
             ),
             enable_execute_command=True
         )

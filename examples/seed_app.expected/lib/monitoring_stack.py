@@ -59,6 +59,7 @@ class MonitoringStack(Stack):
         )
 
         # Notify on failed pipeline executions
+        # Only EventBridge rule, no alarms
         pipeline_failure_rule = events.Rule(
             self,
             f"PipelineFailureRule{environment_suffix}",

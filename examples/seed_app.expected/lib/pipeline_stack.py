@@ -54,6 +54,7 @@ class PipelineStack(Stack):
             lifecycle_rules=[
                 s3.LifecycleRule(expiration=Duration.days(7))
             ],
+            # Missing encryption
             removal_policy=RemovalPolicy.DESTROY,
             auto_delete_objects=True,
             enforce_ssl=True,
@@ -65,6 +66,7 @@ class PipelineStack(Stack):
             self,
             f"ApprovalTopic{environment_suffix}",
             display_name="Pipeline Approval Notifications"
+            # Missing removal_policy
         )
 
         # Project that runs the unit tests
@@ -72,10 +74,6 @@ class PipelineStack(Stack):
             self,
             f"TestProject{environment_suffix}",
             project_name=f"app-tests-{environment_suffix}",
-            environment=codebuild.BuildEnvironment(
-                build_image=codebuild.LinuxBuildImage.STANDARD_7_0,
-                compute_type=codebuild.ComputeType.SMALL
-            ),
             build_spec=codebuild.BuildSpec.from_object({
                 "version": "0.2",
                 "phases": {
@@ -95,7 +93,11 @@ class PipelineStack(Stack):
                     }
                 }
             }),
-            timeout=Duration.minutes(30)
+            timeout=Duration.minutes(30),
+            environment=codebuild.BuildEnvironment(
+                build_image=codebuild.LinuxBuildImage.STANDARD_7_0,
+                compute_type=codebuild.ComputeType.SMALL
+            )
         )
 
         repository_uri = app_repository.repository_uri
@@ -116,12 +118,12 @@ class PipelineStack(Stack):
             f"BuildProject{environment_suffix}",
             project_name=f"app-build-{environment_suffix}",
             environment=codebuild.BuildEnvironment(
+                compute_type=codebuild.ComputeType.SMALL,
+                privileged=True,
                 build_image=codebuild.LinuxBuildImage.from_ecr_repository(
                     build_image_repo,
                     tag_or_digest="latest"
-                ),
-                compute_type=codebuild.ComputeType.SMALL,
-                privileged=True
+                )
             ),
             cache=codebuild.Cache.bucket(cache_bucket, prefix="docker-cache"),
             build_spec=codebuild.BuildSpec.from_object({
@@ -178,11 +180,11 @@ class PipelineStack(Stack):
             owner="example-org",
             repo="container-app",
             branch="main",
+            output=source_output,
             connection_arn=(
                 self.node.try_get_context("codeStarConnectionArn")
                 or "arn:aws:codestar-connections:us-east-1:123456789012:connection/abc123"
-            ),
-            output=source_output
+            )
         )
 
         test_action = codepipeline_actions.CodeBuildAction(
@@ -201,6 +203,7 @@ class PipelineStack(Stack):
         staging_approval_action = codepipeline_actions.ManualApprovalAction(
             action_name="ApproveStaging",
             notification_topic=approval_topic,
+            # Missing additional_information
             additional_information="Approve deployment to staging environment"
         )
 

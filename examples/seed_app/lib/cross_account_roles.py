@@ -2,6 +2,7 @@
 the target (staging / production) accounts."""
 
 import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 
@@ -20,22 +21,22 @@ class CrossAccountRolesStack(cdk.Stack):
         super().__init__(scope, construct_id, **kwargs)
 
         # Role assumed by the pipeline account to deploy ECS services
-        deployment_role = cdk.aws_iam.Role(
+        deployment_role = iam.Role(
             self,
             f"CrossAccountDeploymentRole{environment_suffix}",
             role_name=f"cross-account-deployment-{environment_suffix}",
-            assumed_by=cdk.aws_iam.AccountPrincipal(pipeline_account_id),
+            assumed_by=iam.AccountPrincipal(pipeline_account_id),
             description="Role assumed by the CI/CD pipeline for cross-account deployments",
             max_session_duration=cdk.Duration.hours(1),
             managed_policies=[
-                cdk.aws_iam.ManagedPolicy.from_aws_managed_policy_name("PowerUserAccess")  # Too broad
+                iam.ManagedPolicy.from_aws_managed_policy_name("PowerUserAccess")  # Too broad
             ]
         )
 
         # Allow the deployment role to pass the ECS task roles
         deployment_role.add_to_policy(
-            cdk.aws_iam.PolicyStatement(
-                effect=cdk.aws_iam.Effect.ALLOW,
+            iam.PolicyStatement(
+                effect=iam.Effect.ALLOW,
                 actions=["iam:PassRole"],
                 resources=[
                     f"arn:aws:iam::{self.account}:role/*"

@@ -51,6 +51,7 @@ class EcsStack(Stack):
             f"Cluster{environment_suffix}",
             cluster_name=f"app-cluster-{environment_suffix}",
             vpc=vpc
+            # Missing container_insights
         )
 
         # Role assumed by the running application
@@ -66,9 +67,10 @@ class EcsStack(Stack):
             self,
             f"TaskDef{environment_suffix}",
             family=f"app-task-{environment_suffix}",
+            task_role=task_role,
             memory_limit_mib=512,
-            cpu=256,
-            task_role=task_role
+            cpu=256
+            # Missing execution_role
         )
 
         container = task_definition.add_container(
@@ -76,12 +78,12 @@ class EcsStack(Stack):
             container_name="app",
             image=ecs.ContainerImage.from_ecr_repository(app_repository, tag="latest"),
             logging=ecs.LogDrivers.aws_logs(stream_prefix="app"),
-            environment={
-                "ENV": "production"  # Hardcoded
-            },
             port_mappings=[
                 ecs.PortMapping(container_port=80)
-            ]
+            ],
+            environment={
+                "ENV": "production"  # Hardcoded
+            }
         )
 
         # Application Load Balancer
@@ -93,7 +95,7 @@ class EcsStack(Stack):
             internet_facing=True
         )
 
-        # Target group for the service
+        # Only one target group created
         target_group = elbv2.ApplicationTargetGroup(
             self,
             f"TargetGroup{environment_suffix}",
@@ -105,6 +107,7 @@ class EcsStack(Stack):
             health_check=elbv2.HealthCheck(
                 path="/",
                 interval=Duration.seconds(30)
+                # Missing timeout, thresholds
             )
         )
 
@@ -123,11 +126,12 @@ class EcsStack(Stack):
             cluster=cluster,
             task_definition=task_definition,
             desired_count=2,
+            # No auto-scaling configured
             min_healthy_percent=100,
             assign_public_ip=False,
             health_check_grace_period=Duration.seconds(60),
             deployment_controller=ecs.DeploymentController(
-                type=ecs.DeploymentControllerType.CODE_DEPLOY
+                type=ecs.DeploymentControllerType.CODE_DEPLOY  # Requires 2 target groups
             )
         )
 

@@ -51,6 +51,7 @@ class PipelineStack(Stack):
             lifecycle_rules=[
                 s3.LifecycleRule(expiration=Duration.days(7))
             ],
+            # Missing encryption
             removal_policy=RemovalPolicy.DESTROY
         )
 
@@ -59,6 +60,7 @@ class PipelineStack(Stack):
             self,
             f"ApprovalTopic{environment_suffix}",
             display_name="Pipeline Approval Notifications"
+            # Missing removal_policy
         )
 
         # Project that runs the unit tests
@@ -66,10 +68,6 @@ class PipelineStack(Stack):
             self,
             f"TestProject{environment_suffix}",
             project_name=f"app-tests-{environment_suffix}",
-            environment=codebuild.BuildEnvironment(
-                build_image=codebuild.LinuxBuildImage.STANDARD_7_0,
-                compute_type=codebuild.ComputeType.MEDIUM
-            ),
             build_spec=codebuild.BuildSpec.from_object({
                 "version": "0.2",
                 "phases": {
@@ -82,7 +80,11 @@ class PipelineStack(Stack):
                     }
                 }
             }),
-            timeout=Duration.minutes(30)
+            timeout=Duration.minutes(30),
+            environment=codebuild.BuildEnvironment(
+                build_image=codebuild.LinuxBuildImage.STANDARD_7_0,
+                compute_type=codebuild.ComputeType.MEDIUM  # Wrong size
+            )
         )
 
         repository_uri = app_repository.repository_uri
@@ -93,12 +95,12 @@ class PipelineStack(Stack):
             f"BuildProject{environment_suffix}",
             project_name=f"app-build-{environment_suffix}",
             environment=codebuild.BuildEnvironment(
+                compute_type=codebuild.ComputeType.SMALL,
+                privileged=True,
                 build_image=codebuild.LinuxBuildImage.from_ecr_repository(
                     repository=None,  # No repository provided
                     tag="latest"
-                ),
-                compute_type=codebuild.ComputeType.SMALL,
-                privileged=True
+                )
             ),
             cache=codebuild.Cache.bucket(cache_bucket, prefix="docker-cache"),
             build_spec=codebuild.BuildSpec.from_object({
@@ -143,8 +145,8 @@ class PipelineStack(Stack):
             owner="example-org",
             repo="container-app",
             branch="main",
-            connection_arn="arn:aws:codestar-connections:us-east-1:123456789012:connection/abc123",
-            output=source_output
+            output=source_output,
+            connection_arn="arn:aws:codestar-connections:us-east-1:123456789012:connection/abc123"
         )
 
         test_action = codepipeline_actions.CodeBuildAction(
@@ -163,6 +165,7 @@ class PipelineStack(Stack):
         staging_approval_action = codepipeline_actions.ManualApprovalAction(
             action_name="ApproveStaging",
             notification_topic=approval_topic
+            # Missing additional_information
         )
 
         deploy_action = codepipeline_actions.EcsDeployAction(
