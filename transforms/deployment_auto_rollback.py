@@ -322,13 +322,13 @@ from aws_cdk.aws_ecs import DeploymentController, DeploymentControllerType, Ec2S
 
 
 class WorkerStack(Stack):
-    def __init__(self, scope, construct_id, **kwargs) -> None:
+    def __init__(self, scope, construct_id, *, cluster, task_definition, **kwargs) -> None:
         super().__init__(scope, construct_id, **kwargs)
         self.controller = DeploymentController(type=DeploymentControllerType.ECS)
-        self.build_service()
+        self.build_service(cluster, task_definition)
 
-    def build_service(self):
-        Ec2Service(self, "Worker", cluster=self.cluster, task_definition=self.task, deployment_controller=self.controller)
+    def build_service(self, cluster, task_definition):
+        Ec2Service(self, "Worker", cluster=cluster, task_definition=task_definition, deployment_controller=self.controller)
 """,
             after="""\
 from aws_cdk import Stack
@@ -337,13 +337,13 @@ from aws_cdk import aws_ecs as ecs
 
 
 class WorkerStack(Stack):
-    def __init__(self, scope, construct_id, **kwargs) -> None:
+    def __init__(self, scope, construct_id, *, cluster, task_definition, **kwargs) -> None:
         super().__init__(scope, construct_id, **kwargs)
         self.controller = DeploymentController(type=DeploymentControllerType.ECS)
-        self.build_service()
+        self.build_service(cluster, task_definition)
 
-    def build_service(self):
-        Ec2Service(self, "Worker", cluster=self.cluster, task_definition=self.task, deployment_controller=self.controller, circuit_breaker=ecs.DeploymentCircuitBreaker(rollback=True))
+    def build_service(self, cluster, task_definition):
+        Ec2Service(self, "Worker", cluster=cluster, task_definition=task_definition, deployment_controller=self.controller, circuit_breaker=ecs.DeploymentCircuitBreaker(rollback=True))
 """,
             name="controller in a self. attribute set by another method, classes imported by name",
         ),
