@@ -8,8 +8,10 @@ would repeat the same thirty lines many times; a `KeywordRule` declares what dif
 any other rule.
 
 What a generated rule does with a call to one of its constructs:
-- a `**` splat: the keyword may be in it, so the finding is reported without a fix;
-- the keyword present with any value, or one of `decided_by` present: the user decided, left alone;
+- the keyword present with any value, or one of `decided_by` present: the user decided, left alone
+  (also beside a `**` splat: Python refuses a keyword given twice, so the splat cannot hold it);
+- a `**` splat: the keyword may be in it, so the finding is reported without a fix, and so is
+  a props call (`inside`) with a splat of its own;
 - one of `blocked_by` present: reported without a fix, with that keyword's reason
   (a website bucket cannot enforce TLS: its endpoint is HTTP only);
 - `inside` set (the keyword belongs to a props object, `deploy_options=StageOptions(...)`):
@@ -104,7 +106,7 @@ def _fix_text(spec: KeywordRule) -> str:
     blocked = [f"`{keyword}` ({reason})" for keyword, reason in spec.blocked_by.items()]
     if blocked:
         text += "; a call with " + "; or with ".join(blocked) + " is reported without a fix"
-    text += "; a `**` splat is reported without a fix."
+    text += "; a `**` splat that may hold it (or a splat in the props call) is reported without a fix."
     if spec.safety_note:
         text += f" {spec.safety_note}"
     return text
@@ -123,16 +125,20 @@ def keyword_rule(spec: KeywordRule, module: str) -> type[Rule]:
         if self.resolve(node.func) not in spec.constructs:
             return
         what = source_of(node.func)
-        if layout.has_double_star(node):
-            self.report_without_fix(
-                f"{what} may lack `{spec.keyword}` ({label})",
-                "a `**` splat may set it: cdkfix cannot see its keywords",
-                node,
-            )
-            return
         if layout.keyword_arg(node, spec.keyword) is not None and spec.inside is None:
             return
         if any(layout.keyword_arg(node, keyword) is not None for keyword in spec.decided_by):
+            return
+        # With the props keyword itself present (`inside`), the splat cannot hold it: only keywords
+        # that would decide or block the fix could hide there.
+        visible = spec.inside is not None and layout.keyword_arg(node, spec.keyword) is not None
+        if layout.has_double_star(node) and not (visible and not spec.decided_by and not spec.blocked_by):
+            hidden = [spec.keyword] if not visible else [*spec.decided_by, *spec.blocked_by]
+            self.report_without_fix(
+                f"{what} may lack `{spec.keyword}` ({label})",
+                f"a `**` splat may set {' or '.join(f'`{keyword}`' for keyword in hidden)}: cdkfix cannot see its keywords",
+                node,
+            )
             return
         for keyword, reason in spec.blocked_by.items():
             if layout.keyword_arg(node, keyword) is not None:
@@ -156,6 +162,13 @@ def keyword_rule(spec: KeywordRule, module: str) -> type[Rule]:
             self.report(message, [self.set_keyword(node, spec.keyword, _props_source(self, props, inner))])
             return
         value = present.value
+        if self.resolve(value.func if isinstance(value, cst.Call) else value) == props and layout.has_double_star(value):
+            self.report_without_fix(
+                f"{what}: `{spec.keyword}` may lack {', '.join(inner)} ({label})",
+                f"a `**` splat in `{props.rsplit('.', 1)[-1]}(...)` may set them: cdkfix cannot see its keywords",
+                node,
+            )
+            return
         if not self.is_call_to(value, props):
             self.report_without_fix(
                 f"{what}: `{spec.keyword}` may lack {', '.join(inner)} ({label})",
@@ -191,7 +204,9 @@ def keyword_rule(spec: KeywordRule, module: str) -> type[Rule]:
         "issue": f"cdk-nag {spec.code}: {spec.cause} {spec.why}",
         "fix": _fix_text(spec),
         "impact": spec.impact,
-        "examples": [*generated_examples(spec), *spec.examples],
+        # The splat examples come last so that the indexes of the others (the fix-effect
+        # harness's example ids) stay what they were.
+        "examples": [*generated_examples(spec), *spec.examples, *splat_examples(spec)],
         "groups": spec.groups,
         "default": spec.default,
         "calls": frozenset(spec.constructs),
@@ -317,12 +332,32 @@ def generated_examples(spec: KeywordRule) -> list[Example]:
         before=f"{header}\n{bound}{tail}({_render(spec.args, 'alias')})\n{follow('resource', 'alias')}",
         after=f"{header}{added}\n{bound}{tail}({_render(spec.args, 'alias')}, {_assignment(spec, 'alias', qualified)[0]})\n{follow('resource', 'alias')}",
     ))
-    # 4. left alone: the user's own value. (A `**` splat is reported without a fix: tested for
-    # every rule in tests/test_awssolutions_pack.py, not as an example, since examples are
-    # also mixed into the reliability suite, which expects every finding to be a fix.)
+    # 4. left alone: the user's own value (the `**` splat examples: splat_examples)
     header = _from_import(*_needs(callee, spec.args, spec.keep))
     examples.append(Example(
         name="explicit value left alone",
         before=f"{header}\n{_render(callee, 'alias')}({_render(spec.args, 'alias')}, {spec.keyword}={_render(spec.keep, 'alias')})\n",
     ))
+    return examples
+
+
+def splat_examples(spec: KeywordRule) -> list[Example]:
+    """A `**` splat that may hold the keyword: reported without a fix; the keyword stated beside
+    a splat: the user's choice, left alone (Python refuses the keyword twice, so the splat
+    cannot hold it)."""
+    qualified = spec.constructs[0]
+    callee = "{" + qualified + "}"
+    header = _from_import(*_needs(callee, spec.args))
+    call = f"{_render(callee, 'alias')}({_render(spec.args, 'alias')}"
+    examples = [Example(
+        name="a `**` splat may hold the keyword: reported without a fix",
+        before=f"{header}\n\ndef build(self, props):\n    {call}, **props)\n",
+        flagged=True,
+    )]
+    if spec.inside is None or not (spec.decided_by or spec.blocked_by):
+        header = _from_import(*_needs(callee, spec.args, spec.keep))
+        examples.append(Example(
+            name="the keyword stated beside a `**` splat: left alone",
+            before=f"{header}\n\ndef build(self, props):\n    {call}, {spec.keyword}={_render(spec.keep, 'alias')}, **props)\n",
+        ))
     return examples

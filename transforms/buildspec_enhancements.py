@@ -13,6 +13,7 @@ from cdkfix.constructs import code, construct_scope, static_text, string_value
 from cdkfix.edits import Edit
 from cdkfix.formatting import format_expression
 from cdkfix.rule import Category, Example, Kind, Rule
+from cdkfix.transforms._bindings import single_binding
 
 PROJECTS = ("aws_cdk.aws_codebuild.PipelineProject", "aws_cdk.aws_codebuild.Project")
 FROM_OBJECT = "aws_cdk.aws_codebuild.BuildSpec.from_object"
@@ -130,7 +131,11 @@ class BuildspecEnhancements(Rule):
         "XML report group, with the files a pytest `--junitxml=` option names or else `**/*` under `reports`. A "
         "project of any name whose buildspec runs pytest gets the report group too; when its only pytest command "
         "is plain (`pytest ...`, `python -m pytest ...`, nothing chained after it) and has no `--junitxml`, the "
-        "command gets `--junitxml=reports/junit.xml` and the group reads that file."
+        "command gets `--junitxml=reports/junit.xml` and the group reads that file. A `BuildSpec` or its dict "
+        "passed through a variable or `self.` attribute is read (and edited) at its one assignment, once for all "
+        "the projects that share it. Reported without a fix: a buildspec dict computed at run time or spread "
+        "(`{**base}`), environment variables cdkfix cannot read when an ECR login is missing, and a `**` splat on "
+        "the project (it may hold the build spec, its variables or its name)."
     )
     impact = "Image pushes fail without an ECR login; test results are not visible in CodeBuild."
     options = {
@@ -232,14 +237,14 @@ class TestStack(cdk.Stack):
         ),
         Example(
             before='''\
-from aws_cdk.aws_codebuild import BuildSpec, Project
+from aws_cdk.aws_codebuild import BuildEnvironmentVariable, BuildSpec, Project
 
 
 def make(scope):
     return Project(
         scope,
         "Images",
-        environment_variables={"IMAGE_TAG": tag},
+        environment_variables={"IMAGE_TAG": BuildEnvironmentVariable(value=tag)},
         build_spec=BuildSpec.from_object({
             "version": "0.2",
             "phases": {
@@ -250,8 +255,7 @@ def make(scope):
     )
 ''',
             after='''\
-from aws_cdk.aws_codebuild import BuildSpec, Project
-from aws_cdk import aws_codebuild as codebuild
+from aws_cdk.aws_codebuild import BuildEnvironmentVariable, BuildSpec, Project
 from aws_cdk import Stack
 
 
@@ -259,7 +263,7 @@ def make(scope):
     return Project(
         scope,
         "Images",
-        environment_variables={"IMAGE_TAG": tag, "AWS_ACCOUNT_ID": codebuild.BuildEnvironmentVariable(value=Stack.of(scope).account)},
+        environment_variables={"IMAGE_TAG": BuildEnvironmentVariable(value=tag), "AWS_ACCOUNT_ID": BuildEnvironmentVariable(value=Stack.of(scope).account)},
         build_spec=BuildSpec.from_object({
             "version": "0.2",
             "phases": {
@@ -420,24 +424,178 @@ codebuild.PipelineProject(self, "Build", build_spec=codebuild.BuildSpec.from_obj
 codebuild.PipelineProject(self, "Hub", build_spec=codebuild.BuildSpec.from_object({"phases": {"build": {"commands": ["docker push myorg/app:latest"]}}}))
 codebuild.PipelineProject(self, "Tests", build_spec=codebuild.BuildSpec.from_object({"phases": {}, "reports": {"unit": {"files": ["*.xml"]}}}))
 codebuild.PipelineProject(self, "TestsNoGrant", grant_report_group_permissions=False, build_spec=codebuild.BuildSpec.from_object({"phases": {}}))
-codebuild.PipelineProject(self, "Vars", environment_variables=variables, build_spec=codebuild.BuildSpec.from_object({"phases": {"build": {"commands": ["docker push $ECR_REPO"]}}}))
-codebuild.PipelineProject(self, "Spec", build_spec=codebuild.BuildSpec.from_object(spec))
-codebuild.PipelineProject(self, "TestSplat", **props)
+codebuild.PipelineProject(self, "File", build_spec=codebuild.BuildSpec.from_source_filename("buildspec.yml"))
+codebuild.PipelineProject(self, "SplatLoggedIn", build_spec=codebuild.BuildSpec.from_object({"phases": {"build": {"commands": ["aws ecr get-login-password | docker login --username AWS --password-stdin $REGISTRY", "docker push $ECR_REPO"]}}}), **props)
 ''',
-            name="already logged in, Docker Hub, reports present, no report grants, unknown variables, splat",
+            name="already logged in (also beside a splat), Docker Hub, reports present, no report grants, a buildspec file",
+        ),
+        Example(
+            before='''\
+from aws_cdk import Stack, aws_codebuild as codebuild
+
+
+class CiStack(Stack):
+    def __init__(self, scope, construct_id, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        test_spec = codebuild.BuildSpec.from_object({
+            "version": "0.2",
+            "phases": {"build": {"commands": ["pytest tests/unit"]}},
+        })
+        codebuild.PipelineProject(self, "UnitTests", build_spec=test_spec)
+''',
+            after='''\
+from aws_cdk import Stack, aws_codebuild as codebuild
+
+
+class CiStack(Stack):
+    def __init__(self, scope, construct_id, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        test_spec = codebuild.BuildSpec.from_object({
+            "version": "0.2",
+            "phases": {"build": {"commands": ["pytest tests/unit --junitxml=reports/junit.xml"]}},
+            "reports": {
+                "test-reports": {
+                    "files": ["junit.xml"],
+                    "base-directory": "reports",
+                    "file-format": "JUNITXML",
+                }
+            },
+        })
+        codebuild.PipelineProject(self, "UnitTests", build_spec=test_spec)
+''',
+            name="BuildSpec in a local variable, pytest without reports",
+        ),
+        Example(
+            before='''\
+import aws_cdk as cdk
+from constructs import Construct
+
+
+class ImageBuild(Construct):
+    def __init__(self, scope, construct_id, *, repository_uri) -> None:
+        super().__init__(scope, construct_id)
+        spec = {
+            "version": "0.2",
+            "phases": {
+                "build": {"commands": [f"docker build -t {repository_uri}:latest .", f"docker push {repository_uri}:latest"]},
+            },
+        }
+        cdk.aws_codebuild.PipelineProject(self, "Image", build_spec=cdk.aws_codebuild.BuildSpec.from_object(spec))
+''',
+            after='''\
+import aws_cdk as cdk
+from constructs import Construct
+
+
+class ImageBuild(Construct):
+    def __init__(self, scope, construct_id, *, repository_uri) -> None:
+        super().__init__(scope, construct_id)
+        spec = {
+            "version": "0.2",
+            "phases": {
+                "pre_build": {
+                    "commands": [
+                        "aws ecr get-login-password --region $AWS_DEFAULT_REGION | docker login --username AWS --password-stdin $AWS_ACCOUNT_ID.dkr.ecr.$AWS_DEFAULT_REGION.amazonaws.com"
+                    ]
+                },
+                "build": {"commands": [f"docker build -t {repository_uri}:latest .", f"docker push {repository_uri}:latest"]},
+            },
+        }
+        cdk.aws_codebuild.PipelineProject(self, "Image", build_spec=cdk.aws_codebuild.BuildSpec.from_object(spec), environment_variables={
+            "AWS_ACCOUNT_ID": cdk.aws_codebuild.BuildEnvironmentVariable(
+                value=cdk.Stack.of(self).account
+            )
+        })
+''',
+            name="the buildspec dict in a local variable, in a plain Construct through import aws_cdk as cdk",
+        ),
+        Example(
+            before='''\
+from aws_cdk import Stack
+from aws_cdk.aws_codebuild import BuildSpec, PipelineProject
+
+
+class TestsStack(Stack):
+    def __init__(self, scope, construct_id, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        self.test_spec = BuildSpec.from_object({"version": "0.2", "phases": {"build": {"commands": ["python -m pytest"]}}})
+        self.add_tests()
+
+    def add_tests(self):
+        PipelineProject(self, "UnitTests", build_spec=self.test_spec)
+        PipelineProject(self, "IntegrationTests", build_spec=self.test_spec)
+''',
+            after='''\
+from aws_cdk import Stack
+from aws_cdk.aws_codebuild import BuildSpec, PipelineProject
+
+
+class TestsStack(Stack):
+    def __init__(self, scope, construct_id, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        self.test_spec = BuildSpec.from_object({"version": "0.2", "phases": {"build": {"commands": ["python -m pytest --junitxml=reports/junit.xml"]}}, "reports": {"test-reports": {"files": ["junit.xml"], "base-directory": "reports", "file-format": "JUNITXML"}}})
+        self.add_tests()
+
+    def add_tests(self):
+        PipelineProject(self, "UnitTests", build_spec=self.test_spec)
+        PipelineProject(self, "IntegrationTests", build_spec=self.test_spec)
+''',
+            name="one BuildSpec in a self. attribute shared by two test projects: edited once",
+        ),
+        Example(
+            before='''\
+from aws_cdk import aws_codebuild as codebuild
+
+
+def projects(scope, variables, spec, base, props):
+    codebuild.PipelineProject(scope, "Vars", environment_variables=variables, build_spec=codebuild.BuildSpec.from_object({"phases": {"build": {"commands": ["docker push $ECR_REPO"]}}}))
+    codebuild.PipelineProject(scope, "Spec", build_spec=codebuild.BuildSpec.from_object(spec))
+    codebuild.PipelineProject(scope, "Spread", build_spec=codebuild.BuildSpec.from_object({**base, "phases": {"build": {"commands": ["docker push $ECR_REPO"]}}}))
+    codebuild.PipelineProject(scope, "UnitTests", build_spec=codebuild.BuildSpec.from_object({"phases": {"build": {"commands": ["pytest"]}}}), **props)
+    codebuild.PipelineProject(scope, "TestSplat", **props)
+''',
+            flagged=True,
+            name="environment variables, a buildspec computed at run time or spread, `**` splats: reported without a fix",
         ),
     ]
 
+    def __init__(self, context, options=None) -> None:
+        super().__init__(context, options)
+        # The buildspec dicts already edited in this file: one dict held in a variable may be
+        # the build spec of several projects, and gets its login and reports once.
+        self._edited_specs: set[int] = set()
+        self._spec_statement: cst.BaseStatement | None = None
+
     def visit_Call(self, node: cst.Call) -> None:
-        if not self.is_call_to(node, *PROJECTS):
+        if self.resolve(node.func) not in PROJECTS:
             return
+        splat = layout.has_double_star(node)
         spec_arg = layout.keyword_arg(node, "build_spec")
-        if spec_arg is None or not self.is_call_to(spec_arg.value, FROM_OBJECT):
+        if spec_arg is None:
+            if splat:
+                self.report_without_fix(
+                    "CodeBuild project whose build spec cdkfix cannot see",
+                    "a `**` splat may hold an inline `build_spec` (and its environment variables): cdkfix cannot see "
+                    "its keywords",
+                    node,
+                )
             return
-        spec = layout.argument(spec_arg.value, 0, "value")
-        if spec is None or not isinstance(spec.value, cst.Dict) or not _literal_keys(spec.value):
+        spec_call, call_statement = self._followed(spec_arg.value)
+        if not self.is_call_to(spec_call, FROM_OBJECT):
+            return  # a buildspec file in the source, or a BuildSpec cdkfix cannot see: not inline
+        spec_value = layout.argument(spec_call, 0, "value")
+        if spec_value is None:
             return
-        spec = spec.value
+        spec, spec_statement = self._followed(spec_value.value, call_statement)
+        if not isinstance(spec, cst.Dict) or not _literal_keys(spec):
+            self.report_without_fix(
+                "inline build spec cdkfix cannot read",
+                f"`BuildSpec.from_object({code(spec_value.value)})` is not a dict of literal keys (a value computed "
+                "at run time, a `**` spread): whether it logs in to ECR and reports its tests is unknown",
+                node,
+            )
+            return
+        self._spec_statement = spec_statement
         phases_item = _item(spec, "phases")
         phases = phases_item.value if phases_item is not None and isinstance(phases_item.value, cst.Dict) else None
         if phases is not None and not _literal_keys(phases):
@@ -451,6 +609,13 @@ codebuild.PipelineProject(self, "TestSplat", **props)
         if login is not None:
             edits.append(login)
             findings.append("pushes images to ECR without an ECR login")
+        elif variables is None and self._ecr_login(phases, commands, True) is not None:
+            self.report_without_fix(
+                "buildspec pushes images to ECR without an ECR login",
+                "the project's environment variables are not a dict cdkfix can read: the login needs "
+                "`AWS_ACCOUNT_ID`, and whether it is set is unknown",
+                node,
+            )
         uses_account = login is not None or any(
             "$AWS_ACCOUNT_ID" in text or "${AWS_ACCOUNT_ID}" in text for text in commands
         )
@@ -461,9 +626,37 @@ codebuild.PipelineProject(self, "TestSplat", **props)
         if reports is not None:
             edits.extend(reports)
             findings.append("test project without test reports")
+        if splat and edits:
+            self.report_without_fix(
+                "buildspec " + "; ".join(findings),
+                "a `**` splat may set `environment_variables`, `project_name` or `grant_report_group_permissions`: "
+                "cdkfix cannot see its keywords",
+                node,
+            )
+            edits = []
+        if id(spec) in self._edited_specs:
+            # Another project's fix already edits this dict: this one adds only its own keywords.
+            edits = [edit for edit in edits if edit.statement is not spec_statement or spec_statement is self.current_statement]
+        elif edits:
+            self._edited_specs.add(id(spec))
         if edits:
             self.report("buildspec " + "; ".join(findings), edits)
         self._unqualified_push(node, commands)
+
+    def _followed(
+        self, node: cst.BaseExpression, statement: cst.BaseStatement | None = None
+    ) -> tuple[cst.BaseExpression, cst.BaseStatement]:
+        """(`node` or the value of the one assignment of the variable / `self.` attribute it is,
+        the statement holding that value); `statement` holds `node` (default: the current one)."""
+        if isinstance(node, (cst.Name, cst.Attribute)) and self.resolve(node) is None:
+            found = single_binding(self, node)
+            if found is not None:
+                return found[1], found[0]
+        return node, statement or self.current_statement
+
+    def _spec_change(self, node: cst.CSTNode, change) -> Edit:
+        """An edit of a node of the buildspec dict, in the statement that holds the dict."""
+        return self.change(node, change, self._spec_statement)
 
     # --- (d) a push that names no registry ---
 
@@ -501,14 +694,14 @@ codebuild.PipelineProject(self, "TestSplat", **props)
                 return None
             existing = _item(pre_build.value, "commands")
             if existing is None:
-                return self.change(
+                return self._spec_change(
                     pre_build.value,
                     lambda mapping: self._set_item(mapping, "commands", f"[{ECR_LOGIN!r}]"),
                 )
             if not isinstance(existing.value, cst.List):
                 return None
             login = _string(ECR_LOGIN)
-            return self.change(
+            return self._spec_change(
                 existing.value,
                 lambda commands_list: commands_list.with_changes(
                     elements=_insert_separated(
@@ -521,7 +714,7 @@ codebuild.PipelineProject(self, "TestSplat", **props)
             (position for position, key in enumerate(keys) if key in PHASE_ORDER[PHASE_ORDER.index("pre_build") + 1:]),
             len(keys),
         )
-        return self.change(
+        return self._spec_change(
             phases,
             lambda mapping: self._insert_item(mapping, index, "pre_build", f"{{'commands': [{ECR_LOGIN!r}]}}"),
         )
@@ -603,10 +796,10 @@ codebuild.PipelineProject(self, "TestSplat", **props)
             f"{{'test-reports': {{'files': [{files!r}], 'base-directory': {base!r}, "
             f"'file-format': {self.settings['report_file_format']!r}}}}}"
         )
-        edits = [self.change(spec, lambda mapping: self._set_item(mapping, "reports", value))]
+        edits = [self._spec_change(spec, lambda mapping: self._set_item(mapping, "reports", value))]
         if junit is not None:
             flag = f" --junitxml={posixpath.join(base, files)}"
-            edits.append(self.change(junit, lambda string: _append_to_string(string, flag)))
+            edits.append(self._spec_change(junit, lambda string: _append_to_string(string, flag)))
         return edits
 
     # --- dict editing that keeps the layout ---

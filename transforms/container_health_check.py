@@ -9,7 +9,9 @@ import libcst as cst
 from cdkfix import layout
 from cdkfix.constructs import string_value
 from cdkfix.rule import Category, Example, Kind, Rule, Safety
+from cdkfix.transforms._bindings import single_binding
 from cdkfix.transforms._removal import binding
+from cdkfix.traverse import nodes_within
 
 CONTAINER = "aws_cdk.aws_ecs.ContainerDefinition"
 PORT_MAPPING = "aws_cdk.aws_ecs.PortMapping"
@@ -113,8 +115,10 @@ class ContainerHealthCheck(Rule):
         "is reported without a fix (curl is missing from slim and distroless images such as `python:3.12-slim`: "
         "an unconditional curl check would fail on every task). A port of a server that does not speak HTTP "
         "(Redis 6379, PostgreSQL 5432, MySQL 3306, MongoDB 27017, Memcached 11211, Kafka 9092, ...) is always "
-        "reported without a fix. Containers without port mappings, with a computed port, port 443, a UDP or gRPC "
-        "first mapping, or with any `health_check` are left alone."
+        "reported without a fix. A port mapping list, mapping or port passed through a variable or `self.` attribute "
+        "is read from its one assignment; a port decided at run time (a parameter, mappings added in a loop or "
+        "from a `*` splat) or a `**` splat on the call is reported without a fix. Containers without port "
+        "mappings, with port 443, a UDP or gRPC first mapping, or with any `health_check` are left alone."
     )
     impact = (
         "UNSAFE (changes a running service): ECS replaces containers whose check fails; a command the image "
@@ -185,7 +189,7 @@ from aws_cdk.aws_ecs import ContainerImage, PortMapping
 
 self.web = self.task.add_container(
     "Web",
-    image=ContainerImage.from_asset("web"),
+    image=ContainerImage.from_registry("public.ecr.aws/nginx/nginx"),
     port_mappings=[PortMapping(container_port=3000), PortMapping(container_port=9090)],
 )
 """,
@@ -196,7 +200,7 @@ from aws_cdk import aws_ecs as ecs
 
 self.web = self.task.add_container(
     "Web",
-    image=ContainerImage.from_asset("web"),
+    image=ContainerImage.from_registry("public.ecr.aws/nginx/nginx"),
     port_mappings=[PortMapping(container_port=3000), PortMapping(container_port=9090)],
     health_check=ecs.HealthCheck(
         command=[
@@ -218,13 +222,15 @@ self.web = self.task.add_container(
 import aws_cdk.aws_ecs as ecs
 from aws_cdk import Duration
 
-td.add_container("Worker", image=image, port_mappings=[{"container_port": 5000}])
+worker_port = 5000
+td.add_container("Worker", image=image, port_mappings=[ecs.PortMapping(container_port=worker_port)])
 """,
             after="""\
 import aws_cdk.aws_ecs as ecs
 from aws_cdk import Duration
 
-td.add_container("Worker", image=image, port_mappings=[{"container_port": 5000}], health_check=ecs.HealthCheck(
+worker_port = 5000
+td.add_container("Worker", image=image, port_mappings=[ecs.PortMapping(container_port=worker_port)], health_check=ecs.HealthCheck(
     command=[
         "CMD-SHELL",
         "wget -q -O /dev/null http://localhost:5000/ || exit 1",
@@ -236,7 +242,7 @@ td.add_container("Worker", image=image, port_mappings=[{"container_port": 5000}]
 ))
 """,
             options={"command": "wget -q -O /dev/null {url} || exit 1"},
-            name="dict port mapping, command option, import-as alias",
+            name="port in a local variable, command option, import-as alias",
         ),
         Example(
             before="""\
@@ -244,16 +250,14 @@ from aws_cdk import aws_ecs as ecs
 
 td.add_container("Checked", image=image, port_mappings=[ecs.PortMapping(container_port=80)], health_check=check)
 td.add_container("NoPorts", image=image)
-td.add_container("Computed", image=image, port_mappings=[ecs.PortMapping(container_port=port)])
-td.add_container("Mapped", image=image, port_mappings=mappings)
 td.add_container("Tls", image=image, port_mappings=[ecs.PortMapping(container_port=443)])
 td.add_container("Dns", image=image, port_mappings=[ecs.PortMapping(container_port=53, protocol=ecs.Protocol.UDP)])
 td.add_container("Grpc", image=image, port_mappings=[ecs.PortMapping(container_port=50051, app_protocol=ecs.AppProtocol.grpc)])
-td.add_container("Splat", image=image, port_mappings=[ecs.PortMapping(container_port=80)], **extra)
+td.add_container("SplatChecked", image=image, port_mappings=[ecs.PortMapping(container_port=80)], health_check=check, **extra)
 ecs.ContainerDefinition(self, "Empty", task_definition=td, image=image, port_mappings=[])
 registry.add_container("NotCdk", port_mappings=[ecs.PortMapping(container_port=80)])
 """,
-            name="health check present, no literal port, splats, look-alikes",
+            name="health check present (also beside a splat), no ports, TLS/UDP/gRPC ports, look-alikes",
         ),
         Example(
             before="""\
@@ -368,14 +372,12 @@ container.add_port_mappings(ecs.PortMapping(container_port=8000))
             before="""\
 from aws_cdk import aws_ecs as ecs
 
-container = td.add_container("Api", image=image)
-container.add_port_mappings(*mappings)
 other = td.add_container("Other", image=image)
 other = td.add_container("Third", image=image, health_check=check)
 other.add_port_mappings(ecs.PortMapping(container_port=80))
 """,
             options={"command": "curl -f {url} || exit 1"},
-            name="added mappings from a splat, a rebound name: unknown, left alone",
+            name="a rebound name: the mapping added later is another container's, left alone",
         ),
         Example(
             before="""\
@@ -398,6 +400,99 @@ td.add_container("Probe", image=image, port_mappings=[ecs.PortMapping(container_
             options={"command": ["CMD", "/bin/probe", "--port", "{port}"]},
             name="exec-form command with the port placeholder",
         ),
+        Example(
+            before="""\
+from aws_cdk import aws_ecs as ecs
+
+
+def add_web(task_definition):
+    mappings = [ecs.PortMapping(container_port=8080)]
+    return task_definition.add_container("Web", image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx"), port_mappings=mappings)
+""",
+            after="""\
+from aws_cdk import aws_ecs as ecs
+from aws_cdk import Duration
+
+
+def add_web(task_definition):
+    mappings = [ecs.PortMapping(container_port=8080)]
+    return task_definition.add_container("Web", image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx"), port_mappings=mappings, health_check=ecs.HealthCheck(
+        command=["CMD-SHELL", "curl -f http://localhost:8080/ || exit 1"],
+        interval=Duration.seconds(30),
+        timeout=Duration.seconds(5),
+        retries=3,
+        start_period=Duration.seconds(60),
+    ))
+""",
+            options={"command": "curl -f {url} || exit 1"},
+            name="port mappings in a local variable of a helper function",
+        ),
+        Example(
+            before="""\
+from aws_cdk import Stack, aws_ecs as ecs
+from aws_cdk.aws_ecs import PortMapping
+
+
+class WebStack(Stack):
+    def __init__(self, scope, construct_id, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        self.app_port = 3000
+        self.web_mapping = PortMapping(container_port=self.app_port)
+        self.add_web()
+
+    def add_web(self):
+        task = ecs.FargateTaskDefinition(self, "Task")
+        ecs.ContainerDefinition(self, "Web", task_definition=task, image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx"), port_mappings=[self.web_mapping])
+""",
+            after="""\
+from aws_cdk import Stack, aws_ecs as ecs
+from aws_cdk.aws_ecs import PortMapping
+from aws_cdk import Duration
+
+
+class WebStack(Stack):
+    def __init__(self, scope, construct_id, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        self.app_port = 3000
+        self.web_mapping = PortMapping(container_port=self.app_port)
+        self.add_web()
+
+    def add_web(self):
+        task = ecs.FargateTaskDefinition(self, "Task")
+        ecs.ContainerDefinition(self, "Web", task_definition=task, image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx"), port_mappings=[self.web_mapping], health_check=ecs.HealthCheck(
+            command=[
+                "CMD-SHELL",
+                "curl -f http://localhost:3000/ || exit 1",
+            ],
+            interval=Duration.seconds(30),
+            timeout=Duration.seconds(5),
+            retries=3,
+            start_period=Duration.seconds(60),
+        ))
+""",
+            options={"command": "curl -f {url} || exit 1"},
+            name="PortMapping and its port in self. attributes set by another method, ContainerDefinition",
+        ),
+        Example(
+            before="""\
+from aws_cdk import aws_ecs as ecs
+from aws_cdk.aws_ecs import PortMapping, Protocol
+
+
+def add_task(task_definition, image, port, mappings, ports, extra):
+    task_definition.add_container("Computed", image=image, port_mappings=[ecs.PortMapping(container_port=port)])
+    task_definition.add_container("Mapped", image=image, port_mappings=mappings)
+    task_definition.add_container("Splat", image=image, port_mappings=[ecs.PortMapping(container_port=80)], **extra)
+    container = task_definition.add_container("Looped", image=image)
+    for each in ports:
+        container.add_port_mappings(PortMapping(container_port=each, protocol=Protocol.TCP))
+    spread = task_definition.add_container("Spread", image=image)
+    spread.add_port_mappings(*mappings)
+""",
+            options={"command": "curl -f {url} || exit 1"},
+            flagged=True,
+            name="ports computed at run time (parameters, added in a loop, from a splat), a `**` splat: reported without a fix",
+        ),
     ]
 
     def __init__(self, context, options=None) -> None:
@@ -409,7 +504,23 @@ td.add_container("Probe", image=image, port_mappings=[ecs.PortMapping(container_
             return
         if layout.keyword_arg(node, "health_check") is not None:
             return
-        port = self._first_port(node)
+        if layout.has_double_star(node):
+            self.report_without_fix(
+                "container that may serve a port without a health check",
+                "a `**` splat may set `port_mappings` or `health_check`: cdkfix cannot see its keywords",
+                node,
+            )
+            return
+        try:
+            port = self._first_port(node)
+        except _Unknown as unknown:
+            self.report_without_fix(
+                "container that may serve a port without a health check",
+                f"{unknown}: the port to check is not known before run time; add a health_check whose command "
+                f"checks the port the container serves",
+                node,
+            )
+            return
         if port is None:
             return
         message = f"container serving port {port} without a health check"
@@ -437,30 +548,43 @@ td.add_container("Probe", image=image, port_mappings=[ecs.PortMapping(container_
         self.report(message, [self.set_keyword(node, "health_check", value)])
 
     def _is_container(self, node: cst.Call) -> bool:
-        if self.is_call_to(node, CONTAINER):
+        if self.resolve(node.func) == CONTAINER:
             return True
         # `task_definition.add_container(...)`: the receiver is a variable the import map cannot
         # type; `image=` is required by TaskDefinition.add_container and rules out look-alikes.
         return (
             isinstance(node.func, cst.Attribute)
             and node.func.attr.value == "add_container"
-            and not layout.has_double_star(node)
             and layout.keyword_arg(node, "image") is not None
         )
 
+    def _followed(self, node: cst.BaseExpression) -> cst.BaseExpression:
+        """`node`, or the value of the one assignment of the variable or `self.` attribute it
+        is (`port = 8080`, `self.mappings = [...]`); a name the file imports stays itself."""
+        if isinstance(node, (cst.Name, cst.Attribute)) and self.resolve(node) is None:
+            found = single_binding(self, node)
+            if found is not None:
+                return found[1]
+        return node
+
     def _first_port(self, node: cst.Call) -> int | None:
-        """The first port mapping's container port, when the code spells it as an int literal."""
+        """The first port mapping's container port, when the code spells it as an int literal
+        (directly or through a variable): None when the container serves no HTTP port; raises
+        _Unknown when what it serves is decided at run time."""
         mappings = layout.keyword_arg(node, "port_mappings")
         if mappings is None:
             first = self._added_port_mapping(node)
             if first is None:
                 return None
             return self._port_of(first)
-        if not isinstance(mappings.value, (cst.List, cst.Tuple)):
+        value = self._followed(mappings.value)
+        if not isinstance(value, (cst.List, cst.Tuple)):
+            raise _Unknown(f"`port_mappings={_code(mappings.value)}` is not a list cdkfix can read")
+        elements = value.elements
+        if not elements:
             return None
-        elements = mappings.value.elements
-        if not elements or not isinstance(elements[0], cst.Element):
-            return None
+        if not isinstance(elements[0], cst.Element):
+            raise _Unknown("the first port mapping comes from a `*` splat")
         return self._port_of(elements[0].value)
 
     def _added_port_mapping(self, node: cst.Call) -> cst.BaseExpression | None:
@@ -473,7 +597,13 @@ td.add_container("Probe", image=image, port_mappings=[ecs.PortMapping(container_
             return None
         body = list(block.body)
         for sibling in body[body.index(statement) + 1:]:
-            if not isinstance(sibling, cst.SimpleStatementLine) or len(sibling.body) != 1:
+            if not isinstance(sibling, cst.SimpleStatementLine):
+                # A mapping added in a loop or a branch (`for port in ports: c.add_port_mappings(...)`):
+                # whether and which port is added is decided at run time.
+                if any(_adds_mappings(call, target) for call in nodes_within(sibling, cst.Call)):
+                    raise _Unknown("its port mappings are added in a loop or a branch")
+                continue
+            if len(sibling.body) != 1:
                 continue
             small = sibling.body[0]
             if isinstance(small, (cst.Assign, cst.AnnAssign)) and any(
@@ -481,18 +611,14 @@ td.add_container("Probe", image=image, port_mappings=[ecs.PortMapping(container_
             ) or (isinstance(small, cst.AnnAssign) and _code(small.target) == target):
                 return None  # the name is rebound: later calls are about another container
             call = small.value if isinstance(small, cst.Expr) else None
-            if (
-                isinstance(call, cst.Call)
-                and isinstance(call.func, cst.Attribute)
-                and call.func.attr.value == "add_port_mappings"
-                and _code(call.func.value) == target
-            ):
+            if isinstance(call, cst.Call) and _adds_mappings(call, target):
                 if not call.args or call.args[0].star or call.args[0].keyword is not None:
-                    return None  # `*mappings`: which port comes first is unknown
+                    raise _Unknown("its port mappings are added from a `*` splat")
                 return call.args[0].value
         return None
 
     def _port_of(self, first: cst.BaseExpression) -> int | None:
+        first = self._followed(first)
         fields: dict[str, cst.BaseExpression] = {}
         if self.is_call_to(first, PORT_MAPPING):
             fields = {arg.keyword.value: arg.value for arg in first.args if arg.keyword is not None}
@@ -501,16 +627,33 @@ td.add_container("Probe", image=image, port_mappings=[ecs.PortMapping(container_
                 key = string_value(element.key) if isinstance(element, cst.DictElement) else None
                 if key is not None:
                     fields[key] = element.value
+        else:
+            raise _Unknown(f"the port mapping `{_code(first)}` is not one cdkfix can read")
         # curl speaks HTTP/1 over TCP: not to a UDP port, a gRPC server or (without certificates) TLS on 443.
         if "protocol" in fields and self.resolve(fields["protocol"]) != TCP:
             return None
         if "app_protocol" in fields and self.resolve(fields["app_protocol"]) not in HTTP_PROTOCOLS:
             return None
-        port = fields.get("container_port")
+        if "container_port" not in fields:
+            return None
+        port = self._followed(fields["container_port"])
         if isinstance(port, cst.Integer):
             value = int(port.evaluated_value)
             return value if 0 < value < 65536 and value != 443 else None
-        return None
+        raise _Unknown(f"`container_port={_code(fields['container_port'])}` is not an integer cdkfix can read")
+
+
+class _Unknown(Exception):
+    """What a container serves is decided at run time (the message says where)."""
+
+
+def _adds_mappings(call: cst.Call, target: str) -> bool:
+    """`<target>.add_port_mappings(...)`."""
+    return (
+        isinstance(call.func, cst.Attribute)
+        and call.func.attr.value == "add_port_mappings"
+        and _code(call.func.value) == target
+    )
 
 
 def _code(node: cst.CSTNode) -> str:

@@ -16,6 +16,7 @@ from cdkfix import layout
 from cdkfix.edits import ChangeNode
 from cdkfix.formatting import format_expression
 from cdkfix.rule import Category, Example, Kind, Rule, Safety
+from cdkfix.transforms._bindings import single_binding
 
 SERVICES = ("aws_cdk.aws_ecs.FargateService", "aws_cdk.aws_ecs.Ec2Service")
 # The ecs_patterns services create one of the above and pass `circuit_breaker` and
@@ -60,7 +61,10 @@ class DeploymentAutoRollback(Rule):
         "without `auto_rollback` gets `auto_rollback=codedeploy.AutoRollbackConfig(failed_deployment=True, "
         "stopped_deployment=True)`, and so does the deployment group CDK-A3 adds for a CODE_DEPLOY service when "
         "both rules run. A service with the CODE_DEPLOY or EXTERNAL controller itself is never given a circuit "
-        "breaker; an existing `circuit_breaker` or `auto_rollback` is left alone."
+        "breaker; an existing `circuit_breaker` or `auto_rollback` is left alone. A controller passed through a "
+        "variable or `self.` attribute is read from its one assignment; a controller cdkfix cannot read (a "
+        "parameter, a type computed at run time) or a `**` splat that may hold these keywords is reported "
+        "without a fix."
     )
     impact = (
         "UNSAFE (changes a running service): a deployment that fails is rolled back to the previous task definition. Failed deployments roll back to the last working task definition automatically instead of leaving the "
@@ -201,16 +205,18 @@ from mylib import FargateService
 
 ecs.FargateService(self, "CodeDeploy", cluster=c, task_definition=td, deployment_controller=ecs.DeploymentController(type=ecs.DeploymentControllerType.CODE_DEPLOY))
 ecs.FargateService(self, "External", cluster=c, task_definition=td, deployment_controller=ecs.DeploymentController(type=ecs.DeploymentControllerType.EXTERNAL))
-ecs.FargateService(self, "Unknown", cluster=c, task_definition=td, deployment_controller=controller)
+blue_green_controller = ecs.DeploymentController(type=ecs.DeploymentControllerType.CODE_DEPLOY)
+ecs.FargateService(self, "Variable", cluster=c, task_definition=td, deployment_controller=blue_green_controller)
 ecs.FargateService(self, "Untyped", cluster=c, task_definition=td, deployment_controller=ecs.DeploymentController())
 ecs.FargateService(self, "Done", cluster=c, task_definition=td, circuit_breaker=ecs.DeploymentCircuitBreaker(rollback=True))
 ecs.FargateService(self, "Off", cluster=c, task_definition=td, circuit_breaker=None)
-ecs.Ec2Service(self, "Splat", **props)
+ecs.Ec2Service(self, "SplatCodeDeploy", deployment_controller=ecs.DeploymentController(type=ecs.DeploymentControllerType.CODE_DEPLOY), **props)
+ecs.Ec2Service(self, "SplatDone", circuit_breaker=breaker, **props)
 codedeploy.EcsDeploymentGroup(self, "Dg", service=s, blue_green_deployment_config=bg, auto_rollback=rollback)
-codedeploy.EcsDeploymentGroup(self, "Splat", **group_props)
+codedeploy.EcsDeploymentGroup(self, "SplatDone", auto_rollback=rollback, **group_props)
 FargateService(self, "NotCdk", cluster=c)
 """,
-            name="CODE_DEPLOY/EXTERNAL/unknown controllers, existing settings, splats, look-alikes",
+            name="CODE_DEPLOY (also through a variable)/EXTERNAL controllers, existing settings (also beside a splat), look-alikes",
         ),
         Example(
             before="""\
@@ -284,6 +290,77 @@ for name in names:
 """,
             name='in a loop, id an f-string, stored in a dict',
         ),
+        Example(
+            before="""\
+from aws_cdk import aws_ecs as ecs
+from constructs import Construct
+
+
+class Worker(Construct):
+    def __init__(self, scope, construct_id, *, cluster, task_definition) -> None:
+        super().__init__(scope, construct_id)
+        controller = ecs.DeploymentController(type=ecs.DeploymentControllerType.ECS)
+        self.service = ecs.FargateService(self, "Service", cluster=cluster, task_definition=task_definition, deployment_controller=controller)
+""",
+            after="""\
+from aws_cdk import aws_ecs as ecs
+from constructs import Construct
+
+
+class Worker(Construct):
+    def __init__(self, scope, construct_id, *, cluster, task_definition) -> None:
+        super().__init__(scope, construct_id)
+        controller = ecs.DeploymentController(type=ecs.DeploymentControllerType.ECS)
+        self.service = ecs.FargateService(self, "Service", cluster=cluster, task_definition=task_definition, deployment_controller=controller, circuit_breaker=ecs.DeploymentCircuitBreaker(rollback=True))
+""",
+            name="ECS controller passed through a local variable, in a plain Construct",
+        ),
+        Example(
+            before="""\
+from aws_cdk import Stack
+from aws_cdk.aws_ecs import DeploymentController, DeploymentControllerType, Ec2Service
+
+
+class WorkerStack(Stack):
+    def __init__(self, scope, construct_id, *, cluster, task_definition, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        self.controller = DeploymentController(type=DeploymentControllerType.ECS)
+        self.build_service(cluster, task_definition)
+
+    def build_service(self, cluster, task_definition):
+        Ec2Service(self, "Worker", cluster=cluster, task_definition=task_definition, deployment_controller=self.controller)
+""",
+            after="""\
+from aws_cdk import Stack
+from aws_cdk.aws_ecs import DeploymentController, DeploymentControllerType, Ec2Service
+from aws_cdk import aws_ecs as ecs
+
+
+class WorkerStack(Stack):
+    def __init__(self, scope, construct_id, *, cluster, task_definition, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        self.controller = DeploymentController(type=DeploymentControllerType.ECS)
+        self.build_service(cluster, task_definition)
+
+    def build_service(self, cluster, task_definition):
+        Ec2Service(self, "Worker", cluster=cluster, task_definition=task_definition, deployment_controller=self.controller, circuit_breaker=ecs.DeploymentCircuitBreaker(rollback=True))
+""",
+            name="controller in a self. attribute set by another method, classes imported by name",
+        ),
+        Example(
+            before="""\
+from aws_cdk import aws_codedeploy as codedeploy, aws_ecs as ecs
+
+
+def service(scope, cluster, td, controller, props):
+    ecs.FargateService(scope, "Unknown", cluster=cluster, task_definition=td, deployment_controller=controller)
+    ecs.FargateService(scope, "Computed", cluster=cluster, task_definition=td, deployment_controller=ecs.DeploymentController(type=props.controller_type))
+    ecs.Ec2Service(scope, "Splat", **props.service)
+    codedeploy.EcsDeploymentGroup(scope, "Splat", **props.group)
+""",
+            flagged=True,
+            name="a controller from a parameter or computed at run time, `**` splats: reported without a fix",
+        ),
     ]
 
     def __init__(self, context, options=None) -> None:
@@ -292,13 +369,21 @@ for name in names:
         self._services: dict[cst.Call, tuple[cst.BaseStatement, int]] = {}
 
     def visit_Call(self, node: cst.Call) -> None:
-        if self.is_call_to(node, *SERVICES):
-            self._services[node] = (self.current_statement, self.indent_width)
+        qualified = self.resolve(node.func)
+        if qualified in SERVICES or qualified in PATTERN_SERVICES:
+            if qualified in SERVICES:
+                self._services[node] = (self.current_statement, self.indent_width)
             self._service(node)
-        elif self.is_call_to(node, *PATTERN_SERVICES):
-            self._service(node)
-        elif self.is_call_to(node, DEPLOYMENT_GROUP):
-            if layout.keyword_arg(node, "auto_rollback") is None:
+        elif qualified == DEPLOYMENT_GROUP:
+            if layout.keyword_arg(node, "auto_rollback") is not None:
+                return
+            if layout.has_double_star(node):
+                self.report_without_fix(
+                    "CodeDeploy ECS deployment group may lack `auto_rollback`",
+                    "a `**` splat may set `auto_rollback`: cdkfix cannot see its keywords",
+                    node,
+                )
+            else:
                 value = self._auto_rollback()
                 self.report(
                     "CodeDeploy ECS deployment group without `auto_rollback`",
@@ -308,27 +393,52 @@ for name in names:
     def _service(self, node: cst.Call) -> None:
         if layout.keyword_arg(node, "circuit_breaker") is not None:
             return
+        message = "ECS service with the ECS deployment controller and no deployment circuit breaker"
         controller = self._controller_type(node)
-        if controller != "ECS":
-            return  # CODE_DEPLOY: rollback is the deployment group's job; EXTERNAL or unknown: leave it
+        if controller in ("CODE_DEPLOY", "EXTERNAL", "NONE"):
+            return  # CODE_DEPLOY: rollback is the deployment group's job; CDK refuses a breaker on the others
+        if layout.has_double_star(node):
+            self.report_without_fix(
+                "ECS service that may lack a deployment circuit breaker",
+                "a `**` splat may set `circuit_breaker` or a CODE_DEPLOY `deployment_controller` (which refuses "
+                "a circuit breaker): cdkfix cannot see its keywords",
+                node,
+            )
+            return
+        if controller is None:
+            # A controller cdkfix cannot read (a parameter, a value computed at run time): with
+            # CODE_DEPLOY a circuit breaker fails synthesis, so nothing is written.
+            self.report_without_fix(
+                "ECS service that may lack a deployment circuit breaker",
+                "its `deployment_controller` is not a `DeploymentController(type=...)` cdkfix can read: with the "
+                "ECS controller add `circuit_breaker=ecs.DeploymentCircuitBreaker(rollback=True)`, with CODE_DEPLOY "
+                "set `auto_rollback` on its deployment group",
+                node,
+            )
+            return
         breaker = self.ref(CIRCUIT_BREAKER)
         self.report(
-            "ECS service with the ECS deployment controller and no deployment circuit breaker",
+            message,
             [self.set_keyword(node, "circuit_breaker", f"{breaker}(rollback=True)")],
         )
 
     def _controller_type(self, service: cst.Call) -> str | None:
-        """"ECS", "CODE_DEPLOY" or "EXTERNAL" for a controller the code spells out, else None."""
+        """"ECS", "CODE_DEPLOY" or "EXTERNAL" for a controller the code spells out (in the call, or
+        in the one assignment of the variable or `self.` attribute it passes), "NONE" for a
+        `DeploymentController()` without a type, else None (unknown)."""
         arg = layout.keyword_arg(service, "deployment_controller")
         if arg is None:
             return "ECS"  # CDK's default
         controller = arg.value
+        if isinstance(controller, (cst.Name, cst.Attribute)) and not self.resolve(controller):
+            found = single_binding(self, controller)
+            controller = found[1] if found is not None else controller
         if not self.is_call_to(controller, CONTROLLER):
             return None
         type_arg = layout.keyword_arg(controller, "type")
         if type_arg is None:
             # CDK treats `DeploymentController()` without a type as not-ECS and refuses a circuit breaker.
-            return None
+            return "NONE"
         qualified = self.resolve(type_arg.value) or ""
         prefix = CONTROLLER_TYPE + "."
         return qualified.removeprefix(prefix) if qualified.startswith(prefix) else None

@@ -37,7 +37,8 @@ class EcsExecSupport(Rule):
     fix = (
         "Sets `enable_execute_command=True` on `ecs.FargateService` / `ecs.Ec2Service` and the `ecs_patterns` "
         "services built on them (`ApplicationLoadBalancedFargateService`, ...). An explicit "
-        "`enable_execute_command=False` is a choice and is left alone."
+        "`enable_execute_command=False` is a choice and is left alone; a call with a `**` splat (which may hold "
+        "it) is reported without a fix."
     )
     impact = (
         "Widens access: anyone allowed `ecs:ExecuteCommand` on the cluster can run commands inside the "
@@ -133,11 +134,11 @@ from mylib import FargateService
 ecs.FargateService(self, "Off", cluster=cluster, task_definition=td, enable_execute_command=False)
 ecs.FargateService(self, "On", cluster=cluster, task_definition=td, enable_execute_command=True)
 ecs.FargateService(self, "Configured", cluster=cluster, task_definition=td, enable_execute_command=debug)
-ecs.Ec2Service(self, "Splat", **service_props)
+ecs.Ec2Service(self, "SplatOff", enable_execute_command=False, **service_props)
 FargateService(self, "NotCdk", cluster=cluster)
 ecs.Cluster(self, "Cluster", vpc=vpc)
 """,
-            name="explicit choices, splats and look-alikes left alone",
+            name="explicit choices (also beside a splat) and look-alikes left alone",
         ),
         Example(
             before="""\
@@ -211,13 +212,32 @@ for name in names:
 """,
             name='in a loop, id an f-string, stored in a dict',
         ),
+        Example(
+            before="""\
+from aws_cdk import aws_ecs as ecs, aws_ecs_patterns as ecs_patterns
+
+
+def services(scope, cluster, settings):
+    ecs.FargateService(scope, "Api", cluster=cluster, **settings.service_props)
+    ecs_patterns.ApplicationLoadBalancedFargateService(scope, "Web", cluster=cluster, **settings.web_props)
+""",
+            flagged=True,
+            name="`**` splats that may set enable_execute_command: reported without a fix",
+        ),
     ]
 
     def visit_Call(self, node: cst.Call) -> None:
-        if not self.is_call_to(node, *SERVICES):
+        if self.resolve(node.func) not in SERVICES:
             return
         if layout.keyword_arg(node, "enable_execute_command") is not None:
             return  # True already, False by choice, or computed: the user's decision
+        if layout.has_double_star(node):
+            self.report_without_fix(
+                "ECS service that may lack `enable_execute_command`",
+                "a `**` splat may set `enable_execute_command` (False by choice): cdkfix cannot see its keywords",
+                node,
+            )
+            return
         self.report(
             "ECS service without `enable_execute_command`",
             [self.set_keyword(node, "enable_execute_command", "True")],
