@@ -385,7 +385,9 @@ lambda_.Function(
             )
             return
         change = self.change(attribute, lambda updated: updated.with_changes(attr=cst.Name(replacement)), statement)
-        self.report(f"{what} on {current[0]}, not {newest} ({self.title})", [change], node=node)
+        # The finding is the function's: its statement is the anchor even when the edit is at
+        # the constant's assignment (the report shows, and the fast path looks for, the node there).
+        self.report(f"{what} on {current[0]}, not {newest} ({self.title})", [change], anchor=self.current_statement, node=node)
 
     def _runtime_attribute(self, value: cst.BaseExpression):
         """(the `Runtime.X` attribute node, its statement) the runtime comes from, or why not."""
