@@ -68,7 +68,12 @@ def _settings_digest(config: RunConfig) -> str:
 
 def key_for(shown: str, content_digest: str, config: RunConfig) -> str:
     """The key of one file's result; `config` is the run's (resolved here for the file)."""
-    settings = _settings_digest(config.for_file(shown))
+    file_config = config.for_file(shown)
+    settings = _settings_digest(file_config)
+    # Rules that read more than the file (cdkfix.rule.Rule.cache_inputs) add what they read.
+    extra = [inputs for rule in file_config.rules if (inputs := rule.cache_inputs(shown)) is not None]
+    if extra:
+        settings = key_of([settings, extra])
     return hashlib.sha256(f"{settings}\0{content_digest}\0{shown}".encode("utf-8", "surrogateescape")).hexdigest()
 
 

@@ -364,6 +364,14 @@ class Rule:
             DESTROYABLE in rule.groups and rule.code in self.context.selected for rule in all_rules()
         )
 
+    @classmethod
+    def cache_inputs(cls, path: str) -> object:
+        """What, besides the file's bytes, path and the configuration, decides this rule's
+        result for the file at `path` (JSON-serialisable; None: nothing). Part of the check
+        cache's key: a rule that reads the project around the file (AwsSolutions-L1 reads the
+        aws-cdk-lib pin of requirements.txt) must say so, or a stale result is reused."""
+        return None
+
     # --- metadata helpers ---
     @classmethod
     def number_prefix(cls) -> str:

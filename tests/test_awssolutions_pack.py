@@ -88,26 +88,27 @@ def test_unsafe_pack_fixes_wait_for_unsafe_fixes():
 
 def test_props_keyword_gets_the_inner_keyword_added():
     source = (
-        "from aws_cdk import aws_apigateway as apigw\n\n"
-        'api = apigw.RestApi(self, "Api", deploy_options=apigw.StageOptions(stage_name="v1"))\n'
+        "from aws_cdk import aws_docdb as docdb\n\n"
+        'docdb.DatabaseCluster(self, "Db", backup=docdb.BackupProps(preferred_window="07:34-08:04"))\n'
     )
-    fixed, records = _run(source, "AwsSolutions-APIG6")
+    fixed, records = _run(source, "AwsSolutions-DOC4")
     assert fixed == (
-        "from aws_cdk import aws_apigateway as apigw\n\n"
-        'api = apigw.RestApi(self, "Api", deploy_options=apigw.StageOptions(stage_name="v1", '
-        "logging_level=apigw.MethodLoggingLevel.INFO))\n"
+        "from aws_cdk import aws_docdb as docdb\n"
+        "from aws_cdk import Duration\n\n"
+        'docdb.DatabaseCluster(self, "Db", backup=docdb.BackupProps(preferred_window="07:34-08:04", '
+        "retention=Duration.days(7)))\n"
     )
     assert [record.status for record in records] == [FixStatus.APPLIED]
-    again, more = _run(fixed, "AwsSolutions-APIG6")
+    again, more = _run(fixed, "AwsSolutions-DOC4")
     assert again == fixed and not more
 
 
 def test_props_in_a_variable_is_reported_without_a_fix():
     source = (
-        "from aws_cdk import aws_apigateway as apigw\n\n"
-        'api = apigw.RestApi(self, "Api", deploy_options=stage_options)\n'
+        "from aws_cdk import aws_docdb as docdb\n\n"
+        'docdb.DatabaseCluster(self, "Db", backup=backup_props)\n'
     )
-    fixed, records = _run(source, "AwsSolutions-APIG6")
+    fixed, records = _run(source, "AwsSolutions-DOC4")
     assert fixed == source
     assert [record.status for record in records] == [FixStatus.NO_FIX]
 

@@ -228,31 +228,6 @@ RULES = [
         safety_note="Unsafe: each rotation's key material is billed (the first two rotations of a key).",
     ),
     KeywordRule(
-        code="AwsSolutions-APIG6",
-        name="awssolutions-apigw-stage-logging",
-        title="REST API stage without CloudWatch logging",
-        cause="The REST API Stage does not have CloudWatch logging enabled for all methods.",
-        why="Without execution logs, failed requests leave no trace.",
-        impact="Slow diagnosis of API errors.",
-        kind=Kind.OBSERVABILITY,
-        constructs=(
-            "aws_cdk.aws_apigateway.RestApi",
-            "aws_cdk.aws_apigateway.LambdaRestApi",
-            "aws_cdk.aws_apigateway.SpecRestApi",
-        ),
-        keyword="deploy_options",
-        value="",
-        inside=("aws_cdk.aws_apigateway.StageOptions", {"logging_level": "{aws_cdk.aws_apigateway.MethodLoggingLevel}.INFO"}),
-        keep="{aws_cdk.aws_apigateway.StageOptions}(logging_level={aws_cdk.aws_apigateway.MethodLoggingLevel}.OFF)",
-        decided_by=("deploy",),
-        follow='{resource}.root.add_method("GET", {aws_cdk.aws_apigateway.MockIntegration}())\n',
-        safety=UNSAFE,
-        safety_note=(
-            "Unsafe: execution logs are billed, and API Gateway refuses the stage unless the account has a "
-            "CloudWatch Logs role (`cloud_watch_role=True` or set once per account and region)."
-        ),
-    ),
-    KeywordRule(
         code="AwsSolutions-VPC7",
         name="awssolutions-vpc-flow-logs",
         title="VPC without a flow log",

@@ -1,0 +1,335 @@
+"""AwsSolutions-APIG1 / -APIG6 (one owner of `deploy_options`), -APIG2 (a validator the methods
+use) and -L1 (the newest runtime of the family, read from aws-cdk-lib's jsii assembly)."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from cdkfix.check_cache import key_for
+from cdkfix.config import RunConfig
+from cdkfix.records import FixStatus
+from cdkfix.registry import all_rules, rules_by_code
+from cdkfix.testing import fix_source
+from cdkfix.transforms.awssolutions import l1_latest_runtime
+from cdkfix.transforms.awssolutions.l1_latest_runtime import Runtimes, installed_runtimes, project_pins
+
+
+def _run(source: str, *codes: str, path: str = "example.py"):
+    rules = sorted((rules_by_code()[code] for code in codes), key=all_rules().index)
+    return fix_source(source, rules, unsafe_fixes=True, path=path)
+
+
+APIG = ("AwsSolutions-APIG1", "AwsSolutions-APIG6")
+BARE_API = (
+    "from aws_cdk import aws_apigateway as apigw\n\n"
+    'api = apigw.RestApi(self, "Api")\n'
+    'api.root.add_method("GET", apigw.MockIntegration())\n'
+)
+BOTH_FIXED = (
+    "from aws_cdk import aws_apigateway as apigw\n"
+    "from aws_cdk import aws_logs as logs\n\n"
+    "api_access_logs = logs.LogGroup(\n"
+    '    self, "ApiAccessLogs", retention=logs.RetentionDays.ONE_YEAR\n'
+    ")\n\n"
+    'api = apigw.RestApi(self, "Api", deploy_options=apigw.StageOptions(\n'
+    "    access_log_destination=apigw.LogGroupLogDestination(\n"
+    "        api_access_logs\n"
+    "    ),\n"
+    "    access_log_format=apigw.AccessLogFormat.clf(),\n"
+    "    logging_level=apigw.MethodLoggingLevel.INFO,\n"
+    "), cloud_watch_role=True)\n"
+    'api.root.add_method("GET", apigw.MockIntegration())\n'
+)
+
+
+# --- APIG1 and APIG6: one StageOptions ------------------------------------------------------
+
+
+def test_apig1_and_apig6_together_write_one_stage_options_and_one_role():
+    fixed, records = _run(BARE_API, *APIG)
+    assert fixed == BOTH_FIXED
+    assert [(r.code, r.status) for r in records] == [(code, FixStatus.APPLIED) for code in APIG]
+    compile(fixed, "fixed.py", "exec")
+    again, more = _run(fixed, *APIG)
+    assert again == fixed and not more
+
+
+@pytest.mark.parametrize("first, second", [APIG, APIG[::-1]])
+def test_one_rule_after_the_other_adds_to_the_stage_options_the_first_wrote(first, second):
+    once, _ = _run(BARE_API, first)
+    twice, records = _run(once, second)
+    assert [r.code for r in records] == [second]
+    assert twice.count("deploy_options=") == 1 and twice.count("cloud_watch_role=True") == 1
+    for keyword in ("access_log_destination=", "access_log_format=", "logging_level="):
+        assert twice.count(keyword) == 1
+    compile(twice, "fixed.py", "exec")
+    again, more = _run(twice, *APIG)
+    assert again == twice and not more
+
+
+def test_existing_stage_options_get_both_rules_keywords_and_keep_their_own():
+    source = BARE_API.replace('"Api")', '"Api", deploy_options=apigw.StageOptions(stage_name="v1", metrics_enabled=True))')
+    fixed, _ = _run(source, *APIG)
+    assert 'deploy_options=apigw.StageOptions(stage_name="v1", metrics_enabled=True, access_log_destination=' in fixed
+    assert fixed.count("StageOptions(") == 1 and "logging_level=apigw.MethodLoggingLevel.INFO), cloud_watch_role=True)" in fixed
+
+
+@pytest.mark.parametrize(
+    "options",
+    ["deploy_options=stage_options", "deploy_options=make_options()", "deploy_options=apigw.StageOptions(**opts)", "**props"],
+)
+def test_unreadable_deploy_options_are_reported_without_a_fix(options):
+    source = BARE_API.replace('"Api")', f'"Api", {options})')
+    fixed, records = _run(source, *APIG)
+    assert fixed == source
+    assert [(r.code, r.status) for r in records] == [(code, FixStatus.NO_FIX) for code in APIG]
+
+
+def test_a_stated_cloud_watch_role_is_kept():
+    source = BARE_API.replace('"Api")', '"Api", cloud_watch_role=False)')
+    fixed, _ = _run(source, *APIG)
+    assert "cloud_watch_role=False" in fixed and "cloud_watch_role=True" not in fixed
+
+
+def test_each_rule_leaves_alone_what_the_user_set_for_it():
+    source = BARE_API.replace(
+        '"Api")', '"Api", deploy_options=apigw.StageOptions(logging_level=apigw.MethodLoggingLevel.ERROR))'
+    )
+    fixed, records = _run(source, *APIG)
+    assert [r.code for r in records] == ["AwsSolutions-APIG1"]
+    assert "logging_level=apigw.MethodLoggingLevel.ERROR, access_log_destination=" in fixed
+
+
+def test_apig1_in_a_destroyable_run_makes_the_log_group_go_with_the_stack():
+    fixed, _ = _run(BARE_API, "AwsSolutions-APIG1", "CDK-B1")
+    assert "retention=logs.RetentionDays.ONE_YEAR,\n    removal_policy=RemovalPolicy.DESTROY," in fixed
+
+
+# --- synthesis: the CloudWatch role, the default-options validator --------------------------
+
+_FLAG_ON = {"@aws-cdk/aws-apigateway:disableCloudWatchRole": True}
+
+
+def _synth(source: str, context: dict) -> tuple[set[tuple[str, str]], dict]:
+    """(cdk-nag AwsSolutions findings as (rule, construct path), template) of `source` in a stack."""
+    os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+    import aws_cdk as cdk
+    from cdk_nag import AwsSolutionsChecks
+
+    outdir = tempfile.mkdtemp(prefix="cdkfix-apig-")
+    app = cdk.App(outdir=outdir, context=context)
+    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    stack = cdk.Stack(app, "Case", env=cdk.Environment(account="123456789012", region="us-east-1"))
+    exec(compile(source, "case.py", "exec"), {"self": stack, "__name__": "case"})
+    try:
+        app.synth()
+    except Exception:
+        pass  # cdk-nag's errors fail synthesis after the report is written
+    report = json.loads((Path(outdir) / "validation-report.json").read_text())
+    findings = {
+        (violation["ruleName"].split("[", 1)[0], construct["constructPath"])
+        for plugin in report["pluginReports"]
+        for violation in plugin["violations"]
+        for construct in violation["violatingConstructs"]
+    }
+    return findings, json.loads((Path(outdir) / "Case.template.json").read_text())
+
+
+@pytest.mark.synth
+def test_with_the_cdk_init_flag_the_fix_creates_the_account_role_and_only_its_iam4_is_new():
+    pytest.importorskip("cdk_nag")
+    before, _ = _synth(BARE_API, _FLAG_ON)
+    after, template = _synth(BOTH_FIXED, _FLAG_ON)
+    assert {rule for rule, _ in before} >= set(APIG)
+    assert not {rule for rule, _ in after} & set(APIG)
+    # Deployable in any account: the stack sets the account's CloudWatch Logs role.
+    types = {resource["Type"] for resource in template["Resources"].values()}
+    assert "AWS::ApiGateway::Account" in types
+    # Unavoidable for every deployable fix: the role API Gateway logs with carries the AWS managed
+    # policy AmazonAPIGatewayPushToCloudWatchLogs (an inline copy would need Resource "*": IAM5).
+    assert after - before == {("AwsSolutions-IAM4", "Case/Api/CloudWatchRole/Resource")}
+
+
+@pytest.mark.synth
+def test_a_validator_in_default_method_options_is_dropped_by_cdk():
+    """Why APIG2 does not write default_method_options: no validator is synthesized."""
+    pytest.importorskip("cdk_nag")
+    source = (
+        "from aws_cdk import aws_apigateway as apigw\n\n"
+        'api = apigw.RestApi(self, "Api", default_method_options=apigw.MethodOptions(request_validator_options='
+        "apigw.RequestValidatorOptions(validate_request_body=True, validate_request_parameters=True)))\n"
+        'api.root.add_method("GET", apigw.MockIntegration())\n'
+    )
+    findings, template = _synth(source, {})
+    assert not [r for r in template["Resources"].values() if r["Type"] == "AWS::ApiGateway::RequestValidator"]
+    assert "AwsSolutions-APIG2" in {rule for rule, _ in findings}
+
+
+@pytest.mark.synth
+def test_apig2_validator_is_used_by_every_method_the_fix_found():
+    pytest.importorskip("cdk_nag")
+    rule = rules_by_code()["AwsSolutions-APIG2"]
+    example = rule.examples[0]
+    findings, template = _synth(example.after, {})
+    validators = [k for k, r in template["Resources"].items() if r["Type"] == "AWS::ApiGateway::RequestValidator"]
+    methods = [r for r in template["Resources"].values() if r["Type"] == "AWS::ApiGateway::Method"]
+    assert len(validators) == 1 and len(methods) == 2
+    assert all(m["Properties"]["RequestValidatorId"] == {"Ref": validators[0]} for m in methods)
+    assert "AwsSolutions-APIG2" not in {rule for rule, _ in findings}
+
+
+# --- APIG2 ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "source, why",
+    [
+        ('api = apigw.SpecRestApi(self, "Api", api_definition=definition)\n', "OpenAPI"),
+        ('api = apigw.LambdaRestApi(self, "Api", handler=handler)\n', "proxy methods"),
+        ('api = apigw.RestApi(self, "Api")\n', "no `add_method`"),
+        ('apigw.RestApi(self, "Api").root.add_method("GET")\n', "not bound"),
+        ('api = apigw.RestApi(self, "Api")\napi.root.add_method("GET", **kw)\n', "splat"),
+        ('api = apigw.RestApi(self, "Api", **props)\napi.root.add_method("GET")\n', "splat"),
+    ],
+)
+def test_apig2_reports_without_a_fix(source, why):
+    source = "from aws_cdk import aws_apigateway as apigw\n\n" + source
+    fixed, records = _run(source, "AwsSolutions-APIG2")
+    assert fixed == source
+    assert [r.status for r in records] == [FixStatus.NO_FIX] and why in records[0].detail
+
+
+def test_apig2_gives_each_api_its_own_validator_and_skips_an_ambiguous_name():
+    source = (
+        "from aws_cdk import aws_apigateway as apigw\n\n"
+        'one = apigw.RestApi(self, "One")\n'
+        'two = apigw.RestApi(self, "Two")\n'
+        'one.root.add_method("GET")\n'
+        'two.root.add_resource("x").add_method("GET")\n'
+        'shared = one.root.add_resource("a")\n'
+        'shared = two.root.add_resource("b")\n'
+        'shared.add_method("POST")\n'
+    )
+    fixed, records = _run(source, "AwsSolutions-APIG2")
+    assert [r.status for r in records] == [FixStatus.APPLIED, FixStatus.APPLIED]
+    assert 'one.root.add_method("GET", request_validator=one_validator)' in fixed
+    assert 'two.root.add_resource("x").add_method("GET", request_validator=two_validator)' in fixed
+    assert 'shared.add_method("POST")\n' in fixed  # bound twice: which API's is unknown
+    again, more = _run(fixed, "AwsSolutions-APIG2")
+    assert again == fixed and not more
+
+
+# --- L1 ------------------------------------------------------------------------------------
+
+
+def test_runtimes_come_from_the_installed_assembly():
+    runtimes = installed_runtimes()
+    assert runtimes is not None and runtimes.version.startswith("2.")
+    assert runtimes.properties["PYTHON_3_8"] == ("python3.8", True)
+    assert runtimes.properties["PYTHON_3_14"] == ("python3.14", False)
+    assert runtimes.newest("python3.8") == "python3.14" and runtimes.property_for("python3.14") == "PYTHON_3_14"
+    assert runtimes.newest("nodejs18.x") == "nodejs24.x" and runtimes.property_for("nodejs24.x") == "NODEJS_24_X"
+    assert runtimes.newest("provided.al2") is None
+
+
+def test_newest_sorts_versions_as_numbers_and_skips_a_deprecated_newest():
+    runtimes = Runtimes("9.9.9", {
+        "PYTHON_3_9": ("python3.9", False), "PYTHON_3_10": ("python3.10", False),
+        "DOTNET_CORE_3_1": ("dotnetcore3.1", True), "DOTNET_CORE_2_1": ("dotnetcore2.1", True),
+    })
+    assert runtimes.newest("python3.9") == "python3.10"
+    assert runtimes.newest("dotnetcore2.1") == "dotnetcore3.1" and runtimes.property_for("dotnetcore3.1") is None
+
+
+@pytest.mark.synth
+def test_the_newest_runtimes_are_cdk_nags():
+    """Cross-check against the real Runtime.ALL, the list cdk-nag's rule reads (needs Node.js)."""
+    os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+    from aws_cdk import aws_lambda
+
+    # FROM_IMAGE (a container image) has no runtime string; cdk-nag finds no family in it either.
+    names = [runtime.to_string() for runtime in aws_lambda.Runtime.ALL if runtime.to_string() != "FROM_IMAGE"]
+    runtimes = installed_runtimes()
+    assert set(names) == {value for value, _ in runtimes.properties.values()}
+    for family in ("python", "nodejs", "java", "ruby", "dotnet"):
+        versions = [name for name in names if name.startswith(family)]
+        expected = sorted(versions, key=lambda n: l1_latest_runtime._version_key(l1_latest_runtime._RUNTIME_STRING.match(n).group(2) or "0"))[-1]
+        assert runtimes.newest(versions[0]) == expected
+
+
+L1_SOURCE = (
+    "from aws_cdk import aws_lambda as lambda_\n\n"
+    'lambda_.Function(self, "F", runtime=lambda_.Runtime.PYTHON_3_9, handler="i.h", code=lambda_.Code.from_asset("src"))\n'
+)
+
+
+@pytest.mark.parametrize(
+    "requirement, fixed",
+    [("aws-cdk-lib==2.100.0", False), ("aws-cdk-lib>=2.100.0,<2.200", False), ("aws-cdk-lib>=2.100.0", True),
+     ("aws-cdk-lib", True), ("aws-cdk-lib==2.275.0", True), ("# aws-cdk-lib==2.1.0\nconstructs", True)],
+)
+def test_l1_stays_within_the_projects_pin(tmp_path, requirement, fixed):
+    project_pins.cache_clear()
+    (tmp_path / "requirements.txt").write_text(requirement + "\n")
+    stack = tmp_path / "app" / "stack.py"
+    stack.parent.mkdir()
+    stack.write_text(L1_SOURCE)
+    result, records = _run(L1_SOURCE, "AwsSolutions-L1", path=str(stack))
+    if fixed:
+        assert result == L1_SOURCE.replace("PYTHON_3_9", "PYTHON_3_14") and records[0].status is FixStatus.APPLIED
+    else:
+        assert result == L1_SOURCE and records[0].status is FixStatus.NO_FIX and "excludes" in records[0].detail
+
+
+def test_l1_cache_key_follows_the_pin(tmp_path):
+    project_pins.cache_clear()
+    stack = tmp_path / "stack.py"
+    stack.write_text(L1_SOURCE)
+    (tmp_path / "requirements.txt").write_text("aws-cdk-lib==2.100.0\n")
+    config = RunConfig(rules=(rules_by_code()["AwsSolutions-L1"],), unsafe_fixes=True)
+    first = key_for(str(stack), "digest", config)
+    (tmp_path / "requirements.txt").write_text("aws-cdk-lib==2.275.0\n")
+    project_pins.cache_clear()
+    assert key_for(str(stack), "digest", config) != first
+
+
+@pytest.mark.parametrize(
+    "runtime, why",
+    [
+        ('lambda_.Runtime("python3.8", lambda_.RuntimeFamily.PYTHON)', "Runtime(...)"),
+        ("props.runtime", "cannot follow"),
+        ("pick_runtime()", "run-time value"),
+    ],
+)
+def test_l1_reports_what_it_cannot_rewrite(runtime, why):
+    source = L1_SOURCE.replace("lambda_.Runtime.PYTHON_3_9", runtime)
+    fixed, records = _run(source, "AwsSolutions-L1")
+    assert fixed == source and [r.status for r in records] == [FixStatus.NO_FIX] and why in records[0].detail
+
+
+def test_l1_rewrites_a_constant_once_and_never_one_assigned_twice():
+    source = (
+        "from aws_cdk import aws_lambda as lambda_\n\n"
+        "RT = lambda_.Runtime.NODEJS_16_X\n"
+        "OTHER = lambda_.Runtime.PYTHON_3_10\n"
+        "OTHER = lambda_.Runtime.PYTHON_3_12\n"
+        'lambda_.Function(self, "A", runtime=RT, handler="i.h", code=lambda_.Code.from_asset("a"))\n'
+        'lambda_.Function(self, "B", runtime=RT, handler="i.h", code=lambda_.Code.from_asset("b"))\n'
+        'lambda_.Function(self, "C", runtime=OTHER, handler="i.h", code=lambda_.Code.from_asset("c"))\n'
+    )
+    fixed, records = _run(source, "AwsSolutions-L1")
+    assert fixed == source.replace("NODEJS_16_X", "NODEJS_24_X")
+    assert [r.status for r in records] == [FixStatus.APPLIED, FixStatus.APPLIED, FixStatus.NO_FIX]
+    again, more = _run(fixed, "AwsSolutions-L1")
+    assert again == fixed and [r.status for r in more] == [FixStatus.NO_FIX]
+
+
+def test_l1_without_aws_cdk_lib_reports_without_a_fix(monkeypatch):
+    monkeypatch.setattr(l1_latest_runtime, "installed_runtimes", lambda: None)
+    fixed, records = _run(L1_SOURCE, "AwsSolutions-L1")
+    assert fixed == L1_SOURCE and [r.status for r in records] == [FixStatus.NO_FIX]
