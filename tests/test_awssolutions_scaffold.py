@@ -154,6 +154,28 @@ def test_iam4_reports_without_a_fix(keyword, reason):
     assert reason in _no_fix(source, "AwsSolutions-IAM4")
 
 
+@pytest.mark.parametrize(
+    "call, reason",
+    [
+        ('iam.ManagedPolicy.from_aws_managed_policy_name("CloudWatchFullAccess")', "run-time behaviour"),
+        ('iam.ManagedPolicy.from_aws_managed_policy_name("service-role/AWSLambdaBasicExecutionRole")',
+         "need logs on their own log groups only"),
+        ('iam.ManagedPolicy.from_aws_managed_policy_name(managed_policy_name="service-role/AWSLambdaVPCAccessExecutionRole")',
+         "needs `Resource: *`"),
+        ('iam.ManagedPolicy.from_managed_policy_arn(self, "P", "arn:aws:iam::aws:policy/ReadOnlyAccess")', "run-time behaviour"),
+        ("iam.ManagedPolicy.from_aws_managed_policy_name(name)", "run-time behaviour"),
+    ],
+)
+def test_iam4_reports_an_aws_managed_policy_attached_by_hand(call, reason):
+    source = f'from aws_cdk import aws_iam as iam\n\nrole.add_managed_policy({call})\n'
+    assert reason in _no_fix(source, "AwsSolutions-IAM4")
+
+
+def test_iam4_leaves_a_customer_managed_policy_alone():
+    source = 'from aws_cdk import aws_iam as iam\n\niam.ManagedPolicy.from_managed_policy_arn(self, "P", "arn:aws:iam::123456789012:policy/Mine")\n'
+    assert _run(source, "AwsSolutions-IAM4") == (source, [])
+
+
 def test_iam4_two_functions_get_their_own_role_and_group_and_a_destroyable_group():
     source = """\
 from aws_cdk import aws_lambda as lambda_
