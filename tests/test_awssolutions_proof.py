@@ -66,6 +66,7 @@ def _rule_findings(side: State, code: str) -> set[str]:
 
 
 _LINT_RULES: list = []
+_LINTED: dict[str, set[tuple[str, str]]] = {}  # template text -> errors: an example's written shapes share templates
 
 
 def _lint(side: State) -> set[tuple[str, str, str]]:
@@ -77,11 +78,15 @@ def _lint(side: State) -> set[tuple[str, str, str]]:
         _LINT_RULES.append(get_rules([], [], []))
     found = set()
     for stack, template in side.templates.items():
-        for match in lint(json.dumps(template), rules=_LINT_RULES[0], regions=["us-east-1"]):
-            if match.rule.id.startswith("E"):
-                parts = list(getattr(match, "path", None) or [])
-                resource = str(parts[1]) if len(parts) > 1 and parts[0] == "Resources" else ""
-                found.add((stack, match.rule.id, resource))
+        text = json.dumps(template, sort_keys=True)
+        if text not in _LINTED:
+            _LINTED[text] = set()
+            for match in lint(text, rules=_LINT_RULES[0], regions=["us-east-1"]):
+                if match.rule.id.startswith("E"):
+                    parts = list(getattr(match, "path", None) or [])
+                    resource = str(parts[1]) if len(parts) > 1 and parts[0] == "Resources" else ""
+                    _LINTED[text].add((match.rule.id, resource))
+        found |= {(stack, rule_id, resource) for rule_id, resource in _LINTED[text]}
     return found
 
 
