@@ -171,6 +171,16 @@ def test_iam4_reports_an_aws_managed_policy_attached_by_hand(call, reason):
     assert reason in _no_fix(source, "AwsSolutions-IAM4")
 
 
+def test_iam4_leaves_powerful_managed_policies_to_cdk_a1_when_it_is_selected():
+    source = (
+        'from aws_cdk import aws_iam as iam\n\nrole = iam.Role(self, "Role", assumed_by=iam.AccountRootPrincipal(), '
+        'managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name("PowerUserAccess")])\n'
+    )
+    assert "run-time behaviour" in _no_fix(source, "AwsSolutions-IAM4")
+    _, records = _run(source, "AwsSolutions-IAM4", "CDK-A1")
+    assert [code for code, _, _ in records] == ["CDK-A1"]
+
+
 def test_iam4_leaves_a_customer_managed_policy_alone():
     source = 'from aws_cdk import aws_iam as iam\n\niam.ManagedPolicy.from_managed_policy_arn(self, "P", "arn:aws:iam::123456789012:policy/Mine")\n'
     assert _run(source, "AwsSolutions-IAM4") == (source, [])

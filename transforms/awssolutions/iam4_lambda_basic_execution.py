@@ -21,6 +21,7 @@ from cdkfix.constructs import string_value
 from cdkfix.names import dotted_name
 from cdkfix.rule import Category, Example, Kind, Rule, Safety
 
+from cdkfix.transforms.iam_broad_managed_policy import BROAD_POLICIES
 from cdkfix.transforms.awssolutions._scaffold import binding, callee, in_plain_statement, scope_and_id
 
 FUNCTION = "aws_cdk.aws_lambda.Function"
@@ -286,5 +287,7 @@ role.add_managed_policy(iam.ManagedPolicy.from_aws_managed_policy_name("AmazonSS
             if match is None:
                 return  # a customer managed policy, or an ARN cdkfix cannot read: no IAM4 finding it can tell
             name = match.group("name")
+        if name in BROAD_POLICIES and "CDK-A1" in self.context.selected:
+            return  # CDK-A1 (selected) fixes or reports PowerUserAccess / AdministratorAccess itself: one finding, not two
         what = f"{callee(node)}({name!r})" if name is not None else f"{callee(node)}(<a name cdkfix cannot read>)"
         self.report_without_fix(f"{what} attaches an AWS managed policy (IAM4)", _MANAGED_WHY.get(name or "", _MANAGED_DEFAULT), node)
