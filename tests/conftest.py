@@ -98,3 +98,26 @@ def _synthesis_only_in_synth_tests(request, monkeypatch):
 def _private_cache(tmp_path_factory, monkeypatch):
     """Every test gets an empty cache of its own: never the user's, never another test's."""
     monkeypatch.setenv("CDKFIX_CACHE_DIR", str(tmp_path_factory.mktemp("cdkfix-cache")))
+
+
+def fixed_example_cases():
+    """Every rule's fixed examples as fix-effect cases, id `<code>-<index among the rule's examples>`."""
+    from cdkfix.effects import Case
+    from cdkfix.registry import all_rules
+
+    return [
+        Case(f"{rule.code}-{index}", example.before, example.after)
+        for rule in all_rules()
+        for index, example in enumerate(rule.examples)
+        if example.after is not None
+    ]
+
+
+@pytest.fixture(scope="session")
+def fix_effect_proofs():
+    """Every fixed example synthesized before and after, once per test session (one subprocess,
+    cdk-nag AwsSolutions as a validation plugin): tests/test_fix_effects.py and
+    tests/test_awssolutions_proof.py assert on the same proofs, so CI synthesizes them once."""
+    from cdkfix.effects import prove
+
+    return prove(fixed_example_cases())

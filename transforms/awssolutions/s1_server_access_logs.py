@@ -14,21 +14,16 @@ import re
 import libcst as cst
 
 from cdkfix import layout
-from cdkfix.constructs import code, construct_id, static_text
-from cdkfix.names import dotted_name
+from cdkfix.constructs import construct_id, static_text
 from cdkfix.rule import Category, Example, Kind, Rule, Safety
 
-from cdkfix.transforms.awssolutions._scaffold import binding, callee, in_plain_statement, keyword_uses, scope_and_id
+from cdkfix.transforms.awssolutions._scaffold import (
+    BUCKET, binding, bucket_lifetime, callee, in_plain_statement, keyword_uses, log_bucket_source, scope_and_id,
+)
 
-BUCKET = "aws_cdk.aws_s3.Bucket"
-S3_MANAGED = "aws_cdk.aws_s3.BucketEncryption.S3_MANAGED"
-BLOCK_ALL = "aws_cdk.aws_s3.BlockPublicAccess.BLOCK_ALL"
-DESTROY = "aws_cdk.RemovalPolicy.DESTROY"
 # A bucket the file names like a log bucket probably receives logs (CloudFront, ELB, another
 # stack's buckets): whether its own access is logged, and where, is a human choice.
 _LOG_WORDS = re.compile(r"log", re.IGNORECASE)
-# Keywords that copy to the log bucket, so that it goes (or stays) with the stack as the bucket does.
-_LIFETIME = ("removal_policy", "auto_delete_objects")
 
 
 class S1ServerAccessLogs(Rule):
@@ -173,32 +168,11 @@ logged = s3.Bucket(self, "Logged", enforce_ssl=True, server_access_logs_bucket=t
             self.report_without_fix(message, "no plain scope, id and statement to put a new bucket next to", node)
             return
         scope, new_id = place
-        lifetime = self._lifetime(node)
+        lifetime = bucket_lifetime(self, node)
         if lifetime is None:
             self.report_without_fix(message, "its removal policy is not a plain name: the log bucket's is a human choice", node)
             return
         variable = self.unique_name(f"{name.rsplit('.', 1)[-1]}_access_logs" if name else "access_logs")
-        bucket = self.ref(BUCKET)
-        source = (
-            f"{variable} = {bucket}({scope}, {new_id}, encryption={self.ref(S3_MANAGED)}, enforce_ssl=True, "
-            f"block_public_access={self.ref(BLOCK_ALL)}{lifetime})"
-        )
-        insert = self.insert_before(self.current_statement, source)
+        insert = self.insert_before(self.current_statement, log_bucket_source(self, variable, scope, new_id, lifetime))
         change = self.set_keyword(node, "server_access_logs_bucket", variable)
         self.report(message, [change, insert], node=node)
-
-    def _lifetime(self, node: cst.Call) -> str | None:
-        """The keywords that make the log bucket go with the stack when the bucket does."""
-        if self.destroyable_selected:
-            # CDK-B1 runs too and makes every bucket go with the stack: the log bucket as well,
-            # whatever the bucket said before B1's own fix (else B1 fixes it on the next run).
-            return f", removal_policy={self.ref(DESTROY)}, auto_delete_objects=True"
-        given = {keyword: layout.keyword_arg(node, keyword) for keyword in _LIFETIME}
-        text = ""
-        for keyword, arg in given.items():
-            if arg is None:
-                continue
-            if dotted_name(arg.value) is None:
-                return None  # a call or expression: evaluating it twice is not the same value
-            text += f", {keyword}={code(arg.value)}"
-        return text
