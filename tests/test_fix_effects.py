@@ -28,14 +28,10 @@ TRUST_FIXES_PENDING: dict[tuple[str, str], str] = {}
 # not the fix's (the same error before and after). Strict too: an entry that synthesizes fails.
 CANNOT_SYNTHESIZE: dict[str, str] = {
     "NAG3-2-3": "an acknowledgement by path names the stack 'Api', which the harness builds under another id",
-    "CDK-A3-0": "its Stack takes vpc/cluster/alb as parameters: fixtures for them live in a second stack, and the listener-target group-service references then form a cross-stack cycle",
-    "CDK-A4-1": "a codebuild.Project with no source needs a build spec",
     "CDK-B5-1": "a codebuild.Project with no source needs a build spec",
     "CDK-B8-4": "a NetworkTargetGroup with no vpc",
     "CDK-B13-3": "the TaskDefinition it creates has no container",
     "CDK-B14-2": "a codepipeline.Pipeline with no stages",
-    "CDK-I1-1": "a codepipeline.Pipeline with no stages",
-    "CDK-I1-2": "two constructs named 'Cluster' in one scope",
     "CDK-I5-2": "ContainerImage.from_asset('web'): no such folder",
     "CDK-I5-3": "port_mappings=[{...}]: a dict where jsii wants a PortMapping",
     "CDK-I6-2": "environment_variables={'IMAGE_TAG': tag}: a str where jsii wants a BuildEnvironmentVariable",

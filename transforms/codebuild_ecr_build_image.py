@@ -171,7 +171,7 @@ import aws_cdk as cdk
 class Builds(cdk.Stack):
     def __init__(self, scope, construct_id):
         super().__init__(scope, construct_id)
-        cdk.aws_codebuild.Project(self, "Arm", environment=cdk.aws_codebuild.BuildEnvironment(build_image=cdk.aws_codebuild.LinuxArmBuildImage.from_ecr_repository(None, "v1")))
+        cdk.aws_codebuild.Project(self, "Arm", build_spec=cdk.aws_codebuild.BuildSpec.from_object({"version": "0.2", "phases": {"build": {"commands": ["make"]}}}), environment=cdk.aws_codebuild.BuildEnvironment(build_image=cdk.aws_codebuild.LinuxArmBuildImage.from_ecr_repository(None, "v1")))
 """,
             after="""\
 import aws_cdk as cdk
@@ -186,7 +186,7 @@ class Builds(cdk.Stack):
             image_scan_on_push=True,
             lifecycle_rules=[cdk.aws_ecr.LifecycleRule(max_image_count=10)],
         )
-        build_project = cdk.aws_codebuild.Project(self, "Arm", environment=cdk.aws_codebuild.BuildEnvironment(build_image=cdk.aws_codebuild.LinuxArmBuildImage.from_ecr_repository(build_image_repo, "v1")))
+        build_project = cdk.aws_codebuild.Project(self, "Arm", build_spec=cdk.aws_codebuild.BuildSpec.from_object({"version": "0.2", "phases": {"build": {"commands": ["make"]}}}), environment=cdk.aws_codebuild.BuildEnvironment(build_image=cdk.aws_codebuild.LinuxArmBuildImage.from_ecr_repository(build_image_repo, "v1")))
         build_image_repo.grant_pull_push(build_project)
 """,
             name="production: cdk root import, positional None, unbound project, no suffix",

@@ -191,12 +191,21 @@ class EcsBlueGreen(Rule):
     examples = [
         Example(
             before="""\
-from aws_cdk import Stack, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2
+from aws_cdk import Stack, aws_ec2 as ec2, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2
 
 
 class AppStack(Stack):
-    def __init__(self, scope, construct_id, *, vpc, cluster, task_definition, alb):
-        super().__init__(scope, construct_id)
+    def __init__(self, scope, construct_id, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        vpc = ec2.Vpc(self, "Vpc", max_azs=2)
+        cluster = ecs.Cluster(self, "Cluster", vpc=vpc)
+        alb = elbv2.ApplicationLoadBalancer(self, "Alb", vpc=vpc, internet_facing=True)
+        task_definition = ecs.FargateTaskDefinition(self, "TaskDef")
+        task_definition.add_container(
+            "web",
+            image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27"),
+            port_mappings=[ecs.PortMapping(container_port=80)],
+        )
 
         target_group = elbv2.ApplicationTargetGroup(
             self,
@@ -219,13 +228,22 @@ class AppStack(Stack):
         target_group.add_target(service)
 """,
             after="""\
-from aws_cdk import Stack, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2
+from aws_cdk import Stack, aws_ec2 as ec2, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_codedeploy as codedeploy
 
 
 class AppStack(Stack):
-    def __init__(self, scope, construct_id, *, vpc, cluster, task_definition, alb):
-        super().__init__(scope, construct_id)
+    def __init__(self, scope, construct_id, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        vpc = ec2.Vpc(self, "Vpc", max_azs=2)
+        cluster = ecs.Cluster(self, "Cluster", vpc=vpc)
+        alb = elbv2.ApplicationLoadBalancer(self, "Alb", vpc=vpc, internet_facing=True)
+        task_definition = ecs.FargateTaskDefinition(self, "TaskDef")
+        task_definition.add_container(
+            "web",
+            image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27"),
+            port_mappings=[ecs.PortMapping(container_port=80)],
+        )
 
         target_group = elbv2.ApplicationTargetGroup(
             self,

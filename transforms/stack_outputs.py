@@ -112,6 +112,9 @@ class PipelineStack(cdk.Stack):
     def __init__(self, scope, construct_id, **kwargs):
         super().__init__(scope, construct_id, **kwargs)
         self.pipeline = cdk.aws_codepipeline.Pipeline(self, "Pipeline", pipeline_type=cdk.aws_codepipeline.PipelineType.V2,)
+        source = cdk.aws_codepipeline.Artifact("Source")
+        self.pipeline.add_stage(stage_name="Source", actions=[cdk.aws_codepipeline_actions.S3SourceAction(action_name="Source", bucket=bucket, bucket_key="source.zip", output=source)])
+        self.pipeline.add_stage(stage_name="Approve", actions=[cdk.aws_codepipeline_actions.ManualApprovalAction(action_name="Approve")])
 ''',
             after='''\
 import aws_cdk as cdk
@@ -121,6 +124,9 @@ class PipelineStack(cdk.Stack):
     def __init__(self, scope, construct_id, **kwargs):
         super().__init__(scope, construct_id, **kwargs)
         self.pipeline = cdk.aws_codepipeline.Pipeline(self, "Pipeline", pipeline_type=cdk.aws_codepipeline.PipelineType.V2,)
+        source = cdk.aws_codepipeline.Artifact("Source")
+        self.pipeline.add_stage(stage_name="Source", actions=[cdk.aws_codepipeline_actions.S3SourceAction(action_name="Source", bucket=bucket, bucket_key="source.zip", output=source)])
+        self.pipeline.add_stage(stage_name="Approve", actions=[cdk.aws_codepipeline_actions.ManualApprovalAction(action_name="Approve")])
         cdk.CfnOutput(self, "PipelineName", value=self.pipeline.pipeline_name)
 ''',
             name="self attribute, import aws_cdk as cdk, trailing comma",
@@ -138,7 +144,7 @@ class Edge(Stack):
         public_nlb = NetworkLoadBalancer(self, "Public", vpc=vpc)
         internal_nlb = NetworkLoadBalancer(self, "Internal", vpc=vpc)
         cluster = ecs.Cluster(self, "Cluster")
-        CfnOutput(self, "Cluster", value=cluster.cluster_name)
+        CfnOutput(self, "ClusterNameOutput", value=cluster.cluster_name)
 ''',
             after='''\
 from aws_cdk import CfnOutput, Stack
@@ -152,7 +158,7 @@ class Edge(Stack):
         public_nlb = NetworkLoadBalancer(self, "Public", vpc=vpc)
         internal_nlb = NetworkLoadBalancer(self, "Internal", vpc=vpc)
         cluster = ecs.Cluster(self, "Cluster")
-        CfnOutput(self, "Cluster", value=cluster.cluster_name)
+        CfnOutput(self, "ClusterNameOutput", value=cluster.cluster_name)
         CfnOutput(self, "LoadBalancerDns", value=public_nlb.load_balancer_dns_name)
         CfnOutput(self, "InternalNlbDns", value=internal_nlb.load_balancer_dns_name)
 ''',
