@@ -315,10 +315,13 @@ alb.add_listener("Listener", port=80, default_target_groups=[tg])
     ],
     ids=["service-in-if", "two-services", "two-groups-serving", "two-listeners", "foreign-group"],
 )
-def test_a3_leaves_unclear_cases_alone(body):
+def test_a3_reports_unclear_cases_without_a_fix(body):
     source = _stack(body)
     fixed, records = fix_source(source, [A3])
-    assert fixed == source and not records
+    # The CODE_DEPLOY service still has no deployment group: a finding, but nothing is guessed.
+    assert fixed == source
+    assert records and all(record.status is FixStatus.NO_FIX for record in records)
+    assert all("no CodeDeploy deployment group" in record.message for record in records)
 
 
 # --- CDK-A4 --------------------------------------------------------------------------------------

@@ -96,14 +96,25 @@ def _binds(scope: cst.CSTNode, name: str) -> bool:
     return any(name in bound_names(node) for node in nodes_within(scope, *kinds) if node is not scope)
 
 
-def value_of(rule: Rule, name: cst.BaseExpression) -> cst.BaseExpression | None:
+def value_of(
+    rule: Rule, name: cst.BaseExpression, function: cst.FunctionDef | None = None
+) -> cst.BaseExpression | None:
     """The expression a plain name stands for where it is used: its one plain assignment in the
     function around the current node, or, when no enclosing function binds the name at all (no
     parameter, loop, import, assignment...), its one assignment at module level (a constant like
     `NAT_GATEWAYS = 1`). None when it is a parameter, rebound, or bound some other way: then the
     value is known only at run time.
+
+    `function`: the function the name is used in, for a rule that asks from outside the traversal's
+    position (leave_FunctionDef of that function); it is taken as the innermost one.
     """
     if not isinstance(name, cst.Name):
+        return None
+    if function is not None:
+        collector = _Assignments(name.value, into_methods=False)
+        visit_readonly(function.body, collector)
+        if len(collector.found) == 1 and collector.found[0][1] is not None and not _binds_otherwise(function, name.value):
+            return collector.found[0][1]
         return None
     found = single_binding(rule, name)
     if found is not None:
@@ -139,3 +150,12 @@ def _module_binds_otherwise(module: cst.Module, name: str, assignment: cst.Simpl
     for statement in module.body:
         visit_readonly(statement, _Find())
     return _Find.found
+
+
+def _binds_otherwise(function: cst.FunctionDef, name: str) -> bool:
+    """Whether `function` binds `name` other than by assignment statements (a parameter, a loop...)."""
+    from cdkfix.scopes import BINDING_NODES, bound_names
+    from cdkfix.traverse import nodes_within
+
+    kinds = tuple(getattr(cst, kind) for kind in BINDING_NODES if kind not in ("AssignTarget", "AnnAssign"))
+    return any(name in bound_names(node) for node in nodes_within(function, *kinds) if node is not function)
