@@ -658,6 +658,7 @@ class DeployAccess(Construct):
         self._grant_deploy()
 
     def _grant_deploy(self) -> None:
+        \"\"\"What the deploy step may do.\"\"\"
         self.role.add_managed_policy(iam.ManagedPolicy.from_aws_managed_policy_name("PowerUserAccess"))
 """,
             after="""\
@@ -673,6 +674,7 @@ class DeployAccess(Construct):
         self._grant_deploy()
 
     def _grant_deploy(self) -> None:
+        \"\"\"What the deploy step may do.\"\"\"
         # Explicit permissions in place of the PowerUserAccess managed policy
         stack = Stack.of(self.role)
         self.role.add_to_policy(
