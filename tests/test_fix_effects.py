@@ -28,13 +28,9 @@ TRUST_FIXES_PENDING: dict[tuple[str, str], str] = {}
 # Examples that cannot be synthesized as written, for reasons that are the example's own and
 # not the fix's (the same error before and after). Strict too: an entry that synthesizes fails.
 CANNOT_SYNTHESIZE: dict[str, str] = {
-    "CDK-A3-0": "its Stack takes vpc/cluster/alb as parameters: fixtures for them live in a second stack, and the listener-target group-service references then form a cross-stack cycle",
-    "CDK-A4-1": "a codebuild.Project with no source needs a build spec",
     "CDK-B8-4": "a NetworkTargetGroup with no vpc",
     "CDK-B13-3": "the TaskDefinition it creates has no container",
     "CDK-B14-2": "a codepipeline.Pipeline with no stages",
-    "CDK-I1-1": "a codepipeline.Pipeline with no stages",
-    "CDK-I1-2": "two constructs named 'Cluster' in one scope",
 }
 
 RULES = all_rules()

@@ -14,6 +14,7 @@ from cdkfix import layout
 from cdkfix.constructs import code
 from cdkfix.edits import ChangeNode
 from cdkfix.formatting import format_expression
+from cdkfix.records import FixStatus
 from cdkfix.registry import find_rule
 from cdkfix.rule import Category, Kind, Rule
 from cdkfix.testing import fix_source
@@ -314,10 +315,13 @@ alb.add_listener("Listener", port=80, default_target_groups=[tg])
     ],
     ids=["service-in-if", "two-services", "two-groups-serving", "two-listeners", "foreign-group"],
 )
-def test_a3_leaves_unclear_cases_alone(body):
+def test_a3_reports_unclear_cases_without_a_fix(body):
     source = _stack(body)
     fixed, records = fix_source(source, [A3])
-    assert fixed == source and not records
+    # The CODE_DEPLOY service still has no deployment group: a finding, but nothing is guessed.
+    assert fixed == source
+    assert records and all(record.status is FixStatus.NO_FIX for record in records)
+    assert all("no CodeDeploy deployment group" in record.message for record in records)
 
 
 # --- CDK-A4 --------------------------------------------------------------------------------------
@@ -406,7 +410,11 @@ def test_a4_repository_keyword_after_tag_and_no_project():
 
 def test_a4_needs_a_scope():
     source = "from aws_cdk import aws_codebuild as codebuild\n\nimage = codebuild.LinuxBuildImage.from_ecr_repository(None)\n"
-    assert fix_source(source, [A4]) == (source, [])
+    fixed, records = fix_source(source, [A4])
+    # No construct scope to create the repository in: reported, the file left as it is.
+    assert fixed == source
+    assert [record.status for record in records] == [FixStatus.NO_FIX]
+    assert "no construct scope" in records[0].detail
 
 
 # --- both, synthesized ---------------------------------------------------------------------------

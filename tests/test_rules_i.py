@@ -197,9 +197,12 @@ def test_i2_numbers_ids_that_would_collide_in_one_scope():
 
 def test_i2_without_a_scope_it_can_name_sets_only_the_retention():
     # Module-level driver: no task definition to scope a new group to, and no `self`: in a
-    # destroyable run nothing changes; by default the retention goes on the driver itself.
+    # destroyable run nothing changes (a finding without a fix); by default the retention goes
+    # on the driver itself.
     source = "from aws_cdk import aws_ecs as ecs\n\ndriver = ecs.LogDrivers.aws_logs(stream_prefix='x')\n"
-    assert fix_source(source, [ContainerLogRetention, DESTROYABLE]) == (source, [])
+    fixed, records = fix_source(source, [ContainerLogRetention, DESTROYABLE])
+    assert fixed == source
+    assert [(record.code, record.status.value) for record in records] == [("CDK-I2", "no-fix")]
     fixed, records = fix_source(source, [ContainerLogRetention])
     assert [record.code for record in records] == ["CDK-I2"]
     assert "driver = ecs.LogDrivers.aws_logs(stream_prefix='x', log_retention=logs.RetentionDays.ONE_WEEK)\n" in fixed

@@ -105,3 +105,78 @@ def known_member(rule: Rule, value: cst.BaseExpression, prefix: str) -> str | No
             if resolved is not None and resolved.startswith(prefix):
                 return resolved
     return None
+
+
+def _binds(scope: cst.CSTNode, name: str) -> bool:
+    """Whether `scope` (a function, its parameters included) binds `name` anywhere in it.
+    Nested functions count too: conservative, a name bound there makes the answer "yes"."""
+    from cdkfix.scopes import BINDING_NODES, bound_names
+    from cdkfix.traverse import nodes_within
+
+    kinds = tuple(getattr(cst, kind) for kind in BINDING_NODES)
+    return any(name in bound_names(node) for node in nodes_within(scope, *kinds) if node is not scope)
+
+
+def value_of(
+    rule: Rule, name: cst.BaseExpression, function: cst.FunctionDef | None = None
+) -> cst.BaseExpression | None:
+    """The expression a plain name stands for where it is used: its one plain assignment in the
+    function around the current node, or, when no enclosing function binds the name at all (no
+    parameter, loop, import, assignment...), its one assignment at module level (a constant like
+    `NAT_GATEWAYS = 1`). None when it is a parameter, rebound, or bound some other way: then the
+    value is known only at run time.
+
+    `function`: the function the name is used in, for a rule that asks from outside the traversal's
+    position (leave_FunctionDef of that function); it is taken as the innermost one.
+    """
+    if not isinstance(name, cst.Name):
+        return None
+    if function is not None:
+        collector = _Assignments(name.value, into_methods=False)
+        visit_readonly(function.body, collector)
+        if len(collector.found) == 1 and collector.found[0][1] is not None and not _binds_otherwise(function, name.value):
+            return collector.found[0][1]
+        return None
+    found = single_binding(rule, name)
+    if found is not None:
+        return found[1]
+    functions = [node for node in rule.context.ancestors if isinstance(node, (cst.FunctionDef, cst.Lambda))]
+    if not functions or any(_binds(function, name.value) for function in functions):
+        return None
+    collector = _Assignments(name.value, into_methods=False)
+    for statement in rule.context.module.body:
+        visit_readonly(statement, collector)
+    if len(collector.found) != 1 or _module_binds_otherwise(rule.context.module, name.value, collector.found[0][0]):
+        return None
+    return collector.found[0][1]
+
+
+def _module_binds_otherwise(module: cst.Module, name: str, assignment: cst.SimpleStatementLine) -> bool:
+    """Whether the module's own statements bind `name` other than by `assignment` (a `for`, an
+    import, a def, a class...), not looking into functions and classes."""
+    from cdkfix.scopes import BINDING_NODES, bound_names
+
+    kinds = tuple(getattr(cst, kind) for kind in BINDING_NODES)
+
+    class _Find(cst.CSTVisitor):
+        found = False
+
+        def on_visit(self, node: cst.CSTNode) -> bool:
+            if node is assignment:
+                return False
+            if isinstance(node, kinds) and name in bound_names(node):
+                _Find.found = True
+            return not isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda))
+
+    for statement in module.body:
+        visit_readonly(statement, _Find())
+    return _Find.found
+
+
+def _binds_otherwise(function: cst.FunctionDef, name: str) -> bool:
+    """Whether `function` binds `name` other than by assignment statements (a parameter, a loop...)."""
+    from cdkfix.scopes import BINDING_NODES, bound_names
+    from cdkfix.traverse import nodes_within
+
+    kinds = tuple(getattr(cst, kind) for kind in BINDING_NODES if kind not in ("AssignTarget", "AnnAssign"))
+    return any(name in bound_names(node) for node in nodes_within(function, *kinds) if node is not function)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import libcst as cst
 
 from cdkfix import layout
-from cdkfix.constructs import construct_id, construct_scope, derive_id
+from cdkfix.constructs import code, construct_id, construct_scope, derive_id
 from cdkfix.edits import Edit
 from cdkfix.rule import Category, Example, Kind, Rule
-from cdkfix.traverse import visit_readonly
+from cdkfix.transforms._bindings import single_binding
+from cdkfix.traverse import nodes_within, visit_readonly
 
 # codebuild's from_ecr_repository, and the name of its tag parameter (the GPU image's is still `tag`).
 IMAGES = {
@@ -18,6 +19,7 @@ IMAGES = {
     "aws_cdk.aws_codebuild.LinuxGpuBuildImage.from_ecr_repository": "tag",
 }
 PROJECTS = ("aws_cdk.aws_codebuild.PipelineProject", "aws_cdk.aws_codebuild.Project")
+ENVIRONMENT = "aws_cdk.aws_codebuild.BuildEnvironment"
 REPOSITORY = "aws_cdk.aws_ecr.Repository"
 LIFECYCLE_RULE = "aws_cdk.aws_ecr.LifecycleRule"
 DESTROY = "aws_cdk.RemovalPolicy.DESTROY"
@@ -92,7 +94,11 @@ class CodebuildEcrBuildImage(Rule):
         "(the deprecated `auto_delete_images` is never used; by default the repository keeps CDK's RETAIN), and "
         '`repository_name=f"build-image-{environment_suffix}"` when an `environment_suffix` name is in scope. '
         "Passes it as the build image's repository with `tag_or_digest=` (the old `tag=` value kept), and "
-        "grants the project `grant_pull_push` on it. A real repository passed with `tag=` only gets the keyword "
+        "grants the project `grant_pull_push` on it. A `BuildEnvironment` held in a name is followed to the one "
+        "project given `environment=<name>` (its id names the repository, it gets the grant); one built in a "
+        "helper function with a `scope` parameter that the module calls once gets the repository in `scope`. "
+        "With no construct scope in sight (a helper with no scope, a helper called several times) the finding "
+        "is reported without a fix. A real repository passed with `tag=` only gets the keyword "
         "renamed to `tag_or_digest`."
     )
     impact = (
@@ -171,7 +177,7 @@ import aws_cdk as cdk
 class Builds(cdk.Stack):
     def __init__(self, scope, construct_id):
         super().__init__(scope, construct_id)
-        cdk.aws_codebuild.Project(self, "Arm", environment=cdk.aws_codebuild.BuildEnvironment(build_image=cdk.aws_codebuild.LinuxArmBuildImage.from_ecr_repository(None, "v1")))
+        cdk.aws_codebuild.Project(self, "Arm", build_spec=cdk.aws_codebuild.BuildSpec.from_object({"version": "0.2", "phases": {"build": {"commands": ["make"]}}}), environment=cdk.aws_codebuild.BuildEnvironment(build_image=cdk.aws_codebuild.LinuxArmBuildImage.from_ecr_repository(None, "v1")))
 """,
             after="""\
 import aws_cdk as cdk
@@ -186,7 +192,7 @@ class Builds(cdk.Stack):
             image_scan_on_push=True,
             lifecycle_rules=[cdk.aws_ecr.LifecycleRule(max_image_count=10)],
         )
-        build_project = cdk.aws_codebuild.Project(self, "Arm", environment=cdk.aws_codebuild.BuildEnvironment(build_image=cdk.aws_codebuild.LinuxArmBuildImage.from_ecr_repository(build_image_repo, "v1")))
+        build_project = cdk.aws_codebuild.Project(self, "Arm", build_spec=cdk.aws_codebuild.BuildSpec.from_object({"version": "0.2", "phases": {"build": {"commands": ["make"]}}}), environment=cdk.aws_codebuild.BuildEnvironment(build_image=cdk.aws_codebuild.LinuxArmBuildImage.from_ecr_repository(build_image_repo, "v1")))
         build_image_repo.grant_pull_push(build_project)
 """,
             name="production: cdk root import, positional None, unbound project, no suffix",
@@ -300,6 +306,98 @@ class Builder(Construct):
 """,
             name='LinuxArmBuildImage in a plain Construct through import aws_cdk as cdk, positional None, project on self.',
         ),
+        Example(
+            before="""\
+from aws_cdk import Stack, aws_codebuild as codebuild
+from constructs import Construct
+
+
+class PipelineStack(Stack):
+    def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        build_environment = codebuild.BuildEnvironment(
+            build_image=codebuild.LinuxBuildImage.from_ecr_repository(repository=None, tag="latest"),
+            privileged=True,
+        )
+        self.build_project = codebuild.PipelineProject(self, "BuildProject", environment=build_environment)
+""",
+            after="""\
+from aws_cdk import Stack, aws_codebuild as codebuild
+from constructs import Construct
+from aws_cdk import aws_ecr as ecr
+
+
+class PipelineStack(Stack):
+    def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        build_image_repo = ecr.Repository(
+            self,
+            "BuildProjectImageRepo",
+            image_scan_on_push=True,
+            lifecycle_rules=[ecr.LifecycleRule(max_image_count=10)],
+        )
+        build_environment = codebuild.BuildEnvironment(
+            build_image=codebuild.LinuxBuildImage.from_ecr_repository(build_image_repo, tag_or_digest="latest"),
+            privileged=True,
+        )
+        self.build_project = codebuild.PipelineProject(self, "BuildProject", environment=build_environment)
+        build_image_repo.grant_pull_push(self.build_project)
+""",
+            name="BuildEnvironment in a local variable: the project it is passed to names the repository and gets the grant",
+        ),
+        Example(
+            before="""\
+from aws_cdk import aws_codebuild as codebuild
+from constructs import Construct
+
+
+def build_environment(scope: Construct) -> codebuild.BuildEnvironment:
+    return codebuild.BuildEnvironment(
+        build_image=codebuild.LinuxBuildImage.from_ecr_repository(None, "latest"),
+        compute_type=codebuild.ComputeType.SMALL,
+    )
+""",
+            after="""\
+from aws_cdk import aws_codebuild as codebuild
+from constructs import Construct
+from aws_cdk import aws_ecr as ecr
+
+
+def build_environment(scope: Construct) -> codebuild.BuildEnvironment:
+    build_image_repo = ecr.Repository(
+        scope,
+        "BuildImageRepo",
+        image_scan_on_push=True,
+        lifecycle_rules=[ecr.LifecycleRule(max_image_count=10)],
+    )
+    return codebuild.BuildEnvironment(
+        build_image=codebuild.LinuxBuildImage.from_ecr_repository(build_image_repo, "latest"),
+        compute_type=codebuild.ComputeType.SMALL,
+    )
+""",
+            name="BuildEnvironment built in a helper function given the scope, called once",
+        ),
+        Example(
+            before="""\
+from aws_cdk import aws_codebuild as codebuild
+
+
+def build_environment() -> codebuild.BuildEnvironment:
+    return codebuild.BuildEnvironment(
+        build_image=codebuild.LinuxBuildImage.from_ecr_repository(repository=None, tag_or_digest="latest"),
+    )
+
+
+def arm_environment(scope, tag):
+    return codebuild.BuildEnvironment(build_image=codebuild.LinuxArmBuildImage.from_ecr_repository(None, tag))
+
+
+first = arm_environment(self, "v1")
+second = arm_environment(self, "v2")
+""",
+            flagged=True,
+            name="helper with no scope, helper called twice with one scope: reported without a fix",
+        ),
     ]
 
     def __init__(self, context, options=None) -> None:
@@ -331,21 +429,45 @@ class Builder(Construct):
         statement = self.current_statement
         project = self._project()
         function = self.enclosing(cst.FunctionDef)
+        # `env = codebuild.BuildEnvironment(...)` then `Project(..., environment=env)`: the project
+        # that the environment's one name reaches, bound to a name of its own (for the grant).
+        held = self._project_through_name(statement, function) if project is None else None
         if project is not None:
             scope = construct_scope(project)
             repo_id = derive_id(construct_id(project), "ImageRepo", "BuildImageRepo")
+        elif held is not None:
+            scope = construct_scope(held[0])
+            repo_id = derive_id(construct_id(held[0]), "ImageRepo", "BuildImageRepo")
         elif function is not None and "self" in _parameters(function):
             scope = "self"
             repo_id = self._fallback_id()
+        elif function is not None and "scope" in _parameters(function) and self._called_once(function):
+            scope = "scope"  # a helper function given the scope, called once: one repository
+            repo_id = self._fallback_id()
         else:
-            return  # no construct scope to create the repository in
+            why = (
+                f"`{function.name.value}` is called more than once with its scope: one repository a call would "
+                "repeat the construct id"
+                if function is not None and "scope" in _parameters(function)
+                else "no construct scope (`self` or a `scope` parameter) where the build image is written"
+            )
+            self.report_without_fix(
+                "CodeBuild build image from ECR with no repository",
+                f"{why}: create an `ecr.Repository` where the project is created and pass it to "
+                "`from_ecr_repository`",
+                node,
+            )
+            return
         edits: list[Edit] = []
         project_ref = None
+        grant_after = statement
         if project is not None:
             found = self.reference_to(project, "build_project")
             if found is not None:
                 project_ref, bind = found
                 edits.extend(bind)
+        elif held is not None:
+            _, project_ref, grant_after = held
 
         name = self.unique_name("build_image_repo")
         repository_name = ""
@@ -382,7 +504,7 @@ class Builder(Construct):
         if tag_param:
             message += f"; `tag=` is `{tag_param}=`"
         if project_ref is not None:
-            edits.append(self.insert_after(statement, f"{name}.grant_pull_push({project_ref})\n"))
+            edits.append(self.insert_after(grant_after, f"{name}.grant_pull_push({project_ref})\n"))
         else:
             message += "; no project variable to grant push to (CodeBuild grants the pull itself)"
         self.report(message, edits, anchor=statement)
@@ -394,6 +516,56 @@ class Builder(Construct):
             if isinstance(ancestor, cst.Call) and self.is_call_to(ancestor, *PROJECTS):
                 return ancestor
         return None
+
+    def _project_through_name(
+        self, statement: cst.BaseStatement, function: cst.FunctionDef | None
+    ) -> tuple[cst.Call, str, cst.SimpleStatementLine] | None:
+        """(project call, its name, its statement) when `statement` is `env = codebuild.BuildEnvironment(...)`
+        and the one project of the same function given `environment=env` is bound by `x = Project(...)`
+        or `self.x = Project(...)`. None otherwise (the name is not provably used by one project)."""
+        if not (
+            isinstance(statement, cst.SimpleStatementLine)
+            and len(statement.body) == 1
+            and isinstance(statement.body[0], cst.Assign)
+            and len(statement.body[0].targets) == 1
+            and isinstance(statement.body[0].targets[0].target, cst.Name)
+            and self.is_call_to(statement.body[0].value, ENVIRONMENT)
+        ):
+            return None
+        name = statement.body[0].targets[0].target.value
+        scope = function if function is not None else self.context.module
+        if single_binding(self, cst.Name(name)) is None:
+            return None  # rebound: which value a project gets is not provable
+        uses = [found for found in nodes_within(scope, cst.Name) if found.value == name]
+        projects = [
+            call
+            for call in nodes_within(scope, cst.Call)
+            if self.is_call_to(call, *PROJECTS)
+            and (arg := layout.keyword_arg(call, "environment")) is not None
+            and isinstance(arg.value, cst.Name)
+            and arg.value.value == name
+        ]
+        if len(projects) != 1 or len(uses) != 2:  # the assignment and the project's keyword, nothing else
+            return None
+        for line in nodes_within(scope, cst.SimpleStatementLine):
+            if (
+                len(line.body) == 1
+                and isinstance(line.body[0], cst.Assign)
+                and len(line.body[0].targets) == 1
+                and line.body[0].value is projects[0]
+                and isinstance(line.body[0].targets[0].target, (cst.Name, cst.Attribute))
+            ):
+                return projects[0], code(line.body[0].targets[0].target), line
+        return None
+
+    def _called_once(self, function: cst.FunctionDef) -> bool:
+        """Whether the module calls the helper `function` (by its name) at most once."""
+        calls = [
+            call
+            for call in nodes_within(self.context.module, cst.Call)
+            if isinstance(call.func, cst.Name) and call.func.value == function.name.value
+        ]
+        return len(calls) <= 1
 
     def _fallback_id(self) -> str:
         base, counter = "BuildImageRepo", 2

@@ -59,7 +59,9 @@ class ContainerLogRetention(Rule):
         "the statement and passes `log_group=log_group` to the log driver (`stream_prefix` stays: aws_logs requires "
         "it). The scope is the task definition the container is added to (so ids stay unique per task definition), "
         "else `self`; a `log_retention=` on the driver becomes the new group's retention (the driver refuses "
-        "both). Option `retention` (default `ONE_WEEK`) names a `logs.RetentionDays` member."
+        "both). Option `retention` (default `ONE_WEEK`) names a `logs.RetentionDays` member. A driver with a "
+        "`**` splat (which may set the group or the retention), and in a destroyable run one built where no "
+        "statement or scope can hold its new group (a lambda, a comprehension), is reported without a fix."
     )
     impact = (
         "UNSAFE: log events older than the retention period are deleted. In a destroyable run the container logs "
@@ -140,9 +142,9 @@ from aws_cdk import aws_ecs as ecs, aws_logs as logs
 
 td.add_container("Kept", image=image, logging=ecs.LogDrivers.aws_logs(stream_prefix="k", log_retention=logs.RetentionDays.ONE_MONTH))
 td.add_container("Grouped", image=image, logging=ecs.LogDrivers.aws_logs(stream_prefix="a", log_group=group))
-td.add_container("Splat", image=image, logging=ecs.LogDrivers.aws_logs(**log_props))
+td.add_container("SplatKept", image=image, logging=ecs.LogDrivers.aws_logs(stream_prefix="s", log_retention=logs.RetentionDays.ONE_MONTH, **log_props))
 """,
-            name="production: retention given, log group given, splat",
+            name="production: retention given (also beside a splat), log group given",
         ),
         Example(
             before="""\
@@ -270,12 +272,83 @@ from aws_cdk import aws_ecs as ecs
 from mylib import LogDrivers
 
 td.add_container("Grouped", image=image, logging=ecs.LogDrivers.aws_logs(stream_prefix="a", log_group=group))
-td.add_container("Splat", image=image, logging=ecs.LogDrivers.aws_logs(**log_props))
 td.add_container("Other", image=image, logging=ecs.LogDrivers.firelens())
 td.add_container("Lookalike", image=image, logging=LogDrivers.aws_logs(stream_prefix="b"))
+""",
+            name="log group given, other drivers, look-alikes",
+            also_select=("destroyable",),
+        ),
+        Example(
+            before="""\
+from aws_cdk import Stack, aws_ecs as ecs
+from constructs import Construct
+
+
+class WorkerStack(Stack):
+    def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        task = ecs.FargateTaskDefinition(self, "Task")
+        log_driver = ecs.LogDrivers.aws_logs(stream_prefix="worker")
+        task.add_container("worker", image=ecs.ContainerImage.from_registry("public.ecr.aws/docker/library/busybox:latest"), logging=log_driver)
+        task.add_container("sidecar", image=ecs.ContainerImage.from_registry("public.ecr.aws/docker/library/busybox:latest"), logging=log_driver, essential=False)
+""",
+            after="""\
+from aws_cdk import Stack, aws_ecs as ecs
+from constructs import Construct
+from aws_cdk import aws_logs as logs
+
+
+class WorkerStack(Stack):
+    def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        task = ecs.FargateTaskDefinition(self, "Task")
+        log_driver = ecs.LogDrivers.aws_logs(stream_prefix="worker", log_retention=logs.RetentionDays.ONE_WEEK)
+        task.add_container("worker", image=ecs.ContainerImage.from_registry("public.ecr.aws/docker/library/busybox:latest"), logging=log_driver)
+        task.add_container("sidecar", image=ecs.ContainerImage.from_registry("public.ecr.aws/docker/library/busybox:latest"), logging=log_driver, essential=False)
+""",
+            name="production: driver held in a local variable, shared by two containers",
+        ),
+        Example(
+            before="""\
+import aws_cdk as cdk
+
+
+def app_logging(name: str) -> cdk.aws_ecs.LogDriver:
+    return cdk.aws_ecs.LogDriver.aws_logs(stream_prefix=name)
+
+
+class Api(cdk.Stack):
+    def __init__(self, scope, construct_id, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        task = cdk.aws_ecs.FargateTaskDefinition(self, "Task")
+        task.add_container("api", image=cdk.aws_ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27"), logging=app_logging("api"))
+""",
+            after="""\
+import aws_cdk as cdk
+
+
+def app_logging(name: str) -> cdk.aws_ecs.LogDriver:
+    return cdk.aws_ecs.LogDriver.aws_logs(stream_prefix=name, log_retention=cdk.aws_logs.RetentionDays.ONE_WEEK)
+
+
+class Api(cdk.Stack):
+    def __init__(self, scope, construct_id, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        task = cdk.aws_ecs.FargateTaskDefinition(self, "Task")
+        task.add_container("api", image=cdk.aws_ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27"), logging=app_logging("api"))
+""",
+            name="production: LogDriver.aws_logs in a helper function through import aws_cdk as cdk",
+        ),
+        Example(
+            before="""\
+from aws_cdk import aws_ecs as ecs
+
+td.add_container("Splat", image=image, logging=ecs.LogDrivers.aws_logs(**log_props))
+td.add_container("Prefix", image=image, logging=ecs.LogDrivers.aws_logs(stream_prefix="p", **log_props))
 make = lambda: ecs.LogDrivers.aws_logs(stream_prefix="c")
 """,
-            name="log group given, splat, other drivers, look-alikes, lambdas",
+            flagged=True,
+            name="destroyable run: a splat that may set the group, a driver in a lambda: reported without a fix",
             also_select=("destroyable",),
         ),
     ]
@@ -291,12 +364,21 @@ make = lambda: ecs.LogDrivers.aws_logs(stream_prefix="c")
         self._ids: set[tuple[str, str]] = set()
 
     def visit_Call(self, node: cst.Call) -> None:
-        if not self.is_call_to(node, *AWS_LOGS):
+        if self.resolve(node.func) not in AWS_LOGS:
             return
         given = layout.keyword_arg(node, "log_group")
         if given is not None and not (isinstance(given.value, cst.Name) and given.value.value == "None"):
             return
         retention_arg = layout.keyword_arg(node, "log_retention")
+        if layout.has_double_star(node):
+            if retention_arg is None or self.destroyable_selected:
+                self.report_without_fix(
+                    "awslogs driver whose log group and retention cdkfix cannot see",
+                    "the call has a `**` splat, which may set log_group or log_retention: make sure the "
+                    "container's log group has a retention",
+                    node,
+                )
+            return
         if not self.destroyable_selected:
             # Production: the default group (RETAIN) is what CDK means to keep; only its retention is missing.
             if retention_arg is not None:
@@ -308,9 +390,22 @@ make = lambda: ecs.LogDrivers.aws_logs(stream_prefix="c")
             )
             return
         if not self._in_plain_statement():
-            return  # in a lambda, comprehension or statement header: no statement to put the group before
+            # In a lambda, comprehension or statement header: no statement to put the group before.
+            self.report_without_fix(
+                "awslogs driver without a log group: the default group is retained on stack deletion",
+                "the driver is built in a lambda, a comprehension or a statement header: there is no statement "
+                "to create its log group before; pass log_group= yourself",
+                node,
+            )
+            return
         place = self._scope_and_id(node)
         if place is None:
+            self.report_without_fix(
+                "awslogs driver without a log group: the default group is retained on stack deletion",
+                "no construct scope for the new log group (not in a container's logging=, and no `self` "
+                "method around it); pass log_group= yourself",
+                node,
+            )
             return
         scope, id_source = place
         if retention_arg is not None:

@@ -12,6 +12,7 @@ from cdkfix.edits import ChangeNode, Edit, InsertStatements
 from cdkfix.formatting import format_statements
 from cdkfix.names import dotted_name
 from cdkfix.rule import Category, Example, Kind, Rule, Safety
+from cdkfix.transforms._bindings import value_of
 from cdkfix.traverse import visit_readonly
 
 SERVICES = ("aws_cdk.aws_ecs.FargateService", "aws_cdk.aws_ecs.Ec2Service")
@@ -180,7 +181,10 @@ class EcsBlueGreen(Rule):
         "is written at all and a Fargate service is attached with `listener.add_targets(\"Web\", targets=[service], "
         "port=...)`, the group that call returns is the blue one (named if the call was a bare statement) and the "
         "green group is an `ApplicationTargetGroup` with its port, protocol, health check and deregistration delay, "
-        "`TargetType.IP` and the VPC of the service's cluster (`cluster.vpc`)."
+        "`TargetType.IP` and the VPC of the service's cluster (`cluster.vpc`). The controller may be held in a name "
+        "(`controller = ecs.DeploymentController(...)`). A CODE_DEPLOY service with no deployment group that "
+        "cdkfix cannot wire (several target groups or listeners, a `**` splat, no listener, a group that cannot "
+        "be copied) is reported without a fix."
     )
     impact = (
         "UNSAFE (widens access, adds resources): the test listener opens a new port on the load balancer like the production listener, and a green target group and a CodeDeploy deployment group are created. Blue/green deployments cannot run: with the CODE_DEPLOY controller ECS hands deployments to CodeDeploy, "
@@ -191,12 +195,21 @@ class EcsBlueGreen(Rule):
     examples = [
         Example(
             before="""\
-from aws_cdk import Stack, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2
+from aws_cdk import Stack, aws_ec2 as ec2, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2
 
 
 class AppStack(Stack):
-    def __init__(self, scope, construct_id, *, vpc, cluster, task_definition, alb):
-        super().__init__(scope, construct_id)
+    def __init__(self, scope, construct_id, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        vpc = ec2.Vpc(self, "Vpc", max_azs=2)
+        cluster = ecs.Cluster(self, "Cluster", vpc=vpc)
+        alb = elbv2.ApplicationLoadBalancer(self, "Alb", vpc=vpc, internet_facing=True)
+        task_definition = ecs.FargateTaskDefinition(self, "TaskDef")
+        task_definition.add_container(
+            "web",
+            image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27"),
+            port_mappings=[ecs.PortMapping(container_port=80)],
+        )
 
         target_group = elbv2.ApplicationTargetGroup(
             self,
@@ -219,13 +232,22 @@ class AppStack(Stack):
         target_group.add_target(service)
 """,
             after="""\
-from aws_cdk import Stack, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2
+from aws_cdk import Stack, aws_ec2 as ec2, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_codedeploy as codedeploy
 
 
 class AppStack(Stack):
-    def __init__(self, scope, construct_id, *, vpc, cluster, task_definition, alb):
-        super().__init__(scope, construct_id)
+    def __init__(self, scope, construct_id, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        vpc = ec2.Vpc(self, "Vpc", max_azs=2)
+        cluster = ecs.Cluster(self, "Cluster", vpc=vpc)
+        alb = elbv2.ApplicationLoadBalancer(self, "Alb", vpc=vpc, internet_facing=True)
+        task_definition = ecs.FargateTaskDefinition(self, "TaskDef")
+        task_definition.add_container(
+            "web",
+            image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27"),
+            port_mappings=[ecs.PortMapping(container_port=80)],
+        )
 
         target_group = elbv2.ApplicationTargetGroup(
             self,
@@ -433,7 +455,8 @@ def splat(self, cluster, td, alb):
     service = ecs.FargateService(self, "S", cluster=cluster, task_definition=td, deployment_controller=ecs.DeploymentController(type=ecs.DeploymentControllerType.CODE_DEPLOY))
     listener.add_targets("Web", targets=[service], **target_props)
 """,
-            name="add_targets with another target, an Ec2Service (bridge or awsvpc unknown), a splat: left alone",
+            flagged=True,
+            name="add_targets with another target, an Ec2Service (bridge or awsvpc unknown), a splat: reported without a fix",
         ),
         Example(
             before="""\
@@ -575,31 +598,8 @@ def rolling(self, vpc, alb, cluster, td):
     alb.add_listener("L", port=80, default_target_groups=[tg])
     service = ecs.FargateService(self, "S", cluster=cluster, task_definition=td)
     tg.add_target(service)
-
-
-def two_groups(self, vpc, alb, cluster, td):
-    a = elbv2.ApplicationTargetGroup(self, "A", vpc=vpc, port=80)
-    b = elbv2.ApplicationTargetGroup(self, "B", vpc=vpc, port=80)
-    alb.add_listener("L", port=80, default_target_groups=[a])
-    ecs.FargateService(self, "S", cluster=cluster, task_definition=td,
-                       deployment_controller=ecs.DeploymentController(type=ecs.DeploymentControllerType.CODE_DEPLOY))
-
-
-def splat(self, vpc, alb, cluster, td):
-    tg = elbv2.ApplicationTargetGroup(self, "Tg", **tg_props)
-    alb.add_listener("L", port=80, default_target_groups=[tg])
-    service = ecs.FargateService(self, "S", cluster=cluster, task_definition=td,
-                                 deployment_controller=ecs.DeploymentController(type=ecs.DeploymentControllerType.CODE_DEPLOY))
-    tg.add_target(service)
-
-
-def no_listener(self, vpc, cluster, td):
-    tg = elbv2.ApplicationTargetGroup(self, "Tg", vpc=vpc, port=80)
-    service = ecs.FargateService(self, "S", cluster=cluster, task_definition=td,
-                                 deployment_controller=ecs.DeploymentController(type=ecs.DeploymentControllerType.CODE_DEPLOY))
-    tg.add_target(service)
 """,
-            name="deployment group present, ECS controller, ambiguous target groups, splat, no listener",
+            name="deployment group present, ECS controller",
         ),
         Example(
             before="""\
@@ -623,7 +623,108 @@ def inline_vpc(self, alb, cluster, td):
                                  deployment_controller=ecs.DeploymentController(type=ecs.DeploymentControllerType.CODE_DEPLOY))
     tg.add_target(service)
 """,
-            name="look-alike target group class; a group whose copy would create a second VPC",
+            flagged=True,
+            name="look-alike target group class; a group whose copy would create a second VPC: reported without a fix",
+        ),
+        Example(
+            before="""\
+import aws_cdk.aws_ecs as ecs
+import aws_cdk.aws_elasticloadbalancingv2 as elbv2
+
+
+def two_groups(self, vpc, alb, cluster, td):
+    a = elbv2.ApplicationTargetGroup(self, "A", vpc=vpc, port=80)
+    b = elbv2.ApplicationTargetGroup(self, "B", vpc=vpc, port=80)
+    alb.add_listener("L", port=80, default_target_groups=[a])
+    ecs.FargateService(self, "S", cluster=cluster, task_definition=td,
+                       deployment_controller=ecs.DeploymentController(type=ecs.DeploymentControllerType.CODE_DEPLOY))
+
+
+def splat(self, vpc, alb, cluster, td):
+    tg = elbv2.ApplicationTargetGroup(self, "Tg", **tg_props)
+    alb.add_listener("L", port=80, default_target_groups=[tg])
+    service = ecs.FargateService(self, "S", cluster=cluster, task_definition=td,
+                                 deployment_controller=ecs.DeploymentController(type=ecs.DeploymentControllerType.CODE_DEPLOY))
+    tg.add_target(service)
+
+
+def no_listener(self, vpc, cluster, td):
+    tg = elbv2.ApplicationTargetGroup(self, "Tg", vpc=vpc, port=80)
+    service = ecs.FargateService(self, "S", cluster=cluster, task_definition=td,
+                                 deployment_controller=ecs.DeploymentController(type=ecs.DeploymentControllerType.CODE_DEPLOY))
+    tg.add_target(service)
+
+
+def splat_service(self, vpc, alb, cluster, td, service_props):
+    tg = elbv2.ApplicationTargetGroup(self, "Tg", vpc=vpc, port=80)
+    alb.add_listener("L", port=80, default_target_groups=[tg])
+    service = ecs.FargateService(self, "S", deployment_controller=ecs.DeploymentController(type=ecs.DeploymentControllerType.CODE_DEPLOY), **service_props)
+    tg.add_target(service)
+""",
+            flagged=True,
+            name="ambiguous target groups, a splat on the group or the service, no listener: reported without a fix",
+        ),
+        Example(
+            before="""\
+from aws_cdk import Stack, aws_ec2 as ec2, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2
+from constructs import Construct
+
+
+class ApiStack(Stack):
+    def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        vpc = ec2.Vpc(self, "Vpc", max_azs=2)
+        cluster = ecs.Cluster(self, "Cluster", vpc=vpc)
+        task = ecs.FargateTaskDefinition(self, "Task")
+        task.add_container("api", image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27"), port_mappings=[ecs.PortMapping(container_port=80)])
+        alb = elbv2.ApplicationLoadBalancer(self, "Alb", vpc=vpc, internet_facing=True)
+        listener = alb.add_listener("Http", port=80)
+
+        controller = ecs.DeploymentController(type=ecs.DeploymentControllerType.CODE_DEPLOY)
+        service = ecs.FargateService(self, "Api", cluster=cluster, task_definition=task, deployment_controller=controller)
+        listener.add_targets("Api", port=80, targets=[service])
+""",
+            after="""\
+from aws_cdk import Stack, aws_ec2 as ec2, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2
+from constructs import Construct
+from aws_cdk import aws_codedeploy as codedeploy
+
+
+class ApiStack(Stack):
+    def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        vpc = ec2.Vpc(self, "Vpc", max_azs=2)
+        cluster = ecs.Cluster(self, "Cluster", vpc=vpc)
+        task = ecs.FargateTaskDefinition(self, "Task")
+        task.add_container("api", image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27"), port_mappings=[ecs.PortMapping(container_port=80)])
+        alb = elbv2.ApplicationLoadBalancer(self, "Alb", vpc=vpc, internet_facing=True)
+        listener = alb.add_listener("Http", port=80)
+
+        controller = ecs.DeploymentController(type=ecs.DeploymentControllerType.CODE_DEPLOY)
+        service = ecs.FargateService(self, "Api", cluster=cluster, task_definition=task, deployment_controller=controller)
+        target_group = listener.add_targets("Api", port=80, targets=[service])
+        green_target_group = elbv2.ApplicationTargetGroup(
+            self, "ApiGreen", vpc=cluster.vpc, port=80, target_type=elbv2.TargetType.IP
+        )
+        test_listener = alb.add_listener(
+            "TestListener", port=8080, default_target_groups=[green_target_group]
+        )
+        deployment_group = codedeploy.EcsDeploymentGroup(
+            self,
+            "ApiDeploymentGroup",
+            service=service,
+            blue_green_deployment_config=codedeploy.EcsBlueGreenDeploymentConfig(
+                blue_target_group=target_group,
+                green_target_group=green_target_group,
+                listener=listener,
+                test_listener=test_listener,
+            ),
+            auto_rollback=codedeploy.AutoRollbackConfig(
+                failed_deployment=True, stopped_deployment=True
+            ),
+        )
+""",
+            name="deployment controller held in a local variable, Stack building its own ALB, add_targets",
         ),
     ]
 
@@ -631,6 +732,7 @@ def inline_vpc(self, alb, cluster, td):
         super().__init__(context, options)
         # The functions whose own body may create an ECS service: only they are scanned.
         self._with_service: set[cst.FunctionDef] = set()
+        self._function: cst.FunctionDef | None = None  # the function leave_FunctionDef is looking at
 
     def visit_Call(self, node: cst.Call) -> None:
         # A superset of the calls leave_FunctionDef looks for (resolved then, by the same
@@ -653,6 +755,7 @@ def inline_vpc(self, alb, cluster, td):
             return
         found = _Found(list(node.body.body))
         visit_readonly(node.body, _Collector(found))
+        self._function = node
         if any(self.is_call_to(call, DEPLOYMENT_GROUP, CFN_DEPLOYMENT_GROUP) for call, _, _ in found.calls):
             return
         if any(
@@ -661,6 +764,9 @@ def inline_vpc(self, alb, cluster, td):
             return  # EcsDeploymentGroup.from_ecs_deployment_group_attributes(...): managed elsewhere
         services = [(call, stmt, top) for call, stmt, top in found.calls if self._is_code_deploy_service(call)]
         target_groups = [(call, stmt, top) for call, stmt, top in found.calls if self.is_call_to(call, TARGET_GROUP)]
+        for call, _, _ in found.calls:
+            if layout.has_double_star(call) and self._is_code_deploy_service(call, splat_ok=True):
+                self._unfixable(call, "the service call has a `**` splat, which may set its target groups")
         if not services:
             return
         plans = [
@@ -669,16 +775,35 @@ def inline_vpc(self, alb, cluster, td):
         ]
         # Two services behind the same target group: blue/green cannot be wired for both.
         blues = [plan["blue"][0] for plan in plans if plan is not None]
-        for plan in plans:
+        for service, plan in zip(services, plans):
             if plan is not None and blues.count(plan["blue"][0]) == 1:
                 self._fix(found, plan)
+            else:
+                self._unfixable(
+                    service[0],
+                    "cdkfix could not tell the one ALB target group (an ApplicationTargetGroup or "
+                    "listener.add_targets(targets=[service])) and the one listener that serve this service in "
+                    "this function, or both could not be copied safely",
+                )
+
+    def _unfixable(self, service: cst.Call, why: str) -> None:
+        """A CODE_DEPLOY service with no deployment group that cdkfix cannot wire: reported, not guessed."""
+        self.report_without_fix(
+            "ECS service with the CODE_DEPLOY deployment controller but no CodeDeploy deployment group "
+            "(blue/green needs a green target group, a test listener and an EcsDeploymentGroup)",
+            f"{why}: add the green target group, the test listener and the codedeploy.EcsDeploymentGroup yourself",
+            service,
+        )
 
     # --- matching ---------------------------------------------------------------------------
 
-    def _is_code_deploy_service(self, call: cst.Call) -> bool:
-        if not self.is_call_to(call, *SERVICES):
+    def _is_code_deploy_service(self, call: cst.Call, splat_ok: bool = False) -> bool:
+        if not (self.resolve(call.func) in SERVICES if splat_ok else self.is_call_to(call, *SERVICES)):
             return False
         controller = _keyword_value(call, "deployment_controller")
+        if isinstance(controller, cst.Name):
+            # `controller = ecs.DeploymentController(...)` in the function being left
+            controller = value_of(self, controller, self._function)
         if not isinstance(controller, cst.Call) or not self.is_call_to(controller, CONTROLLER):
             return False
         kind = layout.argument(controller, 0, "type")

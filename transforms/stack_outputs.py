@@ -42,7 +42,8 @@ class StackOutputs(Rule):
         "Appends to the end of the Stack subclass's `__init__` one `CfnOutput(self, id, value=...)` per "
         "pipeline (`pipeline_name`), ECS cluster (`cluster_name`) and application or network load balancer "
         "(`load_balancer_dns_name`) that `__init__` binds to a name and no `CfnOutput` of the module refers "
-        "to yet. Ids are \"PipelineName\", \"ClusterName\", \"LoadBalancerDns\" (a second one of a kind is "
+        "to yet (also the `self.x` attributes bound by methods `__init__` calls as `self.method()`, a method's local "
+        "through its one `self.x = local`; a Stack subclass may derive from a base class the module defines). Ids are \"PipelineName\", \"ClusterName\", \"LoadBalancerDns\" (a second one of a kind is "
         "named after its variable). One fix per stack."
     )
     impact = "Deployed resource names and endpoints are not discoverable from the stack; manual look-ups."
@@ -112,6 +113,9 @@ class PipelineStack(cdk.Stack):
     def __init__(self, scope, construct_id, **kwargs):
         super().__init__(scope, construct_id, **kwargs)
         self.pipeline = cdk.aws_codepipeline.Pipeline(self, "Pipeline", pipeline_type=cdk.aws_codepipeline.PipelineType.V2,)
+        source = cdk.aws_codepipeline.Artifact("Source")
+        self.pipeline.add_stage(stage_name="Source", actions=[cdk.aws_codepipeline_actions.S3SourceAction(action_name="Source", bucket=bucket, bucket_key="source.zip", output=source)])
+        self.pipeline.add_stage(stage_name="Approve", actions=[cdk.aws_codepipeline_actions.ManualApprovalAction(action_name="Approve")])
 ''',
             after='''\
 import aws_cdk as cdk
@@ -121,6 +125,9 @@ class PipelineStack(cdk.Stack):
     def __init__(self, scope, construct_id, **kwargs):
         super().__init__(scope, construct_id, **kwargs)
         self.pipeline = cdk.aws_codepipeline.Pipeline(self, "Pipeline", pipeline_type=cdk.aws_codepipeline.PipelineType.V2,)
+        source = cdk.aws_codepipeline.Artifact("Source")
+        self.pipeline.add_stage(stage_name="Source", actions=[cdk.aws_codepipeline_actions.S3SourceAction(action_name="Source", bucket=bucket, bucket_key="source.zip", output=source)])
+        self.pipeline.add_stage(stage_name="Approve", actions=[cdk.aws_codepipeline_actions.ManualApprovalAction(action_name="Approve")])
         cdk.CfnOutput(self, "PipelineName", value=self.pipeline.pipeline_name)
 ''',
             name="self attribute, import aws_cdk as cdk, trailing comma",
@@ -138,7 +145,7 @@ class Edge(Stack):
         public_nlb = NetworkLoadBalancer(self, "Public", vpc=vpc)
         internal_nlb = NetworkLoadBalancer(self, "Internal", vpc=vpc)
         cluster = ecs.Cluster(self, "Cluster")
-        CfnOutput(self, "Cluster", value=cluster.cluster_name)
+        CfnOutput(self, "ClusterNameOutput", value=cluster.cluster_name)
 ''',
             after='''\
 from aws_cdk import CfnOutput, Stack
@@ -152,7 +159,7 @@ class Edge(Stack):
         public_nlb = NetworkLoadBalancer(self, "Public", vpc=vpc)
         internal_nlb = NetworkLoadBalancer(self, "Internal", vpc=vpc)
         cluster = ecs.Cluster(self, "Cluster")
-        CfnOutput(self, "Cluster", value=cluster.cluster_name)
+        CfnOutput(self, "ClusterNameOutput", value=cluster.cluster_name)
         CfnOutput(self, "LoadBalancerDns", value=public_nlb.load_balancer_dns_name)
         CfnOutput(self, "InternalNlbDns", value=internal_nlb.load_balancer_dns_name)
 ''',
@@ -193,6 +200,130 @@ class Other(Stack):
 ''',
             name="not a Stack, or not bound at the top of __init__",
         ),
+        Example(
+            before='''\
+from aws_cdk import Stack, Tags, aws_ecs as ecs
+from constructs import Construct
+
+
+class BaseStack(Stack):
+    def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        Tags.of(self).add("project", "shop")
+
+
+class ClusterStack(BaseStack):
+    def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        self.cluster = ecs.Cluster(self, "Cluster", vpc=vpc, container_insights_v2=ecs.ContainerInsights.ENABLED)
+''',
+            after='''\
+from aws_cdk import Stack, Tags, aws_ecs as ecs
+from constructs import Construct
+from aws_cdk import CfnOutput
+
+
+class BaseStack(Stack):
+    def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        Tags.of(self).add("project", "shop")
+
+
+class ClusterStack(BaseStack):
+    def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        self.cluster = ecs.Cluster(self, "Cluster", vpc=vpc, container_insights_v2=ecs.ContainerInsights.ENABLED)
+        CfnOutput(self, "ClusterName", value=self.cluster.cluster_name)
+''',
+            name="stack subclass of the module's own base Stack class",
+        ),
+        Example(
+            before='''\
+from aws_cdk import Stack as CdkStack
+from aws_cdk.aws_elasticloadbalancingv2 import ApplicationLoadBalancer
+from constructs import Construct
+
+
+class EdgeStack(CdkStack):
+    def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        self.alb: ApplicationLoadBalancer = ApplicationLoadBalancer(
+            scope=self,
+            id="Alb",
+            vpc=vpc,
+            internet_facing=True,
+        )
+''',
+            after='''\
+from aws_cdk import Stack as CdkStack
+from aws_cdk.aws_elasticloadbalancingv2 import ApplicationLoadBalancer
+from constructs import Construct
+from aws_cdk import CfnOutput
+
+
+class EdgeStack(CdkStack):
+    def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        self.alb: ApplicationLoadBalancer = ApplicationLoadBalancer(
+            scope=self,
+            id="Alb",
+            vpc=vpc,
+            internet_facing=True,
+        )
+
+        CfnOutput(self, "LoadBalancerDns", value=self.alb.load_balancer_dns_name)
+''',
+            name="Stack imported under another name, annotated self attribute, scope=/id= keywords, class imported by name",
+        ),
+        Example(
+            before='''\
+from aws_cdk import Stack, aws_elasticloadbalancingv2 as elbv2
+from constructs import Construct
+
+
+class WebStack(Stack):
+    def __init__(self, scope: Construct, construct_id: str, vpc, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        self.vpc = vpc
+        self.create_load_balancer()
+
+    def create_load_balancer(self):
+        lb = elbv2.ApplicationLoadBalancer(
+            self,
+            "LoadBalancer",
+            vpc=self.vpc,
+            internet_facing=True)
+        self.load_balancer = lb
+        listener = lb.add_listener("Listener", port=80)
+        listener.add_action("Default", action=elbv2.ListenerAction.fixed_response(200, message_body="ok"))
+''',
+            after='''\
+from aws_cdk import Stack, aws_elasticloadbalancingv2 as elbv2
+from constructs import Construct
+from aws_cdk import CfnOutput
+
+
+class WebStack(Stack):
+    def __init__(self, scope: Construct, construct_id: str, vpc, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        self.vpc = vpc
+        self.create_load_balancer()
+        CfnOutput(
+            self, "LoadBalancerDns", value=self.load_balancer.load_balancer_dns_name
+        )
+
+    def create_load_balancer(self):
+        lb = elbv2.ApplicationLoadBalancer(
+            self,
+            "LoadBalancer",
+            vpc=self.vpc,
+            internet_facing=True)
+        self.load_balancer = lb
+        listener = lb.add_listener("Listener", port=80)
+        listener.add_action("Default", action=elbv2.ListenerAction.fixed_response(200, message_body="ok"))
+''',
+            name="load balancer built in a method __init__ calls, kept as self.load_balancer = lb",
+        ),
     ]
 
     def visit_Module(self, node: cst.Module) -> None:
@@ -211,8 +342,29 @@ class Other(Stack):
             ]
         return self._exported
 
+    def _is_stack(self, node: cst.ClassDef, seen: frozenset[str] = frozenset()) -> bool:
+        """A subclass of `Stack`, directly or through base classes the module itself defines
+        (`class BaseStack(Stack)` ... `class ClusterStack(BaseStack)`)."""
+        for base in node.bases:
+            if self.resolve(base.value) == STACK:
+                return True
+            if isinstance(base.value, cst.Name) and base.value.value not in seen:
+                defined = [
+                    statement
+                    for statement in self.context.module.body
+                    if isinstance(statement, cst.ClassDef) and statement.name.value == base.value.value
+                ]
+                # Only a name the module binds once, to its own class (not an import of the same name).
+                if (
+                    len(defined) == 1
+                    and base.value.value not in self._module_imports.taken
+                    and self._is_stack(defined[0], seen | {node.name.value})
+                ):
+                    return True
+        return False
+
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        if not any(self.resolve(base.value) == STACK for base in node.bases):
+        if not self._is_stack(node):
             return
         init = next(
             (
@@ -225,8 +377,20 @@ class Other(Stack):
         if init is None or not isinstance(init.body, cst.IndentedBlock) or not init.body.body:
             return
         body = list(init.body.body)
-        found = self._constructs(body)
-        aliases = _aliases(body)
+        # Methods __init__ calls as statements of their own (`self._build_cluster()`): the
+        # attributes they bind (`self.cluster = ecs.Cluster(...)`) exist by the end of __init__.
+        helpers = _called_methods(node, body)
+        aliases = _aliases(body + helpers)
+        in_init = {reference for _, reference in self._constructs(body)}
+        found = []
+        for qualified, reference in self._constructs(body + helpers):
+            if reference not in in_init and not reference.startswith("self."):
+                # A helper's local is gone by the end of __init__: its one `self.x = local` alias is not.
+                kept = sorted(alias for alias in aliases.get(reference, ()) if alias.startswith("self."))
+                if len(kept) != 1:
+                    continue
+                reference = kept[0]
+            found.append((qualified, reference))
         wanted = [
             (qualified, reference)
             for qualified, reference in found
@@ -286,6 +450,39 @@ class Other(Stack):
             for name in names
             for reference in references
         )
+
+
+def _called_methods(cls: cst.ClassDef, body: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
+    """The top-level statements of the methods `body` calls as `self.method()` statements, each
+    method defined once in `cls` and called once."""
+    methods: dict[str, list[cst.FunctionDef]] = {}
+    for statement in cls.body.body:
+        if isinstance(statement, cst.FunctionDef):
+            methods.setdefault(statement.name.value, []).append(statement)
+    called: list[str] = []
+    for statement in body:
+        if not (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1):
+            continue
+        small = statement.body[0]
+        if (
+            isinstance(small, cst.Expr)
+            and isinstance(small.value, cst.Call)
+            and not small.value.args
+            and isinstance(small.value.func, cst.Attribute)
+            and code(small.value.func.value) == "self"
+        ):
+            called.append(small.value.func.attr.value)
+    found: list[cst.BaseStatement] = []
+    for name in called:
+        defined = methods.get(name, [])
+        if (
+            called.count(name) == 1
+            and name != "__init__"
+            and len(defined) == 1
+            and isinstance(defined[0].body, cst.IndentedBlock)
+        ):
+            found.extend(defined[0].body.body)
+    return found
 
 
 def _dotted_names(node: cst.CSTNode) -> set[str]:

@@ -7,6 +7,7 @@ import libcst as cst
 from cdkfix import layout
 from cdkfix.constructs import code
 from cdkfix.rule import Category, Example, Kind, Rule, Safety
+from cdkfix.transforms._bindings import value_of
 
 VPC = "aws_cdk.aws_ec2.Vpc"
 POLICIES = ("per-az",)
@@ -40,8 +41,11 @@ class VpcNatPerAz(Rule):
         "or the same name/attribute when `max_azs` is one (`nat_gateways=az_count`); the length of a literal "
         "`availability_zones` list; 2 when neither is given (what an environment-agnostic stack gets; a stack "
         "with a concrete env may get 3 and then still needs `max_azs`). `nat_gateways=0` (no NAT on purpose), "
-        "a missing `nat_gateways` (CDK's default is already one per AZ), a non-literal `nat_gateways`, a "
-        "`max_azs` expression other than a name or attribute and `**kwargs` calls are left alone. "
+        "and a missing `nat_gateways` (CDK's default is already one per AZ) are left alone. A count held in a name "
+        "is followed to its one assignment (a local variable, or a module constant no function rebinds: "
+        "`NAT_GATEWAYS = 1`) and the call gets the literal. A NAT or AZ count known only at run time (a "
+        "conditional, a parameter, an attribute, `len(zones)`, a `**kwargs` splat that may set `max_azs`) is "
+        "reported without a fix. "
         "`max_azs` and `subnet_configuration` are kept as written. A VPC with a `nat_gateway_provider=` (e.g. "
         "`ec2.NatProvider.instance(...)`, NAT instances chosen on purpose) is reported without a fix: how many "
         "NAT instances or gateways it should run is the owner's decision."
@@ -154,13 +158,10 @@ from aws_cdk import aws_ec2 as ec2
 ec2.Vpc(self, "PerAz", max_azs=2, nat_gateways=2)
 ec2.Vpc(self, "Default", max_azs=3)
 ec2.Vpc(self, "NoNat", max_azs=2, nat_gateways=0)
-ec2.Vpc(self, "Splat", nat_gateways=1, **vpc_props)
-ec2.Vpc(self, "Computed", max_azs=len(zones), nat_gateways=1)
-ec2.Vpc(self, "Variable", max_azs=2, nat_gateways=nat_count)
-ec2.Vpc(self, "Zones", availability_zones=zones, nat_gateways=1)
+ec2.Vpc(self, "Splat", **vpc_props)
 ec2.Vpc(self, "Instances", max_azs=2, nat_gateways=2, nat_gateway_provider=ec2.NatProvider.instance(instance_type=t3))
 """,
-            name="already per AZ, CDK default, no NAT on purpose, splat, unknown counts",
+            name="already per AZ, CDK default, no NAT on purpose, a splat with no NAT count in sight",
         ),
         Example(
             before="""\
@@ -187,6 +188,93 @@ ec2.Subnet(self, "Subnet", vpc_id=vpc_id, availability_zone="us-east-1a", cidr_b
 """,
             name="non-CDK Vpc look-alike",
         ),
+        Example(
+            before="""\
+from aws_cdk import aws_ec2
+from constructs import Construct
+
+NAT_GATEWAYS = 1  # one shared NAT gateway keeps the bill down
+
+
+class Network(Construct):
+    def __init__(self, scope: Construct, id: str) -> None:
+        super().__init__(scope, id)
+        self.vpc = aws_ec2.Vpc(
+            scope=self,
+            id="Vpc",
+            max_azs=2,
+            nat_gateways=NAT_GATEWAYS,
+        )
+""",
+            after="""\
+from aws_cdk import aws_ec2
+from constructs import Construct
+
+NAT_GATEWAYS = 1  # one shared NAT gateway keeps the bill down
+
+
+class Network(Construct):
+    def __init__(self, scope: Construct, id: str) -> None:
+        super().__init__(scope, id)
+        self.vpc = aws_ec2.Vpc(
+            scope=self,
+            id="Vpc",
+            max_azs=2,
+            nat_gateways=2,
+        )
+""",
+            name="module constant through a name, plain Construct, module imported unaliased, scope=/id= keywords",
+        ),
+        Example(
+            before="""\
+from aws_cdk import aws_ec2 as ec2
+from constructs import Construct
+
+
+def network(scope: Construct) -> ec2.Vpc:
+    return ec2.Vpc(scope, "Network", max_azs=3, nat_gateways=1)
+""",
+            after="""\
+from aws_cdk import aws_ec2 as ec2
+from constructs import Construct
+
+
+def network(scope: Construct) -> ec2.Vpc:
+    return ec2.Vpc(scope, "Network", max_azs=3, nat_gateways=3)
+""",
+            name="helper function returning the VPC, scope passed in",
+        ),
+        Example(
+            before="""\
+from aws_cdk.aws_ec2 import Vpc
+
+nat_gateways = 1
+vpc = Vpc(stack, "vpc", vpc_name="my-vpc", nat_gateways=nat_gateways, max_azs=2)
+""",
+            after="""\
+from aws_cdk.aws_ec2 import Vpc
+
+nat_gateways = 1
+vpc = Vpc(stack, "vpc", vpc_name="my-vpc", nat_gateways=2, max_azs=2)
+""",
+            name="app.py script: VPC in a Stack made by the script, NAT count in a variable",
+        ),
+        Example(
+            before="""\
+from aws_cdk import aws_ec2 as ec2
+
+
+def network(scope, environment, props, zones):
+    nat_gateways = 3 if environment == "production" else 1
+    ec2.Vpc(scope, "Vpc", max_azs=3, nat_gateways=nat_gateways)
+    ec2.Vpc(scope, "Splat", nat_gateways=1, **props.vpc)
+    ec2.Vpc(scope, "Computed", max_azs=len(zones), nat_gateways=1)
+    ec2.Vpc(scope, "Zones", availability_zones=zones, nat_gateways=1)
+    ec2.Vpc(scope, "Parameter", max_azs=2, nat_gateways=props.nat_count)
+""",
+            flagged=True,
+            name="NAT or AZ count known only at run time (conditional, splat, computed, parameter): reported without a fix",
+        ),
     ]
 
     def __init__(self, context, options=None) -> None:
@@ -197,16 +285,37 @@ ec2.Subnet(self, "Subnet", vpc_id=vpc_id, availability_zone="us-east-1a", cidr_b
             )
 
     def visit_Call(self, node: cst.Call) -> None:
-        if not self.is_call_to(node, VPC):
+        if self.resolve(node.func) != VPC:
             return
         nat_arg = layout.keyword_arg(node, "nat_gateways")
         if nat_arg is None:
-            return  # CDK's default: one NAT gateway per AZ
+            return  # CDK's default: one NAT gateway per AZ (or whatever a splat says: no flaw in sight)
         nat = _int_literal(nat_arg.value)
-        if nat is None or nat == 0:
-            return  # computed (unknown), or no NAT on purpose
-        target, reason = self._az_count(node)
-        if target is None:
+        held = None  # the name the NAT count is held in (`nat_gateways=nat_count`, `NAT_GATEWAYS = 1`)
+        if nat is None and isinstance(nat_arg.value, cst.Name):
+            held = nat_arg.value.value
+            nat = _int_literal(value_of(self, nat_arg.value))
+        if nat == 0:
+            return  # no NAT on purpose
+        splat = layout.has_double_star(node)
+        target, reason = (None, "") if splat else self._az_count(node)
+        if isinstance(target, int) and nat is not None and nat >= target:
+            return
+        if isinstance(target, str) and target == code(nat_arg.value):
+            return  # nat_gateways=az_count with max_azs=az_count: one per AZ, whatever the count
+        if nat is None or target is None:
+            # Some NAT gateways, but how many, or over how many AZs, is decided at run time.
+            unknown = (
+                "a `**` splat, which may set max_azs or availability_zones" if splat
+                else "an AZ count computed at run time" if target is None
+                else f"`{code(nat_arg.value)}`, a value computed at run time"
+            )
+            self.report_without_fix(
+                f"nat_gateways={code(nat_arg.value)}: cdkfix cannot tell whether the VPC has one NAT gateway per AZ",
+                f"the NAT count or the AZ count comes from {unknown}: make sure nat_gateways equals the number "
+                "of AZs (or leave nat_gateways out: CDK's default is one per AZ)",
+                node,
+            )
             return
         if isinstance(target, int):
             if nat >= target:
@@ -223,8 +332,9 @@ ec2.Subnet(self, "Subnet", vpc_id=vpc_id, availability_zone="us-east-1a", cidr_b
                 node,
             )
             return
+        through = f" (through `{held}`)" if held is not None else ""
         self.report(
-            f"nat_gateways={nat} with {reason}: fewer NAT gateways than AZs, so some AZs route through "
+            f"nat_gateways={nat}{through} with {reason}: fewer NAT gateways than AZs, so some AZs route through "
             f"another AZ's NAT gateway; set to {value}",
             [self.set_keyword(node, "nat_gateways", value)],
         )
