@@ -24,6 +24,7 @@ from pathlib import Path
 
 from cdkfix.verify.apps import CdkApp, context_for
 from cdkfix.verify.nag import NagCounts, ValidateFinding, read_validate_findings, read_validation_report, write_bootstrap
+from cdkfix.verify.node import node_environment
 
 # Every synthesis runs aws-cdk-lib's CloudFormation Validate with CDK's default rules as errors:
 # what CloudFormation would reject at deployment is found before anything is written.
@@ -204,6 +205,8 @@ def _synthesize(app: CdkApp, folder: Path, *, python: str, timeout: float, nag: 
         PYTHONDONTWRITEBYTECODE="1",
         PYTHONIOENCODING="utf-8",
     )
+    # V8 tuned for one busy main thread, after the user's own NODE_OPTIONS (see cdkfix/verify/node.py).
+    env = node_environment(env)
     entry = app.entry
     command = [python, *entry.interpreter_options, str(bootstrap), entry.mode, entry.target, *entry.args]
     try:
