@@ -351,7 +351,9 @@ def _execute(request: Request, *, write: bool, config=None):
 
         say = (lambda message: None) if request.quiet else (lambda message: typer.echo(message, err=True))
         run = partial(run_verified, options=request.verify, progress=say, force_exclude=request.force_exclude)
-        arguments = {}
+        # The check under --verify reads the check cache too: a re-run on an unchanged tree
+        # re-analyses nothing before its syntheses (or their cached results).
+        arguments = {"cache": check_cache}
     else:
         arguments = {"files": request.files, "stop": interrupted.is_set, "cache": check_cache}
     state: dict = {}

@@ -94,7 +94,10 @@ def test_a_file_edited_during_verification_is_not_overwritten(fake, tmp_path, mo
     original = verify.synthesize
 
     def edit_then_synthesize(app, folder, **kwargs):
-        (tmp_path / "tiny" / "app.py").write_text(APP + "# edited meanwhile\n")
+        # While the fixed state synthesizes (after the check read the file; the before state's
+        # synthesis may start while the check runs, before it reads the file).
+        if "enforce_ssl" in (folder / "app.py").read_text():
+            (tmp_path / "tiny" / "app.py").write_text(APP + "# edited meanwhile\n")
         return original(app, folder, **kwargs)
 
     monkeypatch.setattr(verify, "synthesize", edit_then_synthesize)

@@ -292,3 +292,80 @@ def test_real_syntheses_in_parallel_and_from_the_cache(tmp_path, monkeypatch):
     warm = run_verified(["tiny"], config, jobs=2, options=warm_options)
     assert warm_options.cache.hits == 2 and all(run.cached for run in warm.verification.apps[0].synths)
     assert _summary(cold) == _summary(warm)
+
+
+# --- the "before" synthesis started with the check ----------------------------------------
+
+
+def test_the_before_synthesis_starts_while_the_check_runs(fake, monkeypatch):
+    # The check (verify.run) does not return before a synthesis has begun: were the before state
+    # synthesized only after the check, the wait would time out.
+    begun = threading.Event()
+    real_synthesize, real_run = verify.synthesize, verify.run
+
+    def synthesize(app, folder, **kwargs):
+        begun.set()
+        return real_synthesize(app, folder, **kwargs)
+
+    def check(*args, **kwargs):
+        outcome = real_run(*args, **kwargs)
+        assert begun.wait(30), "no synthesis started while the check ran"
+        return outcome
+
+    monkeypatch.setattr(verify, "synthesize", synthesize)
+    monkeypatch.setattr(verify, "run", check)
+    for jobs in (1, 2):
+        begun.clear()
+        outcome = run_verified(["tiny"], RunConfig(rules=(EnforceSsl,)), jobs=jobs, options=VerifyOptions())
+        app = outcome.verification.apps[0]
+        assert app.status == VERIFIED and [run.label for run in app.synths] == ["before", "after"]
+    assert fake.state["calls"] == 4
+
+
+def test_the_early_synthesis_of_an_app_without_fixes_is_stopped(fake, tmp_path, monkeypatch):
+    (tmp_path / "clean").mkdir()
+    make_app(tmp_path / "clean", 'import aws_cdk as cdk\n\napp = cdk.App()\napp.synth()\n')
+    stopped: list[bool] = []
+
+    def synthesize(app, folder, **kwargs):
+        if app.root.name != "clean":
+            return SynthResult(ok=True, seconds=0.1)
+        stop = kwargs["stop"]
+        for _ in range(3000):  # a synthesis that would run 30 s, unless stopped
+            if stop.stopped:
+                break
+            threading.Event().wait(0.01)
+        stopped.append(stop.stopped)
+        return SynthResult(ok=False, error="the app stopped before reporting (exit status -9): killed")
+
+    monkeypatch.setattr(verify, "synthesize", synthesize)
+    outcome = run_verified(["."], RunConfig(rules=(EnforceSsl,)), jobs=2, options=_options(tmp_path))
+    by_root = {app.root: app for app in outcome.verification.apps}
+    assert by_root["clean"].status == "no-fixes" and by_root["clean"].synths == [] and by_root["clean"].before is None
+    assert by_root["tiny"].status == VERIFIED
+    assert stopped == [True]
+    # A stopped synthesis is not stored: only tiny's two states are in the cache.
+    assert len([path for path in (tmp_path / "cache" / "synth-v1").rglob("*") if path.is_file()]) == 2
+
+
+def test_a_before_state_copied_from_other_bytes_than_the_check_read_is_synthesized_again(fake, monkeypatch):
+    monkeypatch.setattr(verify.BeforeAhead, "matches", lambda self, originals: False)
+    outcome = run_verified(["tiny"], RunConfig(rules=(EnforceSsl,)), jobs=2, options=VerifyOptions())
+    app = outcome.verification.apps[0]
+    assert app.status == VERIFIED and [run.label for run in app.synths] == ["before", "after"]
+    assert fake.state["calls"] == 3  # the early one (not used) and the before and after states
+
+
+def test_the_early_copy_matches_only_the_bytes_the_check_read(fake, tmp_path):
+    from cdkfix.verify.apps import load_app
+    from cdkfix.verify.parallel import Slots
+
+    early = verify.BeforeAhead(load_app(tmp_path / "tiny"), VerifyOptions(), Slots(1), tmp_path / "tmp" / "early")
+    try:
+        path = str(tmp_path / "tiny" / "app.py")
+        assert early.matches({path: APP.encode()})
+        assert not early.matches({path: (APP + "# edited\n").encode()})
+        done, run_ = early.result(lambda message: None)
+        assert done.ok and run_.label == "before" and not run_.cached
+    finally:
+        early.close()

@@ -46,6 +46,7 @@ from cdkfix.effects.changes import (
 from cdkfix.effects.fixtures import FIXTURES, PREAMBLE
 from cdkfix.effects.iam import InvalidStatement, invalid_statements
 from cdkfix.rule import Safety
+from cdkfix.verify.node import node_environment
 
 __all__ = [
     "Case", "State", "Proof", "NagFinding", "ValidateFinding", "InvalidStatement", "Replacement",
@@ -312,6 +313,9 @@ def _run(items: list[dict], *, python: str, timeout: float, nag: bool) -> dict[s
             "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20"), PYTHONDONTWRITEBYTECODE="1")
         env.pop("CDK_OUTDIR", None)
         env.pop("CDK_CONTEXT_JSON", None)
+        # The jsii kernel synthesizes every example in one Node process: V8 tuned as for --verify's
+        # syntheses, after the user's own NODE_OPTIONS (see cdkfix/verify/node.py).
+        env = node_environment(env)
         deadline = time.monotonic() + timeout
         for _attempt in range(len(items) + 1):
             remaining = deadline - time.monotonic()

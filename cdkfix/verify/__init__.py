@@ -38,7 +38,7 @@ from cdkfix.run import RunResult, _write, digest, run
 from cdkfix.verify.apps import CdkApp, UnsupportedApp, app_for, copy_app, find_app_roots, load_app
 from cdkfix.verify.compare import Comparison, compare
 from cdkfix.verify.parallel import Folders, Slots, concurrently, find_breaking_parallel
-from cdkfix.verify.synth import SynthResult, default_python, node_major_version, stop_all, synthesize
+from cdkfix.verify.synth import Stop, SynthResult, default_python, node_major_version, stop_all, synthesize
 from cdkfix.verify.synth_cache import SynthCache, synth_key
 
 VERIFIED, ROLLED_BACK, FAILS_BEFORE, NOT_VERIFIED, NO_FIXES = (
@@ -169,6 +169,105 @@ class Verification:
         }
 
 
+class BeforeAhead:
+    """An app's "before" synthesis (or cache look-up), started in a thread of its own while the check runs.
+
+    It synthesizes a copy of the app folder made before the check read the files; `matches`
+    tells whether that copy holds what the check read (else the result is not used and the before
+    state is synthesized again). Its progress lines are said when the result is used, not under the
+    check's progress bar. `close` stops it (kills its synthesis) and waits for its thread.
+    """
+
+    def __init__(self, app: CdkApp, options: VerifyOptions, slots: Slots, workdir: Path) -> None:
+        self.app, self.options, self.slots, self.workdir = app, options, slots, workdir
+        self.copy: Path | None = None
+        self._stop = Stop()
+        self._value: tuple[SynthResult, SynthRun] | None = None
+        self._error: BaseException | None = None
+        self._started = False
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._work, name="cdkfix-verify-before", daemon=True)
+        self._thread.start()
+
+    def _work(self) -> None:
+        app, options = self.app, self.options
+        try:
+            self.workdir.mkdir(parents=True, exist_ok=True)
+            copy = Folders(app.root, self.workdir).take()
+            self.copy = copy
+            synth_cache = SynthCache(options.cache) if options.cache is not None else None
+            started = time.monotonic()
+            key = synth_key(app, copy, python=options.interpreter, nag=options.nag) if synth_cache else ""
+            done = synth_cache.get(key) if synth_cache else None
+            if done is not None:
+                done.seconds = time.monotonic() - started
+                self._value = (done, SynthRun("before", 0, done.seconds, done.ok, cached=True))
+                return
+            with self.slots.held_unless(lambda: self._stop.stopped) as held:
+                if not held or self._stop.stopped:
+                    return
+                self._started = True
+                done = synthesize(app, copy, python=options.interpreter, timeout=options.timeout, nag=options.nag,
+                                  workdir=self.workdir, stop=self._stop)
+            if self._stop.stopped:
+                return  # killed on purpose: says nothing about the app
+            if synth_cache:
+                synth_cache.put(key, done, label="before", app=app.shown)
+            self._value = (done, SynthRun("before", 0, done.seconds, done.ok))
+        except BaseException as error:  # noqa: BLE001 - handed to the thread that uses the result
+            self._error = error
+        finally:
+            self._done.set()
+
+    def matches(self, originals: dict[str, bytes]) -> bool:
+        """Whether the copy holds, for every file the fixes change, the bytes the check read."""
+        self._wait_for_copy()
+        if self.copy is None or self._stop.stopped:
+            return False
+        for path, data in originals.items():
+            try:
+                target = self.copy / Path(path).resolve().relative_to(self.app.root)
+                if target.read_bytes() != data:
+                    return False
+            except (OSError, ValueError):
+                return False
+        return True
+
+    def _wait_for_copy(self) -> None:
+        while self.copy is None and not self._done.wait(0.02):
+            pass
+
+    def failed_environment(self) -> bool:
+        """Done already, with an environment problem (then the after state is not synthesized)."""
+        if not self._done.is_set() or self._value is None:
+            return False
+        return not self._value[0].ok and self._value[0].environment_problem
+
+    def result(self, say: Progress) -> tuple[SynthResult, SynthRun]:
+        was_done = self._done.is_set()
+        shown = self.app.shown
+        if not was_done:
+            say(f"  {shown}: synthesizing before the fixes… (started during the check)")
+        self._done.wait()
+        if self._error is not None:
+            raise self._error
+        if self._value is None:  # pragma: no cover - only a stopped one has no value, and it is not used
+            raise RuntimeError("the before synthesis was stopped")
+        done, run_ = self._value
+        if run_.cached:
+            say(f"  {shown}: {_what('before', 0, 0)}: cached ({_brief(done)})")
+        else:
+            if was_done:
+                say(f"  {shown}: synthesized before the fixes during the check")
+            say(f"    {'ok' if done.ok else 'failed'} in {done.seconds:.1f} s: {_brief(done)}")
+        return done, run_
+
+    def close(self, wait: bool = True) -> None:
+        self._stop.stop()
+        if wait:
+            self._thread.join()
+
+
 def run_verified(
     targets: Iterable[str],
     config: RunConfig,
@@ -191,6 +290,32 @@ def run_verified(
     options = options or VerifyOptions()
     say = progress or (lambda message: None)
     targets = [str(target) for target in targets]
+    roots = find_app_roots(targets)
+    apps = [load_app(root) for root in roots]
+    slots = Slots(jobs)
+    ahead: dict[Path, BeforeAhead] = {}
+    with tempfile.TemporaryDirectory(prefix="cdkfix-verify-ahead-") as temporary:
+
+        def start(total: int) -> None:
+            # The "before" state is the app's files as they are: it does not depend on the fixes, so
+            # its synthesis (or cache look-up) starts with the check and runs while it does. Not
+            # sooner: the files to check are found first, so the copies are never among them.
+            for index, app in enumerate(apps):
+                if app.entry is not None and not app.problem:
+                    ahead[app.root] = BeforeAhead(app, options, slots, Path(temporary) / f"app{index}")
+            if on_start is not None:
+                on_start(total)
+
+        try:
+            return _run_verified(targets, config, write, jobs, options, say, start, on_file, force_exclude, cache,
+                                 roots, apps, slots, ahead)
+        finally:
+            for early in ahead.values():
+                early.close()
+
+
+def _run_verified(targets, config, write, jobs, options, say, on_start, on_file, force_exclude, cache,
+                  roots, apps, slots, ahead) -> RunResult:
     outcome = run(
         targets, config, write=False, jobs=jobs, on_start=on_start, on_file=on_file, force_exclude=force_exclude,
         cache=cache,
@@ -200,7 +325,6 @@ def run_verified(
         python=options.interpreter, timeout=options.timeout, force=options.force, nag=options.nag,
         dry_run=not write, node=f"v{node}" if node else "",
     )
-    roots = find_app_roots(targets)
     by_app: dict[Path, list[FileResult]] = {root: [] for root in roots}
     for result in outcome.results:
         root = app_for(Path(result.path), roots)
@@ -210,14 +334,16 @@ def run_verified(
         else:
             by_app[root].append(result)
     busy = [root for root in roots if any(result.changed for result in by_app[root])]
+    for root, early in ahead.items():
+        if root not in busy:
+            early.close(wait=False)  # no fix to verify in this app: its "before" synthesis is not needed
     if busy:
         say(f"cdkfix: --verify: synthesizing {len(busy)} CDK app{'s' if len(busy) != 1 else ''} before and after "
             "the fixes (this runs the apps' own code)")
     replaced: dict[str, FileResult] = {}
-    slots = Slots(jobs)
-    apps = [load_app(root) for root in roots]
     done = concurrently(
-        [lambda app=app, root=root: verify_app(app, by_app[root], config, options, say, slots=slots) for root, app in zip(roots, apps)],
+        [lambda app=app, root=root: verify_app(app, by_app[root], config, options, say, slots=slots, ahead=ahead.get(root))
+         for root, app in zip(roots, apps)],
         min(slots.size, len(busy)), on_abort=stop_all,
     )
     for checked, results in done:
@@ -241,12 +367,16 @@ def verify_app(
     options: VerifyOptions,
     say: Progress = lambda message: None,
     slots: Slots | None = None,
+    ahead: "BeforeAhead | None" = None,
 ) -> tuple[AppVerification, dict[str, FileResult]]:
-    """Verify one app's fixes; the FileResults to use instead of `results` (by path)."""
+    """Verify one app's fixes; the FileResults to use instead of `results` (by path).
+
+    `ahead`: the app's "before" synthesis started while the check ran (used when it synthesized
+    the files the check read)."""
     started = time.monotonic()
     checked = AppVerification(root=app.shown, command=app.command)
     try:
-        final = _verify_app(app, results, config, options, say, checked, slots or Slots(1))
+        final = _verify_app(app, results, config, options, say, checked, slots or Slots(1), ahead)
     finally:
         checked.seconds = time.monotonic() - started
     if checked.status != NO_FIXES:
@@ -258,7 +388,7 @@ def verify_app(
 _ENGINE = threading.Lock()
 
 
-def _verify_app(app, results, config, options, say, checked: AppVerification, slots: Slots) -> dict[str, FileResult]:
+def _verify_app(app, results, config, options, say, checked: AppVerification, slots: Slots, ahead=None) -> dict[str, FileResult]:
     changed = [result for result in results if result.changed]
     fixes = [fix for result in changed for fix in result.fixes if fix.status is FixStatus.APPLIED]
     checked.fixes = len(fixes)
@@ -331,19 +461,28 @@ def _verify_app(app, results, config, options, say, checked: AppVerification, sl
                 folders.give(copy)
 
         full = sources(all_ids)
-        if slots.size > 1:
+        if ahead is not None and not ahead.matches(originals):
+            ahead.close(wait=False)  # a file changed between the copy and the check's reading: synthesize again
+            ahead = None
+
+        def synth_before() -> tuple[SynthResult, SynthRun]:
+            if ahead is None:
+                return synth("before", 0, {})
+            return ahead.result(say)
+
+        if slots.size > 1 and not (ahead is not None and ahead.failed_environment()):
             # Before and after at the same time: the after state does not depend on the before's outcome.
             (before, before_run), (after, after_run) = concurrently(
-                [lambda: synth("before", 0, {}), lambda: synth("after", len(all_ids), full)], slots.size, on_abort=stop_all,
+                [synth_before, lambda: synth("after", len(all_ids), full)], slots.size, on_abort=stop_all,
             )
             checked.synths += [before_run, after_run]
         else:
-            before, before_run = synth("before", 0, {})
+            before, before_run = synth_before()
             checked.synths.append(before_run)
         checked.before = before
         if not before.ok and before.environment_problem:
             return _unverified(checked, changed, before.error, options, NOT_VERIFIED)
-        if slots.size <= 1:
+        if len(checked.synths) == 1:
             after, after_run = synth("after", len(all_ids), full)
             checked.synths.append(after_run)
         checked.after = after

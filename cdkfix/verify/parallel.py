@@ -42,6 +42,19 @@ class Slots:
         with self._semaphore:
             yield
 
+    @contextmanager
+    def held_unless(self, stopped: Callable[[], bool]) -> Iterator[bool]:
+        """A slot, or False as soon as `stopped()` (a synthesis started ahead, no longer needed,
+        gives up its place in the queue instead of waiting for a slot it would not use)."""
+        while not self._semaphore.acquire(timeout=0.05):
+            if stopped():
+                yield False
+                return
+        try:
+            yield True
+        finally:
+            self._semaphore.release()
+
 
 def concurrently(
     calls: Sequence[Callable[[], R]], width: int, *, on_abort: Callable[[], None] | None = None

@@ -18,12 +18,14 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cdkfix.verify.apps import CdkApp, context_for
 from cdkfix.verify.nag import NagCounts, ValidateFinding, read_validate_findings, read_validation_report, write_bootstrap
+from cdkfix.verify.node import node_environment
 
 # Every synthesis runs aws-cdk-lib's CloudFormation Validate with CDK's default rules as errors:
 # what CloudFormation would reject at deployment is found before anything is written.
@@ -121,18 +123,67 @@ class SynthResult:
         }
 
 
+_NODE_VERSIONS: dict[tuple, str | None] = {}
+
+
 def node_major_version() -> str | None:
-    """Node.js's major version ("20"), or None when jsii cannot find it."""
+    """Node.js's major version ("20"), or None when jsii cannot find it.
+
+    Asked once per Node.js (path and file) and process: it was a `node --version` on the path of
+    every synthesis."""
     node = os.environ.get("JSII_NODE", "node")
     found = shutil.which(node)
     if found is None:
         return None
+    try:
+        info = os.stat(found)
+        key = (found, info.st_mtime_ns, info.st_size)
+    except OSError:
+        key = None
+    if key is not None and key in _NODE_VERSIONS:
+        return _NODE_VERSIONS[key]
+    version = _ask_node_version(found)
+    if key is not None and version:  # a failure (e.g. the user's NODE_OPTIONS refused) is asked again
+        _NODE_VERSIONS[key] = version
+    return version
+
+
+def _ask_node_version(found: str) -> str | None:
     try:
         done = subprocess.run([found, "--version"], capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.SubprocessError):
         return None
     match = re.match(r"v?(\d+)", done.stdout.strip())
     return match.group(1) if match else ""
+
+
+class Stop:
+    """Stops one synthesis from another thread: --verify starts an app's "before" synthesis while the
+    check runs, and stops it when the check finds no fix in the app. A stopped synthesis reads as
+    "the app stopped before reporting", which the synthesis cache never stores."""
+
+    def __init__(self) -> None:
+        self.stopped = False
+        self._processes: set = set()
+        self._lock = threading.Lock()
+
+    def stop(self) -> None:
+        with self._lock:
+            self.stopped = True
+            processes = list(self._processes)
+        for process in processes:
+            _kill_only(process)
+
+    def _started(self, process: subprocess.Popen) -> None:
+        with self._lock:
+            self._processes.add(process)
+            stopped = self.stopped
+        if stopped:
+            _kill_only(process)
+
+    def _ended(self, process: subprocess.Popen) -> None:
+        with self._lock:
+            self._processes.discard(process)
 
 
 def synthesize(
@@ -144,10 +195,11 @@ def synthesize(
     nag: bool,
     workdir: Path,
     shown_root: str | None = None,
+    stop: Stop | None = None,
 ) -> SynthResult:
     """Synthesize the app whose files are in `folder` (a copy of `app.root`)."""
     started = time.monotonic()
-    result = _synthesize(app, Path(folder), python=python, timeout=timeout, nag=nag, workdir=Path(workdir))
+    result = _synthesize(app, Path(folder), python=python, timeout=timeout, nag=nag, workdir=Path(workdir), stop=stop)
     result.seconds = time.monotonic() - started
     shown = shown_root if shown_root is not None else app.shown
     if result.problem in (CDK_MISSING, MODULE):
@@ -174,7 +226,7 @@ def _user_paths(text: str, folder: Path, shown: str) -> str:
     return text
 
 
-def _synthesize(app: CdkApp, folder: Path, *, python: str, timeout: float, nag: bool, workdir: Path) -> SynthResult:
+def _synthesize(app: CdkApp, folder: Path, *, python: str, timeout: float, nag: bool, workdir: Path, stop: Stop | None = None) -> SynthResult:
     if app.entry is None:
         return SynthResult(ok=False, problem=COMMAND, error=app.problem or "unsupported app command")
     if shutil.which(python) is None and not os.access(python, os.X_OK):
@@ -204,10 +256,12 @@ def _synthesize(app: CdkApp, folder: Path, *, python: str, timeout: float, nag: 
         PYTHONDONTWRITEBYTECODE="1",
         PYTHONIOENCODING="utf-8",
     )
+    # V8 tuned for one busy main thread, after the user's own NODE_OPTIONS (see cdkfix/verify/node.py).
+    env = node_environment(env)
     entry = app.entry
     command = [python, *entry.interpreter_options, str(bootstrap), entry.mode, entry.target, *entry.args]
     try:
-        returncode, stderr = _run(command, cwd=folder, env=env, timeout=timeout)
+        returncode, stderr = _run(command, cwd=folder, env=env, timeout=timeout, stop=stop)
     except subprocess.TimeoutExpired:
         return SynthResult(
             ok=False, problem=TIMEOUT,
@@ -228,22 +282,18 @@ _RUNNING: set = set()
 def stop_all() -> None:
     """Kill every synthesis under way (their process groups): Ctrl-C or an error in another thread."""
     for process in list(_RUNNING):
-        if os.name == "posix":
-            try:
-                os.killpg(process.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-        else:  # pragma: no cover - Windows
-            process.kill()
+        _kill_only(process)
 
 
-def _run(command: list[str], *, cwd: Path, env: dict, timeout: float) -> tuple[int, str]:
+def _run(command: list[str], *, cwd: Path, env: dict, timeout: float, stop: Stop | None = None) -> tuple[int, str]:
     """Run in a new process group; on timeout (or any interruption) kill the whole group."""
     process = subprocess.Popen(
         command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         start_new_session=(os.name == "posix"),
     )
     _RUNNING.add(process)
+    if stop is not None:
+        stop._started(process)
     try:
         _, stderr = process.communicate(timeout=timeout)
     except BaseException:
@@ -251,7 +301,20 @@ def _run(command: list[str], *, cwd: Path, env: dict, timeout: float) -> tuple[i
         raise
     finally:
         _RUNNING.discard(process)
+        if stop is not None:
+            stop._ended(process)
     return process.returncode, stderr.decode("utf-8", "replace")
+
+
+def _kill_only(process: subprocess.Popen) -> None:
+    """Kill the process group, without waiting: the thread that started it is waiting for it."""
+    if os.name == "posix":
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    else:  # pragma: no cover - Windows
+        process.kill()
 
 
 def _kill_group(process: subprocess.Popen) -> None:

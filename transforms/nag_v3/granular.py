@@ -233,6 +233,7 @@ def find_granular(app_dir: Path, python: str = sys.executable, timeout: float = 
     """Synthesize the app once (in a copy of its folder, or in place for an app that imports
     files outside it, such as `sys.path.append("../../")`) and expand its suppressions."""
     from cdkfix.verify.apps import context_for, copy_app, load_app
+    from cdkfix.verify.node import node_environment
 
     app = load_app(Path(app_dir).resolve())
     if app.problem or app.entry is None or app.entry.mode != "script":
@@ -242,13 +243,14 @@ def find_granular(app_dir: Path, python: str = sys.executable, timeout: float = 
         copy = app.root if in_place else copy_app(app.root, work / "app")
         bootstrap = work / "bootstrap.py"
         bootstrap.write_text(BOOTSTRAP, encoding="utf-8")
-        env = {
+        # V8 tuned as for --verify's syntheses, after the user's own NODE_OPTIONS (cdkfix/verify/node.py).
+        env = node_environment({
             **os.environ,
             "CDK_OUTDIR": str(work / "out"),
             "CDK_CONTEXT_JSON": json.dumps(context_for(app)),
             "CDKFIX_NAG_GRANULAR": str(work / "calls.json"),
             "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": os.environ.get("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20"),
-        }
+        })
         done = subprocess.run(
             [python, str(bootstrap), app.entry.target, *app.entry.args],
             cwd=copy, env=env, capture_output=True, text=True, timeout=timeout,
