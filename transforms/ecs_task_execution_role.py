@@ -165,6 +165,7 @@ service = ecs.FargateService(
     cluster=cluster,
     task_definition=ecs.TaskDefinition(self, 'Td', compatibility=ecs.Compatibility.EC2_AND_FARGATE, cpu="256", memory_mib="512"),
 )
+service.task_definition.add_container("web", image=image)
 """,
             after="""\
 import aws_cdk.aws_ecs as ecs
@@ -180,6 +181,7 @@ service = ecs.FargateService(
     cluster=cluster,
     task_definition=ecs.TaskDefinition(self, 'Td', compatibility=ecs.Compatibility.EC2_AND_FARGATE, cpu="256", memory_mib="512", execution_role=execution_role),
 )
+service.task_definition.add_container("web", image=image)
 """,
             name="TaskDefinition with Fargate compatibility, nested in the service",
         ),

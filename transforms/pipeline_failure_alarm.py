@@ -155,13 +155,16 @@ pipeline_failure_alarm.add_alarm_action(cdk.aws_cloudwatch_actions.SnsAction(ale
         ),
         Example(
             before='''\
-from aws_cdk.aws_codepipeline import Pipeline
+from aws_cdk.aws_codepipeline import Artifact, Pipeline
+from aws_cdk.aws_codepipeline_actions import ManualApprovalAction, S3SourceAction
 from aws_cdk.aws_events import EventPattern
 from aws_cdk.aws_events_targets import SnsTopic
 
 
-def add_alerts(self, topic):
+def add_alerts(self, topic, bucket):
     pipeline = Pipeline(self, "Pipeline")
+    pipeline.add_stage(stage_name="Source", actions=[S3SourceAction(action_name="Source", bucket=bucket, bucket_key="app.zip", output=Artifact("Source"))])
+    pipeline.add_stage(stage_name="Approve", actions=[ManualApprovalAction(action_name="Approve")])
     pipeline.on_state_change(
         "PipelineFailed",
         target=SnsTopic(topic),
@@ -169,7 +172,8 @@ def add_alerts(self, topic):
     )
 ''',
             after='''\
-from aws_cdk.aws_codepipeline import Pipeline
+from aws_cdk.aws_codepipeline import Artifact, Pipeline
+from aws_cdk.aws_codepipeline_actions import ManualApprovalAction, S3SourceAction
 from aws_cdk.aws_events import EventPattern
 from aws_cdk.aws_events_targets import SnsTopic
 from aws_cdk import aws_cloudwatch as cloudwatch
@@ -177,8 +181,10 @@ from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch_actions as cw_actions
 
 
-def add_alerts(self, topic):
+def add_alerts(self, topic, bucket):
     pipeline = Pipeline(self, "Pipeline")
+    pipeline.add_stage(stage_name="Source", actions=[S3SourceAction(action_name="Source", bucket=bucket, bucket_key="app.zip", output=Artifact("Source"))])
+    pipeline.add_stage(stage_name="Approve", actions=[ManualApprovalAction(action_name="Approve")])
     pipeline.on_state_change(
         "PipelineFailed",
         target=SnsTopic(topic),

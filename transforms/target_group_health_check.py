@@ -158,14 +158,14 @@ import aws_cdk.aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import Duration
 
 tg.configure_health_check(path="/")
-tg2 = elbv2.NetworkTargetGroup(self, "Tg", port=443, health_check=elbv2.HealthCheck(interval=Duration.minutes(1)))
+tg2 = elbv2.NetworkTargetGroup(self, "Tg", vpc=vpc, port=443, health_check=elbv2.HealthCheck(interval=Duration.minutes(1)))
 """,
             after="""\
 import aws_cdk.aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import Duration
 
 tg.configure_health_check(path="/")
-tg2 = elbv2.NetworkTargetGroup(self, "Tg", port=443, health_check=elbv2.HealthCheck(interval=Duration.minutes(1), timeout=Duration.seconds(5), healthy_threshold_count=2, unhealthy_threshold_count=3))
+tg2 = elbv2.NetworkTargetGroup(self, "Tg", vpc=vpc, port=443, health_check=elbv2.HealthCheck(interval=Duration.minutes(1), timeout=Duration.seconds(5), healthy_threshold_count=2, unhealthy_threshold_count=3))
 """,
             name="module imported with import-as, interval in minutes",
         ),
