@@ -416,7 +416,7 @@ ecs_patterns.ApplicationLoadBalancedFargateService(self, "Given", cluster=cluste
 ecs_patterns.ApplicationLoadBalancedFargateService(self, "Options", cluster=cluster, task_image_options=image_options)
 ecs_patterns.ApplicationLoadBalancedEc2Service(self, "Ec2", cluster=cluster, memory_limit_mib=512, task_image_options=ecs_patterns.ApplicationLoadBalancedTaskImageOptions(image=image))
 """,
-            name='compatibility bound twice, role given in the options, options not followed, an EC2 pattern',
+            name='compatibility bound twice, role given in the options, options a name bound nowhere in scope, an EC2 pattern',
         ),
     ]
 
