@@ -46,7 +46,8 @@ class EcsServiceAutoscaling(Rule):
         "function of the module calling it on that parameter, is left alone. The `ecs_patterns` load-balanced "
         "services (`ApplicationLoadBalancedFargateService`, ...) are scaled through their `.service`. Works with "
         "the CODE_DEPLOY deployment controller. Reported without a fix: a `**` splat (the desired count is "
-        "unknown) and a service handed to a function cdkfix cannot read (it may scale it)."
+        "unknown), a service handed to a function cdkfix cannot read, and a service its function returns (the "
+        "caller, maybe in another module, may scale it; a second `auto_scale_task_count` fails synthesis)."
     )
     impact = "UNSAFE (cost, running service): the service never runs fewer than `min_capacity` tasks (2 by default: double a service with `desired_count=1`) and up to `max_capacity`. Cannot handle traffic spikes; pays for idle tasks when load is low."
     options = {"min_capacity": 2, "max_capacity": 10, "cpu_target_percent": 70, "memory_target_percent": 80}
@@ -260,19 +261,8 @@ def add_service(scope, cluster, task_definition) -> FargateService:
     service = FargateService(scope, "Service", cluster=cluster, task_definition=task_definition, desired_count=2)
     return service
 """,
-            after="""\
-from aws_cdk.aws_ecs import FargateService
-
-
-def add_service(scope, cluster, task_definition) -> FargateService:
-    service = FargateService(scope, "Service", cluster=cluster, task_definition=task_definition, desired_count=2)
-
-    scaling = service.auto_scale_task_count(min_capacity=2, max_capacity=10)
-    scaling.scale_on_cpu_utilization("CpuScaling", target_utilization_percent=70)
-    scaling.scale_on_memory_utilization("MemoryScaling", target_utilization_percent=80)
-    return service
-""",
-            name='a helper function with a scope parameter, class imported by name, scaled before the return',
+            flagged=True,
+            name='returned by a helper function to its caller (maybe in another module), which may scale it: reported without a fix',
         ),
         Example(
             before="""\
@@ -357,6 +347,43 @@ service = ecs.FargateService(self, "Service", **service_props)
             flagged=True,
             name='a ** splat: reported without a fix',
         ),
+        Example(
+            before="""\
+from aws_cdk import CfnOutput, Stack
+from aws_cdk.aws_ecs_patterns import ApplicationLoadBalancedFargateService, ApplicationLoadBalancedTaskImageOptions
+
+
+class WebStack(Stack):
+    def __init__(self, scope, construct_id, *, cluster, image) -> None:
+        super().__init__(scope, construct_id)
+        self._add_web(cluster, image)
+
+    def _add_web(self, cluster, image):
+        web = ApplicationLoadBalancedFargateService(self, "Web", cluster=cluster, desired_count=3, task_image_options=ApplicationLoadBalancedTaskImageOptions(image=image))
+        CfnOutput(self, "WebUrl", value=web.load_balancer.load_balancer_dns_name)
+""",
+            after="""\
+from aws_cdk import CfnOutput, Stack
+from aws_cdk.aws_ecs_patterns import ApplicationLoadBalancedFargateService, ApplicationLoadBalancedTaskImageOptions
+
+
+class WebStack(Stack):
+    def __init__(self, scope, construct_id, *, cluster, image) -> None:
+        super().__init__(scope, construct_id)
+        self._add_web(cluster, image)
+
+    def _add_web(self, cluster, image):
+        web = ApplicationLoadBalancedFargateService(self, "Web", cluster=cluster, desired_count=3, task_image_options=ApplicationLoadBalancedTaskImageOptions(image=image))
+
+        scaling = web.service.auto_scale_task_count(min_capacity=3, max_capacity=10)
+        scaling.scale_on_cpu_utilization("CpuScaling", target_utilization_percent=70)
+        scaling.scale_on_memory_utilization(
+            "MemoryScaling", target_utilization_percent=80
+        )
+        CfnOutput(self, "WebUrl", value=web.load_balancer.load_balancer_dns_name)
+""",
+            name='pattern class imported by name, in a helper method of the Stack called from __init__, desired_count 3',
+        ),
     ]
 
     def __init__(self, context, options=None) -> None:
@@ -390,6 +417,15 @@ service = ecs.FargateService(self, "Service", **service_props)
                 self.report_without_fix(
                     f"`{kind}` `{construct}` without auto scaling in this module",
                     f"it is handed to `{helper}(...)`, which may scale it: cdkfix does not follow it there",
+                    node,
+                )
+                return
+            if self._returned(construct, service[len(construct):]):
+                # The caller, maybe in another module, may scale it: a second
+                # auto_scale_task_count fails synthesis ("already enabled").
+                self.report_without_fix(
+                    f"`{kind}` `{construct}` without auto scaling in this function",
+                    "it is returned to the caller, which may scale it: cdkfix does not follow it there",
                     node,
                 )
                 return
@@ -462,6 +498,17 @@ service = ecs.FargateService(self, "Service", **service_props)
                 if passed in group:
                     found.append((call, arg.keyword.value if arg.keyword is not None else position, passed))
         return found
+
+    def _returned(self, service: str, suffix: str) -> bool:
+        """Whether the function around the service returns it (or an alias, or its `suffix`)."""
+        function = self.enclosing(cst.FunctionDef)
+        if function is None:
+            return False
+        group = self._aliases(service)
+        names = group | {name + suffix for name in group}
+        return any(
+            node.value is not None and code(node.value) in names for node in nodes_within(function, cst.Return)
+        )
 
     def _handed_to(self, service: str, suffix: str) -> str | None:
         """The user function `service` (or an alias, or its `suffix`) is handed to, if any."""
