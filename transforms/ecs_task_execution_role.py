@@ -418,6 +418,30 @@ ecs_patterns.ApplicationLoadBalancedEc2Service(self, "Ec2", cluster=cluster, mem
 """,
             name='compatibility bound twice, role given in the options, options a name bound nowhere in scope, an EC2 pattern',
         ),
+        Example(
+            before="""\
+from aws_cdk import aws_ecs_patterns as ecs_patterns
+
+options = ecs_patterns.NetworkLoadBalancedTaskImageOptions(image=image, container_port=80)
+blue = ecs_patterns.NetworkLoadBalancedFargateService(self, "Blue", cluster=cluster, task_image_options=options)
+green = ecs_patterns.NetworkLoadBalancedFargateService(self, "Green", cluster=cluster, task_image_options=options)
+""",
+            after="""\
+from aws_cdk import aws_ecs_patterns as ecs_patterns
+from aws_cdk import aws_iam as iam
+
+execution_role = iam.Role(
+    self,
+    "BlueExecutionRole",
+    assumed_by=iam.ServicePrincipal("ecs-tasks.amazonaws.com"),
+)
+
+options = ecs_patterns.NetworkLoadBalancedTaskImageOptions(image=image, container_port=80, execution_role=execution_role)
+blue = ecs_patterns.NetworkLoadBalancedFargateService(self, "Blue", cluster=cluster, task_image_options=options)
+green = ecs_patterns.NetworkLoadBalancedFargateService(self, "Green", cluster=cluster, task_image_options=options)
+""",
+            name='task image options in a module variable shared by two patterns: one role, named after the first',
+        ),
     ]
 
     def __init__(self, context, options=None) -> None:
