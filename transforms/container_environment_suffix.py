@@ -54,7 +54,8 @@ class ContainerEnvironmentSuffix(Rule):
         "scope (a parameter or local of the enclosing function, or `self.environment_suffix`), and adds "
         "`\"ENVIRONMENT_SUFFIX\": environment_suffix` when absent. A trailing comment that calls the value "
         "hard-coded is removed with it. Framework run modes (`NODE_ENV`, `RAILS_ENV`, ...) are left alone: their "
-        "values must be one of the framework's modes. Without an `environment_suffix` in scope nothing changes."
+        "values must be one of the framework's modes. Without an `environment_suffix` in scope nothing changes. A "
+        "dict with a `**` splat next to a hard-coded name is reported without a fix."
     )
     impact = "UNSAFE (changes a running service): the container reads a different value after the next deployment; check what the application does with it. Cannot differentiate environments; the stack's environment parameter is ignored by the application."
     options = {
@@ -258,13 +259,12 @@ from aws_cdk import aws_ecs as ecs
 def build(task_definition, image, environment_suffix, base_env):
     task_definition.add_container("A", image=image, environment={"ENV": environment_suffix, "ENVIRONMENT_SUFFIX": environment_suffix})
     task_definition.add_container("B", image=image, environment={"ENV": "production-eu", "TIER": "web"})
-    task_definition.add_container("C", image=image, environment={**base_env, "ENV": "prod"})
     task_definition.add_container("D", image=image, **options)
     task_definition.add_container("E", image=image, environment={"NODE_ENV": "production"})
     ecs.ContainerDefinition(self, "F", task_definition=task_definition, image=image, environment=base_env)
     settings.update(environment={"ENV": "prod"})
 """,
-            name="already fixed, not an environment name, splats, framework mode, not a dict, not a container",
+            name="already fixed, not an environment name, a call splat, framework mode, not a dict, not a container",
         ),
         Example(
             before="""\
@@ -351,6 +351,19 @@ class AppStack(Stack):
 """,
             name='add_container in another method of the Stack, self.environment_suffix',
         ),
+        Example(
+            before="""\
+from aws_cdk import aws_ecs as ecs
+
+BASE_ENV = {"LOG_LEVEL": "info"}
+
+
+def add_web(task_definition, environment_suffix):
+    task_definition.add_container("Web", image=ecs.ContainerImage.from_registry("public.ecr.aws/nginx/nginx:1.27"), environment={**BASE_ENV, "ENV": "prod"})
+""",
+            flagged=True,
+            name='environment dict with a ** splat next to the hard-coded name: reported without a fix',
+        ),
     ]
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -371,14 +384,13 @@ class AppStack(Stack):
             statement, mapping = binding
         if not isinstance(mapping, cst.Dict):
             return
-        if any(not isinstance(element, cst.DictElement) for element in mapping.elements):
-            return  # a `**` splat: the keys it brings are unknown
         names = {name.lower() for name in self.settings["environment_names"]}
         framework = set(self.settings["framework_keys"])
         hard_coded = [
             index
             for index, element in enumerate(mapping.elements)
-            if string_value(element.key) not in framework
+            if isinstance(element, cst.DictElement)
+            and string_value(element.key) not in framework
             and isinstance(element.value, cst.SimpleString)
             and (string_value(element.value) or "").lower() in names
         ]
@@ -386,6 +398,15 @@ class AppStack(Stack):
             return
         suffix = self._suffix_in_scope()
         if suffix is None:
+            return
+        if any(not isinstance(element, cst.DictElement) for element in mapping.elements):
+            # `{**base_env, "ENV": "prod"}`: the flaw is there, but the splat's keys are unknown
+            # (it may hold ENVIRONMENT_SUFFIX, or the application may read another key).
+            self.report_without_fix(
+                "container environment hard-codes an environment name next to a `**` splat",
+                f"the splat brings keys cdkfix cannot read: replace the value by `{suffix}` by hand",
+                mapping,
+            )
             return
         has_key = any(string_value(element.key) == SUFFIX_KEY for element in mapping.elements)
         quote = next((e.key.quote for e in mapping.elements if isinstance(e.key, cst.SimpleString)), '"')

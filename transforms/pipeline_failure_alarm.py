@@ -9,6 +9,7 @@ from cdkfix.constructs import code, construct_scope, derive_id, literal_value, s
 from cdkfix.rule import Category, Example, Kind, Rule
 from cdkfix.node_index import NodeIndex
 from cdkfix.traverse import visit_readonly
+from cdkfix.transforms._bindings import single_binding
 
 RULE = "aws_cdk.aws_events.Rule"
 EVENT_PATTERN = "aws_cdk.aws_events.EventPattern"
@@ -16,6 +17,8 @@ SNS_TOPIC_TARGET = "aws_cdk.aws_events_targets.SnsTopic"
 ALARM = "aws_cdk.aws_cloudwatch.Alarm"
 METRIC = "aws_cdk.aws_cloudwatch.Metric"
 PIPELINE = "aws_cdk.aws_codepipeline.Pipeline"
+# A parameter annotated with one of these is a pipeline (`def alerts(self, pipeline: codepipeline.IPipeline)`).
+PIPELINE_TYPES = frozenset({PIPELINE, "aws_cdk.aws_codepipeline.IPipeline"})
 FAILED_METRIC = "FailedPipelineExecutions"
 
 
@@ -35,8 +38,11 @@ class PipelineFailureAlarm(Rule):
         "`FailedPipelineExecutions` metric (Sum over 5 minutes, alarm at >= 1, missing data not breaching) for the "
         "pipeline the rule matches, and `alarm.add_alarm_action(cw_actions.SnsAction(<the rule's topic>))`. The "
         "pipeline name comes from the event pattern's `detail.pipeline` or `resources` (a `pipeline.pipeline_arn`), "
-        "the receiver of `pipeline.on_state_change(...)`, or a CodePipeline metric earlier in the same function; "
-        "without one the rule is left alone."
+        "the receiver of `pipeline.on_state_change(...)` (a `codepipeline.Pipeline` bound once to a name or a `self.` "
+        "attribute, or a parameter annotated `Pipeline`/`IPipeline`; in a plain function the alarm goes under the "
+        "pipeline), or a CodePipeline metric earlier in the same function; without one the rule is left alone. An "
+        "event pattern bound once to a local name counts as written in place. A rule whose other arguments come "
+        "from a `**` splat is reported without a fix."
     )
     impact = "Less robust alerting: pipeline failures have no alarm state, history or alarm-based escalation."
     calls = frozenset({METRIC, RULE})
@@ -155,13 +161,16 @@ pipeline_failure_alarm.add_alarm_action(cdk.aws_cloudwatch_actions.SnsAction(ale
         ),
         Example(
             before='''\
-from aws_cdk.aws_codepipeline import Pipeline
+from aws_cdk.aws_codepipeline import Artifact, Pipeline
+from aws_cdk.aws_codepipeline_actions import ManualApprovalAction, S3SourceAction
 from aws_cdk.aws_events import EventPattern
 from aws_cdk.aws_events_targets import SnsTopic
 
 
-def add_alerts(self, topic):
+def add_alerts(self, topic, bucket):
     pipeline = Pipeline(self, "Pipeline")
+    pipeline.add_stage(stage_name="Source", actions=[S3SourceAction(action_name="Source", bucket=bucket, bucket_key="app.zip", output=Artifact("Source"))])
+    pipeline.add_stage(stage_name="Approve", actions=[ManualApprovalAction(action_name="Approve")])
     pipeline.on_state_change(
         "PipelineFailed",
         target=SnsTopic(topic),
@@ -169,7 +178,8 @@ def add_alerts(self, topic):
     )
 ''',
             after='''\
-from aws_cdk.aws_codepipeline import Pipeline
+from aws_cdk.aws_codepipeline import Artifact, Pipeline
+from aws_cdk.aws_codepipeline_actions import ManualApprovalAction, S3SourceAction
 from aws_cdk.aws_events import EventPattern
 from aws_cdk.aws_events_targets import SnsTopic
 from aws_cdk import aws_cloudwatch as cloudwatch
@@ -177,8 +187,10 @@ from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch_actions as cw_actions
 
 
-def add_alerts(self, topic):
+def add_alerts(self, topic, bucket):
     pipeline = Pipeline(self, "Pipeline")
+    pipeline.add_stage(stage_name="Source", actions=[S3SourceAction(action_name="Source", bucket=bucket, bucket_key="app.zip", output=Artifact("Source"))])
+    pipeline.add_stage(stage_name="Approve", actions=[ManualApprovalAction(action_name="Approve")])
     pipeline.on_state_change(
         "PipelineFailed",
         target=SnsTopic(topic),
@@ -264,9 +276,8 @@ from aws_cdk import aws_events as events, aws_events_targets as targets
 events.Rule(self, "Failed", event_pattern=events.EventPattern(source=["aws.codepipeline"], detail={"state": ["FAILED"]}), targets=[targets.SnsTopic(topic)])
 events.Rule(self, "Ok", event_pattern=events.EventPattern(source=["aws.codepipeline"], detail={"pipeline": [name], "state": ["SUCCEEDED"]}), targets=[targets.SnsTopic(topic)])
 events.Rule(self, "Lambda", event_pattern=events.EventPattern(source=["aws.codepipeline"], detail={"pipeline": [name], "state": ["FAILED"]}), targets=[targets.LambdaFunction(fn)])
-events.Rule(self, "Splat", event_pattern=events.EventPattern(source=["aws.codepipeline"], detail={"pipeline": [name], "state": ["FAILED"]}), **props)
 ''',
-            name="no pipeline name, not a failure, no SNS target, splat",
+            name="no pipeline name, not a failure, no SNS target",
         ),
         Example(
             before="""\
@@ -363,6 +374,164 @@ pipeline_failure_alarm.add_alarm_action(cw_actions.SnsAction(topic))
 """,
             name='classes imported by name, one line, literal pipeline name',
         ),
+        Example(
+            before="""\
+from aws_cdk import Stack, aws_events as events, aws_events_targets as targets
+
+
+class Alerts(Stack):
+    def __init__(self, scope, construct_id, *, pipeline_name: str, topic) -> None:
+        super().__init__(scope, construct_id)
+        failed = events.EventPattern(
+            source=["aws.codepipeline"],
+            detail_type=["CodePipeline Pipeline Execution State Change"],
+            detail={"pipeline": [pipeline_name], "state": ["FAILED"]},
+        )
+        events.Rule(self, "PipelineFailedRule", event_pattern=failed, targets=[targets.SnsTopic(topic)])
+""",
+            after="""\
+from aws_cdk import Stack, aws_events as events, aws_events_targets as targets
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import Duration
+from aws_cdk import aws_cloudwatch_actions as cw_actions
+
+
+class Alerts(Stack):
+    def __init__(self, scope, construct_id, *, pipeline_name: str, topic) -> None:
+        super().__init__(scope, construct_id)
+        failed = events.EventPattern(
+            source=["aws.codepipeline"],
+            detail_type=["CodePipeline Pipeline Execution State Change"],
+            detail={"pipeline": [pipeline_name], "state": ["FAILED"]},
+        )
+        events.Rule(self, "PipelineFailedRule", event_pattern=failed, targets=[targets.SnsTopic(topic)])
+        pipeline_failure_alarm = cloudwatch.Alarm(
+            self,
+            "PipelineFailedAlarm",
+            metric=cloudwatch.Metric(
+                namespace="AWS/CodePipeline",
+                metric_name="FailedPipelineExecutions",
+                dimensions_map={"PipelineName": pipeline_name},
+                statistic=cloudwatch.Stats.SUM,
+                period=Duration.minutes(5),
+            ),
+            evaluation_periods=1,
+            threshold=1,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+        )
+        pipeline_failure_alarm.add_alarm_action(cw_actions.SnsAction(topic))
+""",
+            name='event pattern in a local variable, in a Stack',
+        ),
+        Example(
+            before="""\
+import aws_cdk as cdk
+from constructs import Construct
+
+
+class Delivery(Construct):
+    def __init__(self, scope, construct_id, *, bucket, topic) -> None:
+        super().__init__(scope, construct_id)
+        self.pipeline = cdk.aws_codepipeline.Pipeline(self, "Pipeline")
+        self.pipeline.add_stage(stage_name="Source", actions=[cdk.aws_codepipeline_actions.S3SourceAction(action_name="Source", bucket=bucket, bucket_key="app.zip", output=cdk.aws_codepipeline.Artifact("Source"))])
+        self.pipeline.add_stage(stage_name="Approve", actions=[cdk.aws_codepipeline_actions.ManualApprovalAction(action_name="Approve")])
+        self.alert_on_failure(topic)
+
+    def alert_on_failure(self, topic):
+        self.pipeline.on_state_change(
+            "Failed",
+            target=cdk.aws_events_targets.SnsTopic(topic),
+            event_pattern=cdk.aws_events.EventPattern(detail={"state": ["FAILED"]}),
+        )
+""",
+            after="""\
+import aws_cdk as cdk
+from constructs import Construct
+
+
+class Delivery(Construct):
+    def __init__(self, scope, construct_id, *, bucket, topic) -> None:
+        super().__init__(scope, construct_id)
+        self.pipeline = cdk.aws_codepipeline.Pipeline(self, "Pipeline")
+        self.pipeline.add_stage(stage_name="Source", actions=[cdk.aws_codepipeline_actions.S3SourceAction(action_name="Source", bucket=bucket, bucket_key="app.zip", output=cdk.aws_codepipeline.Artifact("Source"))])
+        self.pipeline.add_stage(stage_name="Approve", actions=[cdk.aws_codepipeline_actions.ManualApprovalAction(action_name="Approve")])
+        self.alert_on_failure(topic)
+
+    def alert_on_failure(self, topic):
+        self.pipeline.on_state_change(
+            "Failed",
+            target=cdk.aws_events_targets.SnsTopic(topic),
+            event_pattern=cdk.aws_events.EventPattern(detail={"state": ["FAILED"]}),
+        )
+
+        pipeline_failure_alarm = cdk.aws_cloudwatch.Alarm(
+            self,
+            "FailedAlarm",
+            metric=cdk.aws_cloudwatch.Metric(
+                namespace="AWS/CodePipeline",
+                metric_name="FailedPipelineExecutions",
+                dimensions_map={"PipelineName": self.pipeline.pipeline_name},
+                statistic=cdk.aws_cloudwatch.Stats.SUM,
+                period=cdk.Duration.minutes(5),
+            ),
+            evaluation_periods=1,
+            threshold=1,
+            comparison_operator=cdk.aws_cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treat_missing_data=cdk.aws_cloudwatch.TreatMissingData.NOT_BREACHING,
+        )
+        pipeline_failure_alarm.add_alarm_action(
+            cdk.aws_cloudwatch_actions.SnsAction(topic)
+        )
+""",
+            name='pipeline a self. attribute of a plain Construct, on_state_change in another method, import aws_cdk as cdk',
+        ),
+        Example(
+            before="""\
+from aws_cdk import aws_codepipeline as codepipeline, aws_events as events, aws_events_targets as targets, aws_sns as sns
+
+
+def alert_on_failure(pipeline: codepipeline.IPipeline, topic: sns.ITopic) -> None:
+    pipeline.on_state_change("Failed", target=targets.SnsTopic(topic), event_pattern=events.EventPattern(detail={"state": ["FAILED"]}))
+""",
+            after="""\
+from aws_cdk import aws_codepipeline as codepipeline, aws_events as events, aws_events_targets as targets, aws_sns as sns
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import Duration
+from aws_cdk import aws_cloudwatch_actions as cw_actions
+
+
+def alert_on_failure(pipeline: codepipeline.IPipeline, topic: sns.ITopic) -> None:
+    pipeline.on_state_change("Failed", target=targets.SnsTopic(topic), event_pattern=events.EventPattern(detail={"state": ["FAILED"]}))
+    pipeline_failure_alarm = cloudwatch.Alarm(
+        pipeline,
+        "FailedAlarm",
+        metric=cloudwatch.Metric(
+            namespace="AWS/CodePipeline",
+            metric_name="FailedPipelineExecutions",
+            dimensions_map={"PipelineName": pipeline.pipeline_name},
+            statistic=cloudwatch.Stats.SUM,
+            period=Duration.minutes(5),
+        ),
+        evaluation_periods=1,
+        threshold=1,
+        comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+    )
+    pipeline_failure_alarm.add_alarm_action(cw_actions.SnsAction(topic))
+""",
+            name='pipeline a parameter annotated codepipeline.IPipeline of a plain function: the alarm goes under the pipeline',
+        ),
+        Example(
+            before="""\
+from aws_cdk import aws_events as events
+
+failed = events.EventPattern(source=["aws.codepipeline"], detail={"pipeline": [name], "state": ["FAILED"]})
+events.Rule(self, "PipelineFailed", event_pattern=failed, **rule_props)
+""",
+            flagged=True,
+            name='a ** splat may hold the targets: reported without a fix',
+        ),
     ]
 
     def visit_Module(self, node: cst.Module) -> None:
@@ -385,6 +554,9 @@ pipeline_failure_alarm.add_alarm_action(cw_actions.SnsAction(topic))
         if self.is_call_to(node, RULE):
             if not self._is_alarmed():
                 self._rule(node)
+        elif self.resolve(node.func) == RULE:  # a `**` splat
+            if not self._is_alarmed():
+                self._rule_with_splat(node)
         elif (
             isinstance(node.func, cst.Attribute)
             and node.func.attr.value == "on_state_change"
@@ -404,19 +576,35 @@ pipeline_failure_alarm.add_alarm_action(cw_actions.SnsAction(topic))
     # --- events.Rule(self, id, event_pattern=..., targets=[targets.SnsTopic(topic)]) ---
 
     def _rule(self, node: cst.Call) -> None:
-        pattern = layout.keyword_arg(node, "event_pattern")
-        if pattern is None or not self._failure_pattern(pattern.value, require_source=True):
+        pattern_arg = layout.keyword_arg(node, "event_pattern")
+        if pattern_arg is None:
+            return
+        pattern = self._bound_call(pattern_arg.value)
+        if pattern is None or not self._failure_pattern(pattern, require_source=True):
             return
         topic = self._topic_in_targets(node)
         if topic is None:
             topic = self._topic_added_later(node)
         if topic is None:
             return
-        name = self._pipeline_name(pattern.value)
+        name = self._pipeline_name(pattern)
         if name is None:
             return
         id_node = layout.argument(node, 1, "id")
         self._fix(construct_scope(node), id_node.value if id_node else None, name, topic)
+
+    def _rule_with_splat(self, node: cst.Call) -> None:
+        """A pipeline failure rule whose other arguments come from a `**` splat: its targets
+        (an SNS topic or not) are unknown, so it is reported, not fixed."""
+        pattern_arg = layout.keyword_arg(node, "event_pattern")
+        pattern = self._bound_call(pattern_arg.value) if pattern_arg is not None else None
+        if pattern is None or not self._failure_pattern(pattern, require_source=True):
+            return
+        self.report_without_fix(
+            f"pipeline failure rule with no alarm on {FAILED_METRIC}",
+            "its targets come from a `**` splat: cdkfix cannot tell which SNS topic the alarm should notify",
+            node,
+        )
 
     def _topic_in_targets(self, node: cst.Call) -> str | None:
         targets = layout.keyword_arg(node, "targets")
@@ -464,19 +652,44 @@ pipeline_failure_alarm.add_alarm_action(cw_actions.SnsAction(topic))
 
     def _on_state_change(self, node: cst.Call) -> None:
         receiver = code(node.func.value)
-        function = self.enclosing(cst.FunctionDef)
-        if function is None or not _binds_pipeline(function, receiver, self):
-            return
-        params = function.params.params
-        if not params or params[0].name.value != "self":
+        if not self._is_pipeline(node.func.value):
             return
         target = layout.keyword_arg(node, "target")
         topic = self._sns_topic(target.value) if target is not None else None
-        pattern = layout.keyword_arg(node, "event_pattern")
-        if topic is None or pattern is None or not self._failure_pattern(pattern.value, require_source=False):
+        pattern_arg = layout.keyword_arg(node, "event_pattern")
+        pattern = self._bound_call(pattern_arg.value) if pattern_arg is not None else None
+        if topic is None or pattern is None or not self._failure_pattern(pattern, require_source=False):
             return
+        # The alarm goes in the method's construct (`self`); in a plain function, under the
+        # pipeline itself (a construct too), so no scope has to be guessed.
+        function = self.enclosing(cst.FunctionDef)
+        params = function.params.params if function is not None else ()
+        scope = "self" if params and params[0].name.value == "self" else receiver
         id_node = layout.argument(node, 0, "id")
-        self._fix("self", id_node.value if id_node else None, f"{receiver}.pipeline_name", topic)
+        self._fix(scope, id_node.value if id_node else None, f"{receiver}.pipeline_name", topic)
+
+    def _is_pipeline(self, receiver: cst.BaseExpression) -> bool:
+        """`receiver` is one codepipeline.Pipeline: bound once to one (a local, a module name or a
+        `self.` attribute of the class), or a parameter of the enclosing function annotated as one."""
+        found = single_binding(self, receiver)
+        if found is not None:
+            return self.resolve(found[1].func) == PIPELINE if isinstance(found[1], cst.Call) else False
+        function = self.enclosing(cst.FunctionDef)
+        if function is None or not isinstance(receiver, cst.Name):
+            return False
+        params = function.params
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+            if param.name.value == receiver.value:
+                return param.annotation is not None and self.resolve(param.annotation.annotation) in PIPELINE_TYPES
+        return False
+
+    def _bound_call(self, value: cst.BaseExpression) -> cst.BaseExpression | None:
+        """The expression itself, or the one value a local name (`self.` attribute) is bound to:
+        an event pattern built on a line of its own. A name bound more than once: None."""
+        if isinstance(value, cst.Call):
+            return value
+        found = single_binding(self, value)
+        return found[1] if found is not None else None
 
     # --- the event pattern ---
 
@@ -557,21 +770,6 @@ def _dimension(metric: cst.Call, key: str) -> cst.BaseExpression | None:
     if dimensions is None or not isinstance(dimensions.value, cst.Dict):
         return None
     return _dict_item(dimensions.value, key)
-
-
-def _binds_pipeline(function: cst.FunctionDef, receiver: str, rule: Rule) -> bool:
-    """`receiver = codepipeline.Pipeline(...)` somewhere in `function`."""
-    found = False
-
-    class _Find(cst.CSTVisitor):
-        def visit_Assign(self, node: cst.Assign) -> None:
-            nonlocal found
-            if isinstance(node.value, cst.Call) and rule.resolve(node.value.func) == PIPELINE:
-                if any(code(target.target) == receiver for target in node.targets):
-                    found = True
-
-    visit_readonly(function, _Find())
-    return found
 
 
 def _has_failure_alarm(index: NodeIndex, imports) -> bool:

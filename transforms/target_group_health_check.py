@@ -6,6 +6,7 @@ import libcst as cst
 
 from cdkfix import layout
 from cdkfix.rule import Category, Example, Kind, Rule, Safety
+from cdkfix.transforms._bindings import single_binding
 
 HEALTH_CHECK = "aws_cdk.aws_elasticloadbalancingv2.HealthCheck"
 DURATION_SECONDS = "aws_cdk.Duration.seconds"
@@ -13,6 +14,20 @@ DURATION_SECONDS = "aws_cdk.Duration.seconds"
 DURATION_UNITS = {"aws_cdk.Duration.seconds": 1, "aws_cdk.Duration.minutes": 60}
 # ELB accepts health check timeouts of 2 to 120 seconds.
 MIN_TIMEOUT = 2
+# `target_group.configure_health_check(path="/")`, the method form: takes HealthCheck's keywords.
+CONFIGURE = "configure_health_check"
+TARGET_GROUPS = frozenset({
+    "aws_cdk.aws_elasticloadbalancingv2.ApplicationTargetGroup",
+    "aws_cdk.aws_elasticloadbalancingv2.NetworkTargetGroup",
+})
+# ecs_patterns services whose `.target_group` is the one they put the service in.
+LOAD_BALANCED_PATTERNS = frozenset(
+    f"aws_cdk.aws_ecs_patterns.{name}"
+    for name in (
+        "ApplicationLoadBalancedFargateService", "ApplicationLoadBalancedEc2Service",
+        "NetworkLoadBalancedFargateService", "NetworkLoadBalancedEc2Service",
+    )
+)
 
 
 class TargetGroupHealthCheck(Rule):
@@ -39,8 +54,11 @@ class TargetGroupHealthCheck(Rule):
         "literal `interval` of n seconds not above the timeout, the timeout becomes n-1 (at least 2); with an "
         "interval the rule cannot read (a variable), no timeout is added. An unhealthy threshold of 3 tolerates "
         "one more failed check than ELB's default of 2 (fewer evictions on a transient blip, detection one "
-        "interval later); set the option to 2 for the fastest detection. Only "
-        "`aws_elasticloadbalancingv2.HealthCheck` is matched, not the ECS container or Auto Scaling health checks."
+        "interval later); set the option to 2 for the fastest detection. Matched: "
+        "`aws_elasticloadbalancingv2.HealthCheck(...)` and the method form `target_group.configure_health_check(...)` "
+        "on a target group bound once to `ApplicationTargetGroup`/`NetworkTargetGroup` or the `.target_group` of a "
+        "load-balanced `ecs_patterns` service; not the ECS container or Auto Scaling health checks. A `**` splat is "
+        "reported without a fix."
     )
     impact = (
         "UNSAFE (changes a running service): targets enter service after 2 healthy checks instead of 5 and leave it after 3 failed ones instead of 2. Slow registration and recovery of targets (five healthy checks with the defaults); health check "
@@ -48,6 +66,7 @@ class TargetGroupHealthCheck(Rule):
     )
     options = {"interval_seconds": 30, "timeout_seconds": 5, "healthy_threshold_count": 2, "unhealthy_threshold_count": 3}
     calls = frozenset({HEALTH_CHECK})
+    call_names = frozenset({CONFIGURE})
     examples = [
         Example(
             before="""\
@@ -158,14 +177,14 @@ import aws_cdk.aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import Duration
 
 tg.configure_health_check(path="/")
-tg2 = elbv2.NetworkTargetGroup(self, "Tg", port=443, health_check=elbv2.HealthCheck(interval=Duration.minutes(1)))
+tg2 = elbv2.NetworkTargetGroup(self, "Tg", vpc=vpc, port=443, health_check=elbv2.HealthCheck(interval=Duration.minutes(1)))
 """,
             after="""\
 import aws_cdk.aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import Duration
 
 tg.configure_health_check(path="/")
-tg2 = elbv2.NetworkTargetGroup(self, "Tg", port=443, health_check=elbv2.HealthCheck(interval=Duration.minutes(1), timeout=Duration.seconds(5), healthy_threshold_count=2, unhealthy_threshold_count=3))
+tg2 = elbv2.NetworkTargetGroup(self, "Tg", vpc=vpc, port=443, health_check=elbv2.HealthCheck(interval=Duration.minutes(1), timeout=Duration.seconds(5), healthy_threshold_count=2, unhealthy_threshold_count=3))
 """,
             name="module imported with import-as, interval in minutes",
         ),
@@ -207,11 +226,10 @@ done = elbv2.HealthCheck(
     healthy_threshold_count=2,
     unhealthy_threshold_count=3,
 )
-splat = elbv2.HealthCheck(path="/", **health_settings)
 container_check = ecs.HealthCheck(command=["CMD-SHELL", "curl -f http://localhost/ || exit 1"])
 group_check = autoscaling.HealthCheck.elb(grace=Duration.minutes(5))
 """,
-            name="complete, splat, ECS and Auto Scaling health checks left alone",
+            name="complete, ECS and Auto Scaling health checks left alone",
         ),
         Example(
             before="""\
@@ -292,11 +310,165 @@ check = HealthCheck(path="/")
 """,
             name="a non-CDK HealthCheck",
         ),
+        Example(
+            before="""\
+from aws_cdk import Duration, Stack, aws_ecs_patterns as ecs_patterns
+
+
+class Hello(Stack):
+    def __init__(self, scope, construct_id, *, cluster, image) -> None:
+        super().__init__(scope, construct_id)
+        svc = ecs_patterns.ApplicationLoadBalancedFargateService(
+            self, "FargateHello",
+            cluster=cluster,
+            desired_count=1,
+            task_image_options=ecs_patterns.ApplicationLoadBalancedTaskImageOptions(image=image),
+        )
+
+        svc.target_group.configure_health_check(
+            path="/",
+            healthy_http_codes="200",
+            interval=Duration.seconds(30),
+        )
+""",
+            after="""\
+from aws_cdk import Duration, Stack, aws_ecs_patterns as ecs_patterns
+
+
+class Hello(Stack):
+    def __init__(self, scope, construct_id, *, cluster, image) -> None:
+        super().__init__(scope, construct_id)
+        svc = ecs_patterns.ApplicationLoadBalancedFargateService(
+            self, "FargateHello",
+            cluster=cluster,
+            desired_count=1,
+            task_image_options=ecs_patterns.ApplicationLoadBalancedTaskImageOptions(image=image),
+        )
+
+        svc.target_group.configure_health_check(
+            path="/",
+            healthy_http_codes="200",
+            interval=Duration.seconds(30),
+            timeout=Duration.seconds(5),
+            healthy_threshold_count=2,
+            unhealthy_threshold_count=3,
+        )
+""",
+            name='method form svc.target_group.configure_health_check(...) on an ecs_patterns service',
+        ),
+        Example(
+            before="""\
+from aws_cdk.aws_elasticloadbalancingv2 import ApplicationTargetGroup, TargetType
+from constructs import Construct
+
+
+class Web(Construct):
+    def __init__(self, scope, construct_id, *, vpc, listener) -> None:
+        super().__init__(scope, construct_id)
+        self.target_group = ApplicationTargetGroup(self, "Web", vpc=vpc, port=80, target_type=TargetType.IP)
+        listener.add_target_groups("Web", target_groups=[self.target_group])
+        self.check("/health")
+
+
+    def check(self, path):
+        self.target_group.configure_health_check(path=path)
+""",
+            after="""\
+from aws_cdk.aws_elasticloadbalancingv2 import ApplicationTargetGroup, TargetType
+from constructs import Construct
+from aws_cdk import Duration
+
+
+class Web(Construct):
+    def __init__(self, scope, construct_id, *, vpc, listener) -> None:
+        super().__init__(scope, construct_id)
+        self.target_group = ApplicationTargetGroup(self, "Web", vpc=vpc, port=80, target_type=TargetType.IP)
+        listener.add_target_groups("Web", target_groups=[self.target_group])
+        self.check("/health")
+
+
+    def check(self, path):
+        self.target_group.configure_health_check(path=path, interval=Duration.seconds(30), timeout=Duration.seconds(5), healthy_threshold_count=2, unhealthy_threshold_count=3)
+""",
+            name='method form on a self. attribute of a plain Construct, in another method, classes imported by name',
+        ),
+        Example(
+            before="""\
+import aws_cdk as cdk
+
+api = cdk.aws_ecs_patterns.NetworkLoadBalancedFargateService(self, "Api", cluster=cluster, task_image_options=cdk.aws_ecs_patterns.NetworkLoadBalancedTaskImageOptions(image=image))
+api.target_group.configure_health_check(port="80", healthy_threshold_count=3)
+""",
+            after="""\
+import aws_cdk as cdk
+
+api = cdk.aws_ecs_patterns.NetworkLoadBalancedFargateService(self, "Api", cluster=cluster, task_image_options=cdk.aws_ecs_patterns.NetworkLoadBalancedTaskImageOptions(image=image))
+api.target_group.configure_health_check(port="80", healthy_threshold_count=3, interval=cdk.Duration.seconds(30), timeout=cdk.Duration.seconds(5), unhealthy_threshold_count=3)
+""",
+            name='method form on a NetworkLoadBalancedFargateService through import aws_cdk as cdk, threshold kept',
+        ),
+        Example(
+            before="""\
+from aws_cdk import aws_elasticloadbalancingv2 as elbv2
+
+check = elbv2.HealthCheck(path="/", **health_settings)
+""",
+            flagged=True,
+            name='HealthCheck with a ** splat: reported without a fix',
+        ),
+        Example(
+            before="""\
+from aws_cdk import aws_elasticloadbalancingv2 as elbv2
+
+target_group = elbv2.ApplicationTargetGroup(self, "Web", vpc=vpc, port=80)
+target_group.configure_health_check(path="/", **settings)
+""",
+            flagged=True,
+            name='configure_health_check with a ** splat: reported without a fix',
+        ),
+        Example(
+            before="""\
+from aws_cdk import aws_elasticloadbalancingv2 as elbv2
+
+def tune(target_group):
+    target_group.configure_health_check(path="/")  # a parameter: what it is cannot be read
+""",
+            name='configure_health_check on a parameter: not known to be a target group',
+        ),
     ]
 
     def visit_Call(self, node: cst.Call) -> None:
-        if not self.is_call_to(node, HEALTH_CHECK):
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value == CONFIGURE:
+            if not self._is_target_group(func.value):
+                return
+            what = "`configure_health_check(...)`"
+        elif self.resolve(func) == HEALTH_CHECK:
+            what = "`elbv2.HealthCheck`"
+        else:
             return
+        if layout.has_double_star(node):
+            self.report_without_fix(
+                f"{what} with a `**` splat",
+                "the splat may set the interval, timeout and thresholds: cdkfix cannot tell which are missing",
+                node,
+            )
+            return
+        self._complete(node, what)
+
+    def _is_target_group(self, receiver: cst.BaseExpression) -> bool:
+        """An elbv2 target group: a name (`self.` attribute) bound once to ApplicationTargetGroup or
+        NetworkTargetGroup, or the `.target_group` of a load-balanced ecs_patterns service so bound."""
+        candidates = [(receiver, TARGET_GROUPS)]
+        if isinstance(receiver, cst.Attribute) and receiver.attr.value == "target_group":
+            candidates.append((receiver.value, LOAD_BALANCED_PATTERNS))
+        for name, kinds in candidates:
+            found = single_binding(self, name)
+            if found is not None and isinstance(found[1], cst.Call) and self.resolve(found[1].func) in kinds:
+                return True
+        return False
+
+    def _complete(self, node: cst.Call, what: str) -> None:
         wanted = {
             "interval": None,
             "timeout": None,
@@ -322,7 +494,7 @@ check = HealthCheck(path="/")
         if not missing:
             return
         edits = [self.set_keyword(node, name, wanted[name]) for name in missing]
-        self.report(f"`elbv2.HealthCheck` without {', '.join(f'`{name}`' for name in missing)}", edits)
+        self.report(f"{what} without {', '.join(f'`{name}`' for name in missing)}", edits)
 
     def _interval(self, node: cst.Call) -> int | None:
         """The interval in seconds to add: the option, above a literal timeout; None when the timeout is unknown."""
