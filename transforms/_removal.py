@@ -110,3 +110,28 @@ def with_policy(node: cst.Call, policy: str):
         )
 
     return change
+
+
+def fix_retaining_method_form(rule: Rule, node: cst.Call, construct: str, message: str) -> None:
+    """`x.apply_removal_policy(RETAIN)` on a `construct` (qualified name) bound once to `x`, or
+    called on the constructor's result: DESTROY instead. A policy known only at run time is
+    reported without a fix. `message` is formatted with `who` and `policy` (their code)."""
+    found = method_form(rule, node)
+    if found is None:
+        return
+    receiver, _, created, policy_arg = found
+    if rule.resolve(created.func) != construct:
+        return
+    policy = known_policy(rule, policy_arg.value)
+    who = code(created.func) if receiver is created else f"{code(receiver)} ({code(created.func)})"
+    if policy is None:
+        rule.report_without_fix(
+            f"{who}.apply_removal_policy({code(policy_arg.value)}): not known before run time",
+            "the removal policy is computed at run time; make it RemovalPolicy.DESTROY for the test environment",
+            node,
+        )
+        return
+    if policy not in RETAINING:
+        return
+    edit = rule.change(node, with_policy(node, rule.ref(DESTROY)))
+    rule.report(message.format(who=who, policy=code(policy_arg.value)), [edit])

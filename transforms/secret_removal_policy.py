@@ -7,7 +7,7 @@ import libcst as cst
 from cdkfix import layout
 from cdkfix.constructs import code
 from cdkfix.rule import DESTROYABLE, Category, Example, Kind, Rule, Safety
-from cdkfix.transforms._removal import DESTROY, RETAINING, known_policy, method_form, with_policy
+from cdkfix.transforms._removal import DESTROY, RETAINING, fix_retaining_method_form, known_policy
 
 SECRET = "aws_cdk.aws_secretsmanager.Secret"
 
@@ -249,22 +249,4 @@ def secrets(scope, policy, secret_props, prod):
 
     def _method_form(self, node: cst.Call) -> None:
         """`secret.apply_removal_policy(RemovalPolicy.RETAIN)` on a secret bound once to `secret`."""
-        found = method_form(self, node)
-        if found is None:
-            return
-        receiver, _, created, policy_arg = found
-        if self.resolve(created.func) != SECRET:
-            return
-        policy = known_policy(self, policy_arg.value)
-        who = code(created.func) if receiver is created else f"{code(receiver)} ({code(created.func)})"
-        if policy is None:
-            self.report_without_fix(
-                f"{who}.apply_removal_policy({code(policy_arg.value)}): not known before run time",
-                "the removal policy is computed at run time; make it RemovalPolicy.DESTROY for the test environment",
-                node,
-            )
-            return
-        if policy not in RETAINING:
-            return
-        edit = self.change(node, with_policy(node, self.ref(DESTROY)))
-        self.report(f"{who} with apply_removal_policy({code(policy_arg.value)}): kept on stack deletion", [edit])
+        fix_retaining_method_form(self, node, SECRET, "{who} with apply_removal_policy({policy}): kept on stack deletion")

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from cdkfix.constructs import code
 from cdkfix.rule import DESTROYABLE, Category, Example, Kind, Rule, Safety
-from cdkfix.transforms._removal import DESTROY, RETAINING, known_policy, method_form, with_policy
+from cdkfix.transforms._removal import fix_retaining_method_form
 
 TOPIC = "aws_cdk.aws_sns.Topic"
 
@@ -224,22 +223,4 @@ def topics(scope, policy, prod):
     ]
 
     def visit_Call(self, node: cst.Call) -> None:
-        found = method_form(self, node)
-        if found is None:
-            return
-        receiver, _, created, policy_arg = found
-        if self.resolve(created.func) != TOPIC:
-            return
-        policy = known_policy(self, policy_arg.value)
-        who = code(created.func) if receiver is created else f"{code(receiver)} ({code(created.func)})"
-        if policy is None:
-            self.report_without_fix(
-                f"{who}.apply_removal_policy({code(policy_arg.value)}): not known before run time",
-                "the removal policy is computed at run time; make it RemovalPolicy.DESTROY for the test environment",
-                node,
-            )
-            return
-        if policy not in RETAINING:
-            return
-        edit = self.change(node, with_policy(node, self.ref(DESTROY)))
-        self.report(f"{who} with {code(policy_arg.value)}: kept on stack deletion", [edit])
+        fix_retaining_method_form(self, node, TOPIC, "{who} with {policy}: kept on stack deletion")
