@@ -303,10 +303,19 @@ class Rule:
             if isinstance(small.target, (cst.Name, cst.Attribute)):
                 return empty.code_for_node(small.target), []
         if isinstance(small, cst.Expr) and small.value is call:
-            name = self.unique_name(preferred)
+            # One name per bare statement, whichever rules bind it in this run (CDK-B11 and
+            # AwsSolutions-ELB2 may both need the same pattern service): each fix carries the
+            # same binding edit, and applying it a second time changes nothing, so any of those
+            # fixes applied alone still defines the name the others use.
+            bindings = self.context.shared.setdefault("reference_to", {})
+            name = bindings.get(id(statement))
+            if name is None:
+                name = bindings[id(statement)] = self.unique_name(preferred)
 
             def bind(updated: cst.SimpleStatementLine) -> cst.SimpleStatementLine:
                 expr = updated.body[0]
+                if not isinstance(expr, cst.Expr):
+                    return updated  # bound already, by another fix's copy of this edit
                 return updated.with_changes(
                     body=[cst.Assign(targets=[cst.AssignTarget(cst.Name(name))], value=expr.value, semicolon=expr.semicolon)]
                 )

@@ -292,7 +292,6 @@ _ELB = "from aws_cdk import aws_elasticloadbalancingv2 as elbv2\n\n"
 @pytest.mark.parametrize(
     "statement, reason",
     [
-        ("elbv2.ApplicationLoadBalancer(self, 'Lb', vpc=vpc)\n", "not bound to a plain name"),
         ("lb = elbv2.ApplicationLoadBalancer(self, 'Lb', **props)\n", "a `**` splat"),
         ("lbs = [elbv2.NetworkLoadBalancer(self, f'Lb{i}', vpc=vpc) for i in range(2)]\n", "not bound to a plain name"),
     ],
@@ -344,3 +343,36 @@ def test_with_every_rule_selected_a_second_run_changes_nothing(code):
         compile(fixed, "example.py", "exec")
         again, records = fix_source(fixed, everything)
         assert (again, records) == (fixed, []), example.name
+
+
+BARE_PATTERN = """\
+from aws_cdk import aws_ecs_patterns as ecs_patterns
+
+ecs_patterns.ApplicationLoadBalancedFargateService(
+    self, "Web", cluster=cluster, task_image_options=ecs_patterns.ApplicationLoadBalancedTaskImageOptions(image=image)
+)
+"""
+
+
+def test_two_rules_binding_one_bare_statement_share_one_name():
+    # CDK-B11 (scaling) and AwsSolutions-ELB2 (access logs) both need a name for a bare pattern
+    # statement: one run binds it once and both fixes use that name; a second run changes nothing.
+    rules = [rules_by_code()["CDK-B11"], rules_by_code()["AwsSolutions-ELB2"]]
+    fixed, records = fix_source(BARE_PATTERN, rules)
+    assert sorted((record.code, record.status) for record in records) == [
+        ("AwsSolutions-ELB2", FixStatus.APPLIED),
+        ("CDK-B11", FixStatus.APPLIED),
+    ]
+    assert fixed.count("service = ecs_patterns.ApplicationLoadBalancedFargateService(") == 1
+    assert "service.service.auto_scale_task_count(" in fixed
+    assert "service.load_balancer.log_access_logs(" in fixed
+    compile(fixed, "fixed.py", "exec")
+    again, more = fix_source(fixed, rules)
+    assert again == fixed and not more
+
+
+@pytest.mark.parametrize("code", ["CDK-B11", "AwsSolutions-ELB2"])
+def test_either_fix_alone_binds_the_name_it_uses(code):
+    fixed, records = fix_source(BARE_PATTERN, [rules_by_code()[code]])
+    assert [record.status for record in records] == [FixStatus.APPLIED]
+    assert "service = ecs_patterns.ApplicationLoadBalancedFargateService(" in fixed

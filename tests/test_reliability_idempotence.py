@@ -80,31 +80,12 @@ def test_example_app_file_each_rule_alone(path):
         _assert_idempotent(source, (rule,))
 
 
-# Known defects, strict: an entry whose output becomes stable fails test_known_unstable_*.
-# CDK-B13-7: a bare `ecs_patterns.ApplicationLoadBalancedFargateService(...)` statement. With
-# every rule on, CDK-B11 binds it to a name (`service = ...`) to scale it, while
-# AwsSolutions-ELB2, which needs a name too, reports it without a fix in the same run; the
-# next run finds the name and adds the access logs. Two rules binding one statement in one pass
-# would overwrite each other's name (the engine composes ChangeNodes in order), so the fix
-# needs one owner of "bind this construct to a name" in the engine: not done yet.
-KNOWN_UNSTABLE: dict[tuple[str, int], str] = {
-    ("CDK-B13", 7): "CDK-B11 binds the bare pattern statement; AwsSolutions-ELB2 fixes it only on the next run",
-}
-
-
 @pytest.mark.parametrize("rule", all_rules(), ids=lambda rule: rule.code)
 def test_rule_example_afters_are_left_alone_by_every_rule(rule):
-    for index, example in enumerate(rule.examples):
-        if example.after is None or (rule.code, index) in KNOWN_UNSTABLE:
+    for example in rule.examples:
+        if example.after is None:
             continue
         # All rules together may still fix something the rule's own example leaves (another
         # rule's flaw); what they produce must then be stable.
         _assert_idempotent(example.after)
 
-
-@pytest.mark.parametrize("key", sorted(KNOWN_UNSTABLE), ids=lambda key: f"{key[0]}-{key[1]}")
-def test_known_unstable_examples_are_still_unstable(key):
-    code, index = key
-    rule = next(rule for rule in all_rules() if rule.code == code)
-    with pytest.raises(AssertionError, match="a second run changed the output"):
-        _assert_idempotent(rule.examples[index].after)

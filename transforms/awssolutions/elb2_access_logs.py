@@ -85,7 +85,7 @@ class Elb2AccessLogs(Rule):
         "of an ecs_patterns (Application|Network)LoadBalanced(Fargate|Ec2)Service. In a destroyable run both buckets get "
         "`RemovalPolicy.DESTROY` and `auto_delete_objects=True`. Left alone: a load balancer the file calls "
         "`log_access_logs` or `set_attribute` on; a pattern given `load_balancer=` (its own call is the one to fix). "
-        "Reported without a fix: a `**` splat; a construct not bound to a name, with no plain scope and id, or not in a "
+        "A bare construct statement is bound to a name first. Reported without a fix: a `**` splat; a construct nested in another expression, with no plain scope and id, or not in a "
         "plain statement."
     )
     impact = (
@@ -217,6 +217,40 @@ alb = elbv2.ApplicationLoadBalancer(self, "Alb", vpc=vpc)
 alb.log_access_logs(bucket)
 """,
         ),
+        Example(
+            name="a bare statement: bound to a name first (the name any other rule binding it in this run uses too)",
+            before="""\
+from aws_cdk import aws_elasticloadbalancingv2 as elbv2
+
+elbv2.ApplicationLoadBalancer(self, "Alb", vpc=vpc, drop_invalid_header_fields=True)
+""",
+            after="""\
+from aws_cdk import aws_elasticloadbalancingv2 as elbv2
+from aws_cdk import aws_s3 as s3
+from aws_cdk import Token
+from aws_cdk import Stack
+
+load_balancer = elbv2.ApplicationLoadBalancer(self, "Alb", vpc=vpc, drop_invalid_header_fields=True)
+
+if not Token.is_unresolved(Stack.of(self).region):
+    load_balancer_access_logs_access_logs = s3.Bucket(
+        self,
+        "AlbAccessLogsAccessLogs",
+        encryption=s3.BucketEncryption.S3_MANAGED,
+        enforce_ssl=True,
+        block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+    )
+    load_balancer_access_logs = s3.Bucket(
+        self,
+        "AlbAccessLogs",
+        encryption=s3.BucketEncryption.S3_MANAGED,
+        enforce_ssl=True,
+        block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+        server_access_logs_bucket=load_balancer_access_logs_access_logs,
+    )
+    load_balancer.log_access_logs(load_balancer_access_logs)
+""",
+        ),
     ]
 
     def _receivers(self) -> set[str]:
@@ -245,6 +279,13 @@ alb.log_access_logs(bucket)
         name = binding(self, node)
         if name is not None and f"{name}{attribute}" in self._receivers():
             return
+        bind: list = []
+        if name is None and in_plain_statement(self):
+            # A bare `Pattern(...)` statement gets a name (shared with any other rule that
+            # binds the same statement in this run, e.g. CDK-B11).
+            found = self.reference_to(node, "service" if attribute else "load_balancer")
+            if found is not None:
+                name, bind = found
         place_logs = scope_and_id(node, "AccessLogs", "AccessLogs")
         place_target = scope_and_id(node, "AccessLogsAccessLogs", "AccessLogsAccessLogs")
         if name is None or place_logs is None or place_target is None or not in_plain_statement(self):
@@ -268,4 +309,4 @@ alb.log_access_logs(bucket)
         )
         guard = f"if not {self.ref(TOKEN)}.is_unresolved({self.ref(STACK)}.of({scope}).region):\n"
         source = guard + "".join(f"    {line}\n" for line in body.splitlines())
-        self.report(message, [self.insert_after(self.current_statement, source)], node=node)
+        self.report(message, [*bind, self.insert_after(self.current_statement, source)], node=node)
