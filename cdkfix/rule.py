@@ -283,6 +283,21 @@ class Rule:
         self.context.names_in_module.add(name)
         return name
 
+    def bound_target(self, call: cst.Call) -> cst.BaseAssignTargetExpression | None:
+        """The target the current statement binds the construct `call` creates to: `x` in
+        `x = Call(...)` or `x: T = Call(...)`, `self.x` in `self.x = Call(...)`; None when the
+        statement is anything else (several targets, several statements on the line, `Call`
+        nested in another expression)."""
+        statement = self.current_statement
+        if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+            return None
+        small = statement.body[0]
+        if isinstance(small, cst.Assign) and small.value is call and len(small.targets) == 1:
+            return small.targets[0].target
+        if isinstance(small, cst.AnnAssign) and small.value is call:
+            return small.target
+        return None
+
     def reference_to(self, call: cst.Call, preferred: str) -> tuple[str, list[Edit]] | None:
         """How later code can refer to the construct `call` creates.
 
@@ -290,18 +305,13 @@ class Rule:
         statement gets bound to a new variable. A construct nested in another expression
         has no name to use: None.
         """
+        target = self.bound_target(call)
+        if target is not None:
+            return (cst.Module([]).code_for_node(target), []) if isinstance(target, (cst.Name, cst.Attribute)) else None
         statement = self.current_statement
         if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
             return None
         small = statement.body[0]
-        empty = cst.Module([])
-        if isinstance(small, cst.Assign) and small.value is call and len(small.targets) == 1:
-            target = small.targets[0].target
-            if isinstance(target, (cst.Name, cst.Attribute)):
-                return empty.code_for_node(target), []
-        if isinstance(small, cst.AnnAssign) and small.value is call:
-            if isinstance(small.target, (cst.Name, cst.Attribute)):
-                return empty.code_for_node(small.target), []
         if isinstance(small, cst.Expr) and small.value is call:
             # One name per bare statement, whichever rules bind it in this run (CDK-B11 and
             # AwsSolutions-ELB2 may both need the same pattern service): each fix carries the

@@ -43,17 +43,8 @@ def known_policy(rule: Rule, value: cst.BaseExpression) -> str | None:
 def binding(rule: Rule, call: cst.Call) -> str | None:
     """The name the construct `call` is bound to by the current statement (`x`, `self.x`), or None."""
     try:
-        statement = rule.current_statement
+        target = rule.bound_target(call)
     except LookupError:
-        return None
-    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
-        return None
-    small = statement.body[0]
-    if isinstance(small, cst.Assign) and small.value is call and len(small.targets) == 1:
-        target = small.targets[0].target
-    elif isinstance(small, cst.AnnAssign) and small.value is call:
-        target = small.target
-    else:
         return None
     return code(target) if isinstance(target, (cst.Name, cst.Attribute)) else None
 

@@ -33,15 +33,7 @@ def in_plain_statement(rule: Rule) -> bool:
 
 def binding(rule: Rule, call: cst.Call) -> str | None:
     """`x` or `self.x` when the statement is `x = Call(...)`; None otherwise."""
-    statement = rule.current_statement
-    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
-        return None
-    small = statement.body[0]
-    if isinstance(small, cst.Assign) and small.value is call and len(small.targets) == 1:
-        return dotted_name(small.targets[0].target)
-    if isinstance(small, cst.AnnAssign) and small.value is call:
-        return dotted_name(small.target)
-    return None
+    return dotted_name(rule.bound_target(call))
 
 
 def scope_and_id(call: cst.Call, suffix: str, fallback: str) -> tuple[str, str] | None:
