@@ -37,11 +37,14 @@ from cdkfix.verify.nag import PLUGIN_NAME, base_rule
 # synthesize() reads validation-report.json and deletes the run folder; the errors by rule
 # (severity "error" only: the issue counts cdk-nag errors) are taken on the way.
 _LAST_ERRORS: list[Counter] = []
+# With --details, every error as "rule[finding] construct-path", to see what is left and why.
+_LAST_DETAILS: list[list[str]] = []
 _original_read = synth_module.read_validation_report
 
 
 def _read_with_errors(outdir):
     errors: Counter = Counter()
+    details: list[str] = []
     seen = set()
     try:
         data = json.loads((Path(outdir) / "validation-report.json").read_text(encoding="utf-8"))
@@ -58,7 +61,9 @@ def _read_with_errors(outdir):
                 if key not in seen:
                     seen.add(key)
                     errors[base_rule(violation.get("ruleName", "?"))] += 1
+                    details.append(f"{violation.get('ruleName')} {construct.get('constructPath', '')}")
     _LAST_ERRORS.append(errors)
+    _LAST_DETAILS.append(sorted(details))
     return _original_read(outdir)
 
 
@@ -82,12 +87,17 @@ def _apply(folder: Path, select: str) -> subprocess.CompletedProcess:
 
 def _synth(folder: Path, python: str, timeout: float, workdir: Path):
     _LAST_ERRORS.clear()
+    _LAST_DETAILS.clear()
     result = synth_module.synthesize(load_app(folder), folder, python=python, timeout=timeout, nag=True, workdir=workdir)
     errors = _LAST_ERRORS[-1] if _LAST_ERRORS else Counter()
     return result, errors
 
 
-def evaluate(app_root: Path, python: str, timeout: float, select: str) -> dict:
+def _last_details() -> list[str]:
+    return _LAST_DETAILS[-1] if _LAST_DETAILS else []
+
+
+def evaluate(app_root: Path, python: str, timeout: float, select: str, details: bool = False) -> dict:
     row: dict = {"app": app_root.name}
     with tempfile.TemporaryDirectory(prefix="cdkfix-eval-") as temp:
         work = Path(temp)
@@ -100,6 +110,7 @@ def evaluate(app_root: Path, python: str, timeout: float, select: str) -> dict:
             os.environ.update(CDK_DEFAULT_ACCOUNT="123456789012", CDK_DEFAULT_REGION="us-east-1")
             row["dummy_env"] = True
             before, errors_before = _synth(copy, python, timeout, work)
+        details_before = _last_details()
         if not before.ok:
             row.update(status="skipped", reason=before.error[:300])
             return row
@@ -125,6 +136,8 @@ def evaluate(app_root: Path, python: str, timeout: float, select: str) -> dict:
             errors_before=dict(errors_before),
             errors_after=dict(errors_after) if after.ok else {},
         )
+        if details:
+            row.update(details_before=details_before, details_after=_last_details() if after.ok else [])
     os.environ.pop("CDK_DEFAULT_ACCOUNT", None)
     os.environ.pop("CDK_DEFAULT_REGION", None)
     return row
@@ -137,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=300.0)
     parser.add_argument("--select", default="AwsSolutions")
     parser.add_argument("--json", type=Path, help="also write every app's row here")
+    parser.add_argument("--details", action="store_true", help="rows also list every error (rule[finding] construct path) before and after")
+    parser.add_argument("--only", type=Path, help="a file naming the app folders to run, one a line (e.g. those that synthesized last time)")
     parser.add_argument("--rows", type=Path, nargs="*", help="only report, from rows saved with --json (several runs combine)")
     args = parser.parse_args(argv)
     if args.rows:
@@ -145,9 +160,12 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
     roots = sorted(path.parent for path in args.apps.glob("*/cdk.json"))
+    if args.only:
+        wanted = set(args.only.read_text(encoding="utf-8").split())
+        roots = [root for root in roots if root.name in wanted]
     rows = []
     for root in roots:
-        row = evaluate(root, args.python, args.timeout, args.select)
+        row = evaluate(root, args.python, args.timeout, args.select, args.details)
         rows.append(row)
         total = (sum(row.get("errors_before", {}).values()), sum(row.get("errors_after", {}).values()))
         print(f"{row['status']:10} {row['app']}: {total[0]} -> {total[1]}" + (f"  ({row['reason']})" if row.get("reason") else ""), flush=True)
