@@ -141,11 +141,54 @@ def main(argv):
     return 0
 
 
+def _drain_node_stderr():
+    """Let jsii's stderr thread copy what Node.js has written so far (warnings) to our stderr.
+
+    Node writes its console to a pipe synchronously, and before the answer to the call that
+    printed it, so once the app is done everything is in the pipe; the thread reads it line
+    by line. Wait until the pipe is empty three times in a row (at most a second)."""
+    import fcntl
+    import struct
+    import termios
+    import threading
+    import time
+    for thread in threading.enumerate():
+        if thread.name != "process.stderr_sink" or not getattr(thread, "_args", ()):
+            continue
+        fd = thread._args[0].fileno()
+        deadline, quiet = time.monotonic() + 1.0, 0
+        while quiet < 3 and time.monotonic() < deadline:
+            pending = struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0\0\0\0"))[0]
+            quiet = quiet + 1 if pending == 0 else 0
+            time.sleep(0.01)
+
+
+def _exit_now(code):
+    """Leave without the interpreter's and jsii's teardown: the result is saved and the cloud
+    assembly written, and the teardown is 1.5 s of each synthesis (Python freeing aws_cdk's
+    modules, 0.4 s; Node.js tearing down its heap once told to exit, 1.1 s of CPU, while
+    jsii waits for it). cdkfix kills what is left of the process group, and Node.js's and
+    jsii's temporary folders are in the synthesis's own TMPDIR, which cdkfix removes. Only
+    where cdkfix asks for it (CDKFIX_VERIFY_FAST_EXIT) and on POSIX; else a normal exit."""
+    try:
+        _drain_node_stderr()
+    except Exception:
+        pass
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    finally:
+        os._exit(code if isinstance(code, int) else 1)
+
+
 if __name__ == "__main__":
+    _fast_exit = os.environ.pop("CDKFIX_VERIFY_FAST_EXIT", "0") == "1" and os.name == "posix"
     try:
         code = main(sys.argv[1:])
     finally:
         _save()
+    if _fast_exit:
+        _exit_now(code)
     sys.exit(code)
 '''
 

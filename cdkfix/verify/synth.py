@@ -37,6 +37,10 @@ NODE, CDK_MISSING, MODULE, LOOKUP, TIMEOUT, PYTHON, COMMAND, NO_ASSEMBLY = (
 )
 ENVIRONMENT_PROBLEMS = frozenset({NODE, CDK_MISSING, MODULE, LOOKUP, TIMEOUT, PYTHON, COMMAND})
 
+# The bootstrap exits as soon as its result is saved, without Python's and jsii's teardown
+# (1.5 s a synthesis; see nag.py's _exit_now). POSIX only: it needs the process group.
+FAST_EXIT = os.name == "posix"
+
 CONTEXT_ENV_LIMIT = 32_000  # characters of CDK_CONTEXT_JSON before the context goes to a file
 LOOKUP_MARKERS = ("StackAccountRegionNotSpecified", "Cannot retrieve value from context provider")
 _STDERR_WARNING = re.compile(r"^\[WARNING\]\s*(.+)$", re.IGNORECASE)
@@ -256,6 +260,13 @@ def _synthesize(app: CdkApp, folder: Path, *, python: str, timeout: float, nag: 
         PYTHONDONTWRITEBYTECODE="1",
         PYTHONIOENCODING="utf-8",
     )
+    if FAST_EXIT:
+        # The bootstrap leaves as soon as its result is saved (see nag.py's _exit_now) and the
+        # process group is killed after it: every temporary folder of the run (jsii's copy of
+        # its runtime, Node.js's kernel folder) goes in run_dir, which is removed below.
+        temporary = run_dir / "tmp"
+        temporary.mkdir()
+        env.update(TMPDIR=str(temporary), CDKFIX_VERIFY_FAST_EXIT="1")
     # V8 tuned for one busy main thread, after the user's own NODE_OPTIONS (see cdkfix/verify/node.py).
     env = node_environment(env)
     entry = app.entry
@@ -296,6 +307,9 @@ def _run(command: list[str], *, cwd: Path, env: dict, timeout: float, stop: Stop
         stop._started(process)
     try:
         _, stderr = process.communicate(timeout=timeout)
+        # What the app's process left running (Node.js after the bootstrap's fast exit, anything
+        # the app started in the background) ends with the synthesis.
+        _kill_only(process)
     except BaseException:
         _kill_group(process)
         raise
