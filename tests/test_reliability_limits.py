@@ -204,12 +204,12 @@ def test_a_verify_run_on_an_app_with_a_fifo_verifies_it(tmp_path, monkeypatch):
     import cdkfix.verify as verify
     from cdkfix.verify import VERIFIED, VerifyOptions, run_verified
     from cdkfix.verify.synth import SynthResult
-    from verify_support import EnforceSsl, make_app
+    from verify_support import EnforceSsl, make_app, use_synthesize
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     (tmp_path / "tmp").mkdir()
-    monkeypatch.setattr(verify, "synthesize", lambda app, folder, **kwargs: SynthResult(ok=True, seconds=0.1))
+    use_synthesize(monkeypatch, lambda app, folder, **kwargs: SynthResult(ok=True, seconds=0.1))
     monkeypatch.setattr(verify, "node_major_version", lambda: "20")
     make_app(tmp_path / "tiny", "import aws_cdk as cdk\nfrom aws_cdk import aws_s3 as s3\n\ns3.Bucket(stack, 'Logs')\n")
     os.mkfifo(tmp_path / "tiny" / "pipe")

@@ -9,7 +9,7 @@ from cdkfix.config import RunConfig
 from cdkfix.records import FixStatus
 from cdkfix.verify import NOT_VERIFIED, ROLLED_BACK, VERIFIED, VerifyOptions, run_verified
 from cdkfix.verify.synth import SynthResult, TIMEOUT
-from verify_support import EnforceSsl, FaultyKeyword, make_app
+from verify_support import EnforceSsl, FaultyKeyword, make_app, use_synthesize
 
 APP = """\
 import aws_cdk as cdk
@@ -42,7 +42,7 @@ def fake(tmp_path, monkeypatch):
         return SynthResult(ok=True, seconds=0.1)
 
     fake.seen, fake.breaks, fake.error, fake.problem = seen, "no_such_option", None, ""
-    monkeypatch.setattr(verify, "synthesize", synthesize)
+    use_synthesize(monkeypatch, synthesize)
     monkeypatch.setattr(verify, "node_major_version", lambda: "20")
     make_app(tmp_path / "tiny", APP)
     return fake
@@ -100,7 +100,7 @@ def test_a_file_edited_during_verification_is_not_overwritten(fake, tmp_path, mo
             (tmp_path / "tiny" / "app.py").write_text(APP + "# edited meanwhile\n")
         return original(app, folder, **kwargs)
 
-    monkeypatch.setattr(verify, "synthesize", edit_then_synthesize)
+    use_synthesize(monkeypatch, edit_then_synthesize)
     outcome = run_verified(["tiny"], RunConfig(rules=(EnforceSsl,)), write=True, options=VerifyOptions())
     assert (tmp_path / "tiny" / "app.py").read_text().endswith("# edited meanwhile\n")
     assert any("changed on disk" in error.message for error in outcome.all_errors)

@@ -17,7 +17,7 @@ from cdkfix.verify.bisect import find_breaking
 from cdkfix.verify.parallel import find_breaking_parallel
 from cdkfix.verify.synth import TIMEOUT, SynthResult
 from cdkfix.verify.synth_cache import SynthCache, storable
-from verify_support import EnforceSsl, FaultyKeyword, make_app
+from verify_support import EnforceSsl, FaultyKeyword, make_app, use_synthesize
 
 APP = """\
 import aws_cdk as cdk
@@ -118,7 +118,7 @@ def fake(tmp_path, monkeypatch):
                 state["running"] -= 1
 
     fake.state, fake.breaks, fake.problem, fake.barrier = state, "no_such_option", "", None
-    monkeypatch.setattr(verify, "synthesize", synthesize)
+    use_synthesize(monkeypatch, synthesize)
     monkeypatch.setattr(verify, "node_major_version", lambda: "20")
     make_app(tmp_path / "tiny", APP)
     return fake
@@ -167,7 +167,7 @@ def test_files_are_untouched_whatever_fails_in_parallel(fake, tmp_path, monkeypa
     def failing(app, folder, **kwargs):
         raise error
 
-    monkeypatch.setattr(verify, "synthesize", failing)
+    use_synthesize(monkeypatch, failing)
     with pytest.raises(type(error)):
         run_verified(["tiny"], RunConfig(rules=(EnforceSsl,)), write=True, jobs=2, options=VerifyOptions())
     assert (tmp_path / "tiny" / "app.py").read_text() == APP
@@ -312,7 +312,7 @@ def test_the_before_synthesis_starts_while_the_check_runs(fake, monkeypatch):
         assert begun.wait(30), "no synthesis started while the check ran"
         return outcome
 
-    monkeypatch.setattr(verify, "synthesize", synthesize)
+    use_synthesize(monkeypatch, synthesize)
     monkeypatch.setattr(verify, "run", check)
     for jobs in (1, 2):
         begun.clear()
@@ -338,7 +338,7 @@ def test_the_early_synthesis_of_an_app_without_fixes_is_stopped(fake, tmp_path, 
         stopped.append(stop.stopped)
         return SynthResult(ok=False, error="the app stopped before reporting (exit status -9): killed")
 
-    monkeypatch.setattr(verify, "synthesize", synthesize)
+    use_synthesize(monkeypatch, synthesize)
     outcome = run_verified(["."], RunConfig(rules=(EnforceSsl,)), jobs=2, options=_options(tmp_path))
     by_root = {app.root: app for app in outcome.verification.apps}
     assert by_root["clean"].status == "no-fixes" and by_root["clean"].synths == [] and by_root["clean"].before is None

@@ -102,3 +102,22 @@ def make_app(folder: Path, source: str = TINY_APP, *, command: str = "python3 ap
     (folder / "app.py").write_text(source, encoding="utf-8")
     (folder / "cdk.json").write_text(json.dumps({"app": command, "context": context or {}}), encoding="utf-8")
     return folder
+
+
+def use_synthesize(monkeypatch, function) -> None:
+    """Every synthesis --verify runs goes to `function(app, folder, **kwargs)`: the ordinary ones
+    and the "after" one whose process is started during the check (verify.Prestarted)."""
+    from cdkfix import verify
+
+    class Prestarted:
+        def __init__(self, app, folder, **kwargs) -> None:
+            self.app, self.folder = app, folder
+
+        def run(self, **kwargs):
+            return function(self.app, self.folder, **kwargs)
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(verify, "synthesize", function)
+    monkeypatch.setattr(verify, "Prestarted", Prestarted)

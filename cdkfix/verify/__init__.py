@@ -38,7 +38,7 @@ from cdkfix.run import RunResult, _write, digest, run
 from cdkfix.verify.apps import CdkApp, UnsupportedApp, app_for, copy_app, find_app_roots, load_app
 from cdkfix.verify.compare import Comparison, compare
 from cdkfix.verify.parallel import Folders, Slots, concurrently, find_breaking_parallel
-from cdkfix.verify.synth import Stop, SynthResult, default_python, node_major_version, stop_all, synthesize
+from cdkfix.verify.synth import Prestarted, Stop, SynthResult, default_python, node_major_version, stop_all, synthesize
 from cdkfix.verify.synth_cache import SynthCache, synth_key
 
 VERIFIED, ROLLED_BACK, FAILS_BEFORE, NOT_VERIFIED, NO_FIXES = (
@@ -268,6 +268,75 @@ class BeforeAhead:
             self._thread.join()
 
 
+class AfterAhead:
+    """An app's "after" synthesis process, started in a thread of its own while the check runs.
+
+    The fixed files are not known yet, but what the process does first is the same for every
+    state of the app (Python, `import aws_cdk`, cdk-nag, the first synthesis's one-time work: see
+    synth.Prestarted). It runs in a copy of the app made now, within a slot of the run (it counts
+    as a synthesis under way). `synthesize` is called once the fixed files are placed in `copy`:
+    it lets the process run the app and returns its result. `close` kills it when it is not used
+    (no fix in the app, the fixed state in the cache, an early failure of the before state).
+    """
+
+    def __init__(self, app: CdkApp, options: VerifyOptions, slots: Slots, workdir: Path) -> None:
+        self.app, self.options, self.slots, self.workdir = app, options, slots, workdir
+        self.copy: Path | None = None
+        self._stop = threading.Event()
+        self._go = threading.Event()
+        self._timeout = options.timeout
+        self._value: SynthResult | None = None
+        self._error: BaseException | None = None
+        self._done = threading.Event()
+        self._ready = threading.Event()  # the copy exists (or the thread gave up)
+        self._thread = threading.Thread(target=self._work, name="cdkfix-verify-after", daemon=True)
+        self._thread.start()
+
+    def _work(self) -> None:
+        options = self.options
+        process: Prestarted | None = None
+        try:
+            self.workdir.mkdir(parents=True, exist_ok=True)
+            self.copy = Folders(self.app.root, self.workdir).take()
+            self._ready.set()
+            with self.slots.held_unless(self._stop.is_set) as held:
+                if not held or self._stop.is_set():
+                    return
+                process = Prestarted(self.app, self.copy, python=options.interpreter, nag=options.nag, workdir=self.workdir)
+                while not self._go.wait(0.05):
+                    if self._stop.is_set():
+                        return
+                self._value = process.run(timeout=self._timeout)
+        except BaseException as error:  # noqa: BLE001 - handed to the thread that uses the result
+            self._error = error
+        finally:
+            if process is not None:
+                process.close()
+            self._ready.set()
+            self._done.set()
+
+    def ready_copy(self) -> Path | None:
+        """The copy the fixed files go into; None when it could not be made or this was closed."""
+        self._ready.wait()
+        return None if self._stop.is_set() else self.copy
+
+    def synthesize(self) -> SynthResult:
+        """Run the app in the copy as it is now (the fixed files placed) and wait for the result."""
+        self._go.set()
+        self._done.wait()
+        if self._error is not None:
+            raise self._error
+        if self._value is None:
+            raise RuntimeError("the prestarted after synthesis was stopped")
+        return self._value
+
+    def close(self, wait: bool = True) -> None:
+        if not self._go.is_set():
+            self._stop.set()
+        if wait:
+            self._thread.join()
+
+
 def run_verified(
     targets: Iterable[str],
     config: RunConfig,
@@ -294,28 +363,35 @@ def run_verified(
     apps = [load_app(root) for root in roots]
     slots = Slots(jobs)
     ahead: dict[Path, BeforeAhead] = {}
+    after_ahead: dict[Path, AfterAhead] = {}
     with tempfile.TemporaryDirectory(prefix="cdkfix-verify-ahead-") as temporary:
 
         def start(total: int) -> None:
             # The "before" state is the app's files as they are: it does not depend on the fixes, so
             # its synthesis (or cache look-up) starts with the check and runs while it does. Not
             # sooner: the files to check are found first, so the copies are never among them.
-            for index, app in enumerate(apps):
-                if app.entry is not None and not app.problem:
-                    ahead[app.root] = BeforeAhead(app, options, slots, Path(temporary) / f"app{index}")
+            runnable = [(index, app) for index, app in enumerate(apps) if app.entry is not None and not app.problem]
+            for index, app in runnable:
+                ahead[app.root] = BeforeAhead(app, options, slots, Path(temporary) / f"app{index}")
+            # The "after" process of the first apps starts too (a slot pair each: with --jobs 2, one
+            # app), so that its start-up runs during the check and beside the before synthesis.
+            # Only the first apps: their verification starts first, so a prestarted process never
+            # holds a slot that an app verified earlier waits for.
+            for index, app in runnable[: slots.size // 2]:
+                after_ahead[app.root] = AfterAhead(app, options, slots, Path(temporary) / f"after{index}")
             if on_start is not None:
                 on_start(total)
 
         try:
             return _run_verified(targets, config, write, jobs, options, say, start, on_file, force_exclude, cache,
-                                 roots, apps, slots, ahead)
+                                 roots, apps, slots, ahead, after_ahead)
         finally:
-            for early in ahead.values():
+            for early in [*ahead.values(), *after_ahead.values()]:
                 early.close()
 
 
 def _run_verified(targets, config, write, jobs, options, say, on_start, on_file, force_exclude, cache,
-                  roots, apps, slots, ahead) -> RunResult:
+                  roots, apps, slots, ahead, after_ahead) -> RunResult:
     outcome = run(
         targets, config, write=False, jobs=jobs, on_start=on_start, on_file=on_file, force_exclude=force_exclude,
         cache=cache,
@@ -334,15 +410,16 @@ def _run_verified(targets, config, write, jobs, options, say, on_start, on_file,
         else:
             by_app[root].append(result)
     busy = [root for root in roots if any(result.changed for result in by_app[root])]
-    for root, early in ahead.items():
+    for root, early in [*ahead.items(), *after_ahead.items()]:
         if root not in busy:
-            early.close(wait=False)  # no fix to verify in this app: its "before" synthesis is not needed
+            early.close(wait=False)  # no fix to verify in this app: its syntheses are not needed
     if busy:
         say(f"cdkfix: --verify: synthesizing {len(busy)} CDK app{'s' if len(busy) != 1 else ''} before and after "
             "the fixes (this runs the apps' own code)")
     replaced: dict[str, FileResult] = {}
     done = concurrently(
-        [lambda app=app, root=root: verify_app(app, by_app[root], config, options, say, slots=slots, ahead=ahead.get(root))
+        [lambda app=app, root=root: verify_app(app, by_app[root], config, options, say, slots=slots, ahead=ahead.get(root),
+                                               after_ahead=after_ahead.get(root))
          for root, app in zip(roots, apps)],
         min(slots.size, len(busy)), on_abort=stop_all,
     )
@@ -368,17 +445,21 @@ def verify_app(
     say: Progress = lambda message: None,
     slots: Slots | None = None,
     ahead: "BeforeAhead | None" = None,
+    after_ahead: "AfterAhead | None" = None,
 ) -> tuple[AppVerification, dict[str, FileResult]]:
     """Verify one app's fixes; the FileResults to use instead of `results` (by path).
 
     `ahead`: the app's "before" synthesis started while the check ran (used when it synthesized
-    the files the check read)."""
+    the files the check read); `after_ahead`: its "after" process started then (used for the
+    synthesis of all the fixes)."""
     started = time.monotonic()
     checked = AppVerification(root=app.shown, command=app.command)
     try:
-        final = _verify_app(app, results, config, options, say, checked, slots or Slots(1), ahead)
+        final = _verify_app(app, results, config, options, say, checked, slots or Slots(1), ahead, after_ahead)
     finally:
         checked.seconds = time.monotonic() - started
+        if after_ahead is not None:
+            after_ahead.close(wait=False)  # not used (an early return): its slot is free again
     if checked.status != NO_FIXES:
         say(f"  {app.shown}: {checked.message} [--verify: {checked.seconds:.1f} s]")
     return checked, final
@@ -388,7 +469,8 @@ def verify_app(
 _ENGINE = threading.Lock()
 
 
-def _verify_app(app, results, config, options, say, checked: AppVerification, slots: Slots, ahead=None) -> dict[str, FileResult]:
+def _verify_app(app, results, config, options, say, checked: AppVerification, slots: Slots, ahead=None,
+                after_ahead=None) -> dict[str, FileResult]:
     changed = [result for result in results if result.changed]
     fixes = [fix for result in changed for fix in result.fixes if fix.status is FixStatus.APPLIED]
     checked.fixes = len(fixes)
@@ -460,6 +542,28 @@ def _verify_app(app, results, config, options, say, checked: AppVerification, sl
             finally:
                 folders.give(copy)
 
+        def synth_after() -> tuple[SynthResult, SynthRun]:
+            """All the fixes: in the process started during the check when there is one."""
+            copy = after_ahead.ready_copy() if after_ahead is not None else None
+            if copy is None:
+                return synth("after", len(all_ids), full)
+            place(copy, full)
+            started = time.monotonic()
+            key = synth_key(app, copy, python=options.interpreter, nag=options.nag) if synth_cache else ""
+            done = synth_cache.get(key) if synth_cache else None
+            what = _what("after", len(all_ids), len(all_ids))
+            if done is not None:
+                after_ahead.close(wait=False)
+                done.seconds = time.monotonic() - started
+                say(f"  {app.shown}: {what}: cached ({_brief(done)})")
+                return done, SynthRun("after", len(all_ids), done.seconds, done.ok, cached=True)
+            say(f"  {app.shown}: synthesizing {what}… (started during the check)")
+            done = after_ahead.synthesize()
+            say(f"    {'ok' if done.ok else 'failed'} in {done.seconds:.1f} s: {_brief(done)}")
+            if synth_cache:
+                synth_cache.put(key, done, label="after", app=app.shown)
+            return done, SynthRun("after", len(all_ids), done.seconds, done.ok)
+
         full = sources(all_ids)
         if ahead is not None and not ahead.matches(originals):
             ahead.close(wait=False)  # a file changed between the copy and the check's reading: synthesize again
@@ -472,9 +576,7 @@ def _verify_app(app, results, config, options, say, checked: AppVerification, sl
 
         if slots.size > 1 and not (ahead is not None and ahead.failed_environment()):
             # Before and after at the same time: the after state does not depend on the before's outcome.
-            (before, before_run), (after, after_run) = concurrently(
-                [synth_before, lambda: synth("after", len(all_ids), full)], slots.size, on_abort=stop_all,
-            )
+            (before, before_run), (after, after_run) = concurrently([synth_before, synth_after], slots.size, on_abort=stop_all)
             checked.synths += [before_run, after_run]
         else:
             before, before_run = synth_before()
@@ -483,7 +585,7 @@ def _verify_app(app, results, config, options, say, checked: AppVerification, sl
         if not before.ok and before.environment_problem:
             return _unverified(checked, changed, before.error, options, NOT_VERIFIED)
         if len(checked.synths) == 1:
-            after, after_run = synth("after", len(all_ids), full)
+            after, after_run = synth_after()
             checked.synths.append(after_run)
         checked.after = after
         if not before.ok:

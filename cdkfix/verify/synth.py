@@ -24,7 +24,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cdkfix.verify.apps import CdkApp, context_for
-from cdkfix.verify.nag import NagCounts, ValidateFinding, read_validate_findings, read_validation_report, write_bootstrap
+from cdkfix.verify.nag import (
+    WARM_UP_DONE,
+    NagCounts,
+    ValidateFinding,
+    read_validate_findings,
+    read_validation_report,
+    write_bootstrap,
+)
 from cdkfix.verify.node import node_environment
 
 # Every synthesis runs aws-cdk-lib's CloudFormation Validate with CDK's default rules as errors:
@@ -36,6 +43,10 @@ NODE, CDK_MISSING, MODULE, LOOKUP, TIMEOUT, PYTHON, COMMAND, NO_ASSEMBLY = (
     "node", "aws-cdk-lib", "module", "lookup", "timeout", "python", "command", "no-assembly",
 )
 ENVIRONMENT_PROBLEMS = frozenset({NODE, CDK_MISSING, MODULE, LOOKUP, TIMEOUT, PYTHON, COMMAND})
+
+# The bootstrap exits as soon as its result is saved, without Python's and jsii's teardown
+# (1.5 s a synthesis; see nag.py's _exit_now). POSIX only: it needs the process group.
+FAST_EXIT = os.name == "posix"
 
 CONTEXT_ENV_LIMIT = 32_000  # characters of CDK_CONTEXT_JSON before the context goes to a file
 LOOKUP_MARKERS = ("StackAccountRegionNotSpecified", "Cannot retrieve value from context provider")
@@ -201,13 +212,105 @@ def synthesize(
     started = time.monotonic()
     result = _synthesize(app, Path(folder), python=python, timeout=timeout, nag=nag, workdir=Path(workdir), stop=stop)
     result.seconds = time.monotonic() - started
+    return _in_user_terms(result, app, Path(folder), python, shown_root)
+
+
+def _in_user_terms(result: SynthResult, app: CdkApp, folder: Path, python: str, shown_root: str | None) -> SynthResult:
     shown = shown_root if shown_root is not None else app.shown
     if result.problem in (CDK_MISSING, MODULE):
         result.error += _venv_hint(app.root, python)
-    result.error = _user_paths(result.error, Path(folder), shown)
-    result.warnings = [_user_paths(text, Path(folder), shown) for text in result.warnings]
-    result.stderr_tail = _user_paths(result.stderr_tail, Path(folder), shown)
+    result.error = _user_paths(result.error, folder, shown)
+    result.warnings = [_user_paths(text, folder, shown) for text in result.warnings]
+    result.stderr_tail = _user_paths(result.stderr_tail, folder, shown)
     return result
+
+
+class Prestarted:
+    """A synthesis whose process starts before its files are final, and waits.
+
+    --verify knows the "after" state's files only when the check is done, but not what the
+    process needs before it runs the app: Python, `import aws_cdk` (the jsii kernel, the
+    assemblies), cdk-nag, and the first synthesis's one-time work in Node.js (CloudFormation
+    Validate's rules, the JavaScript of the core), which the bootstrap does on a one-resource
+    app of its own (see nag.py's _warm_up). So the process is started with the check, in the
+    folder that will hold the fixed files, with the same environment as `synthesize` gives;
+    `run` is called once the files are in place and lets it run the app. Its result is that of
+    `synthesize` on the same folder (tests/test_verify_prestart.py). `close` kills it when it
+    is not needed (no fix in the app, or the fixed state's result is in the cache)."""
+
+    def __init__(self, app: CdkApp, folder: Path, *, python: str, nag: bool, workdir: Path) -> None:
+        self.app, self.folder, self.python, self.nag = app, Path(folder), python, nag
+        self.process: subprocess.Popen | None = None
+        self._early: SynthResult | None = None
+        self._run_dir: Path | None = None
+        self._used = False
+        prepared = _prepare(app, self.folder, python=python, nag=nag, workdir=Path(workdir))
+        if isinstance(prepared, SynthResult):
+            self._early = prepared  # no process can start (no Node.js, no such Python): said at run()
+            return
+        self._run_dir, self._outdir, self._result_file, command, env = prepared
+        env["CDKFIX_VERIFY_WAIT"] = "1"
+        try:
+            self.process = subprocess.Popen(
+                command, cwd=self.folder, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE, start_new_session=(os.name == "posix"),
+            )
+        except OSError as error:
+            self._early = SynthResult(ok=False, problem=PYTHON, error=f"cannot run {python}: {error.strerror or error}")
+            self._cleanup()
+            return
+        _RUNNING.add(self.process)
+
+    def run(self, *, timeout: float, shown_root: str | None = None) -> SynthResult:
+        """Let the process run the app (the folder holds the final files now); its result."""
+        if self._used:
+            raise RuntimeError("a prestarted synthesis runs once")
+        self._used = True
+        started = time.monotonic()
+        if self._early is not None or self.process is None:
+            result = self._early or SynthResult(ok=False, problem=PYTHON, error="the synthesis could not start")
+            return _in_user_terms(result, self.app, self.folder, self.python, shown_root)
+        process = self.process
+        try:
+            try:
+                # "go" (communicate ignores a closed pipe: a process that has ended already, aws_cdk
+                # missing, ..., says why in its result file).
+                _, stderr_bytes = process.communicate(input=b"go\n", timeout=timeout)
+                _kill_only(process)
+            except subprocess.TimeoutExpired:
+                _kill_group(process)
+                result = SynthResult(
+                    ok=False, problem=TIMEOUT,
+                    error=f"synthesis did not finish within {timeout:g} s and was stopped (allow more with --timeout)",
+                )
+                return _in_user_terms(result, self.app, self.folder, self.python, shown_root)
+            except BaseException:
+                _kill_group(process)
+                raise
+            finally:
+                _RUNNING.discard(process)
+            # What the warm-up printed is not the app's: the bootstrap marks where the app begins.
+            stderr = stderr_bytes.decode("utf-8", "replace").split(WARM_UP_DONE + "\n", 1)[-1]
+            result = _read(self.app, self.folder, self._outdir, self._result_file, process.returncode, stderr,
+                           self.nag, self.python)
+        finally:
+            self._cleanup()
+        result.seconds = time.monotonic() - started
+        return _in_user_terms(result, self.app, self.folder, self.python, shown_root)
+
+    def close(self) -> None:
+        """Kill the process if it was not run (idempotent)."""
+        process = self.process
+        if process is not None and not self._used:
+            self._used = True
+            _kill_group(process)
+            _RUNNING.discard(process)
+        self._cleanup()
+
+    def _cleanup(self) -> None:
+        if self._run_dir is not None:
+            shutil.rmtree(self._run_dir, ignore_errors=True)
+            self._run_dir = None
 
 
 def _venv_hint(root: Path, python: str) -> str:
@@ -226,7 +329,9 @@ def _user_paths(text: str, folder: Path, shown: str) -> str:
     return text
 
 
-def _synthesize(app: CdkApp, folder: Path, *, python: str, timeout: float, nag: bool, workdir: Path, stop: Stop | None = None) -> SynthResult:
+def _prepare(app: CdkApp, folder: Path, *, python: str, nag: bool, workdir: Path):
+    """(run_dir, outdir, result_file, command, env) of one synthesis of `folder`, or the
+    SynthResult that says why none can run."""
     if app.entry is None:
         return SynthResult(ok=False, problem=COMMAND, error=app.problem or "unsupported app command")
     if shutil.which(python) is None and not os.access(python, os.X_OK):
@@ -256,20 +361,35 @@ def _synthesize(app: CdkApp, folder: Path, *, python: str, timeout: float, nag: 
         PYTHONDONTWRITEBYTECODE="1",
         PYTHONIOENCODING="utf-8",
     )
+    if FAST_EXIT:
+        # The bootstrap leaves as soon as its result is saved (see nag.py's _exit_now) and the
+        # process group is killed after it: every temporary folder of the run (jsii's copy of
+        # its runtime, Node.js's kernel folder) goes in run_dir, which is removed with it.
+        temporary = run_dir / "tmp"
+        temporary.mkdir()
+        env.update(TMPDIR=str(temporary), CDKFIX_VERIFY_FAST_EXIT="1")
     # V8 tuned for one busy main thread, after the user's own NODE_OPTIONS (see cdkfix/verify/node.py).
     env = node_environment(env)
     entry = app.entry
     command = [python, *entry.interpreter_options, str(bootstrap), entry.mode, entry.target, *entry.args]
+    return run_dir, outdir, result_file, command, env
+
+
+def _synthesize(app: CdkApp, folder: Path, *, python: str, timeout: float, nag: bool, workdir: Path, stop: Stop | None = None) -> SynthResult:
+    prepared = _prepare(app, folder, python=python, nag=nag, workdir=workdir)
+    if isinstance(prepared, SynthResult):
+        return prepared
+    run_dir, outdir, result_file, command, env = prepared
     try:
-        returncode, stderr = _run(command, cwd=folder, env=env, timeout=timeout, stop=stop)
-    except subprocess.TimeoutExpired:
-        return SynthResult(
-            ok=False, problem=TIMEOUT,
-            error=f"synthesis did not finish within {timeout:g} s and was stopped (allow more with --timeout)",
-        )
-    except OSError as error:
-        return SynthResult(ok=False, problem=PYTHON, error=f"cannot run {python}: {error.strerror or error}")
-    try:
+        try:
+            returncode, stderr = _run(command, cwd=folder, env=env, timeout=timeout, stop=stop)
+        except subprocess.TimeoutExpired:
+            return SynthResult(
+                ok=False, problem=TIMEOUT,
+                error=f"synthesis did not finish within {timeout:g} s and was stopped (allow more with --timeout)",
+            )
+        except OSError as error:
+            return SynthResult(ok=False, problem=PYTHON, error=f"cannot run {python}: {error.strerror or error}")
         return _read(app, folder, outdir, result_file, returncode, stderr, nag, python)
     finally:
         shutil.rmtree(run_dir, ignore_errors=True)
@@ -296,6 +416,9 @@ def _run(command: list[str], *, cwd: Path, env: dict, timeout: float, stop: Stop
         stop._started(process)
     try:
         _, stderr = process.communicate(timeout=timeout)
+        # What the app's process left running (Node.js after the bootstrap's fast exit, anything
+        # the app started in the background) ends with the synthesis.
+        _kill_only(process)
     except BaseException:
         _kill_group(process)
         raise
