@@ -9,7 +9,7 @@ mechanism, and no OAC. The fix rewrites the call to
 `AWS::CloudFront::OriginAccessControl`, sets the origin's `OriginAccessControlId` and grants the
 distribution (not an OAI) `s3:GetObject` in the bucket policy. Every keyword of S3Origin but
 `origin_access_identity` is a keyword of `with_origin_access_control` with the same meaning
-(`inspect.signature` on aws-cdk-lib 2.275; tests/test_awssolutions_cfr7.py checks it), so the
+(`inspect.signature` on aws-cdk-lib 2.275; tests/test_awssolutions_cfr7_ec26.py checks it), so the
 arguments are kept as written.
 
 Only a bucket the file makes is fixed: the origin's bucket is a `s3.Bucket(...)` call, in the
@@ -48,7 +48,7 @@ S3_ORIGIN = "aws_cdk.aws_cloudfront_origins.S3Origin"
 S3_BUCKET_ORIGIN = "aws_cdk.aws_cloudfront_origins.S3BucketOrigin"
 BUCKET = "aws_cdk.aws_s3.Bucket"
 # S3Origin's keywords that `S3BucketOrigin.with_origin_access_control` takes with the same meaning
-# (aws-cdk-lib 2.275; tests/test_awssolutions_cfr7.py compares both signatures).
+# (aws-cdk-lib 2.275; tests/test_awssolutions_cfr7_ec26.py compares both signatures).
 CARRIED = frozenset({
     "bucket", "origin_path", "connection_attempts", "connection_timeout", "custom_headers", "origin_id",
     "origin_shield_enabled", "origin_shield_region", "response_completion_timeout",
