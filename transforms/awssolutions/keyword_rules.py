@@ -297,51 +297,7 @@ RULES = [
         safety=UNSAFE,
         safety_note="Unsafe: the Plus plan is billed per monthly active user.",
     ),
-    KeywordRule(
-        code="AwsSolutions-EC26",
-        name="awssolutions-ebs-encrypted",
-        title="EBS volume without encryption",
-        cause="The resource creates one or more EBS volumes that have encryption disabled.",
-        why="Data at rest and its snapshots are unencrypted.",
-        impact="Data at rest unencrypted.",
-        # BlockDeviceVolume.ebs(...) is how instances and launch templates declare their volumes.
-        constructs=("aws_cdk.aws_ec2.Volume", "aws_cdk.aws_ec2.BlockDeviceVolume.ebs"),
-        keyword="encrypted",
-        value="True",
-        decided_by=("encryption_key",),
-        args='self, "Resource", availability_zone="us-east-1a", size={aws_cdk.Size}.gibibytes(10)',
-        safety=UNSAFE,
-        safety_note="Unsafe: Encrypted is create-only: CloudFormation replaces the volume (its data is lost).",
-        examples=[
-            Example(
-                name="an instance's block device",
-                before="""\
-from aws_cdk import aws_ec2 as ec2
-
-ec2.Instance(
-    self,
-    "Host",
-    vpc=vpc,
-    instance_type=ec2.InstanceType("t3.micro"),
-    machine_image=ec2.MachineImage.latest_amazon_linux2023(),
-    block_devices=[ec2.BlockDevice(device_name="/dev/xvda", volume=ec2.BlockDeviceVolume.ebs(20))],
-)
-""",
-                after="""\
-from aws_cdk import aws_ec2 as ec2
-
-ec2.Instance(
-    self,
-    "Host",
-    vpc=vpc,
-    instance_type=ec2.InstanceType("t3.micro"),
-    machine_image=ec2.MachineImage.latest_amazon_linux2023(),
-    block_devices=[ec2.BlockDevice(device_name="/dev/xvda", volume=ec2.BlockDeviceVolume.ebs(20, encrypted=True))],
-)
-""",
-            ),
-        ],
-    ),
+    # AwsSolutions-EC26 is declared in ec26_ebs_encryption.py: it also adds an encrypted root volume.
     KeywordRule(
         code="AwsSolutions-OS2",
         name="awssolutions-opensearch-node-to-node",
