@@ -32,7 +32,8 @@ from pathlib import Path
 import libcst as cst
 
 from cdkfix import layout
-from cdkfix.constructs import code
+from cdkfix.constructs import code, literal_value
+from cdkfix.edits import NeededImport
 from cdkfix.names import dotted_name
 from cdkfix.rule import Category, Example, Kind, Rule, Safety
 from cdkfix.traverse import visit_readonly
@@ -40,12 +41,25 @@ from cdkfix.traverse import visit_readonly
 from cdkfix.transforms.awssolutions._scaffold import callee
 
 RUNTIME = "aws_cdk.aws_lambda.Runtime"
+RUNTIME_FAMILY = "aws_cdk.aws_lambda.RuntimeFamily"
+CFN_FUNCTION = "aws_cdk.aws_lambda.CfnFunction"
 _FUNCTIONS = frozenset({
     "aws_cdk.aws_lambda.Function",
     "aws_cdk.aws_lambda.SingletonFunction",
     "aws_cdk.aws_lambda_nodejs.NodejsFunction",
     "aws_cdk.aws_lambda_python_alpha.PythonFunction",
 })
+# The functions whose `code=` may be inline code (the others bundle an asset).
+_TAKES_CODE = frozenset({"aws_cdk.aws_lambda.Function", "aws_cdk.aws_lambda.SingletonFunction"})
+_INLINE_CODE = frozenset({
+    "aws_cdk.aws_lambda.Code.from_inline",
+    "aws_cdk.aws_lambda.InlineCode",
+    "aws_cdk.aws_lambda.InlineCode.from_inline",
+    "aws_cdk.aws_lambda.AssetCode.from_inline",
+    "aws_cdk.aws_lambda.S3Code.from_inline",
+})
+# Layers whose `compatible_runtimes` the call shows (a keyword, or none: then CDK checks nothing).
+_LAYERS = ("aws_cdk.aws_lambda.LayerVersion", "aws_cdk.aws_lambda.LayerVersion.from_layer_version_arn")
 # cdk-nag's expression: family, then version ("3.14", "24.x", "8").
 _RUNTIME_STRING = re.compile(r"^([a-z]+)(\d+(\.?\d+|\.x)?)?.*$")
 # The runtime string in a property's summary: "The Python 3.14 runtime (python3.14).",
@@ -58,9 +72,22 @@ _PROJECT_FILES = ("pyproject.toml", "setup.py", "setup.cfg")
 class Runtimes:
     """The static runtimes of aws_lambda.Runtime in one aws-cdk-lib release."""
 
-    def __init__(self, version: str, properties: dict[str, tuple[str, bool]]) -> None:
+    def __init__(self, version: str, properties: dict[str, tuple[str, bool]], families: tuple[str, ...] = ()) -> None:
         self.version = version
         self.properties = properties  # PYTHON_3_8 -> ("python3.8", deprecated)
+        self.families = families  # the members of aws_lambda.RuntimeFamily: NODEJS, JAVA, PYTHON, ...
+
+    def family_for(self, runtime: str) -> str | None:
+        """The RuntimeFamily member of `runtime` (a runtime string), or None when the assembly
+        does not say. The assembly gives no family per runtime (that is in the TypeScript
+        initializer), but it names each runtime's static property after its family member:
+        PYTHON_3_14 -> PYTHON, NODEJS_24_X -> NODEJS, DOTNET_CORE_3_1 -> DOTNET_CORE. A
+        property that starts with no member (DOTNET_8, whose family is DOTNET_CORE) has none."""
+        name = self.property_for(runtime)
+        if name is None:
+            return None
+        members = [member for member in self.families if name == member or name.startswith(member + "_")]
+        return max(members, key=len) if members else None
 
     def newest(self, runtime: str) -> str | None:
         """The runtime string cdk-nag counts as newest for `runtime`'s family."""
@@ -105,13 +132,13 @@ def installed_runtimes() -> Runtimes | None:
     for location in spec.submodule_search_locations:
         for archive in sorted(Path(location, "_jsii").glob("aws-cdk-lib@*.jsii.tgz")):
             try:
-                return Runtimes(version, _read_runtimes(archive))
+                return Runtimes(version, *_read_runtimes(archive))
             except (OSError, KeyError, ValueError, tarfile.TarError):
                 continue
     return None
 
 
-def _read_runtimes(archive: Path) -> dict[str, tuple[str, bool]]:
+def _read_runtimes(archive: Path) -> tuple[dict[str, tuple[str, bool]], tuple[str, ...]]:
     with tarfile.open(archive) as tar:
         head = json.loads(tar.extractfile("package/.jsii").read())
         if head.get("schema") == "jsii/file-redirect":
@@ -130,7 +157,9 @@ def _read_runtimes(archive: Path) -> dict[str, tuple[str, bool]]:
             properties[prop["name"]] = (match.group(1), "deprecated" in docs or docs.get("stability") == "deprecated")
     if not properties:
         raise ValueError("no runtimes in the assembly")
-    return properties
+    family_type = assembly["types"].get("aws-cdk-lib.aws_lambda.RuntimeFamily", {})
+    families = tuple(member["name"] for member in family_type.get("members", []))
+    return properties, families
 
 
 @lru_cache(maxsize=256)
@@ -224,7 +253,7 @@ class L1LatestRuntime(Rule):
     safety = Safety.UNSAFE
     groups = ("AwsSolutions",)
     default = False
-    calls = _FUNCTIONS
+    calls = _FUNCTIONS | {CFN_FUNCTION}
     issue = (
         "cdk-nag AwsSolutions-L1: The non-container Lambda function is not configured to use the latest runtime "
         "version. Older runtimes stop receiving security patches and are then deprecated by AWS Lambda."
@@ -330,6 +359,138 @@ lambda_.Function(
 )
 """,
         ),
+        # The form written for a project pinned to an older aws-cdk-lib: its proof shows that a
+        # runtime built from the string clears cdk-nag's L1 as the static property does.
+        Example(
+            name="a runtime built from its string: the string is rewritten",
+            before="""\
+from aws_cdk import aws_lambda as lambda_
+
+lambda_.Function(
+    self,
+    "Handler",
+    runtime=lambda_.Runtime("python3.8", lambda_.RuntimeFamily.PYTHON, supports_inline_code=True),
+    handler="index.handler",
+    code=lambda_.Code.from_inline("def handler(event, context): pass"),
+)
+""",
+            after="""\
+from aws_cdk import aws_lambda as lambda_
+
+lambda_.Function(
+    self,
+    "Handler",
+    runtime=lambda_.Runtime("python3.14", lambda_.RuntimeFamily.PYTHON, supports_inline_code=True),
+    handler="index.handler",
+    code=lambda_.Code.from_inline("def handler(event, context): pass"),
+)
+""",
+        ),
+        Example(
+            name="CfnFunction, a runtime string",
+            before="""\
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+
+role = iam.Role(self, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
+lambda_.CfnFunction(
+    self,
+    "Handler",
+    runtime="python3.9",
+    handler="index.handler",
+    role=role.role_arn,
+    code=lambda_.CfnFunction.CodeProperty(zip_file="def handler(event, context): pass"),
+)
+""",
+            after="""\
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+
+role = iam.Role(self, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
+lambda_.CfnFunction(
+    self,
+    "Handler",
+    runtime="python3.14",
+    handler="index.handler",
+    role=role.role_arn,
+    code=lambda_.CfnFunction.CodeProperty(zip_file="def handler(event, context): pass"),
+)
+""",
+        ),
+        Example(
+            name="CfnFunction, a module constant string",
+            before="""\
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+
+NODE_RUNTIME = "nodejs18.x"
+
+role = iam.Role(self, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
+for name in ("A", "B"):
+    lambda_.CfnFunction(
+        self,
+        name,
+        runtime=NODE_RUNTIME,
+        handler="index.handler",
+        role=role.role_arn,
+        code=lambda_.CfnFunction.CodeProperty(zip_file="exports.handler = async () => {};"),
+    )
+""",
+            after="""\
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+
+NODE_RUNTIME = "nodejs24.x"
+
+role = iam.Role(self, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
+for name in ("A", "B"):
+    lambda_.CfnFunction(
+        self,
+        name,
+        runtime=NODE_RUNTIME,
+        handler="index.handler",
+        role=role.role_arn,
+        code=lambda_.CfnFunction.CodeProperty(zip_file="exports.handler = async () => {};"),
+    )
+""",
+        ),
+        Example(
+            name="reported: a CfnFunction runtime from a run-time value",
+            before="""\
+from aws_cdk import aws_lambda as lambda_
+
+
+def handler_function(scope, role_arn: str, runtime: str):
+    return lambda_.CfnFunction(
+        scope,
+        "Handler",
+        runtime=runtime,
+        handler="index.handler",
+        role=role_arn,
+        code=lambda_.CfnFunction.CodeProperty(zip_file="def handler(event, context): pass"),
+    )
+""",
+            flagged=True,
+        ),
+        Example(
+            name="reported: a layer that lists its compatible runtimes",
+            before="""\
+from aws_cdk import aws_lambda as lambda_
+
+layer = lambda_.LayerVersion(
+    self, "Layer", code=lambda_.Code.from_asset("layer"), compatible_runtimes=[lambda_.Runtime.PYTHON_3_9]
+)
+lambda_.Function(
+    self,
+    "Handler",
+    runtime=lambda_.Runtime.PYTHON_3_9,
+    handler="index.handler",
+    code=lambda_.Code.from_asset("src"),
+    layers=[layer],
+)
+""",
+            flagged=True,
+        ),
     ]
 
     @classmethod
@@ -343,7 +504,11 @@ lambda_.Function(
         return [version, *project_pins(folder)] if folder else [version]
 
     def visit_Call(self, node: cst.Call) -> None:
-        if self.resolve(node.func) not in _FUNCTIONS:
+        qualified = self.resolve(node.func)
+        if qualified == CFN_FUNCTION:
+            self._cfn_function(node)
+            return
+        if qualified not in _FUNCTIONS:
             return
         what = callee(node)
         if layout.has_double_star(node):
@@ -352,17 +517,20 @@ lambda_.Function(
         arg = layout.keyword_arg(node, "runtime")
         if arg is None:
             return  # NodejsFunction's default, PythonFunction's default: CDK chooses (DockerImageFunction has none)
-        found = self._runtime_attribute(arg.value)
+        found = self._runtime_source(arg.value)
         message = f"{what} not on the latest runtime ({self.title})"
         if isinstance(found, str):
             self.report_without_fix(message, found, node)
             return
-        attribute, statement = found
+        source, statement = found
         runtimes = installed_runtimes()
         if runtimes is None:
             self.report_without_fix(message, "no aws-cdk-lib is installed with cdkfix to read the runtimes from", node)
             return
-        current = runtimes.properties.get(attribute.attr.value)
+        if isinstance(source, cst.Call):
+            self._custom_runtime(node, source, statement, runtimes, message)
+            return
+        current = runtimes.properties.get(source.attr.value)
         if current is None:
             return  # not a runtime this aws-cdk-lib knows (a newer release's): nothing to compare
         newest = runtimes.newest(current[0])
@@ -374,39 +542,209 @@ lambda_.Function(
                 message, f"the newest {current[0]} family runtime ({newest}) is deprecated: moving to another family is a human choice", node
             )
             return
+        blocked = self._layers_block(node)
+        if blocked is not None:
+            self.report_without_fix(message, blocked, node)
+            return
         folder = _project_folder(self.context.path)
         pin = pin_excludes(folder, runtimes.version) if folder else None
         if pin is not None:
-            self.report_without_fix(
-                message,
-                f"the project requires aws-cdk-lib{pin}, which excludes {runtimes.version}, the release cdkfix reads "
-                f"runtimes from: Runtime.{replacement} may not exist there",
-                node,
-            )
+            self._pinned(node, source, statement, runtimes, current[0], newest, replacement, pin, message)
             return
-        change = self.change(attribute, lambda updated: updated.with_changes(attr=cst.Name(replacement)), statement)
+        change = self.change(source, lambda updated: updated.with_changes(attr=cst.Name(replacement)), statement)
         # The finding is the function's: its statement is the anchor even when the edit is at
         # the constant's assignment (the report shows, and the fast path looks for, the node there).
         self.report(f"{what} on {current[0]}, not {newest} ({self.title})", [change], anchor=self.current_statement, node=node)
 
-    def _runtime_attribute(self, value: cst.BaseExpression):
-        """(the `Runtime.X` attribute node, its statement) the runtime comes from, or why not."""
-        if self._is_runtime(value):
-            return value, self.current_statement
-        if self.is_call_to(value, RUNTIME):
-            return "a runtime built with `Runtime(...)`: cdkfix does not rewrite its name string"
-        name = dotted_name(value)
-        if name is None:
-            return "the runtime is a run-time value cdkfix cannot read"
-        cache = self.__dict__.get("_bindings")
+    def _pinned(self, node, attribute, statement, runtimes, current, newest, replacement, pin, message) -> None:
+        """The project's aws-cdk-lib may lack `Runtime.<replacement>`: write the runtime the way
+        every aws-cdk-lib v2 release can build it, `Runtime("python3.14", RuntimeFamily.PYTHON)`."""
+        family = runtimes.family_for(newest)
+        if family is None:
+            self.report_without_fix(
+                message,
+                f"the project requires aws-cdk-lib{pin}, which excludes {runtimes.version}, the release cdkfix reads "
+                f"runtimes from: Runtime.{replacement} may not exist there, and aws-cdk-lib's data names no "
+                f"RuntimeFamily for {newest} to write `Runtime(\"{newest}\", RuntimeFamily.<family>)` with",
+                node,
+            )
+            return
+        runtime_code = code(attribute.value)
+        family_code = f"{self._runtime_family_ref(attribute.value)}.{family}"
+        # A Runtime built by hand supports no inline code unless it says so, and
+        # Function refuses inline code then; on code it cannot see, True is the safe side
+        # (the flag only gates that check). One flag per written node, read when the edit is
+        # applied, so every function sharing a constant gets the same text.
+        flags = self.__dict__.setdefault("_inline", {})
+        flags[attribute] = flags.get(attribute, False) or self._code_may_be_inline(node)
+
+        def rewrite(updated: cst.CSTNode) -> cst.CSTNode:
+            if not isinstance(updated, cst.Attribute):
+                return updated  # rewritten already by another function's copy of this edit
+            inline = ", supports_inline_code=True" if flags[attribute] else ""
+            return cst.parse_expression(f'{runtime_code}("{newest}", {family_code}{inline})')
+
+        change = self.change(attribute, rewrite, statement)
+        self.report(
+            f"{callee(node)} on {current}, not {newest} ({self.title}); written as "
+            f'`Runtime("{newest}", RuntimeFamily.{family})` because the project requires aws-cdk-lib{pin}, '
+            f"which may lack Runtime.{replacement}",
+            [change],
+            anchor=self.current_statement,
+            node=node,
+        )
+
+    def _runtime_family_ref(self, runtime: cst.BaseExpression) -> str:
+        """How to spell aws_lambda.RuntimeFamily next to the file's own spelling of Runtime:
+        `lambda_.Runtime` -> `lambda_.RuntimeFamily`; `Runtime` imported by name ->
+        `RuntimeFamily` imported by name too (a new import line, no user line rewritten)."""
+        if isinstance(runtime, cst.Attribute):
+            return f"{code(runtime.value)}.RuntimeFamily"
+        imports = self.imports
+        if imports.local_name_for(RUNTIME_FAMILY) is None and not {"RuntimeFamily"} & (
+            imports.taken | self.context.names_in_module
+        ):
+            imports.bind("RuntimeFamily", RUNTIME_FAMILY)
+            imports.taken.add("RuntimeFamily")
+            self.context.added_imports["RuntimeFamily"] = NeededImport("aws_cdk.aws_lambda", "RuntimeFamily", None)
+        return self.ref(RUNTIME_FAMILY)
+
+    def _code_may_be_inline(self, function: cst.Call) -> bool:
+        """False only when the function's code is seen not to be inline (an asset, a bucket,
+        an image; NodejsFunction and PythonFunction bundle an asset)."""
+        if self.resolve(function.func) not in _TAKES_CODE:
+            return False
+        arg = layout.keyword_arg(function, "code")
+        value = arg.value if arg is not None else None
+        if value is not None and dotted_name(value) is not None:
+            bound = self._bindings().get(dotted_name(value), [])
+            value = bound[0][0] if len(bound) == 1 else None
+        if not isinstance(value, cst.Call):
+            return True
+        made = self.resolve(value.func) or ""
+        return made in _INLINE_CODE or not made.startswith("aws_cdk.aws_lambda.")
+
+    def _layers_block(self, function: cst.Call) -> str | None:
+        """Why the function's layers may refuse the new runtime: CDK checks a layer's
+        `compatible_runtimes` against the function's runtime at synthesis (an error when it is
+        not listed). None when every layer is seen to declare none."""
+        arg = layout.keyword_arg(function, "layers")
+        if arg is None:
+            return None
+        if not isinstance(arg.value, (cst.List, cst.Tuple)):
+            return "the function's layers come from a value cdkfix cannot read; a layer's `compatible_runtimes` must list the new runtime"
+        for element in arg.value.elements:
+            value = element.value
+            if isinstance(element, cst.StarredElement):
+                return "a `*` splat in `layers=`: a layer's `compatible_runtimes` must list the new runtime"
+            name = dotted_name(value)
+            if name is not None:
+                bound = self._bindings().get(name, [])
+                value = bound[0][0] if len(bound) == 1 else None
+            if not (isinstance(value, cst.Call) and self.is_call_to(value, *_LAYERS)):
+                return f"the layer `{code(element.value)}` may declare `compatible_runtimes` without the new runtime (CDK refuses the function then)"
+            if layout.keyword_arg(value, "compatible_runtimes") is not None:
+                return (
+                    f"the layer `{code(element.value)}` declares `compatible_runtimes`: CDK refuses a function on a runtime "
+                    "it does not list, and whether the layer's code runs on the new one is for its owner to say"
+                )
+        return None
+
+    def _custom_runtime(self, node, call, statement, runtimes, message) -> None:
+        """`Runtime("python3.8", RuntimeFamily.PYTHON)`: the name string is rewritten (a string
+        literal only); the family and the other arguments stay as written."""
+        arg = layout.argument(call, 0, "name")
+        literal = arg.value if arg is not None else None
+        if not isinstance(literal, cst.SimpleString) or not isinstance(literal_value(literal), str):
+            self.report_without_fix(message, "a runtime built with `Runtime(...)` from a name that is not a string literal", node)
+            return
+        current = literal_value(literal)
+        if current not in {value for value, _ in runtimes.properties.values()}:
+            return  # not a runtime this aws-cdk-lib knows (a newer one, a typo): nothing to compare
+        newest = runtimes.newest(current)
+        if newest is None or newest == current:
+            return
+        if runtimes.property_for(newest) is None:
+            self.report_without_fix(
+                message, f"the newest {current} family runtime ({newest}) is deprecated: moving to another family is a human choice", node
+            )
+            return
+        blocked = self._layers_block(node)
+        if blocked is not None:
+            self.report_without_fix(message, blocked, node)
+            return
+        change = self.change(literal, lambda updated: _string_like(updated, newest), statement)
+        self.report(f"{callee(node)} on {current}, not {newest} ({self.title})", [change], anchor=self.current_statement, node=node)
+
+    def _cfn_function(self, node: cst.Call) -> None:
+        """aws_lambda.CfnFunction(runtime="python3.9"): the string becomes the newest of its family."""
+        what = callee(node)
+        message = f"{what} not on the latest runtime ({self.title})"
+        if layout.has_double_star(node):
+            self.report_without_fix(message, "a `**` splat may set `runtime`", node)
+            return
+        arg = layout.keyword_arg(node, "runtime")
+        if arg is None:
+            return  # a container image function (package_type="Image") has no runtime
+        literal, statement = arg.value, self.current_statement
+        name = dotted_name(literal)
+        if name is not None:
+            bound = self._bindings().get(name, [])
+            if len(bound) != 1 or bound[0][1] is None:
+                self.report_without_fix(message, f"the runtime comes from `{code(literal)}`, a value cdkfix cannot follow to one string", node)
+                return
+            literal, statement = bound[0]
+        if not isinstance(literal, cst.SimpleString) or not isinstance(literal_value(literal), str):
+            self.report_without_fix(message, f"the runtime `{code(arg.value)}` is a run-time value cdkfix cannot read", node)
+            return
+        runtimes = installed_runtimes()
+        if runtimes is None:
+            self.report_without_fix(message, "no aws-cdk-lib is installed with cdkfix to read the runtimes from", node)
+            return
+        current = literal_value(literal)
+        if current not in {value for value, _ in runtimes.properties.values()}:
+            return  # not a runtime this aws-cdk-lib knows (a newer one, a typo): nothing to compare
+        newest = runtimes.newest(current)
+        if newest is None or newest == current:
+            return
+        if runtimes.property_for(newest) is None:
+            self.report_without_fix(
+                message, f"the newest {current} family runtime ({newest}) is deprecated: moving to another family is a human choice", node
+            )
+            return
+        # A string works in every aws-cdk-lib release: the project's pin does not matter here.
+        change = self.change(literal, lambda updated: _string_like(updated, newest), statement)
+        self.report(f"{what} on {current}, not {newest} ({self.title})", [change], anchor=self.current_statement, node=node)
+
+    def _bindings(self) -> dict:
+        cache = self.__dict__.get("_bindings_cache")
         if cache is None:
             visitor = _Bindings()
             visit_readonly(self.context.module, visitor)
-            cache = self.__dict__["_bindings"] = visitor.values
-        bound = cache.get(name, [])
-        if len(bound) == 1 and bound[0][0] is not None and self._is_runtime(bound[0][0]) and bound[0][1] is not None:
-            return bound[0]
+            cache = self.__dict__["_bindings_cache"] = visitor.values
+        return cache
+
+    def _runtime_source(self, value: cst.BaseExpression):
+        """(the `Runtime.X` attribute or `Runtime(...)` call the runtime comes from, its
+        statement), or why not."""
+        if self._is_runtime(value) or self.is_call_to(value, RUNTIME):
+            return value, self.current_statement
+        name = dotted_name(value)
+        if name is None:
+            return "the runtime is a run-time value cdkfix cannot read"
+        bound = self._bindings().get(name, [])
+        if len(bound) == 1 and bound[0][0] is not None and bound[0][1] is not None:
+            if self._is_runtime(bound[0][0]) or self.is_call_to(bound[0][0], RUNTIME):
+                return bound[0]
         return f"the runtime comes from `{code(value)}`, a value cdkfix cannot follow to one `Runtime.X`"
 
     def _is_runtime(self, node: cst.BaseExpression) -> bool:
         return isinstance(node, cst.Attribute) and self.resolve(node.value) == RUNTIME
+
+
+def _string_like(literal: cst.CSTNode, value: str) -> cst.CSTNode:
+    """`value` as a string literal written with `literal`'s prefix and quotes (a runtime string
+    has no character that needs escaping)."""
+    if not isinstance(literal, cst.SimpleString):
+        return literal
+    return literal.with_changes(value=f"{literal.prefix}{literal.quote}{value}{literal.quote}")
