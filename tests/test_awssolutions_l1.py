@@ -278,22 +278,74 @@ def test_layers_that_declare_no_runtimes_do_not_stop_the_fix(layer, layers):
     assert fixed == source.replace("PYTHON_3_9", "PYTHON_3_14") and [r.status for r in records] == [FixStatus.APPLIED]
 
 
+LISTING_LAYER = (
+    'layer = lambda_.LayerVersion(self, "L", code=lambda_.Code.from_asset("l"),\n'
+    "    compatible_runtimes=[lambda_.Runtime.PYTHON_3_9])\n"
+)
+
+
+def test_a_layer_listing_runtimes_gets_the_new_one_once_for_all_its_functions():
+    source = LAYERED.format(layer=LISTING_LAYER, layers="[layer]") + (
+        'lambda_.Function(self, "G", runtime=lambda_.Runtime.PYTHON_3_8, handler="i.h", code=lambda_.Code.from_asset("g"),\n'
+        "    layers=[layer])\n"
+    )
+    fixed, records = _run(source)
+    assert fixed == source.replace("PYTHON_3_9, handler", "PYTHON_3_14, handler").replace(
+        "PYTHON_3_8", "PYTHON_3_14"
+    ).replace("compatible_runtimes=[lambda_.Runtime.PYTHON_3_9]", "compatible_runtimes=[lambda_.Runtime.PYTHON_3_9, lambda_.Runtime.PYTHON_3_14]")
+    assert [r.status for r in records] == [FixStatus.APPLIED] * 2
+    assert "python3.14 added to the compatible runtimes of the layer `layer`" in records[0].message
+    assert _run(fixed) == (fixed, [])
+
+
+def test_a_layer_listing_the_new_runtime_or_the_shared_constant_is_left_as_it_is():
+    listing_new = LISTING_LAYER.replace("[lambda_.Runtime.PYTHON_3_9]", "[lambda_.Runtime.PYTHON_3_14]")
+    source = LAYERED.format(layer=listing_new, layers="[layer]")
+    assert _run(source)[0] == source.replace("PYTHON_3_9", "PYTHON_3_14")
+    constant = "RT = lambda_.Runtime.PYTHON_3_9\n" + LISTING_LAYER.replace("[lambda_.Runtime.PYTHON_3_9]", "[RT]")
+    source = LAYERED.format(layer=constant, layers="[layer]").replace("runtime=lambda_.Runtime.PYTHON_3_9", "runtime=RT")
+    assert _run(source)[0] == source.replace("RT = lambda_.Runtime.PYTHON_3_9", "RT = lambda_.Runtime.PYTHON_3_14")
+
+
+def test_pinned_layer_gets_the_same_string_form_as_its_function(pinned):
+    # CDK compares name, family and supports_inline_code: the layer's entry is the function's text.
+    source = LAYERED.format(layer=LISTING_LAYER, layers="[layer]").replace('lambda_.Code.from_asset("src")', "handler_code")
+    written = 'lambda_.Runtime("python3.14", lambda_.RuntimeFamily.PYTHON, supports_inline_code=True)'
+    expected = source.replace("runtime=lambda_.Runtime.PYTHON_3_9", f"runtime={written}").replace(
+        "compatible_runtimes=[lambda_.Runtime.PYTHON_3_9]", f"compatible_runtimes=[lambda_.Runtime.PYTHON_3_9, {written}]"
+    )
+    _fixed_twice(pinned, source, expected)
+
+
+def test_pinned_imported_layer_is_reported(pinned):
+    # An imported layer accepts the release's Runtime.ALL, which never holds a Runtime built by hand.
+    layer = 'layer = lambda_.LayerVersion.from_layer_version_arn(self, "L", "arn:aws:lambda:us-east-1:1:layer:l:1")\n'
+    source = LAYERED.format(layer=layer, layers="[layer]")
+    fixed, records = pinned(source)
+    assert fixed == source and [r.status for r in records] == [FixStatus.NO_FIX] and "imported layer" in records[0].detail
+
+
 @pytest.mark.parametrize(
     "layer, layers, why",
     [
-        (
-            'layer = lambda_.LayerVersion(self, "L", code=lambda_.Code.from_asset("l"),\n'
-            "    compatible_runtimes=[lambda_.Runtime.PYTHON_3_9])\n",
-            "[layer]",
-            "declares `compatible_runtimes`",
-        ),
+        (LISTING_LAYER.replace("[lambda_.Runtime.PYTHON_3_9]", "RUNTIMES"), "[layer]", "cannot extend"),
+        (LISTING_LAYER.replace("[lambda_.Runtime.PYTHON_3_9]", "[*RUNTIMES]"), "[layer]", "cannot extend"),
         ("", "[*shared_layers]", "splat"),
         ("", "shared_layers", "cannot read"),
         ("", "[props.layer]", "may declare"),
         ('layer = python.PythonLayerVersion(self, "L", entry="l")\n', "[layer]", "may declare"),
+        (LISTING_LAYER + LISTING_LAYER, "[layer]", "may declare"),  # bound twice
     ],
 )
 def test_layers_that_may_list_runtimes_are_reported(layer, layers, why):
     source = LAYERED.format(layer=layer, layers=layers)
     fixed, records = _run(source)
     assert fixed == source and [r.status for r in records] == [FixStatus.NO_FIX] and why in records[0].detail
+
+
+def test_runtime_built_by_hand_with_a_listing_layer_is_reported():
+    source = LAYERED.format(layer=LISTING_LAYER, layers="[layer]").replace(
+        "lambda_.Runtime.PYTHON_3_9, handler", 'lambda_.Runtime("python3.9", lambda_.RuntimeFamily.PYTHON), handler'
+    )
+    fixed, records = _run(source)
+    assert fixed == source and [r.status for r in records] == [FixStatus.NO_FIX] and "only for a `Runtime.X`" in records[0].detail

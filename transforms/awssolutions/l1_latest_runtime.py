@@ -11,11 +11,26 @@ assembly that the aws-cdk-lib wheel of cdkfix's own environment carries
 its deprecation mark. It is read without starting Node.js, once per process, and only when
 this rule meets a runtime. Without aws-cdk-lib installed the rule reports without a fix.
 
-The user's project may pin an older aws-cdk-lib, in which the newest runtime cdkfix knows does
-not exist (synthesis would fail with an AttributeError) and cdk-nag's own newest is older:
-when the project's requirements (requirements*.txt, pyproject.toml, setup.py, setup.cfg of
-the nearest folder up that has one) exclude the version the list comes from, the finding is
-reported without a fix.
+The user's project may pin an older aws-cdk-lib, in which the newest runtime cdkfix knows has no
+static property (`Runtime.PYTHON_3_14` would fail with an AttributeError). When the project's
+requirements (requirements*.txt, pyproject.toml, setup.py, setup.cfg of the nearest folder up
+that has one) exclude the version the list comes from, the runtime is written the way every
+aws-cdk-lib v2 release can build it: `Runtime("python3.14", RuntimeFamily.PYTHON)` (the
+constructor `Runtime(name, family=None, *, supports_inline_code=False, ...)` and the enum are
+in 2.0.0). The RuntimeFamily member comes from the same assembly: its members are listed
+there, and each runtime's property is named after its family (PYTHON_3_14 -> PYTHON); a
+runtime whose property starts with no member (DOTNET_8) is reported without a fix. A Runtime
+built by hand supports no inline code unless it says so, so `supports_inline_code=True` is
+written when the function's code is inline or cannot be seen. cdk-nag compares with the
+newest runtime of the aws-cdk-lib it runs with: with 2.275 the finding is gone; with the
+pinned release itself, its own newest (older) runtime is what cdk-nag expects.
+
+`aws_lambda.CfnFunction(runtime="python3.9")` gets the newest runtime string of its family
+(a string literal, or a name assigned once to one); a string works in every release.
+
+CDK refuses a function whose layers list `compatible_runtimes` without its runtime: such a
+list (a literal of a LayerVersion bound once in the file) gets the new runtime appended, the
+old entries kept for the layer's other functions.
 """
 
 from __future__ import annotations
@@ -33,7 +48,7 @@ import libcst as cst
 
 from cdkfix import layout
 from cdkfix.constructs import code, literal_value
-from cdkfix.edits import NeededImport
+from cdkfix.edits import ChangeNode, NeededImport
 from cdkfix.names import dotted_name
 from cdkfix.rule import Category, Example, Kind, Rule, Safety
 from cdkfix.traverse import visit_readonly
@@ -59,7 +74,8 @@ _INLINE_CODE = frozenset({
     "aws_cdk.aws_lambda.S3Code.from_inline",
 })
 # Layers whose `compatible_runtimes` the call shows (a keyword, or none: then CDK checks nothing).
-_LAYERS = ("aws_cdk.aws_lambda.LayerVersion", "aws_cdk.aws_lambda.LayerVersion.from_layer_version_arn")
+_LAYER = "aws_cdk.aws_lambda.LayerVersion"
+_IMPORTED_LAYER = "aws_cdk.aws_lambda.LayerVersion.from_layer_version_arn"
 # cdk-nag's expression: family, then version ("3.14", "24.x", "8").
 _RUNTIME_STRING = re.compile(r"^([a-z]+)(\d+(\.?\d+|\.x)?)?.*$")
 # The runtime string in a property's summary: "The Python 3.14 runtime (python3.14).",
@@ -264,17 +280,25 @@ class L1LatestRuntime(Rule):
         "it (PYTHON_3_8 -> PYTHON_3_14, NODEJS_18_X -> NODEJS_24_X with aws-cdk-lib 2.275); a runtime held in a "
         "variable or module constant assigned once in the file is rewritten where it is assigned. The runtime list "
         "is read from the jsii assembly of the aws-cdk-lib installed with cdkfix (never a hand-written table), "
-        "so it follows that release. Reported without a fix: a runtime from a run-time value (a parameter, "
-        "`props.runtime`) or built with `Runtime(\"python3.8\", ...)`; a family whose newest runtime is deprecated "
-        "(dotnetcore: a change of family is a human choice); no aws-cdk-lib installed with cdkfix; and a project whose "
-        "requirements (requirements*.txt, pyproject.toml, setup.py, setup.cfg of the nearest folder up) exclude the "
-        "aws-cdk-lib release the list comes from: in an older release the newest runtime may not exist (synthesis "
-        "fails) and cdk-nag's newest is older. A `**` splat is reported without a fix."
+        "so it follows that release. A project whose requirements (requirements*.txt, pyproject.toml, setup.py, "
+        "setup.cfg of the nearest folder up) exclude that release gets the form every aws-cdk-lib v2 release "
+        "builds, `lambda_.Runtime(\"python3.14\", lambda_.RuntimeFamily.PYTHON)` (with `supports_inline_code=True` "
+        "for inline code), since its release may lack `Runtime.PYTHON_3_14`. The name string of "
+        "`Runtime(\"python3.8\", ...)` and the `runtime=\"python3.9\"` string of `aws_lambda.CfnFunction` (a literal "
+        "or a constant assigned once) become the newest string. A layer bound in the file whose "
+        "`compatible_runtimes=[...]` lacks the new runtime gets it appended (CDK refuses the function otherwise). "
+        "Reported without a fix: a runtime from a run-time value (a parameter, `props.runtime`), a `**` splat, "
+        "layers cdkfix cannot see, a family whose newest runtime is deprecated (dotnetcore: a change of family "
+        "is a human choice), a pinned project whose newest runtime has no RuntimeFamily member in aws-cdk-lib's "
+        "data (dotnet8 and later), no aws-cdk-lib installed with cdkfix."
     )
     impact = (
         "UNSAFE: the function's code runs on a new language version (removed modules, changed defaults, native "
-        "dependencies built for the old one): test it before deploying."
+        "dependencies built for the old one), and so does the code of a layer whose compatible runtimes get the "
+        "new one (a new layer version): test it before deploying."
     )
+    # The layer's list is create-only: a new layer version, which the function then uses.
+    replaces = ("AWS::Lambda::LayerVersion (CompatibleRuntimes is create-only)",)
     examples = [
         Example(
             name="module alias, Python",
@@ -473,23 +497,43 @@ def handler_function(scope, role_arn: str, runtime: str):
             flagged=True,
         ),
         Example(
-            name="reported: a layer that lists its compatible runtimes",
+            name="a layer that lists its compatible runtimes gets the new one too",
             before="""\
 from aws_cdk import aws_lambda as lambda_
 
 layer = lambda_.LayerVersion(
-    self, "Layer", code=lambda_.Code.from_asset("layer"), compatible_runtimes=[lambda_.Runtime.PYTHON_3_9]
+    self,
+    "Layer",
+    code=lambda_.Code.from_bucket(bucket, "layer.zip"),
+    compatible_runtimes=[lambda_.Runtime.PYTHON_3_9],
 )
 lambda_.Function(
     self,
     "Handler",
     runtime=lambda_.Runtime.PYTHON_3_9,
     handler="index.handler",
-    code=lambda_.Code.from_asset("src"),
+    code=lambda_.Code.from_bucket(bucket, "handler.zip"),
     layers=[layer],
 )
 """,
-            flagged=True,
+            after="""\
+from aws_cdk import aws_lambda as lambda_
+
+layer = lambda_.LayerVersion(
+    self,
+    "Layer",
+    code=lambda_.Code.from_bucket(bucket, "layer.zip"),
+    compatible_runtimes=[lambda_.Runtime.PYTHON_3_9, lambda_.Runtime.PYTHON_3_14],
+)
+lambda_.Function(
+    self,
+    "Handler",
+    runtime=lambda_.Runtime.PYTHON_3_14,
+    handler="index.handler",
+    code=lambda_.Code.from_bucket(bucket, "handler.zip"),
+    layers=[layer],
+)
+""",
         ),
     ]
 
@@ -542,21 +586,27 @@ lambda_.Function(
                 message, f"the newest {current[0]} family runtime ({newest}) is deprecated: moving to another family is a human choice", node
             )
             return
-        blocked = self._layers_block(node)
-        if blocked is not None:
-            self.report_without_fix(message, blocked, node)
-            return
         folder = _project_folder(self.context.path)
         pin = pin_excludes(folder, runtimes.version) if folder else None
-        if pin is not None:
-            self._pinned(node, source, statement, runtimes, current[0], newest, replacement, pin, message)
+        layers = self._layer_lists(node, arg.value, replacement, pinned=pin is not None)
+        if isinstance(layers, str):
+            self.report_without_fix(message, layers, node)
             return
+        if pin is not None:
+            self._pinned(node, source, statement, runtimes, current[0], newest, replacement, pin, message, layers)
+            return
+        written = f"{code(source.value)}.{replacement}"
         change = self.change(source, lambda updated: updated.with_changes(attr=cst.Name(replacement)), statement)
         # The finding is the function's: its statement is the anchor even when the edit is at
         # the constant's assignment (the report shows, and the fast path looks for, the node there).
-        self.report(f"{what} on {current[0]}, not {newest} ({self.title})", [change], anchor=self.current_statement, node=node)
+        self.report(
+            f"{what} on {current[0]}, not {newest} ({self.title}){_layer_note(layers, newest)}",
+            [change, *self._extend_layers(layers, lambda: written)],
+            anchor=self.current_statement,
+            node=node,
+        )
 
-    def _pinned(self, node, attribute, statement, runtimes, current, newest, replacement, pin, message) -> None:
+    def _pinned(self, node, attribute, statement, runtimes, current, newest, replacement, pin, message, layers) -> None:
         """The project's aws-cdk-lib may lack `Runtime.<replacement>`: write the runtime the way
         every aws-cdk-lib v2 release can build it, `Runtime("python3.14", RuntimeFamily.PYTHON)`."""
         family = runtimes.family_for(newest)
@@ -578,18 +628,21 @@ lambda_.Function(
         flags = self.__dict__.setdefault("_inline", {})
         flags[attribute] = flags.get(attribute, False) or self._code_may_be_inline(node)
 
+        def written() -> str:
+            inline = ", supports_inline_code=True" if flags[attribute] else ""
+            return f'{runtime_code}("{newest}", {family_code}{inline})'
+
         def rewrite(updated: cst.CSTNode) -> cst.CSTNode:
             if not isinstance(updated, cst.Attribute):
                 return updated  # rewritten already by another function's copy of this edit
-            inline = ", supports_inline_code=True" if flags[attribute] else ""
-            return cst.parse_expression(f'{runtime_code}("{newest}", {family_code}{inline})')
+            return cst.parse_expression(written())
 
         change = self.change(attribute, rewrite, statement)
         self.report(
             f"{callee(node)} on {current}, not {newest} ({self.title}); written as "
             f'`Runtime("{newest}", RuntimeFamily.{family})` because the project requires aws-cdk-lib{pin}, '
-            f"which may lack Runtime.{replacement}",
-            [change],
+            f"which may lack Runtime.{replacement}{_layer_note(layers, newest)}",
+            [change, *self._extend_layers(layers, written)],
             anchor=self.current_statement,
             node=node,
         )
@@ -624,31 +677,60 @@ lambda_.Function(
         made = self.resolve(value.func) or ""
         return made in _INLINE_CODE or not made.startswith("aws_cdk.aws_lambda.")
 
-    def _layers_block(self, function: cst.Call) -> str | None:
-        """Why the function's layers may refuse the new runtime: CDK checks a layer's
-        `compatible_runtimes` against the function's runtime at synthesis (an error when it is
-        not listed). None when every layer is seen to declare none."""
+    def _layer_lists(self, function: cst.Call, runtime: cst.BaseExpression, replacement: str, *, pinned: bool):
+        """The `compatible_runtimes=[...]` lists of the function's layers that must also name the
+        new runtime, as (list, its statement, the layer's text); or why the fix cannot see that
+        CDK will accept the new runtime (it checks each layer's compatible runtimes against the
+        function's runtime at synthesis, an error when none equals it)."""
         arg = layout.keyword_arg(function, "layers")
         if arg is None:
-            return None
+            return []
         if not isinstance(arg.value, (cst.List, cst.Tuple)):
             return "the function's layers come from a value cdkfix cannot read; a layer's `compatible_runtimes` must list the new runtime"
+        found = []
         for element in arg.value.elements:
-            value = element.value
             if isinstance(element, cst.StarredElement):
                 return "a `*` splat in `layers=`: a layer's `compatible_runtimes` must list the new runtime"
+            value, statement = element.value, self.current_statement
             name = dotted_name(value)
             if name is not None:
                 bound = self._bindings().get(name, [])
-                value = bound[0][0] if len(bound) == 1 else None
-            if not (isinstance(value, cst.Call) and self.is_call_to(value, *_LAYERS)):
-                return f"the layer `{code(element.value)}` may declare `compatible_runtimes` without the new runtime (CDK refuses the function then)"
-            if layout.keyword_arg(value, "compatible_runtimes") is not None:
-                return (
-                    f"the layer `{code(element.value)}` declares `compatible_runtimes`: CDK refuses a function on a runtime "
-                    "it does not list, and whether the layer's code runs on the new one is for its owner to say"
-                )
-        return None
+                value, statement = bound[0] if len(bound) == 1 else (None, None)
+            what = code(element.value)
+            if isinstance(value, cst.Call) and self.is_call_to(value, _IMPORTED_LAYER):
+                if pinned:
+                    # CDK gives an imported layer the release's Runtime.ALL, which lacks the new
+                    # runtime in an older release and never holds a Runtime built by hand.
+                    return f"the imported layer `{what}` accepts only the runtimes of the project's aws-cdk-lib release, which may lack the new one"
+                continue
+            if not (isinstance(value, cst.Call) and self.is_call_to(value, _LAYER) and statement is not None):
+                return f"the layer `{what}` may declare `compatible_runtimes` without the new runtime (CDK refuses the function then)"
+            listed = layout.keyword_arg(value, "compatible_runtimes")
+            if listed is None:
+                continue  # no list: CDK checks nothing
+            if not isinstance(listed.value, cst.List) or any(isinstance(item, cst.StarredElement) for item in listed.value.elements):
+                return f"the layer `{what}` takes its `compatible_runtimes` from a value cdkfix cannot extend"
+            items = listed.value.elements
+            shared = dotted_name(runtime) is not None and not self._is_runtime(runtime)
+            if shared and any(code(item.value) == code(runtime) for item in items):
+                continue  # it lists the function's own constant, which the fix rewrites
+            if not pinned and any(self._is_runtime(item.value) and item.value.attr.value == replacement for item in items):
+                continue
+            found.append((listed.value, statement, what))
+        return found
+
+    def _extend_layers(self, layers, written) -> list[ChangeNode]:
+        """Each layer list gets the runtime the function is given (`written()`, read when the
+        edit is applied); the old entries stay, for the layer's other functions. The same edit
+        from several functions sharing a layer appends it once."""
+
+        def extend(updated: cst.CSTNode) -> cst.CSTNode:
+            text = written()
+            if not isinstance(updated, cst.List) or any(code(item.value) == text for item in updated.elements):
+                return updated
+            return layout.append_element(updated, cst.parse_expression(text))
+
+        return [self.change(listed, extend, statement) for listed, statement, _ in layers]
 
     def _custom_runtime(self, node, call, statement, runtimes, message) -> None:
         """`Runtime("python3.8", RuntimeFamily.PYTHON)`: the name string is rewritten (a string
@@ -669,9 +751,14 @@ lambda_.Function(
                 message, f"the newest {current} family runtime ({newest}) is deprecated: moving to another family is a human choice", node
             )
             return
-        blocked = self._layers_block(node)
-        if blocked is not None:
-            self.report_without_fix(message, blocked, node)
+        layers = self._layer_lists(node, arg.value if arg is not None else literal, "", pinned=True)
+        if layers:
+            self.report_without_fix(
+                message,
+                layers if isinstance(layers, str) else f"the layer `{layers[0][2]}` declares `compatible_runtimes`: "
+                "cdkfix extends them only for a `Runtime.X` runtime",
+                node,
+            )
             return
         change = self.change(literal, lambda updated: _string_like(updated, newest), statement)
         self.report(f"{callee(node)} on {current}, not {newest} ({self.title})", [change], anchor=self.current_statement, node=node)
@@ -740,6 +827,13 @@ lambda_.Function(
 
     def _is_runtime(self, node: cst.BaseExpression) -> bool:
         return isinstance(node, cst.Attribute) and self.resolve(node.value) == RUNTIME
+
+
+def _layer_note(layers, newest: str) -> str:
+    if not layers:
+        return ""
+    names = ", ".join(f"`{what}`" for _, _, what in layers)
+    return f"; {newest} added to the compatible runtimes of the layer {names} (its code must run on {newest})"
 
 
 def _string_like(literal: cst.CSTNode, value: str) -> cst.CSTNode:
