@@ -19,7 +19,9 @@ For each app, as subprocesses of `cdkfix check --verify --jobs N` (nothing writt
       runs for each state (CloudFormation Validate, cdk-nag, cdkfix's Node options);
   (b) as a user runs it: the app's own `python app.py` in its folder with cdk.json's context,
       the user's environment (Node's default options, no Validate, no cdk-nag unless the app
-      adds them): what `cdk synth` costs them;
+      adds them): the app's part of what `cdk synth` costs them;
+  (c) `cdk synth --quiet` itself, when the CDK CLI is on PATH (`npm install -g aws-cdk`): the
+      whole of what synthesizing the app costs a user;
 - cold: an empty cache folder (CDKFIX_CACHE_DIR);
 - warm "before": a cache that holds the check results and the synthesis of the app as it
   is, not of the fixed state (the entries of the cold run, less those labelled otherwise);
@@ -131,6 +133,26 @@ def user_synthesis(folder: Path, work: Path) -> float:
     return seconds
 
 
+def cli_synthesis(folder: Path, work: Path) -> float | None:
+    """`cdk synth` itself (unit (c)), when the CDK CLI is on PATH: what synthesizing the app costs
+    a user, CLI included. The app's `python3` is the Python running this script (its folder first
+    on PATH). None without the CLI."""
+    cdk = shutil.which("cdk")
+    if cdk is None:
+        return None
+    out = Path(tempfile.mkdtemp(prefix="cli-out-", dir=work))
+    env = {**os.environ, "PATH": str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""),
+           "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
+    start = time.perf_counter()
+    done = subprocess.run([cdk, "synth", "--quiet", "--no-notices", "--output", str(out)], cwd=folder, env=env,
+                          capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    shutil.rmtree(out, ignore_errors=True)
+    if done.returncode != 0:
+        raise SystemExit(f"`cdk synth` failed in {folder}: {done.stderr[-2000:]}")
+    return seconds
+
+
 def one_synthesis(folder: Path, work: Path) -> tuple[float, str]:
     from cdkfix.verify.apps import copy_app, load_app
     from cdkfix.verify.synth import synthesize
@@ -166,8 +188,10 @@ def bench_app(name: str, folder: Path, work: Path, python: str, jobs: int, repea
     row: dict = {"app": name, "repeat": repeat, "load_before": load(), "loads": {}}
     first, row["single_summary"] = one_synthesis(folder, work)
     user_first = user_synthesis(folder, work)
+    cli_first = cli_synthesis(folder, work)
     row["loads"]["units"] = load()
-    print(f"[{name}] one synthesis: cdkfix's {first:.1f} s ({row['single_summary']}), `python app.py` {user_first:.1f} s; "
+    print(f"[{name}] one synthesis: cdkfix's {first:.1f} s ({row['single_summary']}), `python app.py` {user_first:.1f} s, "
+          f"`cdk synth` {cli_first if cli_first is None else round(cli_first, 1)} s; "
           f"load {load()}", file=sys.stderr)
     verify = ["check", "--verify", "--jobs", str(jobs), "--output-format", "json", "."]
     cold_cache = work / f"cache-{name}-{repeat}-cold"
@@ -192,6 +216,10 @@ def bench_app(name: str, folder: Path, work: Path, python: str, jobs: int, repea
     # Both units again: the load on a shared machine drifts; each unit is the mean of its two.
     second, _ = one_synthesis(folder, work)
     user_second = user_synthesis(folder, work)
+    cli_second = cli_synthesis(folder, work)
+    if cli_first is not None and cli_second is not None:
+        row["cli_singles"] = [cli_first, cli_second]
+        row["cli_single"] = (cli_first + cli_second) / 2
     row["singles"] = [first, second]
     row["single"] = (first + second) / 2
     row["user_singles"] = [user_first, user_second]
@@ -207,6 +235,8 @@ def _ratios(row: dict) -> dict:
         "cold": row["cold"] / row["single"], "warm_before": row["warm_before"] / row["single"],
         "cold_user": row["cold"] / row["user_single"], "warm_before_user": row["warm_before"] / row["user_single"],
         "warm_extra": row["warm"] - row["check_alone"],
+        **({"cold_cli": row["cold"] / row["cli_single"], "warm_before_cli": row["warm_before"] / row["cli_single"]}
+           if "cli_single" in row else {}),
     }
 
 
@@ -217,18 +247,20 @@ def _verdict(value: float, limit: float, strict: bool = False) -> str:
 def report(rows: list[dict], jobs: int) -> str:
     lines = [
         f"jobs {jobs}, {os.cpu_count()} CPUs. Unit (a): one synthesis as cdkfix runs it (Validate, cdk-nag, tuned Node); "
-        "unit (b): the app's own `python app.py` (Node defaults, no Validate, no cdk-nag).",
+        "unit (b): the app's own `python app.py` (Node defaults, no Validate, no cdk-nag); "
+        "unit (c): the CDK CLI's `cdk synth` (when on PATH).",
         "",
-        "| app | repeat | unit (a) s (first, last) | unit (b) s (first, last) | cold s | warm before s | fully warm s | check alone s "
+        "| app | repeat | unit (a) s (first, last) | unit (b) s (first, last) | unit (c) s | cold s | warm before s | fully warm s | check alone s "
         "| cold / (a) | cold / (b) | warm before / (a) | warm before / (b) | fully warm - check | cached cold / before / warm "
         "| load 1 min: units, cold, before, warm |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for row in rows:
         cached, ratio, loads = row["cached"], _ratios(row), row["loads"]
         lines.append(
             f"| {row['app']} | {row['repeat']} | {row['single']:.1f} ({row['singles'][0]:.1f}, {row['singles'][1]:.1f}) | "
-            f"{row['user_single']:.1f} ({row['user_singles'][0]:.1f}, {row['user_singles'][1]:.1f}) | {row['cold']:.1f} | "
+            f"{row['user_single']:.1f} ({row['user_singles'][0]:.1f}, {row['user_singles'][1]:.1f}) | "
+            f"{format(row['cli_single'], '.1f') if 'cli_single' in row else 'n/a'} | {row['cold']:.1f} | "
             f"{row['warm_before']:.1f} | {row['warm']:.2f} | {row['check_alone']:.2f} | {ratio['cold']:.2f} x | "
             f"{ratio['cold_user']:.2f} x | {ratio['warm_before']:.2f} x | {ratio['warm_before_user']:.2f} x | "
             f"{ratio['warm_extra']:.2f} s | {cached['cold']} / {cached['warm_before']} / {cached['warm']} | "
@@ -243,9 +275,13 @@ def report(rows: list[dict], jobs: int) -> str:
             ("cold_user", "cold", "(b) `python app.py`", COLD_MAX, False, " x"),
             ("warm_before", "warm before", "(a) cdkfix's synthesis", WARM_BEFORE_MAX, False, " x"),
             ("warm_before_user", "warm before", "(b) `python app.py`", WARM_BEFORE_MAX, False, " x"),
+            ("cold_cli", "cold", "(c) `cdk synth`", COLD_MAX, False, " x"),
+            ("warm_before_cli", "warm before", "(c) `cdk synth`", WARM_BEFORE_MAX, False, " x"),
             ("warm_extra", "fully warm - check alone", "seconds", WARM_EXTRA_MAX, True, " s"),
         ):
-            values = [ratio[key] for ratio in ratios]
+            values = [ratio[key] for ratio in ratios if key in ratio]
+            if not values:
+                continue
             middle = statistics.median(values)
             each = " ".join(f"{value:.2f}" for value in values)
             lines.append(f"| {app} | {target} | {unit} | {middle:.2f}{suffix} | {each} | {limit}{suffix} | {_verdict(middle, limit, strict)} |")
