@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Sequence
+from typing import Any, Callable, ClassVar, Sequence, TypeVar
 
 import libcst as cst
 
@@ -20,6 +20,8 @@ from cdkfix.formatting import DEFAULT_LINE_LENGTH, format_expression, format_sta
 from cdkfix.names import CONVENTIONAL_ALIASES, CDK_ROOT, ImportMap
 from cdkfix.node_index import NodeIndex
 from cdkfix.traverse import visit_readonly
+
+_Visitor = TypeVar("_Visitor", bound=cst.CSTVisitor)
 
 
 class Category(str, enum.Enum):
@@ -172,6 +174,18 @@ class Rule:
         self.settings = {**self.options, **(options or {})}
         self._pending_imports: list[NeededImport] = []
         self._pending_names: list[str] = []
+
+    def module_facts(self, key: str, make: Callable[[], _Visitor]) -> _Visitor:
+        """The visitor `make()` run once over the whole module (read-only), kept under `key` for the
+        rest of this file: what a rule needs to know about statements other than the one it is at
+        (which receivers call a method, which names are bound once, ...). A rule instance lives for
+        one file, so the facts never outlive the module they describe."""
+        facts = self.__dict__.setdefault("_module_facts", {})
+        if key not in facts:
+            visitor = make()
+            visit_readonly(self.context.module, visitor)
+            facts[key] = visitor
+        return facts[key]
 
     # --- names ---
     @property

@@ -22,7 +22,6 @@ import libcst as cst
 from cdkfix import layout
 from cdkfix.names import dotted_name
 from cdkfix.rule import Category, Example, Kind, Rule, Safety
-from cdkfix.traverse import visit_readonly
 
 from cdkfix.transforms.awssolutions._scaffold import binding, callee, in_plain_statement
 
@@ -256,25 +255,19 @@ api.root.add_method("POST", apigw.MockIntegration(), request_validator=validator
         self.report(message, [insert, *edits], node=node)
 
     def _uses(self) -> _ApiUses:
-        uses = self.__dict__.get("_api_uses")
-        if uses is None:
-            uses = self.__dict__["_api_uses"] = _ApiUses()
-            visit_readonly(self.context.module, uses)
-        return uses
+        return self.module_facts("api uses", _ApiUses)
 
     def _declares_validator(self) -> bool:
-        found = self.__dict__.get("_validator_calls")
-        if found is None:
-            calls: list[bool] = []
+        rule = self
 
-            class Finder(cst.CSTVisitor):
-                def visit_Call(inner, node: cst.Call) -> None:
-                    if self.resolve(node.func) == REQUEST_VALIDATOR:
-                        calls.append(True)
+        class Finder(cst.CSTVisitor):
+            found = False
 
-            visit_readonly(self.context.module, Finder())
-            found = self.__dict__["_validator_calls"] = bool(calls)
-        return found
+            def visit_Call(self, node: cst.Call) -> None:
+                if rule.resolve(node.func) == REQUEST_VALIDATOR:
+                    self.found = True
+
+        return self.module_facts("request validator calls", Finder).found
 
     @staticmethod
     def _resources_of(api: str, uses: _ApiUses) -> set[str]:

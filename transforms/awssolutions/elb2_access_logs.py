@@ -22,7 +22,6 @@ import libcst as cst
 from cdkfix import layout
 from cdkfix.names import dotted_name
 from cdkfix.rule import Category, Example, Kind, Rule, Safety
-from cdkfix.traverse import visit_readonly
 
 from cdkfix.transforms.awssolutions._scaffold import (
     binding, bucket_lifetime, callee, in_plain_statement, log_bucket_source, scope_and_id,
@@ -254,12 +253,7 @@ if not Token.is_unresolved(Stack.of(self).region):
     ]
 
     def _receivers(self) -> set[str]:
-        cached = self.__dict__.get("_method_receivers")
-        if cached is None:
-            visitor = _MethodReceivers()
-            visit_readonly(self.context.module, visitor)
-            cached = self.__dict__["_method_receivers"] = visitor.receivers
-        return cached
+        return self.module_facts("method receivers", _MethodReceivers).receivers
 
     def visit_Call(self, node: cst.Call) -> None:
         qualified = self.resolve(node.func)

@@ -51,7 +51,6 @@ from cdkfix.constructs import code, literal_value
 from cdkfix.edits import ChangeNode, NeededImport
 from cdkfix.names import dotted_name
 from cdkfix.rule import Category, Example, Kind, Rule, Safety
-from cdkfix.traverse import visit_readonly
 
 from cdkfix.transforms.awssolutions._scaffold import callee
 
@@ -804,12 +803,7 @@ lambda_.Function(
         self.report(f"{what} on {current}, not {newest} ({self.title})", [change], anchor=self.current_statement, node=node)
 
     def _bindings(self) -> dict:
-        cache = self.__dict__.get("_bindings_cache")
-        if cache is None:
-            visitor = _Bindings()
-            visit_readonly(self.context.module, visitor)
-            cache = self.__dict__["_bindings_cache"] = visitor.values
-        return cache
+        return self.module_facts("bindings", _Bindings).values
 
     def _runtime_source(self, value: cst.BaseExpression):
         """(the `Runtime.X` attribute or `Runtime(...)` call the runtime comes from, its

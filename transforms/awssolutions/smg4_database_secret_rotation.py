@@ -15,7 +15,6 @@ import libcst as cst
 from cdkfix import layout
 from cdkfix.names import dotted_name
 from cdkfix.rule import Category, Example, Kind, Rule, Safety
-from cdkfix.traverse import visit_readonly
 
 from cdkfix.transforms.awssolutions._scaffold import binding, callee, in_plain_statement
 
@@ -165,8 +164,4 @@ db.add_rotation_multi_user("App", secret=app_secret)
         self.report(message, edits, node=node)
 
     def _rotated(self, reference: str) -> bool:
-        if "_rotated_receivers" not in self.__dict__:
-            visitor = _Rotated()
-            visit_readonly(self.context.module, visitor)
-            self.__dict__["_rotated_receivers"] = visitor.receivers
-        return bool({reference, f"{reference}.secret"} & self.__dict__["_rotated_receivers"])
+        return bool({reference, f"{reference}.secret"} & self.module_facts("rotated receivers", _Rotated).receivers)
