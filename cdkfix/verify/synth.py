@@ -251,15 +251,10 @@ class Prestarted:
         self._run_dir, self._outdir, self._result_file, command, env = prepared
         env["CDKFIX_VERIFY_WAIT"] = "1"
         try:
-            self.process = subprocess.Popen(
-                command, cwd=self.folder, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE, start_new_session=(os.name == "posix"),
-            )
+            self.process = _start(command, cwd=self.folder, env=env, stdin=subprocess.PIPE)
         except OSError as error:
-            self._early = SynthResult(ok=False, problem=PYTHON, error=f"cannot run {python}: {error.strerror or error}")
+            self._early = _cannot_run(python, error)
             self._cleanup()
-            return
-        _RUNNING.add(self.process)
 
     def run(self, *, timeout: float, shown_root: str | None = None) -> SynthResult:
         """Let the process run the app (the folder holds the final files now); its result."""
@@ -270,29 +265,16 @@ class Prestarted:
         if self._early is not None or self.process is None:
             result = self._early or SynthResult(ok=False, problem=PYTHON, error="the synthesis could not start")
             return _in_user_terms(result, self.app, self.folder, self.python, shown_root)
-        process = self.process
         try:
             try:
                 # "go" (communicate ignores a closed pipe: a process that has ended already, aws_cdk
                 # missing, ..., says why in its result file).
-                _, stderr_bytes = process.communicate(input=b"go\n", timeout=timeout)
-                _kill_only(process)
+                returncode, stderr = _wait(self.process, timeout=timeout, input=b"go\n")
             except subprocess.TimeoutExpired:
-                _kill_group(process)
-                result = SynthResult(
-                    ok=False, problem=TIMEOUT,
-                    error=f"synthesis did not finish within {timeout:g} s and was stopped (allow more with --timeout)",
-                )
-                return _in_user_terms(result, self.app, self.folder, self.python, shown_root)
-            except BaseException:
-                _kill_group(process)
-                raise
-            finally:
-                _RUNNING.discard(process)
+                return _in_user_terms(_timed_out(timeout), self.app, self.folder, self.python, shown_root)
             # What the warm-up printed is not the app's: the bootstrap marks where the app begins.
-            stderr = stderr_bytes.decode("utf-8", "replace").split(WARM_UP_DONE + "\n", 1)[-1]
-            result = _read(self.app, self.folder, self._outdir, self._result_file, process.returncode, stderr,
-                           self.nag, self.python)
+            stderr = stderr.split(WARM_UP_DONE + "\n", 1)[-1]
+            result = _read(self.app, self.folder, self._outdir, self._result_file, returncode, stderr, self.nag, self.python)
         finally:
             self._cleanup()
         result.seconds = time.monotonic() - started
@@ -384,12 +366,9 @@ def _synthesize(app: CdkApp, folder: Path, *, python: str, timeout: float, nag: 
         try:
             returncode, stderr = _run(command, cwd=folder, env=env, timeout=timeout, stop=stop)
         except subprocess.TimeoutExpired:
-            return SynthResult(
-                ok=False, problem=TIMEOUT,
-                error=f"synthesis did not finish within {timeout:g} s and was stopped (allow more with --timeout)",
-            )
+            return _timed_out(timeout)
         except OSError as error:
-            return SynthResult(ok=False, problem=PYTHON, error=f"cannot run {python}: {error.strerror or error}")
+            return _cannot_run(python, error)
         return _read(app, folder, outdir, result_file, returncode, stderr, nag, python)
     finally:
         shutil.rmtree(run_dir, ignore_errors=True)
@@ -405,17 +384,31 @@ def stop_all() -> None:
         _kill_only(process)
 
 
-def _run(command: list[str], *, cwd: Path, env: dict, timeout: float, stop: Stop | None = None) -> tuple[int, str]:
-    """Run in a new process group; on timeout (or any interruption) kill the whole group."""
+def _timed_out(timeout: float) -> SynthResult:
+    return SynthResult(
+        ok=False, problem=TIMEOUT,
+        error=f"synthesis did not finish within {timeout:g} s and was stopped (allow more with --timeout)",
+    )
+
+
+def _cannot_run(python: str, error: OSError) -> SynthResult:
+    return SynthResult(ok=False, problem=PYTHON, error=f"cannot run {python}: {error.strerror or error}")
+
+
+def _start(command: list[str], *, cwd: Path, env: dict, stdin) -> subprocess.Popen:
+    """A synthesis process in a new process group, known to stop_all()."""
     process = subprocess.Popen(
-        command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        command, cwd=cwd, env=env, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         start_new_session=(os.name == "posix"),
     )
     _RUNNING.add(process)
-    if stop is not None:
-        stop._started(process)
+    return process
+
+
+def _wait(process: subprocess.Popen, *, timeout: float, input: bytes | None = None) -> tuple[int, str]:
+    """Its exit status and stderr; on timeout (or any interruption) the whole group is killed."""
     try:
-        _, stderr = process.communicate(timeout=timeout)
+        _, stderr = process.communicate(input=input, timeout=timeout)
         # What the app's process left running (Node.js after the bootstrap's fast exit, anything
         # the app started in the background) ends with the synthesis.
         _kill_only(process)
@@ -424,9 +417,19 @@ def _run(command: list[str], *, cwd: Path, env: dict, timeout: float, stop: Stop
         raise
     finally:
         _RUNNING.discard(process)
+    return process.returncode, stderr.decode("utf-8", "replace")
+
+
+def _run(command: list[str], *, cwd: Path, env: dict, timeout: float, stop: Stop | None = None) -> tuple[int, str]:
+    """Run in a new process group; on timeout (or any interruption) kill the whole group."""
+    process = _start(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL)
+    if stop is not None:
+        stop._started(process)
+    try:
+        return _wait(process, timeout=timeout)
+    finally:
         if stop is not None:
             stop._ended(process)
-    return process.returncode, stderr.decode("utf-8", "replace")
 
 
 def _kill_only(process: subprocess.Popen) -> None:
@@ -441,13 +444,8 @@ def _kill_only(process: subprocess.Popen) -> None:
 
 
 def _kill_group(process: subprocess.Popen) -> None:
-    if os.name == "posix":
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-    else:  # pragma: no cover - Windows
-        process.kill()
+    """Kill the process group and wait for the process (at most 10 s)."""
+    _kill_only(process)
     try:
         process.communicate(timeout=10)
     except (subprocess.TimeoutExpired, ValueError):
