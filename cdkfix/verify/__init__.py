@@ -520,49 +520,43 @@ def _verify_app(app, results, config, options, say, checked: AppVerification, sl
                 result = candidate.get(path)
                 target.write_bytes(result.new_source if result is not None and result.changed else data)
 
-        def synth(label: str, count: int, candidate: dict[str, FileResult]) -> tuple[SynthResult, SynthRun]:
-            """One synthesis (or its cached result) in a copy of its own, within the run's slots."""
-            copy = folders.take()
+        def synth(label: str, count: int, candidate: dict[str, FileResult],
+                  prestarted: AfterAhead | None = None) -> tuple[SynthResult, SynthRun]:
+            """One synthesis (or its cached result) in a copy of its own, within the run's slots; or in
+            the process `prestarted` during the check, which has its own copy and slot."""
+            copy = prestarted.ready_copy() if prestarted is not None else None
+            if copy is None:
+                prestarted, copy = None, folders.take()
             try:
                 place(copy, candidate)
                 started = time.monotonic()
                 key = synth_key(app, copy, python=options.interpreter, nag=options.nag) if synth_cache else ""
                 done = synth_cache.get(key) if synth_cache else None
+                what = _what(label, count, len(all_ids))
                 if done is not None:
+                    if prestarted is not None:
+                        prestarted.close(wait=False)
                     done.seconds = time.monotonic() - started
-                    say(f"  {app.shown}: {_what(label, count, len(all_ids))}: cached ({_brief(done)})")
+                    say(f"  {app.shown}: {what}: cached ({_brief(done)})")
                     return done, SynthRun(label, count, done.seconds, done.ok, cached=True)
-                with slots.held():
-                    say(f"  {app.shown}: synthesizing {_what(label, count, len(all_ids))}…")
-                    done = synthesize(app, copy, python=options.interpreter, timeout=options.timeout, nag=options.nag, workdir=workdir)
+                if prestarted is not None:
+                    say(f"  {app.shown}: synthesizing {what}… (started during the check)")
+                    done = prestarted.synthesize()
+                else:
+                    with slots.held():
+                        say(f"  {app.shown}: synthesizing {what}…")
+                        done = synthesize(app, copy, python=options.interpreter, timeout=options.timeout, nag=options.nag, workdir=workdir)
                 say(f"    {'ok' if done.ok else 'failed'} in {done.seconds:.1f} s: {_brief(done)}")
                 if synth_cache:
                     synth_cache.put(key, done, label=label, app=app.shown)
                 return done, SynthRun(label, count, done.seconds, done.ok)
             finally:
-                folders.give(copy)
+                if prestarted is None:
+                    folders.give(copy)
 
         def synth_after() -> tuple[SynthResult, SynthRun]:
             """All the fixes: in the process started during the check when there is one."""
-            copy = after_ahead.ready_copy() if after_ahead is not None else None
-            if copy is None:
-                return synth("after", len(all_ids), full)
-            place(copy, full)
-            started = time.monotonic()
-            key = synth_key(app, copy, python=options.interpreter, nag=options.nag) if synth_cache else ""
-            done = synth_cache.get(key) if synth_cache else None
-            what = _what("after", len(all_ids), len(all_ids))
-            if done is not None:
-                after_ahead.close(wait=False)
-                done.seconds = time.monotonic() - started
-                say(f"  {app.shown}: {what}: cached ({_brief(done)})")
-                return done, SynthRun("after", len(all_ids), done.seconds, done.ok, cached=True)
-            say(f"  {app.shown}: synthesizing {what}… (started during the check)")
-            done = after_ahead.synthesize()
-            say(f"    {'ok' if done.ok else 'failed'} in {done.seconds:.1f} s: {_brief(done)}")
-            if synth_cache:
-                synth_cache.put(key, done, label="after", app=app.shown)
-            return done, SynthRun("after", len(all_ids), done.seconds, done.ok)
+            return synth("after", len(all_ids), full, after_ahead)
 
         full = sources(all_ids)
         if ahead is not None and not ahead.matches(originals):
