@@ -110,7 +110,8 @@ def _warm_up(aws_cdk):
     import tempfile
     outdir = tempfile.mkdtemp(prefix="cdkfix-warm-up-")
     try:
-        app = aws_cdk.App(outdir=outdir, context={"@aws-cdk/core:validateAgainstDefaultRules": True})
+        # Its context is the synthesis's own (CDK_CONTEXT_JSON, which turns CloudFormation Validate on).
+        app = aws_cdk.App(outdir=outdir)
         if _NAG and _state["nag"] == "loaded":
             from cdk_nag import AwsSolutionsChecks
             aws_cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
