@@ -188,3 +188,23 @@ def test_a_broken_fix_fails_the_proof(fix_effect_proofs):
     )
     safe_rule = next(rule for rule in PACK if rule.safety is Safety.SAFE)
     assert any("but is declared safe" in failure for failure in proof_failures(safe_rule, replacing[0], replacing[1]))
+
+
+def test_iam4_with_log_retention_also_removes_the_log_retention_function(fix_effect_proofs):
+    """The example with `log_retention=` (the last IAM4 example): before, CDK's LogRetention
+    custom resource brings its own IAM4 (AWSLambdaBasicExecutionRole) and an IAM5 (PutRetentionPolicy
+    on `*`); after, the group carries the retention and both are gone with the custom resource."""
+    (case_id,) = [case_id for case_id in CASES if case_id.startswith("AwsSolutions-IAM4-")][-1:]
+    proof = fix_effect_proofs[case_id]
+    before = {(rule, path.split("/")[1]) for rule, path in _nag(proof.before)}
+    assert {("AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]", "Handler")} <= before
+    assert any(rule.startswith("AwsSolutions-IAM4") and owner.startswith("LogRetention") for rule, owner in before)
+    assert any(rule == "AwsSolutions-IAM5[Resource::*]" and owner.startswith("LogRetention") for rule, owner in before)
+    assert not {rule for rule, _ in _nag(proof.after) if rule.startswith(("AwsSolutions-IAM4", "AwsSolutions-IAM5"))}
+    retention = [
+        resource["Properties"].get("RetentionInDays")
+        for template in proof.after.templates.values()
+        for resource in template["Resources"].values()
+        if resource["Type"] == "AWS::Logs::LogGroup"
+    ]
+    assert retention == [7]

@@ -142,7 +142,9 @@ bucket = s3.Bucket(self, "Data", removal_policy=RemovalPolicy.DESTROY, auto_dele
     [
         ("vpc=vpc", "AWSLambdaVPCAccessExecutionRole"),
         ("insights_version=lambda_.LambdaInsightsVersion.VERSION_1_0_317_0", "CloudWatchLambdaInsightsExecutionRolePolicy"),
-        ("log_retention=logs.RetentionDays.ONE_WEEK", "LogRetention custom resource"),
+        ("log_retention=logs.RetentionDays.ONE_WEEK, log_retention_role=role", "LogRetention custom resource"),
+        ("log_retention=retention_for(stage)", "`log_retention=` is not a plain name"),
+        ("log_retention=logs.RetentionDays.ONE_WEEK, log_group=group", "`log_retention=` and `log_group=` together"),
         ("log_group=make_group()", "`log_group=` is not a plain name"),
     ],
 )

@@ -60,8 +60,10 @@ _BLOCKED = {
     "insights_version": "Lambda Insights adds the AWS managed CloudWatchLambdaInsightsExecutionRolePolicy",
     "profiling": "CodeGuru profiling adds the AWS managed AmazonCodeGuruProfilerAgentAccess policy",
     "profiling_group": "CodeGuru profiling adds the AWS managed AmazonCodeGuruProfilerAgentAccess policy",
-    "log_retention": "the LogRetention custom resource manages the default log group: replace it by `log_group=` first",
     "log_retention_role": "the LogRetention custom resource manages the default log group: replace it by `log_group=` first",
+    "log_retention_retry_options": (
+        "the LogRetention custom resource manages the default log group: replace it by `log_group=` first"
+    ),
     "log_removal_policy": "the default log group's removal policy is set: which group the function logs to is your choice",
 }
 
@@ -86,11 +88,14 @@ class Iam4LambdaBasicExecution(Rule):
         "iam.Role(<scope>, \"<Id>Role\", assumed_by=iam.ServicePrincipal(\"lambda.amazonaws.com\"))` and "
         "`<name>_logs.grant_write(<name>_role)` (logs:CreateLogStream and logs:PutLogEvents on that group only), and "
         "sets `role=<name>_role, log_group=<name>_logs` on the function; a `log_group=` the function already names "
-        "is granted instead of a new one. In a destroyable run the new group gets `removal_policy=RemovalPolicy.DESTROY`. "
+        "is granted instead of a new one. A plain `log_retention=<value>` moves to the new group as `retention=<value>` "
+        "(no LogRetention custom resource: its own function and role, with the same managed policy, go too). "
+        "In a destroyable run the new group gets `removal_policy=RemovalPolicy.DESTROY`. "
         "A function with `role=` is left alone (the managed policy, if any, is on that role). Reported without a fix: "
         "a `**` splat; `vpc=`, `filesystem=`, `insights_version=`, `profiling=` or `profiling_group=` (the role needs "
-        "another AWS managed policy); `log_retention=`, `log_retention_role=` or `log_removal_policy=` (CDK manages "
-        "the default group); a `log_group=` that is not a plain name; no plain scope, id and statement. Every "
+        "another AWS managed policy); `log_retention_role=`, `log_retention_retry_options=` or `log_removal_policy=` "
+        "(CDK manages the default group); `log_retention=` whose value is not a plain name, or next to `log_group=`; "
+        "a `log_group=` that is not a plain name; no plain scope, id and statement. Every "
         "`ManagedPolicy.from_aws_managed_policy_name(...)` / `from_managed_policy_arn(..., \"arn:aws:iam::aws:policy/...\")` "
         "is reported without a fix: which actions on which resources the role's code uses is run-time behaviour "
         "(AWSLambdaBasicExecutionRole and AWSLambdaVPCAccessExecutionRole get their own advice)."
@@ -99,9 +104,13 @@ class Iam4LambdaBasicExecution(Rule):
         "UNSAFE: the function logs to a new log group (retained, two years' retention by default) from the next "
         "deployment on; metric filters, subscriptions, alarms or queries on `/aws/lambda/<function name>` no longer "
         "see new events, and the old group keeps its events. Access narrows: the function can no longer create or "
-        "write to any other log group. The function's ServiceRole is deleted and the new role takes its place."
+        "write to any other log group. The function's ServiceRole is deleted and the new role takes its place. "
+        "With `log_retention=`, the new group keeps that retention, and the stack's LogRetention custom resource "
+        "(a function, its role and policy) is deleted once no function of the stack uses `log_retention=`; the "
+        "old group keeps the retention it was given."
     )
-    replaces = ("AWS::IAM::Role (logical ID changes)",)
+    # The Policy: the LogRetention custom resource's role policy goes, the new role's comes.
+    replaces = ("AWS::IAM::Policy (logical ID changes)", "AWS::IAM::Role (logical ID changes)")
     calls = frozenset({FUNCTION, FROM_NAME, FROM_ARN})
     examples = [
         Example(
@@ -221,6 +230,41 @@ role.add_managed_policy(iam.ManagedPolicy.from_aws_managed_policy_name("AmazonSS
 """,
             flagged=True,
         ),
+        Example(
+            name="log_retention= becomes the new group's retention",
+            before="""\
+from aws_cdk import aws_lambda as lambda_, aws_logs as logs
+
+handler = lambda_.Function(
+    self,
+    "Handler",
+    runtime=lambda_.Runtime.PYTHON_3_13,
+    handler="index.handler",
+    code=lambda_.Code.from_inline("def handler(event, context): pass"),
+    log_retention=logs.RetentionDays.ONE_WEEK,
+)
+""",
+            after="""\
+from aws_cdk import aws_lambda as lambda_, aws_logs as logs
+from aws_cdk import aws_iam as iam
+
+handler_logs = logs.LogGroup(self, "HandlerLogs", retention=logs.RetentionDays.ONE_WEEK)
+handler_role = iam.Role(
+    self, "HandlerRole", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com")
+)
+handler_logs.grant_write(handler_role)
+
+handler = lambda_.Function(
+    self,
+    "Handler",
+    runtime=lambda_.Runtime.PYTHON_3_13,
+    handler="index.handler",
+    code=lambda_.Code.from_inline("def handler(event, context): pass"),
+    role=handler_role,
+    log_group=handler_logs,
+)
+""",
+        ),
     ]
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -246,6 +290,21 @@ role.add_managed_policy(iam.ManagedPolicy.from_aws_managed_policy_name("AmazonSS
         if given is not None and group is None:
             self.report_without_fix(message, "`log_group=` is not a plain name cdkfix can grant to", node)
             return
+        # `log_retention=` makes CDK add a LogRetention custom resource (a Lambda function with the
+        # same AWS managed policy, and logs:PutRetentionPolicy on `*`) that sets the retention of the
+        # default group. The function's own group can carry that retention itself, which is what
+        # aws-cdk-lib recommends over `logRetention`. The value moves to the group's statement, which
+        # runs just before the function's, so it must be a plain name (an enum member, a variable):
+        # a call could do something else when it runs earlier.
+        retention = layout.keyword_arg(node, "log_retention")
+        if retention is not None and (given is not None or dotted_name(retention.value) is None):
+            why = (
+                "`log_retention=` and `log_group=` together: which group keeps which retention is your choice"
+                if given is not None
+                else "`log_retention=` is not a plain name cdkfix can move to the new log group"
+            )
+            self.report_without_fix(message, why, node)
+            return
         place_role = scope_and_id(node, "Role", "FunctionRole")
         place_logs = scope_and_id(node, "Logs", "FunctionLogs")
         if place_role is None or place_logs is None or not in_plain_statement(self):
@@ -257,8 +316,9 @@ role.add_managed_policy(iam.ManagedPolicy.from_aws_managed_policy_name("AmazonSS
         if group is None:
             group = self.unique_name(f"{base}_logs")
             scope, logs_id = place_logs
+            kept = f", retention={dotted_name(retention.value)}" if retention is not None else ""
             lifetime = f", removal_policy={self.ref(DESTROY)}" if self.destroyable_selected else ""
-            statements.append(f"{group} = {self.ref(LOG_GROUP)}({scope}, {logs_id}{lifetime})")
+            statements.append(f"{group} = {self.ref(LOG_GROUP)}({scope}, {logs_id}{kept}{lifetime})")
         role = self.unique_name(f"{base}_role")
         scope, role_id = place_role
         statements.append(
@@ -269,6 +329,8 @@ role.add_managed_policy(iam.ManagedPolicy.from_aws_managed_policy_name("AmazonSS
         edits = [self.set_keyword(node, "role", role)]
         if given is None:
             edits.append(self.set_keyword(node, "log_group", group))
+        if retention is not None:
+            edits.append(self.change(node, lambda updated: layout.remove_keyword(updated, "log_retention")))
         edits.append(self.insert_before(self.current_statement, "\n".join(statements)))
         self.report(message, edits, node=node)
 
