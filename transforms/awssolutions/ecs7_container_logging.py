@@ -1,0 +1,268 @@
+"""AwsSolutions-ECS7: a container without logging gets the awslogs driver.
+
+cdk-nag 3 (ECSTaskDefinitionContainerLogging) flags an AWS::ECS::TaskDefinition when one of its
+container definitions has no `LogConfiguration.LogDriver`; any driver passes. The fix gives each
+container written without `logging=` the awslogs driver, the one cdk-nag's explanation asks for
+at a minimum: `logging=ecs.LogDrivers.aws_logs(stream_prefix="<container id>")`.
+
+What the driver brings in aws-cdk-lib 2.275 (AwsLogDriver.bind): a LogGroup under the container
+(retention "never expire" unless `log_retention=`, removal policy RETAIN) and, on the task's
+execution role (created when the task definition had none), `logs:CreateLogStream` and
+`logs:PutLogEvents` on that log group's ARN only: no wildcard, no managed policy, so no IAM5 or
+IAM4 finding (the fix-effect proof shows none).
+
+The stream prefix is the container's id when it is a plain string a log stream name can hold
+(no `:` or `*`); otherwise (an f-string, a variable) the fixed prefix "ecs": the stream name
+is `<prefix>/<container name>/<task id>`, so the container is named in it either way, and a
+fixed text stays the same on every synthesis.
+
+With CDK-I2 (log retention) selected, the driver is written the way CDK-I2 would leave it, so a
+second run changes nothing: `log_retention=logs.RetentionDays.ONE_WEEK` (CDK-I2's default), and
+in a destroyable run a new `logs.LogGroup(..., retention=ONE_WEEK, removal_policy=DESTROY)`
+passed as `log_group=` (reported without a fix where no statement or scope can hold it).
+"""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from cdkfix import layout
+from cdkfix.constructs import code, construct_id, derive_id, string_value
+from cdkfix.names import dotted_name
+from cdkfix.rule import Category, Example, Kind, Rule, Safety
+
+from cdkfix.transforms.awssolutions._scaffold import in_plain_statement
+
+CONTAINER = "aws_cdk.aws_ecs.ContainerDefinition"
+AWS_LOGS = "aws_cdk.aws_ecs.LogDrivers.aws_logs"
+RETENTION = "aws_cdk.aws_logs.RetentionDays.ONE_WEEK"
+LOG_GROUP = "aws_cdk.aws_logs.LogGroup"
+DESTROY = "aws_cdk.RemovalPolicy.DESTROY"
+LOG_RETENTION_RULE = "CDK-I2"
+FIXED_PREFIX = "ecs"
+# What a log stream name may hold and a plain literal writes without escapes.
+_PREFIX = re.compile(r"[A-Za-z0-9._/-]{1,200}")
+_IMAGE = '"public.ecr.aws/nginx/nginx:1.27"'
+
+
+class Ecs7ContainerLogging(Rule):
+    code = "AwsSolutions-ECS7"
+    name = "awssolutions-ecs-container-logging"
+    title = "ECS container without logging"
+    category = Category.CONFIGURATION
+    kind = Kind.OBSERVABILITY
+    safety = Safety.UNSAFE
+    groups = ("AwsSolutions",)
+    default = False
+    replaces = ("AWS::ECS::TaskDefinition (ContainerDefinitions, ExecutionRoleArn are create-only)",)
+    issue = (
+        "cdk-nag AwsSolutions-ECS7: One or more containers in the ECS Task Definition do not have container "
+        "logging enabled. What the container writes to stdout and stderr is lost: no trace of a crash or an error."
+    )
+    fix = (
+        "Sets `logging=ecs.LogDrivers.aws_logs(stream_prefix=\"<container id>\")` on a "
+        "`task_definition.add_container(...)` or `ecs.ContainerDefinition(...)` call without `logging=` (the fixed "
+        "prefix \"ecs\" when the id is not a plain string literal; the container's name is in the stream name "
+        "anyway). With CDK-I2 selected it also writes what CDK-I2 asks for (`log_retention=ONE_WEEK`; in a "
+        "destroyable run a new log group with `removal_policy=DESTROY`). A call with `logging=` (any value) is "
+        "left alone; a `**` splat, which may set it, is reported without a fix."
+    )
+    impact = (
+        "UNSAFE: container output goes to CloudWatch Logs (ingestion and storage are billed; the new log group "
+        "keeps events for ever unless a retention is set, and is retained on stack deletion); the task definition "
+        "gets a new revision (replacement), and CDK adds an execution role when the task definition had none."
+    )
+    calls = frozenset({CONTAINER})
+    call_names = frozenset({"add_container"})
+    examples = [
+        Example(
+            name="add_container, module alias",
+            before=f"""\
+from aws_cdk import aws_ecs as ecs
+
+web_task = ecs.FargateTaskDefinition(self, "WebTask")
+web_task.add_container("web", image=ecs.ContainerImage.from_registry({_IMAGE}))
+""",
+            after=f"""\
+from aws_cdk import aws_ecs as ecs
+
+web_task = ecs.FargateTaskDefinition(self, "WebTask")
+web_task.add_container("web", image=ecs.ContainerImage.from_registry({_IMAGE}), logging=ecs.LogDrivers.aws_logs(stream_prefix="web"))
+""",
+        ),
+        Example(
+            name="ContainerDefinition through import aws_cdk as cdk, f-string id: the fixed prefix",
+            before=f"""\
+import aws_cdk as cdk
+
+stage = "prod"
+self.web_task = cdk.aws_ecs.Ec2TaskDefinition(self, "WebTask")
+cdk.aws_ecs.ContainerDefinition(
+    self,
+    f"Api{{stage}}",
+    task_definition=self.web_task,
+    image=cdk.aws_ecs.ContainerImage.from_registry({_IMAGE}),
+    memory_limit_mib=256,
+)
+""",
+            after=f"""\
+import aws_cdk as cdk
+
+stage = "prod"
+self.web_task = cdk.aws_ecs.Ec2TaskDefinition(self, "WebTask")
+cdk.aws_ecs.ContainerDefinition(
+    self,
+    f"Api{{stage}}",
+    task_definition=self.web_task,
+    image=cdk.aws_ecs.ContainerImage.from_registry({_IMAGE}),
+    memory_limit_mib=256,
+    logging=cdk.aws_ecs.LogDrivers.aws_logs(stream_prefix="ecs"),
+)
+""",
+        ),
+        Example(
+            name="classes imported by name, two containers of one task definition",
+            before=f"""\
+from aws_cdk.aws_ecs import ContainerImage, FargateTaskDefinition
+
+web_task = FargateTaskDefinition(self, "WebTask")
+web_task.add_container("app", image=ContainerImage.from_registry({_IMAGE}))
+web_task.add_container("sidecar", image=ContainerImage.from_registry({_IMAGE}), essential=False)
+""",
+            after=f"""\
+from aws_cdk.aws_ecs import ContainerImage, FargateTaskDefinition
+from aws_cdk import aws_ecs as ecs
+
+web_task = FargateTaskDefinition(self, "WebTask")
+web_task.add_container("app", image=ContainerImage.from_registry({_IMAGE}), logging=ecs.LogDrivers.aws_logs(stream_prefix="app"))
+web_task.add_container("sidecar", image=ContainerImage.from_registry({_IMAGE}), essential=False, logging=ecs.LogDrivers.aws_logs(stream_prefix="sidecar"))
+""",
+        ),
+        Example(
+            name="left alone: logging stated (any value), also beside a splat",
+            before=f"""\
+from aws_cdk import aws_ecs as ecs
+
+web_task = ecs.FargateTaskDefinition(self, "WebTask")
+web_task.add_container("a", image=ecs.ContainerImage.from_registry({_IMAGE}), logging=ecs.LogDrivers.firelens())
+web_task.add_container("b", image=ecs.ContainerImage.from_registry({_IMAGE}), logging=driver, **props)
+ecs.ContainerDefinition(self, "C", task_definition=web_task, image=image, logging=None)
+helper.add_container("not a container: no image keyword")
+""",
+        ),
+        Example(
+            name="reported without a fix: a splat may set logging",
+            before="""\
+from aws_cdk import aws_ecs as ecs
+
+web_task.add_container("web", image=image, **props)
+ecs.ContainerDefinition(self, "Api", **props)
+""",
+            flagged=True,
+        ),
+        Example(
+            name="with CDK-I2 selected: the retention CDK-I2 would write",
+            before=f"""\
+from aws_cdk import aws_ecs as ecs
+
+web_task = ecs.FargateTaskDefinition(self, "WebTask")
+web_task.add_container("web", image=ecs.ContainerImage.from_registry({_IMAGE}))
+""",
+            after=f"""\
+from aws_cdk import aws_ecs as ecs
+from aws_cdk import aws_logs as logs
+
+web_task = ecs.FargateTaskDefinition(self, "WebTask")
+web_task.add_container("web", image=ecs.ContainerImage.from_registry({_IMAGE}), logging=ecs.LogDrivers.aws_logs(
+    stream_prefix="web", log_retention=logs.RetentionDays.ONE_WEEK
+))
+""",
+            also_select=(LOG_RETENTION_RULE,),
+        ),
+        Example(
+            name="with CDK-I2 in a destroyable run: a log group deleted with the stack",
+            before=f"""\
+from aws_cdk import aws_ecs as ecs
+
+web_task = ecs.FargateTaskDefinition(self, "WebTask")
+web_task.add_container("web", image=ecs.ContainerImage.from_registry({_IMAGE}))
+""",
+            after=f"""\
+from aws_cdk import aws_ecs as ecs
+from aws_cdk import aws_logs as logs
+from aws_cdk import RemovalPolicy
+
+web_task = ecs.FargateTaskDefinition(self, "WebTask")
+web_logs = logs.LogGroup(
+    web_task,
+    "webLogs",
+    retention=logs.RetentionDays.ONE_WEEK,
+    removal_policy=RemovalPolicy.DESTROY,
+)
+web_task.add_container("web", image=ecs.ContainerImage.from_registry({_IMAGE}), logging=ecs.LogDrivers.aws_logs(stream_prefix="web", log_group=web_logs))
+""",
+            also_select=(LOG_RETENTION_RULE, "destroyable"),
+        ),
+    ]
+
+    def visit_Call(self, node: cst.Call) -> None:
+        is_method = isinstance(node.func, cst.Attribute) and node.func.attr.value == "add_container"
+        if is_method:
+            # `task_definition.add_container(...)`: the receiver is a variable the import map cannot
+            # type; `image=` is required by TaskDefinition.add_container and rules out look-alikes.
+            if layout.keyword_arg(node, "image") is None and not layout.has_double_star(node):
+                return
+        elif self.resolve(node.func) != CONTAINER:
+            return
+        if layout.keyword_arg(node, "logging") is not None:
+            return  # the user's choice, whatever it is (also beside a splat: Python refuses it twice)
+        what = code(node.func)
+        if layout.has_double_star(node):
+            self.report_without_fix(f"{what} may lack `logging` (ECS7)", "a `**` splat may set `logging`", node)
+            return
+        id_arg = layout.argument(node, 0, "id") if is_method else layout.argument(node, 1, "id")
+        id_node = id_arg.value if id_arg is not None else None
+        literal = string_value(id_node)
+        prefix = literal if literal is not None and _PREFIX.fullmatch(literal) else FIXED_PREFIX
+        driver = f'{self.ref(AWS_LOGS)}(stream_prefix="{prefix}"'
+        message = f"{what} without `logging` ({self.title})"
+        edits = []
+        if LOG_RETENTION_RULE in self.context.selected:
+            retention = self.ref(RETENTION)
+            if self.destroyable_selected:
+                scope = self._scope(node, is_method)
+                if scope is None or id_node is None or not in_plain_statement(self):
+                    self.report_without_fix(
+                        message,
+                        "CDK-I2 runs in a destroyable run and wants a log group of the container's own, but there is "
+                        "no plain scope, id and statement to create it next to; pass logging= yourself",
+                        node,
+                    )
+                    return
+                variable = self.unique_name(f"{_snake(literal)}_logs" if literal and _snake(literal) else "container_logs")
+                new_id = derive_id(id_node, "Logs", "ContainerLogs") if is_method else derive_id(construct_id(node), "Logs", "ContainerLogs")
+                edits.append(self.insert_before(
+                    self.current_statement,
+                    f"{variable} = {self.ref(LOG_GROUP)}({scope}, {new_id}, retention={retention}, "
+                    f"removal_policy={self.ref(DESTROY)})",
+                ))
+                driver += f", log_group={variable}"
+            else:
+                driver += f", log_retention={retention}"
+        edits.insert(0, self.set_keyword(node, "logging", driver + ")"))
+        self.report(message, edits, node=node)
+
+    @staticmethod
+    def _scope(node: cst.Call, is_method: bool) -> str | None:
+        """The new log group's scope: the task definition (ids stay unique per task definition, as
+        CDK-I2 does), when it is a plain name safe to evaluate twice."""
+        if is_method:
+            return dotted_name(node.func.value)
+        task = layout.keyword_arg(node, "task_definition")
+        return dotted_name(task.value) if task is not None else None
+
+
+def _snake(text: str) -> str:
+    return "_".join(word.lower() for word in re.findall(r"[A-Za-z0-9]+", text)).lstrip("0123456789_")
