@@ -11,6 +11,11 @@ execution role (created when the task definition had none), `logs:CreateLogStrea
 `logs:PutLogEvents` on that log group's ARN only: no wildcard, no managed policy, so no IAM5 or
 IAM4 finding (the fix-effect proof shows none).
 
+The grant lands only on a role CDK can change: a task definition whose `execution_role=` is not
+an `iam.Role(...)` made in the file (an imported role, `mutable=False`, a parameter) may give the
+task a role without `logs:CreateLogStream`, and then the task fails to start. Such a container
+(its task definition found through the file's one assignment of it) is reported without a fix.
+
 The stream prefix is the container's id when it is a plain string a log stream name can hold
 (no `:` or `*`); otherwise (an f-string, a variable) the fixed prefix "ecs": the stream name
 is `<prefix>/<container name>/<task id>`, so the container is named in it either way, and a
@@ -33,6 +38,7 @@ from cdkfix.constructs import code, construct_id, derive_id, string_value
 from cdkfix.names import dotted_name
 from cdkfix.rule import Category, Example, Kind, Rule, Safety
 
+from cdkfix.transforms._bindings import single_binding
 from cdkfix.transforms.awssolutions._scaffold import in_plain_statement
 
 CONTAINER = "aws_cdk.aws_ecs.ContainerDefinition"
@@ -40,6 +46,11 @@ AWS_LOGS = "aws_cdk.aws_ecs.LogDrivers.aws_logs"
 RETENTION = "aws_cdk.aws_logs.RetentionDays.ONE_WEEK"
 LOG_GROUP = "aws_cdk.aws_logs.LogGroup"
 DESTROY = "aws_cdk.RemovalPolicy.DESTROY"
+ROLE = "aws_cdk.aws_iam.Role"
+TASK_DEFINITIONS = frozenset(
+    f"aws_cdk.aws_ecs.{name}"
+    for name in ("TaskDefinition", "FargateTaskDefinition", "Ec2TaskDefinition", "ExternalTaskDefinition")
+)
 LOG_RETENTION_RULE = "CDK-I2"
 FIXED_PREFIX = "ecs"
 # What a log stream name may hold and a plain literal writes without escapes.
@@ -56,7 +67,11 @@ class Ecs7ContainerLogging(Rule):
     safety = Safety.UNSAFE
     groups = ("AwsSolutions",)
     default = False
-    replaces = ("AWS::ECS::TaskDefinition (ContainerDefinitions, ExecutionRoleArn are create-only)",)
+    # A new revision; with the execution role CDK adds when there was none, its ARN changes too.
+    replaces = (
+        "AWS::ECS::TaskDefinition (ContainerDefinitions is create-only)",
+        "AWS::ECS::TaskDefinition (ContainerDefinitions, ExecutionRoleArn are create-only)",
+    )
     issue = (
         "cdk-nag AwsSolutions-ECS7: One or more containers in the ECS Task Definition do not have container "
         "logging enabled. What the container writes to stdout and stderr is lost: no trace of a crash or an error."
@@ -67,7 +82,9 @@ class Ecs7ContainerLogging(Rule):
         "prefix \"ecs\" when the id is not a plain string literal; the container's name is in the stream name "
         "anyway). With CDK-I2 selected it also writes what CDK-I2 asks for (`log_retention=ONE_WEEK`; in a "
         "destroyable run a new log group with `removal_policy=DESTROY`). A call with `logging=` (any value) is "
-        "left alone; a `**` splat, which may set it, is reported without a fix."
+        "left alone. Reported without a fix: a `**` splat, which may set it; a container whose task definition "
+        "(assigned once in the file) has an `execution_role=` that is not an `iam.Role(...)` made in the file "
+        "(CDK cannot grant an imported or immutable role the log permissions: the task would fail to start)."
     )
     impact = (
         "UNSAFE: container output goes to CloudWatch Logs (ingestion and storage are billed; the new log group "
@@ -163,6 +180,18 @@ ecs.ContainerDefinition(self, "Api", **props)
             flagged=True,
         ),
         Example(
+            name="reported without a fix: the execution role is imported (CDK cannot grant it the log permissions)",
+            before="""\
+from aws_cdk import aws_ecs as ecs, aws_iam as iam
+
+role = iam.Role.from_role_arn(self, "Exec", role_arn="arn:aws:iam::123456789012:role/exec", mutable=False)
+task_def = ecs.FargateTaskDefinition(self, "TaskDef", execution_role=role)
+task_def.add_container("hello", image=image)
+ecs.ContainerDefinition(self, "Api", task_definition=task_def, image=image)
+""",
+            flagged=True,
+        ),
+        Example(
             name="with CDK-I2 selected: the retention CDK-I2 would write",
             before=f"""\
 from aws_cdk import aws_ecs as ecs
@@ -205,6 +234,23 @@ web_task.add_container("web", image=ecs.ContainerImage.from_registry({_IMAGE}), 
 """,
             also_select=(LOG_RETENTION_RULE, "destroyable"),
         ),
+        Example(
+            name="an execution role made in the file gets the grant: fixed",
+            before=f"""\
+from aws_cdk import aws_ecs as ecs, aws_iam as iam
+
+exec_role = iam.Role(self, "ExecRole", assumed_by=iam.ServicePrincipal("ecs-tasks.amazonaws.com"))
+web_task = ecs.FargateTaskDefinition(self, "WebTask", execution_role=exec_role)
+web_task.add_container("web", image=ecs.ContainerImage.from_registry({_IMAGE}))
+""",
+            after=f"""\
+from aws_cdk import aws_ecs as ecs, aws_iam as iam
+
+exec_role = iam.Role(self, "ExecRole", assumed_by=iam.ServicePrincipal("ecs-tasks.amazonaws.com"))
+web_task = ecs.FargateTaskDefinition(self, "WebTask", execution_role=exec_role)
+web_task.add_container("web", image=ecs.ContainerImage.from_registry({_IMAGE}), logging=ecs.LogDrivers.aws_logs(stream_prefix="web"))
+""",
+        ),
     ]
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -222,12 +268,16 @@ web_task.add_container("web", image=ecs.ContainerImage.from_registry({_IMAGE}), 
         if layout.has_double_star(node):
             self.report_without_fix(f"{what} may lack `logging` (ECS7)", "a `**` splat may set `logging`", node)
             return
+        message = f"{what} without `logging` ({self.title})"
+        unseen = self._execution_role_unseen(node, is_method)
+        if unseen:
+            self.report_without_fix(message, unseen, node)
+            return
         id_arg = layout.argument(node, 0, "id") if is_method else layout.argument(node, 1, "id")
         id_node = id_arg.value if id_arg is not None else None
         literal = string_value(id_node)
         prefix = literal if literal is not None and _PREFIX.fullmatch(literal) else FIXED_PREFIX
         driver = f'{self.ref(AWS_LOGS)}(stream_prefix="{prefix}"'
-        message = f"{what} without `logging` ({self.title})"
         edits = []
         if LOG_RETENTION_RULE in self.context.selected:
             retention = self.ref(RETENTION)
@@ -253,6 +303,34 @@ web_task.add_container("web", image=ecs.ContainerImage.from_registry({_IMAGE}), 
                 driver += f", log_retention={retention}"
         edits.insert(0, self.set_keyword(node, "logging", driver + ")"))
         self.report(message, edits, node=node)
+
+    def _execution_role_unseen(self, node: cst.Call, is_method: bool) -> str:
+        """Why the awslogs grant may not reach the task's execution role ("" when it does, or when
+        the task definition is not one assignment cdkfix can see: CDK makes the role then)."""
+        task = node.func.value if is_method else getattr(layout.keyword_arg(node, "task_definition"), "value", None)
+        if task is None:
+            return ""
+        if not isinstance(task, cst.Call):
+            found = single_binding(self, task)
+            task = found[1] if found is not None else None
+        if not isinstance(task, cst.Call) or self.resolve(task.func) not in TASK_DEFINITIONS:
+            return ""
+        if layout.has_double_star(task):
+            return "a `**` splat in its task definition may set `execution_role`: the awslogs grant may not reach it"
+        role = layout.keyword_arg(task, "execution_role")
+        if role is None:
+            return ""
+        value = role.value
+        if not isinstance(value, cst.Call):
+            found = single_binding(self, value)
+            value = found[1] if found is not None else None
+        if isinstance(value, cst.Call) and self.resolve(value.func) == ROLE:
+            return ""
+        return (
+            "its task definition's `execution_role=` is not an `iam.Role(...)` made in this file (imported or "
+            "immutable roles get no grant from CDK): without logs:CreateLogStream and logs:PutLogEvents on the "
+            "new log group the task fails to start"
+        )
 
     @staticmethod
     def _scope(node: cst.Call, is_method: bool) -> str | None:
