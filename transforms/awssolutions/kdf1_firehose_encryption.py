@@ -36,7 +36,10 @@ ENCRYPTION_INPUT = "aws_cdk.aws_kinesisfirehose.CfnDeliveryStream.DeliveryStream
 L1_KEYWORD = "delivery_stream_encryption_configuration_input"
 # Sources whose data Firehose does not store encrypted itself: server-side encryption is refused.
 _L1_SOURCES = ("kinesis_stream_source_configuration", "msk_source_configuration", "database_source_configuration")
-_NO_SSE = "Firehose server-side encryption is not available when the source is a stream; encrypt the source instead"
+_NO_SSE = (
+    "cdkfix writes server-side encryption for direct put only: with a Kinesis stream source Firehose refuses it "
+    "(CDK throws; encrypt the stream, KDS3), and the other sources are not proven"
+)
 
 
 class Kdf1FirehoseEncryption(Rule):
@@ -169,7 +172,7 @@ kinesisfirehose.CfnDeliveryStream(self, "E", msk_source_configuration=msk)
         qualified = self.resolve(node.func)
         if qualified == DELIVERY_STREAM:
             keyword = "encryption"
-            blocked = "source" if layout.keyword_arg(node, "source") is not None else None
+            blocked = f"`source=`: {_NO_SSE}" if layout.keyword_arg(node, "source") is not None else None
         elif qualified == CFN_DELIVERY_STREAM:
             keyword = L1_KEYWORD
             blocked = self._l1_stream_source(node)
@@ -185,7 +188,7 @@ kinesisfirehose.CfnDeliveryStream(self, "E", msk_source_configuration=msk)
             return
         message = f"{what} without `{keyword}` ({self.title})"
         if blocked is not None:
-            self.report_without_fix(message, f"`{blocked}=`: {_NO_SSE}", node)
+            self.report_without_fix(message, blocked, node)
             return
         if keyword == L1_KEYWORD:
             value = f'{self.ref(ENCRYPTION_INPUT)}(key_type="AWS_OWNED_CMK")'
@@ -194,11 +197,14 @@ kinesisfirehose.CfnDeliveryStream(self, "E", msk_source_configuration=msk)
         self.report(message, [self.set_keyword(node, keyword, value)])
 
     def _l1_stream_source(self, node: cst.Call) -> str | None:
-        """The keyword that gives a CfnDeliveryStream a source other than direct put, if any."""
+        """Why a CfnDeliveryStream may read from a stream (no SSE possible), or None for direct put."""
         for keyword in _L1_SOURCES:
             if layout.keyword_arg(node, keyword) is not None:
-                return keyword
+                return f"`{keyword}=`: {_NO_SSE}"
         kind = layout.keyword_arg(node, "delivery_stream_type")
-        if kind is not None and string_value(kind.value) != "DirectPut":
-            return "delivery_stream_type"
-        return None
+        if kind is None:
+            return None
+        text = string_value(kind.value)
+        if text is None:
+            return f"cdkfix cannot read `delivery_stream_type`: {_NO_SSE}"
+        return None if text == "DirectPut" else f"`delivery_stream_type=\"{text}\"`: {_NO_SSE}"
