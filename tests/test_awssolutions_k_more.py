@@ -179,3 +179,4 @@ def test_kdf1_is_safe_and_applies_without_unsafe_fixes():
     out, records = _run(source, "AwsSolutions-KDF1", unsafe=False)
     assert "encryption=firehose.StreamEncryption.aws_owned_key()" in out
     assert _statuses(records) == [("AwsSolutions-KDF1", FixStatus.APPLIED)]
+

@@ -34,7 +34,7 @@ import re
 import libcst as cst
 
 from cdkfix import layout
-from cdkfix.constructs import code, construct_id, derive_id, string_value
+from cdkfix.constructs import code, derive_id, string_value
 from cdkfix.names import dotted_name
 from cdkfix.rule import Category, Example, Kind, Rule, Safety
 
@@ -277,30 +277,31 @@ web_task.add_container("web", image=ecs.ContainerImage.from_registry({_IMAGE}), 
         id_node = id_arg.value if id_arg is not None else None
         literal = string_value(id_node)
         prefix = literal if literal is not None and _PREFIX.fullmatch(literal) else FIXED_PREFIX
+        with_retention = LOG_RETENTION_RULE in self.context.selected
+        own_group = with_retention and self.destroyable_selected
+        scope = self._scope(node, is_method) if own_group else None
+        if own_group and (scope is None or id_node is None or not in_plain_statement(self)):
+            # Checked before any name is spelt (Rule.ref): a finding without a fix imports nothing.
+            self.report_without_fix(
+                message,
+                "CDK-I2 runs in a destroyable run and wants a log group of the container's own, but there is "
+                "no plain scope, id and statement to create it next to; pass logging= yourself",
+                node,
+            )
+            return
         driver = f'{self.ref(AWS_LOGS)}(stream_prefix="{prefix}"'
         edits = []
-        if LOG_RETENTION_RULE in self.context.selected:
+        if own_group:
             retention = self.ref(RETENTION)
-            if self.destroyable_selected:
-                scope = self._scope(node, is_method)
-                if scope is None or id_node is None or not in_plain_statement(self):
-                    self.report_without_fix(
-                        message,
-                        "CDK-I2 runs in a destroyable run and wants a log group of the container's own, but there is "
-                        "no plain scope, id and statement to create it next to; pass logging= yourself",
-                        node,
-                    )
-                    return
-                variable = self.unique_name(f"{_snake(literal)}_logs" if literal and _snake(literal) else "container_logs")
-                new_id = derive_id(id_node, "Logs", "ContainerLogs") if is_method else derive_id(construct_id(node), "Logs", "ContainerLogs")
-                edits.append(self.insert_before(
-                    self.current_statement,
-                    f"{variable} = {self.ref(LOG_GROUP)}({scope}, {new_id}, retention={retention}, "
-                    f"removal_policy={self.ref(DESTROY)})",
-                ))
-                driver += f", log_group={variable}"
-            else:
-                driver += f", log_retention={retention}"
+            variable = self.unique_name(f"{_snake(literal)}_logs" if literal and _snake(literal) else "container_logs")
+            edits.append(self.insert_before(
+                self.current_statement,
+                f"{variable} = {self.ref(LOG_GROUP)}({scope}, {derive_id(id_node, 'Logs', 'ContainerLogs')}, "
+                f"retention={retention}, removal_policy={self.ref(DESTROY)})",
+            ))
+            driver += f", log_group={variable}"
+        elif with_retention:
+            driver += f", log_retention={self.ref(RETENTION)}"
         edits.insert(0, self.set_keyword(node, "logging", driver + ")"))
         self.report(message, edits, node=node)
 
