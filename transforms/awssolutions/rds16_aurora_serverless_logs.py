@@ -8,10 +8,13 @@ never flagged, whatever they export.
 
 - `rds.CfnDBCluster(engine="aurora-mysql", engine_mode="serverless", ...)` (literals, or a name
   assigned once to one) without `enable_cloudwatch_logs_exports=` gets
-  `enable_cloudwatch_logs_exports=["audit", "error", "general", "slowquery"]`. CloudFormation
-  takes the property without a parameter group: exporting `audit` deploys as it is, and the audit
-  stream stays empty until the cluster's parameter group sets `server_audit_logging=1` (likewise
-  `general_log` and `slow_query_log` for theirs); the property updates without replacement.
+  `enable_cloudwatch_logs_exports=["audit", "error", "general", "slowquery"]`. The export list
+  needs no parameter group in CloudFormation's schema (cfn-lint: no new error) nor in RDS's log
+  documentation, which says the audit, general and slow query logs are written (and so exported)
+  only once the parameter group sets `server_audit_logging`, `general_log`, `slow_query_log`; the
+  property updates without replacement (the fix-effect harness). Not deploy-tested: new Serverless
+  v1 clusters cannot be created since its end of life, so the fix matters for templates of
+  clusters AWS has already moved on.
 - `rds.ServerlessCluster(...)` (the L2 of Serverless v1) has no keyword for log exports in
   aws-cdk-lib 2.275, and Aurora Serverless v1 reached its end of life on 2025-03-31 (AWS moved
   the remaining clusters to Serverless v2 or provisioned): the finding on a ServerlessCluster whose
