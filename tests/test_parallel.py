@@ -65,8 +65,12 @@ def test_jobs_n_gives_what_jobs_1_gives(tmp_path, monkeypatch, unsafe):
 
 
 def test_the_config_pickles_small():
-    data = pickle.dumps(RunConfig.default())
-    assert len(data) < 4000  # rule classes go by reference
+    config = RunConfig.default()
+    data = pickle.dumps(config)
+    # Rule classes go by reference (a module path and a class name, ~50 bytes each; one pickled by
+    # value would take kilobytes): the bound grows with the registry instead of failing each new rule.
+    assert all(len(pickle.dumps(rule)) < 150 for rule in config.rules)
+    assert len(data) < 400 + 120 * len(config.rules)
 
 
 def test_chunks_even_out_and_stay_small():
