@@ -24,7 +24,9 @@ artifact bucket's key when the pipeline has one (`Project.bindToCodePipeline`), 
 fix there: `codepipeline.Pipeline(cross_account_keys=True)` (or `pipelines.CodePipeline(
 cross_account_keys=True)`, whose own projects take no key option: `CodeBuildOptions` has none).
 So `codebuild.PipelineProject` (made for pipelines) and a `codebuild.Project` the file passes as
-`project=` are reported without a fix. Also reported: a `**` splat; no plain scope, id and
+`project=` are reported without a fix, as *may* lack a key: `cross_account_keys` defaults to True
+unless cdk.json sets `@aws-cdk/aws-codepipeline:crossAccountKeysDefaultValueToFalse`, and then
+cdk-nag passes the project. Also reported: a `**` splat; no plain scope, id and
 statement. Left alone: `encryption_key=` (any value: cdk-nag decides).
 
 Fix safety: UNSAFE. A new KMS key, billed monthly and per request; build artifacts, caches and
@@ -49,8 +51,9 @@ KEY = "aws_cdk.aws_kms.Key"
 DESTROY = "aws_cdk.RemovalPolicy.DESTROY"
 _IN_PIPELINE = (
     "a pipeline's project: CodeBuild encrypts the action's output artifacts with the project's own key, which the "
-    "pipeline's later actions must decrypt (aws/aws-cdk#4182); give the pipeline an artifact key instead "
-    "(`cross_account_keys=True` on the Pipeline) and CDK passes it to the project"
+    "pipeline's later actions must decrypt (aws/aws-cdk#4182); with an artifact key on the pipeline "
+    "(`cross_account_keys=True`, the default unless cdk.json sets "
+    "`@aws-cdk/aws-codepipeline:crossAccountKeysDefaultValueToFalse`) CDK passes that key to the project"
 )
 
 
@@ -184,7 +187,9 @@ def build(self, source_output, options):
             return
         name = binding(self, node)
         if qualified == PIPELINE_PROJECT or self._in_pipeline(node, name):
-            self.report_without_fix(message, _IN_PIPELINE, node)
+            # cdk-nag passes it when the pipeline has an artifact key (CDK then passes that key
+            # to the project): `cross_account_keys`, whose default depends on a cdk.json flag.
+            self.report_without_fix(f"{callee(node)} may lack a customer managed KMS key ({self.title})", _IN_PIPELINE, node)
             return
         place = scope_and_id(node, "Key", "Key")
         if place is None or not in_plain_statement(self):
