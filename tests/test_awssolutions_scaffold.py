@@ -1,4 +1,4 @@
-"""The AwsSolutions scaffolding rules (SQS3, S1, IAM4, SMG4, SF1, ELB2) beyond their examples: what they
+"""The AwsSolutions scaffolding rules (SQS3, S1, IAM4, SMG4, SF1, ELB2, CFR3, CB4) beyond their examples: what they
 refuse to fix and why, their options, a destroyable run, and a run of the whole pack.
 
 Their fixed examples are proven on synthesized templates by tests/test_awssolutions_proof.py
@@ -17,6 +17,7 @@ from cdkfix.testing import fix_source
 
 SCAFFOLDING = (
     "AwsSolutions-SQS3", "AwsSolutions-S1", "AwsSolutions-IAM4", "AwsSolutions-SMG4", "AwsSolutions-SF1", "AwsSolutions-ELB2",
+    "AwsSolutions-CFR3", "AwsSolutions-CB4",
 )
 
 
@@ -328,6 +329,104 @@ def test_elb2_fix_leaves_an_environment_agnostic_stack_as_it_was():
         template = app.synth().get_stack_by_name("S").template
         types[region] = sorted({resource["Type"] for resource in template["Resources"].values() if "S3" in resource["Type"]})
     assert types == {None: [], "eu-west-1": ["AWS::S3::Bucket", "AWS::S3::BucketPolicy"]}
+
+
+# --- CFR3 -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "statement, reason",
+    [
+        ('cloudfront.Distribution(self, "D", default_behavior=b, enable_logging=False)\n', "turned off by the user"),
+        ('cloudfront.Distribution(self, "D", default_behavior=b, enable_logging=stage == "prod")\n', "a run-time value"),
+        ('cloudfront.Distribution(self, "D", **props)\n', "a `**` splat"),
+        ('cdns = [cloudfront.Distribution(self, name, default_behavior=b) for name in names]\n', "no plain scope, id and statement"),
+        ('cloudfront.Distribution(make_scope(), "D", default_behavior=b)\n', "no plain scope, id and statement"),
+    ],
+)
+def test_cfr3_reports_without_a_fix(statement, reason):
+    source = f"from aws_cdk import aws_cloudfront as cloudfront\n\n{statement}"
+    assert reason in _no_fix(source, "AwsSolutions-CFR3")
+
+
+def test_cfr3_in_a_destroyable_run_with_cfr7_and_s1_on_the_same_distribution():
+    # CFR7 rewrites the origin inside the call CFR3 adds keywords to: both edits land; the log
+    # buckets go with the stack (B1 selected) and a second run of all four changes nothing.
+    source = """\
+from aws_cdk import aws_cloudfront as cloudfront, aws_cloudfront_origins as origins, aws_s3 as s3
+
+site = s3.Bucket(self, "Site", enforce_ssl=True, server_access_logs_prefix="access/")
+cdn = cloudfront.Distribution(self, "Cdn", default_behavior=cloudfront.BehaviorOptions(origin=origins.S3Origin(site)))
+"""
+    codes = ("CDK-B1", "AwsSolutions-CFR3", "AwsSolutions-CFR7", "AwsSolutions-S1")
+    fixed, records = _run(source, *codes)
+    assert fixed == """\
+from aws_cdk import aws_cloudfront as cloudfront, aws_cloudfront_origins as origins, aws_s3 as s3
+from aws_cdk import RemovalPolicy
+
+site = s3.Bucket(self, "Site", enforce_ssl=True, server_access_logs_prefix="access/", removal_policy=RemovalPolicy.DESTROY, auto_delete_objects=True)
+cdn_logs_access_logs = s3.Bucket(
+    self,
+    "CdnLogsAccessLogs",
+    encryption=s3.BucketEncryption.S3_MANAGED,
+    enforce_ssl=True,
+    block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+    removal_policy=RemovalPolicy.DESTROY,
+    auto_delete_objects=True,
+)
+cdn_logs = s3.Bucket(
+    self,
+    "CdnLogs",
+    encryption=s3.BucketEncryption.S3_MANAGED,
+    enforce_ssl=True,
+    block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+    object_ownership=s3.ObjectOwnership.OBJECT_WRITER,
+    removal_policy=RemovalPolicy.DESTROY,
+    auto_delete_objects=True,
+    server_access_logs_bucket=cdn_logs_access_logs,
+)
+cdn = cloudfront.Distribution(self, "Cdn", default_behavior=cloudfront.BehaviorOptions(origin=origins.S3BucketOrigin.with_origin_access_control(site)), enable_logging=True, log_bucket=cdn_logs)
+"""
+    assert sorted(code for code, _, _ in records) == ["AwsSolutions-CFR3", "AwsSolutions-CFR7", "CDK-B1"]
+    assert _run(fixed, *codes) == (fixed, [])
+
+
+# --- CB4 --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "statement, reason",
+    [
+        ('codebuild.PipelineProject(self, "P")\n', "a pipeline's project"),
+        ('tests = codebuild.Project(self, "T", build_spec=spec)\nactions.CodeBuildAction(action_name="T", project=tests, input=src)\n',
+         "a pipeline's project"),
+        ('actions.CodeBuildAction(action_name="T", project=codebuild.Project(self, "T", build_spec=spec), input=src)\n',
+         "a pipeline's project"),
+        ('codebuild.Project(self, "T", **props)\n', "a `**` splat"),
+        ('projects = [codebuild.Project(self, name, build_spec=spec) for name in names]\n', "no plain scope, id and statement"),
+    ],
+)
+def test_cb4_reports_without_a_fix(statement, reason):
+    source = f"from aws_cdk import aws_codebuild as codebuild, aws_codepipeline_actions as actions\n\n{statement}"
+    assert reason in _no_fix(source, "AwsSolutions-CB4")
+
+
+def test_cb4_in_a_destroyable_run_the_key_goes_with_the_stack():
+    source = 'from aws_cdk import aws_codebuild as codebuild\n\nbuild = codebuild.Project(self, "Build", build_spec=spec)\n'
+    fixed, records = _run(source, "CDK-B1", "AwsSolutions-CB4", "AwsSolutions-KMS5")
+    assert fixed == """\
+from aws_cdk import aws_codebuild as codebuild
+from aws_cdk import RemovalPolicy
+from aws_cdk import aws_kms as kms
+
+build_key = kms.Key(
+    self, "BuildKey", enable_key_rotation=True, removal_policy=RemovalPolicy.DESTROY
+)
+
+build = codebuild.Project(self, "Build", build_spec=spec, encryption_key=build_key)
+"""
+    assert [code for code, _, _ in records] == ["AwsSolutions-CB4"]
+    assert _run(fixed, "CDK-B1", "AwsSolutions-CB4", "AwsSolutions-KMS5") == (fixed, [])
 
 
 # --- with the whole pack ----------------------------------------------------------------------

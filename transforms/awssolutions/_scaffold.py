@@ -98,16 +98,48 @@ DESTROY = "aws_cdk.RemovalPolicy.DESTROY"
 _LIFETIME = ("removal_policy", "auto_delete_objects")
 
 
-def log_bucket_source(rule: Rule, variable: str, scope: str, new_id: str, lifetime: str, logs_to: str = "") -> str:
+def log_bucket_source(
+    rule: Rule, variable: str, scope: str, new_id: str, lifetime: str, logs_to: str = "", extra: str = ""
+) -> str:
     """`variable = s3.Bucket(...)`: a bucket that receives logs and raises no AwsSolutions
     finding of its own: SSE-S3 (the only encryption S3 server access logging and ELB access
     logging deliver to), `enforce_ssl=True` (S10), public access blocked (S2); S1 holds when
-    another bucket logs to it or when `logs_to` names the bucket its own access logs go to."""
+    another bucket logs to it or when `logs_to` names the bucket its own access logs go to.
+    `extra`: more keywords, written `, keyword=value` (what the logs' sender needs of the bucket)."""
     server_logs = f", server_access_logs_bucket={logs_to}" if logs_to else ""
     return (
         f"{variable} = {rule.ref(BUCKET)}({scope}, {new_id}, encryption={rule.ref(S3_MANAGED)}, enforce_ssl=True, "
-        f"block_public_access={rule.ref(BLOCK_ALL)}{lifetime}{server_logs})"
+        f"block_public_access={rule.ref(BLOCK_ALL)}{extra}{lifetime}{server_logs})"
     )
+
+
+def log_bucket_places(node: cst.Call, suffix: str) -> tuple[str, str, str] | None:
+    """(scope, id of the log bucket, id of the bucket its own access logs go to) for the two
+    buckets `log_bucket_pair` writes next to `node`; None without a plain scope and id."""
+    logs = scope_and_id(node, suffix, suffix)
+    target = scope_and_id(node, f"{suffix}AccessLogs", f"{suffix}AccessLogs")
+    if logs is None or target is None:
+        return None
+    return logs[0], logs[1], target[1]
+
+
+def log_bucket_pair(
+    rule: Rule, places: tuple[str, str, str], variable: str, lifetime: str, extra: str = ""
+) -> tuple[str, str]:
+    """(the log bucket's variable, the source of two statements): a bucket `variable` that
+    receives a service's logs, and the bucket that receives its own server access logs (S1;
+    compliant itself as the target of another bucket's logs). Both as `log_bucket_source`;
+    `extra` goes to the log bucket only."""
+    scope, logs_id, target_id = places
+    bucket = rule.unique_name(variable)
+    target = rule.unique_name(f"{bucket}_access_logs")
+    source = "\n".join(
+        [
+            log_bucket_source(rule, target, scope, target_id, lifetime),
+            log_bucket_source(rule, bucket, scope, logs_id, lifetime, logs_to=target, extra=extra),
+        ]
+    )
+    return bucket, source
 
 
 def bucket_lifetime(rule: Rule, node: cst.Call) -> str | None:

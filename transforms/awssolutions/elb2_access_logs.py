@@ -24,7 +24,7 @@ from cdkfix.names import dotted_name
 from cdkfix.rule import Category, Example, Kind, Rule, Safety
 
 from cdkfix.transforms.awssolutions._scaffold import (
-    binding, bucket_lifetime, callee, in_plain_statement, log_bucket_source, scope_and_id,
+    binding, bucket_lifetime, callee, in_plain_statement, log_bucket_pair, log_bucket_places,
 )
 
 ELBV2 = "aws_cdk.aws_elasticloadbalancingv2"
@@ -280,27 +280,17 @@ if not Token.is_unresolved(Stack.of(self).region):
             found = self.reference_to(node, "service" if attribute else "load_balancer")
             if found is not None:
                 name, bind = found
-        place_logs = scope_and_id(node, "AccessLogs", "AccessLogs")
-        place_target = scope_and_id(node, "AccessLogsAccessLogs", "AccessLogsAccessLogs")
-        if name is None or place_logs is None or place_target is None or not in_plain_statement(self):
+        places = log_bucket_places(node, "AccessLogs")
+        if name is None or places is None or not in_plain_statement(self):
             self.report_without_fix(message, "not bound to a plain name in a plain statement with a plain scope and id", node)
             return
         lifetime = bucket_lifetime(self, node)
         if lifetime is None:
             self.report_without_fix(message, "its removal policy is not a plain name: the log buckets' is a human choice", node)
             return
-        base = name.rsplit(".", 1)[-1]
-        bucket = self.unique_name(f"{base}_access_logs")
-        target = self.unique_name(f"{bucket}_access_logs")
-        scope, logs_id = place_logs
-        _, target_id = place_target
-        body = "\n".join(
-            [
-                log_bucket_source(self, target, scope, target_id, lifetime),
-                log_bucket_source(self, bucket, scope, logs_id, lifetime, logs_to=target),
-                f"{name}{attribute}.log_access_logs({bucket})",
-            ]
-        )
+        bucket, buckets = log_bucket_pair(self, places, f"{name.rsplit('.', 1)[-1]}_access_logs", lifetime)
+        body = f"{buckets}\n{name}{attribute}.log_access_logs({bucket})"
+        scope = places[0]
         guard = f"if not {self.ref(TOKEN)}.is_unresolved({self.ref(STACK)}.of({scope}).region):\n"
         source = guard + "".join(f"    {line}\n" for line in body.splitlines())
         self.report(message, [*bind, self.insert_after(self.current_statement, source)], node=node)
