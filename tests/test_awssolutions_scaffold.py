@@ -1,4 +1,4 @@
-"""The AwsSolutions scaffolding rules (SQS3, S1, IAM4, SMG4, SF1, ELB2, CFR3, CB4) beyond their examples: what they
+"""The AwsSolutions scaffolding rules (SQS3, S1, IAM4, SMG4, SF1, ELB2, CFR3) beyond their examples: what they
 refuse to fix and why, their options, a destroyable run, and a run of the whole pack.
 
 Their fixed examples are proven on synthesized templates by tests/test_awssolutions_proof.py
@@ -17,7 +17,7 @@ from cdkfix.testing import fix_source
 
 SCAFFOLDING = (
     "AwsSolutions-SQS3", "AwsSolutions-S1", "AwsSolutions-IAM4", "AwsSolutions-SMG4", "AwsSolutions-SF1", "AwsSolutions-ELB2",
-    "AwsSolutions-CFR3", "AwsSolutions-CB4",
+    "AwsSolutions-CFR3",
 )
 
 
@@ -389,44 +389,6 @@ cdn = cloudfront.Distribution(self, "Cdn", default_behavior=cloudfront.BehaviorO
 """
     assert sorted(code for code, _, _ in records) == ["AwsSolutions-CFR3", "AwsSolutions-CFR7", "CDK-B1"]
     assert _run(fixed, *codes) == (fixed, [])
-
-
-# --- CB4 --------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "statement, reason",
-    [
-        ('codebuild.PipelineProject(self, "P")\n', "a pipeline's project"),
-        ('tests = codebuild.Project(self, "T", build_spec=spec)\nactions.CodeBuildAction(action_name="T", project=tests, input=src)\n',
-         "a pipeline's project"),
-        ('actions.CodeBuildAction(action_name="T", project=codebuild.Project(self, "T", build_spec=spec), input=src)\n',
-         "a pipeline's project"),
-        ('codebuild.Project(self, "T", **props)\n', "a `**` splat"),
-        ('projects = [codebuild.Project(self, name, build_spec=spec) for name in names]\n', "no plain scope, id and statement"),
-    ],
-)
-def test_cb4_reports_without_a_fix(statement, reason):
-    source = f"from aws_cdk import aws_codebuild as codebuild, aws_codepipeline_actions as actions\n\n{statement}"
-    assert reason in _no_fix(source, "AwsSolutions-CB4")
-
-
-def test_cb4_in_a_destroyable_run_the_key_goes_with_the_stack():
-    source = 'from aws_cdk import aws_codebuild as codebuild\n\nbuild = codebuild.Project(self, "Build", build_spec=spec)\n'
-    fixed, records = _run(source, "CDK-B1", "AwsSolutions-CB4", "AwsSolutions-KMS5")
-    assert fixed == """\
-from aws_cdk import aws_codebuild as codebuild
-from aws_cdk import RemovalPolicy
-from aws_cdk import aws_kms as kms
-
-build_key = kms.Key(
-    self, "BuildKey", enable_key_rotation=True, removal_policy=RemovalPolicy.DESTROY
-)
-
-build = codebuild.Project(self, "Build", build_spec=spec, encryption_key=build_key)
-"""
-    assert [code for code, _, _ in records] == ["AwsSolutions-CB4"]
-    assert _run(fixed, "CDK-B1", "AwsSolutions-CB4", "AwsSolutions-KMS5") == (fixed, [])
 
 
 # --- with the whole pack ----------------------------------------------------------------------
