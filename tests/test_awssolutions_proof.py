@@ -191,11 +191,11 @@ def test_a_broken_fix_fails_the_proof(fix_effect_proofs):
 
 
 def test_iam4_with_log_retention_also_removes_the_log_retention_function(fix_effect_proofs):
-    """The example with `log_retention=` (the last IAM4 example): before, CDK's LogRetention
-    custom resource brings its own IAM4 (AWSLambdaBasicExecutionRole) and an IAM5 (PutRetentionPolicy
+    """The example with `log_retention=` (IAM4's example 5): before, CDK's LogRetention custom
+    resource brings its own IAM4 (AWSLambdaBasicExecutionRole) and an IAM5 (PutRetentionPolicy
     on `*`); after, the group carries the retention and both are gone with the custom resource."""
-    (case_id,) = [case_id for case_id in CASES if case_id.startswith("AwsSolutions-IAM4-")][-1:]
-    proof = fix_effect_proofs[case_id]
+    assert "log_retention=" in CASES["AwsSolutions-IAM4-5"].examples[5].before
+    proof = fix_effect_proofs["AwsSolutions-IAM4-5"]
     before = {(rule, path.split("/")[1]) for rule, path in _nag(proof.before)}
     assert {("AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]", "Handler")} <= before
     assert any(rule.startswith("AwsSolutions-IAM4") and owner.startswith("LogRetention") for rule, owner in before)

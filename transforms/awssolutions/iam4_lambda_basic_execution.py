@@ -17,9 +17,12 @@ import re
 import libcst as cst
 
 from cdkfix import layout
-from cdkfix.constructs import string_value
+from cdkfix.constructs import code, string_value
 from cdkfix.names import dotted_name
 from cdkfix.rule import Category, Example, Kind, Rule, Safety
+from cdkfix.traverse import visit_readonly
+
+from cdkfix.transforms._bindings import _Assignments, _binds_otherwise
 
 from cdkfix.transforms.iam_broad_managed_policy import BROAD_POLICIES
 from cdkfix.transforms.awssolutions._scaffold import binding, callee, in_plain_statement, scope_and_id
@@ -46,6 +49,13 @@ _MANAGED_DEFAULT = (
     "which actions on which resources the role's code uses is run-time behaviour: replace it by statements "
     "(or `grant_*` calls) scoped to the resources it uses"
 )
+BASIC = "service-role/AWSLambdaBasicExecutionRole"
+# What a role bound to a local name may be used for, besides its functions' `role=`, for the fix to
+# know what it needs: these only give it permissions (grants to it are `<resource>.grant_*(role)`).
+_ADDS_PERMISSIONS = frozenset({"add_to_policy", "add_to_principal_policy", "attach_inline_policy"})
+# A use under these may run many times, later, or not at all (the role's functions, the grants).
+_DEFERRED_SCOPES = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
+_LOOPS = (cst.For, cst.While, cst.FunctionDef, cst.ClassDef, cst.Lambda, *_DEFERRED_SCOPES)
 LOG_GROUP = "aws_cdk.aws_logs.LogGroup"
 ROLE = "aws_cdk.aws_iam.Role"
 SERVICE_PRINCIPAL = "aws_cdk.aws_iam.ServicePrincipal"
@@ -66,6 +76,53 @@ _BLOCKED = {
     ),
     "log_removal_policy": "the default log group's removal policy is set: which group the function logs to is your choice",
 }
+
+
+class _RoleUses(cst.CSTVisitor):
+    """Every occurrence of the name `variable` in a function body, with the nodes above it (from
+    the body down): keywords (`role=`) and attribute names (`x.role`) are not occurrences."""
+
+    def __init__(self, variable: str) -> None:
+        super().__init__()
+        self.variable = variable
+        self.found: list[tuple[cst.Name, list[cst.CSTNode]]] = []
+        self._stack: list[cst.CSTNode] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, cst.Name) and node.value == self.variable and self._stack:
+            parent = self._stack[-1]
+            if not (isinstance(parent, cst.Attribute) and parent.attr is node) and not (
+                isinstance(parent, cst.Arg) and parent.keyword is node
+            ):
+                self.found.append((node, list(self._stack)))
+        self._stack.append(node)
+        return True
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        self._stack.pop()
+
+
+def _log_blocker(node: cst.Call) -> str | None:
+    """Why the function `node` cannot be given a log group of its own and a role granted only
+    that group; None when it can."""
+    for keyword, reason in _BLOCKED.items():
+        if layout.keyword_arg(node, keyword) is not None:
+            return f"`{keyword}=`: {reason}"
+    given = layout.keyword_arg(node, "log_group")
+    if given is not None and dotted_name(given.value) is None:
+        return "`log_group=` is not a plain name cdkfix can grant to"
+    # `log_retention=` makes CDK add a LogRetention custom resource (a Lambda function with the
+    # same AWS managed policy, and logs:PutRetentionPolicy on `*`) that sets the retention of the
+    # default group. The function's own group can carry that retention itself, which is what
+    # aws-cdk-lib recommends over `logRetention`. The value moves to the group's statement, which
+    # runs just before the function's, so it must be a plain name (an enum member, a variable):
+    # a call could do something else when it runs earlier.
+    retention = layout.keyword_arg(node, "log_retention")
+    if retention is not None and given is not None:
+        return "`log_retention=` and `log_group=` together: which group keeps which retention is your choice"
+    if retention is not None and dotted_name(retention.value) is None:
+        return "`log_retention=` is not a plain name cdkfix can move to the new log group"
+    return None
 
 
 class Iam4LambdaBasicExecution(Rule):
@@ -265,6 +322,314 @@ handler = lambda_.Function(
 )
 """,
         ),
+        Example(
+            name="a hand-made role's managed_policies=: the function logs to its own group, granted to the role",
+            before="""\
+from aws_cdk import Stack, aws_iam as iam, aws_lambda as lambda_
+from constructs import Construct
+
+
+class ApiStack(Stack):
+    def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        lambda_role = iam.Role(
+            self,
+            "LambdaRole",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            managed_policies=[
+                iam.ManagedPolicy.from_aws_managed_policy_name("service-role/AWSLambdaBasicExecutionRole")
+            ],
+        )
+        handler = lambda_.Function(
+            self,
+            "Handler",
+            runtime=lambda_.Runtime.PYTHON_3_13,
+            handler="index.handler",
+            code=lambda_.Code.from_inline("def handler(event, context): pass"),
+            role=lambda_role,
+        )
+""",
+            after="""\
+from aws_cdk import Stack, aws_iam as iam, aws_lambda as lambda_
+from constructs import Construct
+from aws_cdk import aws_logs as logs
+
+
+class ApiStack(Stack):
+    def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        lambda_role = iam.Role(
+            self,
+            "LambdaRole",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+        )
+        handler_logs = logs.LogGroup(self, "HandlerLogs")
+        handler_logs.grant_write(lambda_role)
+        handler = lambda_.Function(
+            self,
+            "Handler",
+            runtime=lambda_.Runtime.PYTHON_3_13,
+            handler="index.handler",
+            code=lambda_.Code.from_inline("def handler(event, context): pass"),
+            role=lambda_role,
+            log_group=handler_logs,
+        )
+""",
+        ),
+        Example(
+            name="add_managed_policy (ARN form): the statement goes",
+            before="""\
+from aws_cdk import aws_iam as iam, aws_lambda as lambda_
+
+
+def add_worker(scope):
+    worker_role = iam.Role(scope, "WorkerRole", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
+    worker_role.add_managed_policy(
+        iam.ManagedPolicy.from_managed_policy_arn(
+            scope, "BasicExecution", "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+        )
+    )
+    lambda_.Function(
+        scope,
+        "Worker",
+        runtime=lambda_.Runtime.PYTHON_3_13,
+        handler="index.handler",
+        code=lambda_.Code.from_inline("def handler(event, context): pass"),
+        role=worker_role,
+    )
+""",
+            after="""\
+from aws_cdk import aws_iam as iam, aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+
+
+def add_worker(scope):
+    worker_role = iam.Role(scope, "WorkerRole", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
+    function_logs = logs.LogGroup(scope, "WorkerLogs")
+    function_logs.grant_write(worker_role)
+    lambda_.Function(
+        scope,
+        "Worker",
+        runtime=lambda_.Runtime.PYTHON_3_13,
+        handler="index.handler",
+        code=lambda_.Code.from_inline("def handler(event, context): pass"),
+        role=worker_role,
+        log_group=function_logs,
+    )
+""",
+        ),
+        Example(
+            name="the role's statements, inline policy and grants stay",
+            before="""\
+from aws_cdk import aws_iam as iam, aws_lambda as lambda_, aws_s3 as s3
+
+
+def add_reader(scope):
+    data = s3.Bucket(scope, "Data", enforce_ssl=True)
+    reader_role = iam.Role(
+        scope,
+        "ReaderRole",
+        assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+        managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name("service-role/AWSLambdaBasicExecutionRole")],
+    )
+    reader_role.add_to_policy(iam.PolicyStatement(actions=["ssm:GetParameter"], resources=["arn:aws:ssm:us-east-1:123456789012:parameter/app/*"]))
+    reader_role.attach_inline_policy(
+        iam.Policy(scope, "Queue", statements=[iam.PolicyStatement(actions=["sqs:SendMessage"], resources=["arn:aws:sqs:us-east-1:123456789012:jobs"])])
+    )
+    data.grant_read(reader_role)
+    reader = lambda_.Function(
+        scope,
+        "Reader",
+        runtime=lambda_.Runtime.PYTHON_3_13,
+        handler="index.handler",
+        code=lambda_.Code.from_inline("def handler(event, context): pass"),
+        role=reader_role,
+    )
+""",
+            after="""\
+from aws_cdk import aws_iam as iam, aws_lambda as lambda_, aws_s3 as s3
+from aws_cdk import aws_logs as logs
+
+
+def add_reader(scope):
+    data = s3.Bucket(scope, "Data", enforce_ssl=True)
+    reader_role = iam.Role(
+        scope,
+        "ReaderRole",
+        assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+    )
+    reader_role.add_to_policy(iam.PolicyStatement(actions=["ssm:GetParameter"], resources=["arn:aws:ssm:us-east-1:123456789012:parameter/app/*"]))
+    reader_role.attach_inline_policy(
+        iam.Policy(scope, "Queue", statements=[iam.PolicyStatement(actions=["sqs:SendMessage"], resources=["arn:aws:sqs:us-east-1:123456789012:jobs"])])
+    )
+    data.grant_read(reader_role)
+    reader_logs = logs.LogGroup(scope, "ReaderLogs")
+    reader_logs.grant_write(reader_role)
+    reader = lambda_.Function(
+        scope,
+        "Reader",
+        runtime=lambda_.Runtime.PYTHON_3_13,
+        handler="index.handler",
+        code=lambda_.Code.from_inline("def handler(event, context): pass"),
+        role=reader_role,
+        log_group=reader_logs,
+    )
+""",
+        ),
+        Example(
+            name="two functions share the role: a group each",
+            before="""\
+from aws_cdk import aws_iam as iam, aws_lambda as lambda_, aws_logs as logs
+
+
+def add_handlers(scope):
+    shared_role = iam.Role(
+        scope,
+        "SharedRole",
+        assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+        managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name("service-role/AWSLambdaBasicExecutionRole")],
+    )
+    code = lambda_.Code.from_inline("def handler(event, context): pass")
+    create = lambda_.Function(
+        scope, "Create", runtime=lambda_.Runtime.PYTHON_3_13, handler="index.handler", code=code, role=shared_role
+    )
+    delete = lambda_.Function(
+        scope,
+        "Delete",
+        runtime=lambda_.Runtime.PYTHON_3_13,
+        handler="index.handler",
+        code=code,
+        role=shared_role,
+        log_retention=logs.RetentionDays.ONE_MONTH,
+    )
+""",
+            after="""\
+from aws_cdk import aws_iam as iam, aws_lambda as lambda_, aws_logs as logs
+
+
+def add_handlers(scope):
+    shared_role = iam.Role(
+        scope,
+        "SharedRole",
+        assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+    )
+    code = lambda_.Code.from_inline("def handler(event, context): pass")
+    create_logs = logs.LogGroup(scope, "CreateLogs")
+    create_logs.grant_write(shared_role)
+    create = lambda_.Function(
+        scope, "Create", runtime=lambda_.Runtime.PYTHON_3_13, handler="index.handler", code=code, role=shared_role,
+        log_group=create_logs
+    )
+    delete_logs = logs.LogGroup(
+        scope, "DeleteLogs", retention=logs.RetentionDays.ONE_MONTH
+    )
+    delete_logs.grant_write(shared_role)
+    delete = lambda_.Function(
+        scope,
+        "Delete",
+        runtime=lambda_.Runtime.PYTHON_3_13,
+        handler="index.handler",
+        code=code,
+        role=shared_role,
+        log_group=delete_logs,
+    )
+""",
+        ),
+        Example(
+            name="reported without a fix: the role is used elsewhere too (here by a cluster's aws-auth)",
+            before="""\
+from aws_cdk import aws_iam as iam, aws_lambda as lambda_
+
+
+def add_handler(scope, cluster):
+    role = iam.Role(
+        scope,
+        "Role",
+        assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+        managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name("service-role/AWSLambdaBasicExecutionRole")],
+    )
+    lambda_.Function(
+        scope,
+        "Handler",
+        runtime=lambda_.Runtime.PYTHON_3_13,
+        handler="index.handler",
+        code=lambda_.Code.from_inline("def handler(event, context): pass"),
+        role=role,
+    )
+    cluster.aws_auth.add_masters_role(role)
+""",
+            flagged=True,
+        ),
+        Example(
+            name="reported without a fix: the role is a self attribute (other methods may use it)",
+            before="""\
+from aws_cdk import Stack, aws_iam as iam, aws_lambda as lambda_
+
+
+class Api(Stack):
+    def __init__(self, scope, construct_id, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        self.role = iam.Role(
+            self,
+            "Role",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name("service-role/AWSLambdaBasicExecutionRole")],
+        )
+""",
+            flagged=True,
+        ),
+        Example(
+            name="reported without a fix: a function of the role is in a VPC",
+            before="""\
+from aws_cdk import aws_iam as iam, aws_lambda as lambda_
+
+
+def add_handler(scope, vpc):
+    role = iam.Role(
+        scope,
+        "Role",
+        assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+        managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name("service-role/AWSLambdaBasicExecutionRole")],
+    )
+    lambda_.Function(
+        scope,
+        "Handler",
+        runtime=lambda_.Runtime.PYTHON_3_13,
+        handler="index.handler",
+        code=lambda_.Code.from_inline("def handler(event, context): pass"),
+        role=role,
+        vpc=vpc,
+    )
+""",
+            flagged=True,
+        ),
+        Example(
+            name="reported without a fix: the role keeps AWSLambdaVPCAccessExecutionRole",
+            before="""\
+from aws_cdk import aws_iam as iam, aws_lambda as lambda_
+
+
+def add_handler(scope):
+    role = iam.Role(
+        scope,
+        "Role",
+        assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+        managed_policies=[
+            iam.ManagedPolicy.from_aws_managed_policy_name("service-role/AWSLambdaBasicExecutionRole"),
+            iam.ManagedPolicy.from_aws_managed_policy_name("service-role/AWSLambdaVPCAccessExecutionRole"),
+        ],
+    )
+    lambda_.Function(
+        scope,
+        "Handler",
+        runtime=lambda_.Runtime.PYTHON_3_13,
+        handler="index.handler",
+        code=lambda_.Code.from_inline("def handler(event, context): pass"),
+        role=role,
+    )
+""",
+            flagged=True,
+        ),
     ]
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -281,30 +646,13 @@ handler = lambda_.Function(
         if layout.keyword_arg(node, "role") is not None:
             return
         message = f"{what} without `role=` gets the AWS managed AWSLambdaBasicExecutionRole (IAM4)"
-        for keyword, reason in _BLOCKED.items():
-            if layout.keyword_arg(node, keyword) is not None:
-                self.report_without_fix(message, f"`{keyword}=`: {reason}", node)
-                return
-        given = layout.keyword_arg(node, "log_group")
-        group = dotted_name(given.value) if given is not None else None
-        if given is not None and group is None:
-            self.report_without_fix(message, "`log_group=` is not a plain name cdkfix can grant to", node)
-            return
-        # `log_retention=` makes CDK add a LogRetention custom resource (a Lambda function with the
-        # same AWS managed policy, and logs:PutRetentionPolicy on `*`) that sets the retention of the
-        # default group. The function's own group can carry that retention itself, which is what
-        # aws-cdk-lib recommends over `logRetention`. The value moves to the group's statement, which
-        # runs just before the function's, so it must be a plain name (an enum member, a variable):
-        # a call could do something else when it runs earlier.
-        retention = layout.keyword_arg(node, "log_retention")
-        if retention is not None and (given is not None or dotted_name(retention.value) is None):
-            why = (
-                "`log_retention=` and `log_group=` together: which group keeps which retention is your choice"
-                if given is not None
-                else "`log_retention=` is not a plain name cdkfix can move to the new log group"
-            )
+        why = _log_blocker(node)
+        if why is not None:
             self.report_without_fix(message, why, node)
             return
+        given = layout.keyword_arg(node, "log_group")
+        group = dotted_name(given.value) if given is not None else None
+        retention = layout.keyword_arg(node, "log_retention")
         place_role = scope_and_id(node, "Role", "FunctionRole")
         place_logs = scope_and_id(node, "Logs", "FunctionLogs")
         if place_role is None or place_logs is None or not in_plain_statement(self):
@@ -312,13 +660,7 @@ handler = lambda_.Function(
             return
         name = binding(self, node)
         base = name.rsplit(".", 1)[-1] if name else "function"
-        statements = []
-        if group is None:
-            group = self.unique_name(f"{base}_logs")
-            scope, logs_id = place_logs
-            kept = f", retention={dotted_name(retention.value)}" if retention is not None else ""
-            lifetime = f", removal_policy={self.ref(DESTROY)}" if self.destroyable_selected else ""
-            statements.append(f"{group} = {self.ref(LOG_GROUP)}({scope}, {logs_id}{kept}{lifetime})")
+        group, statements = self._log_group(node, base, place_logs)
         role = self.unique_name(f"{base}_role")
         scope, role_id = place_role
         statements.append(
@@ -327,12 +669,31 @@ handler = lambda_.Function(
         )
         statements.append(f"{group}.grant_write({role})")
         edits = [self.set_keyword(node, "role", role)]
-        if given is None:
-            edits.append(self.set_keyword(node, "log_group", group))
-        if retention is not None:
-            edits.append(self.change(node, lambda updated: layout.remove_keyword(updated, "log_retention")))
+        edits += self._log_group_edits(node, group, self.current_statement)
         edits.append(self.insert_before(self.current_statement, "\n".join(statements)))
         self.report(message, edits, node=node)
+
+    def _log_group(self, node: cst.Call, base: str, place_logs: tuple[str, str]) -> tuple[str, list[str]]:
+        """The group the function `node` (which passed _log_blocker) logs to, and the statement
+        that makes it (none when the function names its own `log_group=`)."""
+        given = layout.keyword_arg(node, "log_group")
+        if given is not None:
+            return dotted_name(given.value), []
+        retention = layout.keyword_arg(node, "log_retention")
+        group = self.unique_name(f"{base}_logs")
+        scope, logs_id = place_logs
+        kept = f", retention={dotted_name(retention.value)}" if retention is not None else ""
+        lifetime = f", removal_policy={self.ref(DESTROY)}" if self.destroyable_selected else ""
+        return group, [f"{group} = {self.ref(LOG_GROUP)}({scope}, {logs_id}{kept}{lifetime})"]
+
+    def _log_group_edits(self, node: cst.Call, group: str, statement: cst.BaseStatement) -> list:
+        """`log_group=<group>` on the function when it names none, `log_retention=` removed (it moved to the group)."""
+        edits = []
+        if layout.keyword_arg(node, "log_group") is None:
+            edits.append(self.set_keyword(node, "log_group", group, statement))
+        if layout.keyword_arg(node, "log_retention") is not None:
+            edits.append(self.change(node, lambda updated: layout.remove_keyword(updated, "log_retention"), statement))
+        return edits
 
     def _managed_policy(self, node: cst.Call, qualified: str) -> None:
         """An AWS managed policy the code names itself: reported, never fixed (see _MANAGED_WHY)."""
@@ -352,4 +713,153 @@ handler = lambda_.Function(
         if name in BROAD_POLICIES and "CDK-A1" in self.context.selected:
             return  # CDK-A1 (selected) fixes or reports PowerUserAccess / AdministratorAccess itself: one finding, not two
         what = f"{callee(node)}({name!r})" if name is not None else f"{callee(node)}(<a name cdkfix cannot read>)"
-        self.report_without_fix(f"{what} attaches an AWS managed policy (IAM4)", _MANAGED_WHY.get(name or "", _MANAGED_DEFAULT), node)
+        message = f"{what} attaches an AWS managed policy (IAM4)"
+        advice = _MANAGED_WHY.get(name or "", _MANAGED_DEFAULT)
+        if name == BASIC:
+            why = self._fix_role(node, message)
+            if why is None:
+                return
+            advice = f"{why}; {advice}"
+        self.report_without_fix(message, advice, node)
+
+    # --- AWSLambdaBasicExecutionRole on a role the code makes for its functions ---
+    def _fix_role(self, node: cst.Call, message: str) -> str | None:
+        """Fix AWSLambdaBasicExecutionRole (`node`) on an `iam.Role` bound to a local name whose
+        every use is known: the functions that run as it each get a log group of their own (as
+        a function without `role=` does), granted to the role, and the managed policy goes.
+        Returns why not, when it cannot."""
+        ancestors = self.context.ancestors
+        parent, grand = ancestors[-2], ancestors[-3]
+        if isinstance(parent, cst.Element) and isinstance(grand, cst.List):
+            keyword = ancestors[-4]
+            role_call = ancestors[-5]
+            if not (isinstance(keyword, cst.Arg) and keyword.keyword is not None and keyword.keyword.value == "managed_policies"
+                    and isinstance(role_call, cst.Call) and self.resolve(role_call.func) == ROLE):
+                return "it is not in the `managed_policies=` list of an `iam.Role(...)`"
+            if len(grand.elements) != 1:
+                return "the role keeps another managed policy in `managed_policies=`, which its functions may need"
+            target = self.bound_target(role_call)
+            if not isinstance(target, cst.Name):
+                where = f"`{code(target)}`" if target is not None else "no plain name"
+                return f"the role is bound to {where}, not a local name: code elsewhere may use it"
+            variable = target.value
+            add_statement = None
+        elif (
+            isinstance(parent, cst.Arg)
+            and isinstance(grand, cst.Call)
+            and isinstance(grand.func, cst.Attribute)
+            and grand.func.attr.value == "add_managed_policy"
+        ):
+            if parent.keyword is not None or len(grand.args) != 1 or grand.args[0] is not parent:
+                return "it is not the only argument of `add_managed_policy(...)`"
+            statement = ancestors[-5] if len(ancestors) >= 5 else None
+            if not (
+                isinstance(ancestors[-4], cst.Expr)
+                and ancestors[-4].value is grand
+                and isinstance(statement, cst.SimpleStatementLine)
+                and len(statement.body) == 1
+            ):
+                return "`add_managed_policy(...)` is not a statement of its own"
+            if not isinstance(grand.func.value, cst.Name):
+                return f"the role is `{code(grand.func.value)}`, not a local name: code elsewhere may use it"
+            variable = grand.func.value.value
+            add_statement = statement
+        else:
+            return "it is not in a role's `managed_policies=[...]` or `add_managed_policy(...)`"
+        function = self.enclosing(cst.FunctionDef, cst.ClassDef, cst.Lambda, *_DEFERRED_SCOPES)
+        if not isinstance(function, cst.FunctionDef):
+            return "the role is not made in a function body: other modules or methods may use it"
+        if _binds_otherwise(function, variable):
+            return f"`{variable}` is also bound other than by an assignment (a parameter, a loop, ...)"
+        bindings = _Assignments(variable, into_methods=False)
+        visit_readonly(function.body, bindings)
+        if len(bindings.found) != 1 or bindings.found[0][1] is None:
+            return f"`{variable}` is assigned more than once, or not by a plain `{variable} = ...`"
+        role_statement, role_call = bindings.found[0]
+        if not self.is_call_to(role_call, ROLE):
+            return f"`{variable}` is not bound to an `iam.Role(...)` without a `**` splat"
+        principal = layout.keyword_arg(role_call, "assumed_by")
+        service = layout.argument(principal.value, 0, "service") if principal is not None and self.is_call_to(
+            principal.value, SERVICE_PRINCIPAL) else None
+        if service is None or string_value(service.value) != "lambda.amazonaws.com":
+            return "the role is not assumed by `iam.ServicePrincipal(\"lambda.amazonaws.com\")` alone"
+        if add_statement is not None:
+            policies = layout.keyword_arg(role_call, "managed_policies")
+            if policies is not None and not (isinstance(policies.value, cst.List) and not policies.value.elements):
+                return "the role has other managed policies (`managed_policies=`), which its functions may need"
+        uses = _RoleUses(variable)
+        visit_readonly(function.body, uses)
+        functions: list[tuple[cst.Call, cst.SimpleStatementLine]] = []
+        for name_node, stack in uses.found:
+            why = self._role_use(name_node, stack, role_statement, grand if add_statement is not None else None, functions)
+            if why is not None:
+                return why
+        if not functions:
+            return f"no `lambda_.Function(..., role={variable})` in this function uses the role"
+        # The fix: the managed policy goes; each function logs to a group of its own, granted to the role.
+        if add_statement is None:
+            edits = [self.change(role_call, lambda updated: layout.remove_keyword(updated, "managed_policies"), role_statement)]
+        else:
+            edits = [self.change(add_statement, lambda updated: cst.RemovalSentinel.REMOVE, add_statement)]
+        for call, statement in functions:
+            small = statement.body[0]
+            bound = small.targets[0].target if isinstance(small, cst.Assign) and len(small.targets) == 1 else None
+            base = bound.value if isinstance(bound, cst.Name) else bound.attr.value if isinstance(bound, cst.Attribute) else "function"
+            group, statements = self._log_group(call, base, scope_and_id(call, "Logs", "FunctionLogs"))
+            statements.append(f"{group}.grant_write({variable})")
+            edits += self._log_group_edits(call, group, statement)
+            edits.append(self.insert_before(statement, "\n".join(statements)))
+        self.report(message, edits, anchor=self.current_statement, node=node)
+        return None
+
+    def _role_use(
+        self,
+        name: cst.Name,
+        stack: list[cst.CSTNode],
+        role_statement: cst.SimpleStatementLine,
+        add_call: cst.Call | None,
+        functions: list[tuple[cst.Call, cst.SimpleStatementLine]],
+    ) -> str | None:
+        """Why this use of the role's variable means the role may need more than its functions'
+        logs; None when it is one the fix keeps (a function's `role=` is added to `functions`)."""
+        variable = name.value
+        parent = stack[-1]
+        grand = stack[-2] if len(stack) > 1 else None
+        if any(isinstance(node, _LOOPS) for node in stack):
+            return f"`{variable}` is used in a loop, comprehension, lambda or nested function"
+        if isinstance(parent, cst.AssignTarget) and len(stack) > 2 and stack[-3] is role_statement:
+            return None  # the role's own binding
+        if isinstance(parent, cst.Arg) and isinstance(grand, cst.Call):
+            if parent.keyword is not None and parent.keyword.value == "role" and self.resolve(grand.func) == FUNCTION:
+                if layout.has_double_star(grand):
+                    return f"a `lambda_.Function` using `{variable}` has a `**` splat"
+                why = _log_blocker(grand)
+                if why is not None:
+                    return f"a `lambda_.Function` using `{variable}` has {why}"
+                statement = stack[-3] if len(stack) > 2 else None
+                if isinstance(statement, (cst.Assign, cst.Expr)) and statement.value is grand:
+                    statement = stack[-4]
+                if not (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1) or (
+                    scope_and_id(grand, "Logs", "FunctionLogs") is None
+                ):
+                    return f"a `lambda_.Function` using `{variable}` has no plain scope, id and statement to put a log group next to"
+                functions.append((grand, statement))
+                return None
+            granting = isinstance(grand.func, cst.Attribute) and grand.func.attr.value.startswith("grant")
+            first = parent.keyword is None and grand.args and grand.args[0] is parent
+            if granting and (first or (parent.keyword is not None and parent.keyword.value == "grantee")):
+                return None  # `<resource>.grant_*(role)`: permissions for the role, not the role's own use
+        if isinstance(parent, cst.Attribute) and parent.value is name and isinstance(grand, cst.Call) and grand.func is parent:
+            if parent.attr.value in _ADDS_PERMISSIONS:
+                return None
+            if grand is add_call:
+                return None  # the statement the fix removes
+        use = next((node for node in reversed(stack) if isinstance(node, cst.Call)), parent)
+        shown = code(use)
+        shown = shown if len(shown) <= 60 else shown[:57] + "..."
+        return (
+            f"`{variable}` is also used in `{shown}`: cdkfix keeps a role only when it is used as the `role=` of "
+            "lambda_.Function calls, given statements (`add_to_policy`, `attach_inline_policy`) or granted to "
+            "(`<resource>.grant_*(role)`)"
+        )
+
