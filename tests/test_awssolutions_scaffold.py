@@ -221,6 +221,120 @@ b = lambda_.Function(self, "B", runtime=lambda_.Runtime.PYTHON_3_13, handler="i.
     assert _run(fixed, "CDK-B1", "AwsSolutions-IAM4") == (fixed, [])
 
 
+_BASIC = 'iam.ManagedPolicy.from_aws_managed_policy_name("service-role/AWSLambdaBasicExecutionRole")'
+_FN = 'lambda_.Function(scope, "Fn", runtime=lambda_.Runtime.PYTHON_3_13, handler="i.h", code=code, role=role{extra})'
+
+
+def _role_source(body: str, role: str = "", params: str = "") -> str:
+    """A function that makes `role` (an iam.Role with AWSLambdaBasicExecutionRole) and runs `body`."""
+    role = role or f'iam.Role(scope, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"), managed_policies=[{_BASIC}])'
+    lines = "".join(f"    {line}\n" for line in body.splitlines())
+    return (
+        "from aws_cdk import aws_iam as iam, aws_lambda as lambda_, aws_logs as logs\n\n\n"
+        f"def build(scope{params}):\n    role = {role}\n{lines}"
+    )
+
+
+@pytest.mark.parametrize(
+    "body, role, reason",
+    [
+        (f"{_FN.format(extra='')}\nCfnOutput(scope, 'Arn', value=role.role_arn)", "", "`role` is also used in `CfnOutput(scope, 'Arn', value=role.role_arn)`"),
+        (f"{_FN.format(extra='')}\nreturn role", "", "`role` is also used in `return role`"),
+        (f"{_FN.format(extra='')}\nself.role = role", "", "`role` is also used in `self.role = role`"),
+        (f"{_FN.format(extra='')}\nrole.grant_pass_role(user)", "", "`role` is also used in `role.grant_pass_role(user)`"),
+        (f"{_FN.format(extra='')}\nrole.add_managed_policy(custom_policy)", "", "`role` is also used in `role.add_managed_policy(custom_policy)`"),
+        (f"{_FN.format(extra='')}\nbucket.grant_read(user, role)", "", "`role` is also used in `bucket.grant_read(user, role)`"),
+        ("lambda_python.PythonFunction(scope, 'Fn', entry='src', role=role)", "", "`role` is also used in `lambda_python.PythonFunction("),
+        (f"for table in tables:\n    table.grant_read_data(role)\n{_FN.format(extra='')}", "", "used in a loop, comprehension, lambda or nested function"),
+        (f"fns = [{_FN.format(extra='')} for _ in range(2)]", "", "used in a loop, comprehension, lambda or nested function"),
+        (f"def later():\n    {_FN.format(extra='')}", "", "used in a loop, comprehension, lambda or nested function"),
+        ("", "", "no `lambda_.Function(..., role=role)` in this function uses the role"),
+        (_FN.format(extra=", vpc=vpc"), "", "a `lambda_.Function` using `role` has `vpc=`: a function in a VPC"),
+        (_FN.format(extra=", profiling=True"), "", "a `lambda_.Function` using `role` has `profiling=`"),
+        (_FN.format(extra=", log_group=make_group()"), "", "`log_group=` is not a plain name"),
+        (_FN.format(extra=", **extra"), "", "a `lambda_.Function` using `role` has a `**` splat"),
+        ("lambda_.Function(make_scope(), 'Fn', runtime=runtime, handler='i.h', code=code, role=role)", "", "no plain scope, id and statement"),
+        ("x = lambda_.Function(scope, 'Fn', runtime=runtime, handler='i.h', code=code, role=role).function_arn", "",
+         "no plain scope, id and statement"),
+        (f"role = other\n{_FN.format(extra='')}", "", "`role` is assigned more than once"),
+        (_FN.format(extra=""), f'iam.Role(scope, "Role", assumed_by=iam.ServicePrincipal("states.amazonaws.com"), managed_policies=[{_BASIC}])',
+         'not assumed by `iam.ServicePrincipal("lambda.amazonaws.com")`'),
+        (_FN.format(extra=""), f'iam.Role(scope, "Role", managed_policies=[{_BASIC}], **props)', "not bound to an `iam.Role(...)` without a `**` splat"),
+        (_FN.format(extra=""), f'make_role(scope, managed_policies=[{_BASIC}])', "it is not in the `managed_policies=` list of an `iam.Role(...)`"),
+        (_FN.format(extra=""), f'iam.Role(scope, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"), managed_policies=[{_BASIC}, custom_policy])',
+         "the role keeps another managed policy in `managed_policies=`"),
+    ],
+)
+def test_iam4_reports_a_hand_made_role_without_a_fix(body, role, reason):
+    source = _role_source(body, role)
+    fixed, records = _run(source, "AwsSolutions-IAM4")
+    assert fixed == source and {status for _, status, _ in records} == {FixStatus.NO_FIX}
+    # The managed policy's finding (a `**` splat on the function is a finding of its own too).
+    (detail,) = [detail for _, _, detail in records if "need logs on their own log groups only" in detail]
+    assert reason in detail
+
+
+@pytest.mark.parametrize(
+    "source, reason",
+    [
+        (f"from aws_cdk import aws_iam as iam\n\nrole = iam.Role(self, 'R', assumed_by=iam.ServicePrincipal('lambda.amazonaws.com'), managed_policies=[{_BASIC}])\n",
+         "the role is not made in a function body"),
+        (_role_source(_FN.format(extra=""), params=", role"), "`role` is also bound other than by an assignment"),
+        (_role_source(_FN.format(extra="")).replace("    role = iam.Role(", "    role: iam.IRole\n    role = iam.Role("),
+         "`role` is assigned more than once, or not by a plain `role = ...`"),
+        (f"from aws_cdk import aws_iam as iam\n\ndef build(scope):\n    roles[0].add_managed_policy({_BASIC})\n",
+         "the role is `roles[0]`, not a local name"),
+        (f"from aws_cdk import aws_iam as iam\n\ndef build(scope):\n    role.add_managed_policy({_BASIC}, extra)\n",
+         "it is not the only argument of `add_managed_policy(...)`"),
+        (f"from aws_cdk import aws_iam as iam\n\ndef build(scope):\n    done = role.add_managed_policy({_BASIC})\n",
+         "`add_managed_policy(...)` is not a statement of its own"),
+        ("from aws_cdk import aws_iam as iam\n\ndef build(scope):\n"
+         "    role = iam.Role(scope, 'R', assumed_by=iam.ServicePrincipal('lambda.amazonaws.com'), managed_policies=[policy])\n"
+         f"    role.add_managed_policy({_BASIC})\n", "the role has other managed policies (`managed_policies=`)"),
+        (f"from aws_cdk import aws_iam as iam\n\ndef build(scope):\n    policies = [{_BASIC}]\n", "it is not in the `managed_policies=` list"),
+    ],
+)
+def test_iam4_reports_where_a_hand_made_role_cannot_be_followed(source, reason):
+    assert reason in _no_fix(source, "AwsSolutions-IAM4")
+
+
+def test_iam4_hand_made_role_in_a_destroyable_run_keeps_the_named_group_and_grants_a_self_attribute_group():
+    source = _role_source(
+        "role.add_to_principal_policy(statement)\n"
+        "table.grant(grantee=role, actions='dynamodb:Query')\n"
+        f"if with_api:\n    self.api = {_FN.format(extra=', log_group=self.api_logs')}\n"
+        f"{_FN.format(extra='').replace('Fn', 'Worker')}"
+    )
+    fixed, records = _run(source, "CDK-B1", "AwsSolutions-IAM4")
+    assert fixed == """\
+from aws_cdk import aws_iam as iam, aws_lambda as lambda_, aws_logs as logs
+from aws_cdk import RemovalPolicy
+
+
+def build(scope):
+    role = iam.Role(scope, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
+    role.add_to_principal_policy(statement)
+    table.grant(grantee=role, actions='dynamodb:Query')
+    if with_api:
+        self.api_logs.grant_write(role)
+        self.api = lambda_.Function(scope, "Fn", runtime=lambda_.Runtime.PYTHON_3_13, handler="i.h", code=code, role=role, log_group=self.api_logs)
+    function_logs = logs.LogGroup(
+        scope, "WorkerLogs", removal_policy=RemovalPolicy.DESTROY
+    )
+    function_logs.grant_write(role)
+    lambda_.Function(scope, "Worker", runtime=lambda_.Runtime.PYTHON_3_13, handler="i.h", code=code, role=role, log_group=function_logs)
+"""
+    assert [(code, status) for code, status, _ in records] == [("AwsSolutions-IAM4", FixStatus.APPLIED)]
+    assert _run(fixed, "CDK-B1", "AwsSolutions-IAM4") == (fixed, [])
+
+
+def test_iam4_hand_made_role_a_keyword_or_attribute_named_like_the_role_is_not_a_use():
+    """`x(role=1)`'s keyword and `other.role` are names too, but not the variable: the role is fixed."""
+    fixed, records = _run(_role_source(f"{_FN.format(extra='')}\nprint(other.role, x(role=1))"), "AwsSolutions-IAM4")
+    assert [(code, status) for code, status, _ in records] == [("AwsSolutions-IAM4", FixStatus.APPLIED)]
+    assert "print(other.role, x(role=1))" in fixed and "managed_policies" not in fixed and "fn_logs" not in fixed
+
+
 # --- SMG4 -------------------------------------------------------------------------------------
 
 

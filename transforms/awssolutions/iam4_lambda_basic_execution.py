@@ -8,6 +8,11 @@ group, `/aws/lambda/<generated name>`, cannot be named in a policy the function 
 without a dependency cycle, so the fix gives the function a log group of its own and a role
 that may write there only: `grant_write` (logs:CreateLogStream, logs:PutLogEvents on that
 group's ARN, no wildcard cdk-nag IAM5 would see).
+
+A role the code makes for its functions with AWSLambdaBasicExecutionRole gets the same: the
+managed policy goes, and each function using the role logs to a group of its own granted to the
+role. Only when every use of the role is known (a local name, used as those functions' `role=`,
+given statements or granted to): what else the role may need otherwise is not cdkfix's to know.
 """
 
 from __future__ import annotations
@@ -148,12 +153,24 @@ class Iam4LambdaBasicExecution(Rule):
         "is granted instead of a new one. A plain `log_retention=<value>` moves to the new group as `retention=<value>` "
         "(no LogRetention custom resource: its own function and role, with the same managed policy, go too). "
         "In a destroyable run the new group gets `removal_policy=RemovalPolicy.DESTROY`. "
-        "A function with `role=` is left alone (the managed policy, if any, is on that role). Reported without a fix: "
+        "A function with `role=` is left alone here (the managed policy, if any, is on that role: see below). "
+        "Reported without a fix: "
         "a `**` splat; `vpc=`, `filesystem=`, `insights_version=`, `profiling=` or `profiling_group=` (the role needs "
         "another AWS managed policy); `log_retention_role=`, `log_retention_retry_options=` or `log_removal_policy=` "
         "(CDK manages the default group); `log_retention=` whose value is not a plain name, or next to `log_group=`; "
-        "a `log_group=` that is not a plain name; no plain scope, id and statement. Every "
-        "`ManagedPolicy.from_aws_managed_policy_name(...)` / `from_managed_policy_arn(..., \"arn:aws:iam::aws:policy/...\")` "
+        "a `log_group=` that is not a plain name; no plain scope, id and statement. "
+        "AWSLambdaBasicExecutionRole on a role made by hand (an element of `iam.Role(..., managed_policies=[...])`, "
+        "or the only argument of a `<role>.add_managed_policy(...)` statement) is fixed when the role is assumed by "
+        "`iam.ServicePrincipal(\"lambda.amazonaws.com\")`, bound once to a local name in a function body, has no other "
+        "managed policy, and every use of the name is the `role=` of a `lambda_.Function` this rule could fix as above, "
+        "a statement or inline policy added to it (`add_to_policy`, `add_to_principal_policy`, `attach_inline_policy`) "
+        "or a grant to it (`<resource>.grant_*(role)`): the managed policy goes (the `managed_policies=` keyword or the "
+        "`add_managed_policy` statement), and before each function's statement its group (a new `logs.LogGroup` as "
+        "above, or its own plain `log_group=`) gets `<group>.grant_write(<role>)`. Any other use of the role (passed "
+        "to another construct, `role_arn` read, returned, stored on `self`, in a loop, a comprehension or a nested "
+        "function), a `self.` or module-level role, or another managed policy it keeps: reported without a fix, "
+        "with the condition that failed. Every other `ManagedPolicy.from_aws_managed_policy_name(...)` / "
+        "`from_managed_policy_arn(..., \"arn:aws:iam::aws:policy/...\")` "
         "is reported without a fix: which actions on which resources the role's code uses is run-time behaviour "
         "(AWSLambdaBasicExecutionRole and AWSLambdaVPCAccessExecutionRole get their own advice)."
     )
@@ -164,7 +181,10 @@ class Iam4LambdaBasicExecution(Rule):
         "write to any other log group. The function's ServiceRole is deleted and the new role takes its place. "
         "With `log_retention=`, the new group keeps that retention, and the stack's LogRetention custom resource "
         "(a function, its role and policy) is deleted once no function of the stack uses `log_retention=`; the "
-        "old group keeps the retention it was given."
+        "old group keeps the retention it was given. On a role made by hand, the role itself stays (same logical "
+        "ID, its statements and grants kept) and loses AWSLambdaBasicExecutionRole: each function using it logs to "
+        "its new group, and neither it nor any other code running as that role can create or write to any other "
+        "log group (code that also ran as the role for other logs loses that access)."
     )
     # The Policy: the LogRetention custom resource's role policy goes, the new role's comes.
     replaces = ("AWS::IAM::Policy (logical ID changes)", "AWS::IAM::Role (logical ID changes)")
