@@ -238,7 +238,7 @@ def _role_source(body: str, role: str = "", params: str = "") -> str:
 @pytest.mark.parametrize(
     "body, role, reason",
     [
-        (f"{_FN.format(extra='')}\nCfnOutput(scope, 'Arn', value=role.role_arn)", "", "`role` is also used in `CfnOutput(scope, 'Arn', value=role.role_arn)`"),
+        (f"{_FN.format(extra='')}\nCfnOutput(scope, 'Arn', value=role.role_arn)", "", "`role` is also used in `role.role_arn`"),
         (f"{_FN.format(extra='')}\nreturn role", "", "`role` is also used in `return role`"),
         (f"{_FN.format(extra='')}\nself.role = role", "", "`role` is also used in `self.role = role`"),
         (f"{_FN.format(extra='')}\nrole.grant_pass_role(user)", "", "`role` is also used in `role.grant_pass_role(user)`"),

@@ -874,8 +874,13 @@ def add_handler(scope):
                 return None
             if grand is add_call:
                 return None  # the statement the fix removes
-        use = next((node for node in reversed(stack) if isinstance(node, cst.Call)), parent)
-        shown = code(use)
+        if isinstance(parent, cst.Attribute) and parent.value is name:
+            use = parent  # `role.role_arn`, `role.grant_pass_role`: what is read of the role
+            if isinstance(grand, cst.Call) and grand.func is parent:
+                use = grand
+        else:
+            use = next((node for node in reversed(stack) if isinstance(node, (cst.Call, cst.BaseSmallStatement))), parent)
+        shown = " ".join(code(use).split())
         shown = shown if len(shown) <= 60 else shown[:57] + "..."
         return (
             f"`{variable}` is also used in `{shown}`: cdkfix keeps a role only when it is used as the `role=` of "
