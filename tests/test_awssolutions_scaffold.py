@@ -335,6 +335,23 @@ def test_iam4_hand_made_role_a_keyword_or_attribute_named_like_the_role_is_not_a
     assert "print(other.role, x(role=1))" in fixed and "managed_policies" not in fixed and "fn_logs" not in fixed
 
 
+def test_iam4_hand_made_role_annotated_binding_and_emptied_list_keyword_go():
+    source = _role_source(_FN.format(extra="")).replace("    role = iam.Role(", "    role: iam.Role = iam.Role(")
+    fixed, records = _run(source, "AwsSolutions-IAM4")
+    assert fixed == """\
+from aws_cdk import aws_iam as iam, aws_lambda as lambda_, aws_logs as logs
+
+
+def build(scope):
+    role: iam.Role = iam.Role(scope, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
+    function_logs = logs.LogGroup(scope, "FnLogs")
+    function_logs.grant_write(role)
+    lambda_.Function(scope, "Fn", runtime=lambda_.Runtime.PYTHON_3_13, handler="i.h", code=code, role=role, log_group=function_logs)
+"""
+    assert [(code, status) for code, status, _ in records] == [("AwsSolutions-IAM4", FixStatus.APPLIED)]
+    assert _run(fixed, "AwsSolutions-IAM4") == (fixed, [])
+
+
 # --- SMG4 -------------------------------------------------------------------------------------
 
 

@@ -849,6 +849,8 @@ def add_handler(scope):
             return f"`{variable}` is used in a loop, comprehension, lambda or nested function"
         if isinstance(parent, cst.AssignTarget) and len(stack) > 2 and stack[-3] is role_statement:
             return None  # the role's own binding
+        if isinstance(parent, cst.AnnAssign) and parent.target is name and grand is role_statement:
+            return None  # the same, annotated
         if isinstance(parent, cst.Arg) and isinstance(grand, cst.Call):
             if parent.keyword is not None and parent.keyword.value == "role" and self.resolve(grand.func) == FUNCTION:
                 if layout.has_double_star(grand):
