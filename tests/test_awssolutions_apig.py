@@ -183,6 +183,20 @@ def test_apig2_validator_is_used_by_every_method_the_fix_found():
     assert "AwsSolutions-APIG2" not in {rule for rule, _ in findings}
 
 
+@pytest.mark.synth
+def test_apig2_on_a_proxy_lambda_rest_api_every_method_cdk_makes_uses_the_validator():
+    pytest.importorskip("cdk_nag")
+    example = rules_by_code()["AwsSolutions-APIG2"].examples[-1]
+    findings, template = _synth(example.after, {})
+    validators = [key for key, r in template["Resources"].items() if r["Type"] == "AWS::ApiGateway::RequestValidator"]
+    methods = [r for r in template["Resources"].values() if r["Type"] == "AWS::ApiGateway::Method"]
+    assert len(validators) == 1 and len(methods) == 2  # ANY on / and on {proxy+}
+    assert all(m["Properties"]["RequestValidatorId"] == {"Ref": validators[0]} for m in methods)
+    assert "AwsSolutions-APIG2" not in {rule for rule, _ in findings}
+    before, _ = _synth(example.before, {})
+    assert "AwsSolutions-APIG2" in {rule for rule, _ in before}
+
+
 # --- APIG2 ---------------------------------------------------------------------------------
 
 
@@ -190,7 +204,8 @@ def test_apig2_validator_is_used_by_every_method_the_fix_found():
     "source, why",
     [
         ('api = apigw.SpecRestApi(self, "Api", api_definition=definition)\n', "OpenAPI"),
-        ('api = apigw.LambdaRestApi(self, "Api", handler=handler)\n', "proxy methods"),
+        ('api = apigw.LambdaRestApi(self, "Api", handler=handler, proxy=use_proxy)\n', "`proxy=` is not a literal"),
+        ('apis.append(apigw.LambdaRestApi(self, "Api", handler=handler))\n', "not bound"),
         ('api = apigw.RestApi(self, "Api")\n', "no `add_method`"),
         ('apigw.RestApi(self, "Api").root.add_method("GET")\n', "not bound"),
         ('api = apigw.RestApi(self, "Api")\napi.root.add_method("GET", **kw)\n', "splat"),
@@ -339,3 +354,21 @@ def test_l1_without_aws_cdk_lib_reports_without_a_fix(monkeypatch):
     monkeypatch.setattr(l1_latest_runtime, "installed_runtimes", lambda: None)
     fixed, records = _run(L1_SOURCE, "AwsSolutions-L1")
     assert fixed == L1_SOURCE and [r.status for r in records] == [FixStatus.NO_FIX]
+
+
+def test_apig2_binds_a_bare_proxy_lambda_rest_api_and_a_second_run_changes_nothing():
+    source = 'from aws_cdk import aws_apigateway as apigw\n\napigw.LambdaRestApi(self, "Api", handler=handler)\n'
+    fixed, records = _run(source, "AwsSolutions-APIG2")
+    assert fixed == (
+        "from aws_cdk import aws_apigateway as apigw\n\n"
+        'api = apigw.LambdaRestApi(self, "Api", handler=handler)\n\n'
+        "api_validator = api.add_request_validator(\n"
+        '    "RequestValidator", validate_request_body=True, validate_request_parameters=True\n'
+        ")\n"
+        "for method in api.methods:\n"
+        "    cfn_method = method.node.default_child\n"
+        "    if isinstance(cfn_method, apigw.CfnMethod):\n"
+        "        cfn_method.request_validator_id = api_validator.request_validator_id\n"
+    )
+    assert [r.status for r in records] == [FixStatus.APPLIED]
+    assert _run(fixed, "AwsSolutions-APIG2") == (fixed, [])

@@ -9,6 +9,10 @@ validate_request_parameters=True)` and sets `request_validator=api_validator` on
 `add_method(...)` of that API's resources in the same function (`api.root.add_method`, and
 resources bound from `api.root.add_resource(...)` / `resource_for_path(...)` chains).
 
+A proxy LambdaRestApi (the default, `proxy=True`) has methods CDK makes itself, ANY on `/` and on
+`{proxy+}`, and refuses `add_method`: the validator goes on each of `api.methods` through its
+CfnMethod's `request_validator_id`, the L1 escape hatch (the proof synthesizes it with cdk-nag).
+
 Why not `default_method_options=MethodOptions(request_validator_options=...)`: aws-cdk-lib
 2.275's Method takes the validator from the method's own options only (`requestValidatorId(
 options)` in aws-apigateway/lib/method.js), so a default validator is silently dropped: no
@@ -29,6 +33,7 @@ REST_API = "aws_cdk.aws_apigateway.RestApi"
 LAMBDA_REST_API = "aws_cdk.aws_apigateway.LambdaRestApi"
 SPEC_REST_API = "aws_cdk.aws_apigateway.SpecRestApi"
 REQUEST_VALIDATOR = "aws_cdk.aws_apigateway.RequestValidator"
+CFN_METHOD = "aws_cdk.aws_apigateway.CfnMethod"
 # Calls on a resource that give another resource of the same API.
 _CHILDREN = frozenset({"add_resource", "resource_for_path", "add_proxy", "get_resource"})
 _SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
@@ -109,8 +114,11 @@ class Apig2RequestValidation(Rule):
         "`default_method_options=MethodOptions(request_validator_options=...)`: aws-cdk-lib ignores a validator "
         "in the default method options (none is synthesized). Left alone: a file that already declares request "
         "validation (`add_request_validator(...)`, `RequestValidator(...)`, an `add_method` with "
-        "`request_validator=`/`request_validator_options=`). Reported without a fix: a SpecRestApi (validators "
-        "belong in its OpenAPI definition), a LambdaRestApi without `proxy=False` (CDK makes its methods), an API not "
+        "`request_validator=`/`request_validator_options=`). A proxy LambdaRestApi (no `proxy=`, or `proxy=True`), "
+        "whose methods CDK makes and whose `add_method` CDK refuses, gets the validator on each of `<api>.methods` "
+        "through its CfnMethod (`request_validator_id`); a bare proxy LambdaRestApi statement is bound to a new name "
+        "for it. Reported without a fix: a SpecRestApi (validators "
+        "belong in its OpenAPI definition), a LambdaRestApi whose `proxy=` is not a literal, an API not "
         "bound to a name in a plain statement, no `add_method` of the API in the same function (a validator no "
         "method uses validates nothing), an `add_method` with a `**` splat, a `**` splat on the API."
     )
@@ -204,6 +212,34 @@ validator = api.add_request_validator("Body", validate_request_body=True)
 api.root.add_method("POST", apigw.MockIntegration(), request_validator=validator)
 """,
         ),
+        Example(
+            name="a proxy LambdaRestApi: the validator goes on the methods CDK makes",
+            before="""\
+from aws_cdk import aws_apigateway as apigw, aws_lambda as lambda_
+
+handler = lambda_.Function(
+    self, "Handler", runtime=lambda_.Runtime.PYTHON_3_14, handler="index.handler",
+    code=lambda_.Code.from_inline("def handler(event, context): pass"),
+)
+api = apigw.LambdaRestApi(self, "Api", handler=handler)
+""",
+            after="""\
+from aws_cdk import aws_apigateway as apigw, aws_lambda as lambda_
+
+handler = lambda_.Function(
+    self, "Handler", runtime=lambda_.Runtime.PYTHON_3_14, handler="index.handler",
+    code=lambda_.Code.from_inline("def handler(event, context): pass"),
+)
+api = apigw.LambdaRestApi(self, "Api", handler=handler)
+api_validator = api.add_request_validator(
+    "RequestValidator", validate_request_body=True, validate_request_parameters=True
+)
+for method in api.methods:
+    cfn_method = method.node.default_child
+    if isinstance(cfn_method, apigw.CfnMethod):
+        cfn_method.request_validator_id = api_validator.request_validator_id
+""",
+        ),
     ]
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -221,16 +257,48 @@ api.root.add_method("POST", apigw.MockIntegration(), request_validator=validator
         if kind == SPEC_REST_API:
             self.report_without_fix(message, "a SpecRestApi's validators belong in its OpenAPI definition", node)
             return
+        proxied = False
         if kind == LAMBDA_REST_API:
             proxy = layout.keyword_arg(node, "proxy")
-            if proxy is None or self.context.module.code_for_node(proxy.value) != "False":
-                self.report_without_fix(message, "CDK makes this LambdaRestApi's proxy methods: no `add_method` to give a validator", node)
+            written = self.context.module.code_for_node(proxy.value) if proxy is not None else "True"
+            if written not in ("True", "False"):
+                self.report_without_fix(message, "`proxy=` is not a literal: whether CDK makes the methods is not known", node)
                 return
-        name = binding(self, node)
+            proxied = written == "True"
+        name, bind = binding(self, node), []
+        if name is None and proxied and in_plain_statement(self):
+            # A bare `apigw.LambdaRestApi(...)` statement: the loop below needs the API, so it is
+            # bound to a new name (nothing else can refer to it: its methods are all CDK's).
+            found = self.reference_to(node, "api")
+            if found is not None:
+                name, bind = found
         if name is None or not in_plain_statement(self):
             self.report_without_fix(message, "the API is not bound to a name in a plain statement", node)
             return
         statement = self.current_statement
+
+        def validator() -> tuple[str, str]:
+            # Named only once the fix is certain: a finding without a fix takes no name.
+            variable = self.unique_name(f"{name.rsplit('.', 1)[-1]}_validator")
+            return variable, (
+                f'{variable} = {name}.add_request_validator("RequestValidator", validate_request_body=True, '
+                f"validate_request_parameters=True)"
+            )
+
+        if proxied:
+            variable, declaration = validator()
+            # CDK makes a proxy LambdaRestApi's methods itself (ANY on `/` and on `{proxy+}`) and refuses
+            # `add_method`; their options take no validator (see the module docstring), so the validator
+            # goes on each method's CfnMethod, the L1 escape hatch CDK documents.
+            method, cfn = self.unique_name("method"), self.unique_name("cfn_method")
+            loop = (
+                f"for {method} in {name}.methods:\n"
+                f"    {cfn} = {method}.node.default_child\n"
+                f"    if isinstance({cfn}, {self.ref(CFN_METHOD)}):\n"
+                f"        {cfn}.request_validator_id = {variable}.request_validator_id"
+            )
+            self.report(message, [*bind, self.insert_after(statement, declaration + "\n" + loop)], node=node)
+            return
         scope = self.enclosing(cst.FunctionDef)
         resources = self._resources_of(name, uses)
         methods = []
@@ -245,12 +313,8 @@ api.root.add_method("POST", apigw.MockIntegration(), request_validator=validator
         if not methods:
             self.report_without_fix(message, "no `add_method` of this API in the same function: a validator no method uses validates nothing", node)
             return
-        variable = self.unique_name(f"{name.rsplit('.', 1)[-1]}_validator")
-        insert = self.insert_after(
-            statement,
-            f'{variable} = {name}.add_request_validator("RequestValidator", validate_request_body=True, '
-            f"validate_request_parameters=True)",
-        )
+        variable, declaration = validator()
+        insert = self.insert_after(statement, declaration)
         edits = [self.set_keyword(call, "request_validator", variable, line) for call, line in methods]
         self.report(message, [insert, *edits], node=node)
 
