@@ -670,9 +670,6 @@ def add_handler(scope):
         if why is not None:
             self.report_without_fix(message, why, node)
             return
-        given = layout.keyword_arg(node, "log_group")
-        group = dotted_name(given.value) if given is not None else None
-        retention = layout.keyword_arg(node, "log_retention")
         place_role = scope_and_id(node, "Role", "FunctionRole")
         place_logs = scope_and_id(node, "Logs", "FunctionLogs")
         if place_role is None or place_logs is None or not in_plain_statement(self):
