@@ -86,6 +86,17 @@ def single_binding(rule: Rule, receiver: cst.BaseExpression) -> tuple[cst.Simple
     return statement, value
 
 
+def assignments_in(
+    function: cst.FunctionDef, name: str
+) -> list[tuple[cst.SimpleStatementLine, cst.BaseExpression | None]]:
+    """Every statement of `function`'s body (not of nested scopes) that assigns `name`: (statement,
+    value), value None when it is not a plain `name = value` (several targets, `+=`). Parameters,
+    loops and other bindings are not assignments: `binds_otherwise` tells about those."""
+    collector = _Assignments(name, into_methods=False)
+    visit_readonly(function.body, collector)
+    return collector.found
+
+
 def known_member(rule: Rule, value: cst.BaseExpression, prefix: str) -> str | None:
     """The qualified CDK name starting with `prefix` ("aws_cdk.RemovalPolicy.") that `value`
     stands for: written as the member (`RemovalPolicy.RETAIN`, `cdk.RemovalPolicy.RETAIN`), or a
@@ -132,10 +143,9 @@ def value_of(
     if not isinstance(name, cst.Name):
         return None
     if function is not None:
-        collector = _Assignments(name.value, into_methods=False)
-        visit_readonly(function.body, collector)
-        if len(collector.found) == 1 and collector.found[0][1] is not None and not _binds_otherwise(function, name.value):
-            return collector.found[0][1]
+        found = assignments_in(function, name.value)
+        if len(found) == 1 and found[0][1] is not None and not binds_otherwise(function, name.value):
+            return found[0][1]
         return None
     found = single_binding(rule, name)
     if found is not None:
@@ -173,7 +183,7 @@ def _module_binds_otherwise(module: cst.Module, name: str, assignment: cst.Simpl
     return _Find.found
 
 
-def _binds_otherwise(function: cst.FunctionDef, name: str) -> bool:
+def binds_otherwise(function: cst.FunctionDef, name: str) -> bool:
     """Whether `function` binds `name` other than by assignment statements (a parameter, a loop...)."""
     from cdkfix.scopes import BINDING_NODES, bound_names
     from cdkfix.traverse import nodes_within

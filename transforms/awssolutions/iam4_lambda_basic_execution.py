@@ -27,7 +27,7 @@ from cdkfix.names import dotted_name
 from cdkfix.rule import Category, Example, Kind, Rule, Safety
 from cdkfix.traverse import visit_readonly
 
-from cdkfix.transforms._bindings import _Assignments, _binds_otherwise
+from cdkfix.transforms._bindings import assignments_in, binds_otherwise
 
 from cdkfix.transforms.iam_broad_managed_policy import BROAD_POLICIES
 from cdkfix.transforms.awssolutions._scaffold import binding, callee, in_plain_statement, scope_and_id
@@ -786,13 +786,12 @@ def add_handler(scope):
         function = self.enclosing(cst.FunctionDef, cst.ClassDef, cst.Lambda, *_DEFERRED_SCOPES)
         if not isinstance(function, cst.FunctionDef):
             return "the role is not made in a function body: other modules or methods may use it"
-        if _binds_otherwise(function, variable):
+        if binds_otherwise(function, variable):
             return f"`{variable}` is also bound other than by an assignment (a parameter, a loop, ...)"
-        bindings = _Assignments(variable, into_methods=False)
-        visit_readonly(function.body, bindings)
-        if len(bindings.found) != 1 or bindings.found[0][1] is None:
+        assignments = assignments_in(function, variable)
+        if len(assignments) != 1 or assignments[0][1] is None:
             return f"`{variable}` is assigned more than once, or not by a plain `{variable} = ...`"
-        role_statement, role_call = bindings.found[0]
+        role_statement, role_call = assignments[0]
         if not self.is_call_to(role_call, ROLE):
             return f"`{variable}` is not bound to an `iam.Role(...)` without a `**` splat"
         principal = layout.keyword_arg(role_call, "assumed_by")
