@@ -54,7 +54,7 @@ WEB_DISTRIBUTION = "aws_cdk.aws_cloudfront.CloudFrontWebDistribution"
 LOGGING_CONFIGURATION = "aws_cdk.aws_cloudfront.LoggingConfiguration"
 OBJECT_WRITER = "aws_cdk.aws_s3.ObjectOwnership.OBJECT_WRITER"
 # The keywords by which each construct states its logging: any of them present is the user's decision.
-LOGGING_KEYWORDS = {DISTRIBUTION: ("enable_logging", "log_bucket"), WEB_DISTRIBUTION: ("logging_config",)}
+DISTRIBUTIONS = frozenset({DISTRIBUTION, WEB_DISTRIBUTION})
 
 
 class Cfr3DistributionAccessLogs(Rule):
@@ -87,7 +87,7 @@ class Cfr3DistributionAccessLogs(Rule):
         "UNSAFE: two new buckets, billed for the log objects CloudFront and S3 deliver (storage and requests); "
         "CloudFront's log delivery account may write to the log bucket (its ACL). The distribution is not replaced."
     )
-    calls = frozenset(LOGGING_KEYWORDS)
+    calls = DISTRIBUTIONS
     examples = [
         Example(
             name="module alias, bound to a name",
@@ -241,7 +241,7 @@ def build(self, logging_on, options):
 
     def visit_Call(self, node: cst.Call) -> None:
         qualified = self.resolve(node.func)
-        if qualified not in LOGGING_KEYWORDS:
+        if qualified not in DISTRIBUTIONS:
             return
         message = f"{callee(node)} without access logs ({self.title})"
         if layout.has_double_star(node):
@@ -277,14 +277,7 @@ def build(self, logging_on, options):
         ownership = f", object_ownership={self.ref(OBJECT_WRITER)}"
         bucket, source = log_bucket_pair(self, places, f"{base}_logs", lifetime, extra=ownership)
         if qualified == DISTRIBUTION:
-            keywords = [("enable_logging", "True"), ("log_bucket", bucket)]
+            logging = [self.set_keyword(node, "enable_logging", "True"), self.set_keyword(node, "log_bucket", bucket)]
         else:
-            keywords = [("logging_config", f"{self.ref(LOGGING_CONFIGURATION)}(bucket={bucket})")]
-        values = [(keyword, self.expression(value)) for keyword, value in keywords]
-
-        def set_logging(updated: cst.Call) -> cst.Call:
-            for keyword, value in values:
-                updated = layout.set_keyword(updated, keyword, value)
-            return updated
-
-        self.report(message, [self.insert_before(self.current_statement, source), self.change(node, set_logging)], node=node)
+            logging = [self.set_keyword(node, "logging_config", f"{self.ref(LOGGING_CONFIGURATION)}(bucket={bucket})")]
+        self.report(message, [self.insert_before(self.current_statement, source), *logging], node=node)
