@@ -58,6 +58,14 @@ def read_list(path: Path) -> list[tuple[str, str, str]]:
     return rows
 
 
+def _show(directory: Path, commit: str, path: str) -> bytes:
+    """A file's bytes, or nothing when the snapshot left it out (its largest files may be absent)."""
+    try:
+        return git(directory, "show", f"{commit}:{path}")
+    except subprocess.CalledProcessError:
+        return b""
+
+
 def find(mirrors: Path) -> None:
     for snapshot in sorted(mirrors.iterdir()):
         if not (snapshot / "repo").exists():
@@ -80,8 +88,14 @@ def find(mirrors: Path) -> None:
             if "python" not in str(app):
                 continue
             prefix = "" if folder == "." else folder + "/"
-            sources = [f for f in files if f.endswith(".py") and f.startswith(prefix) and "/cdk.out/" not in f]
-            text = b"".join(git(directory, "show", f"{head}:{f}") for f in sources[:80]).decode("utf-8", "replace")
+            # A committed virtualenv is the libraries' code, not the app's (and its v1 aws_cdk
+            # modules would mark a v2 app as v1).
+            sources = [
+                f for f in files
+                if f.endswith(".py") and f.startswith(prefix) and "/cdk.out/" not in f
+                and "site-packages/" not in f
+            ]
+            text = b"".join(_show(directory, head, f) for f in sources[:80]).decode("utf-8", "replace")
             if "aws_cdk" in text and not V1_IMPORT.search(text):
                 print(f"{repo}\t{head}\t{folder}")
 
