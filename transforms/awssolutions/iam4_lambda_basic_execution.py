@@ -1,7 +1,7 @@
 """AwsSolutions-IAM4 for Lambda: the AWS managed AWSLambdaBasicExecutionRole becomes a role
 whose only permission is writing to the function's own log group.
 
-A `lambda_.Function` without `role=` gets a ServiceRole with the AWS managed policy
+A `lambda_.Function` (or `DockerImageFunction`) without `role=` gets a ServiceRole with the AWS managed policy
 AWSLambdaBasicExecutionRole (logs:CreateLogGroup, CreateLogStream, PutLogEvents on every log
 group of the account), which cdk-nag 3 flags (IAMNoManagedPolicies). The function's own
 group, `/aws/lambda/<generated name>`, cannot be named in a policy the function depends on
@@ -33,6 +33,10 @@ from cdkfix.transforms.iam_broad_managed_policy import BROAD_POLICIES
 from cdkfix.transforms.awssolutions._scaffold import binding, callee, in_plain_statement, scope_and_id
 
 FUNCTION = "aws_cdk.aws_lambda.Function"
+# DockerImageFunction takes the same FunctionOptions (role=, log_group=, log_retention=, vpc=, ...)
+# and CDK gives it the same ServiceRole with AWSLambdaBasicExecutionRole when `role=` is absent.
+DOCKER_IMAGE_FUNCTION = "aws_cdk.aws_lambda.DockerImageFunction"
+FUNCTIONS = frozenset({FUNCTION, DOCKER_IMAGE_FUNCTION})
 FROM_NAME = "aws_cdk.aws_iam.ManagedPolicy.from_aws_managed_policy_name"
 FROM_ARN = "aws_cdk.aws_iam.ManagedPolicy.from_managed_policy_arn"
 _AWS_MANAGED_ARN = re.compile(r"arn:aws[\w-]*:iam::aws:policy/(?P<name>.+)")
@@ -188,7 +192,7 @@ class Iam4LambdaBasicExecution(Rule):
     )
     # The Policy: the LogRetention custom resource's role policy goes, the new role's comes.
     replaces = ("AWS::IAM::Policy (logical ID changes)", "AWS::IAM::Role (logical ID changes)")
-    calls = frozenset({FUNCTION, FROM_NAME, FROM_ARN})
+    calls = FUNCTIONS | {FROM_NAME, FROM_ARN}
     examples = [
         Example(
             name="module alias, bound to a name",
@@ -650,6 +654,37 @@ def add_handler(scope):
 """,
             flagged=True,
         ),
+        Example(
+            name="DockerImageFunction (the same FunctionOptions), scope and id as keywords",
+            before="""\
+from aws_cdk import aws_ecr as ecr, aws_lambda as lambda_
+
+self.predict = lambda_.DockerImageFunction(
+    scope=self,
+    id="Predict",
+    code=lambda_.DockerImageCode.from_ecr(ecr.Repository.from_repository_name(self, "Images", "predict")),
+)
+""",
+            after="""\
+from aws_cdk import aws_ecr as ecr, aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_iam as iam
+
+predict_logs = logs.LogGroup(self, "PredictLogs")
+predict_role = iam.Role(
+    self, "PredictRole", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com")
+)
+predict_logs.grant_write(predict_role)
+
+self.predict = lambda_.DockerImageFunction(
+    scope=self,
+    id="Predict",
+    code=lambda_.DockerImageCode.from_ecr(ecr.Repository.from_repository_name(self, "Images", "predict")),
+    role=predict_role,
+    log_group=predict_logs,
+)
+""",
+        ),
     ]
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -657,7 +692,7 @@ def add_handler(scope):
         if qualified in (FROM_NAME, FROM_ARN):
             self._managed_policy(node, qualified)
             return
-        if qualified != FUNCTION:
+        if qualified not in FUNCTIONS:
             return
         what = callee(node)
         if layout.has_double_star(node):
@@ -848,7 +883,7 @@ def add_handler(scope):
         if isinstance(parent, cst.AnnAssign) and parent.target is name and grand is role_statement:
             return None  # the same, annotated
         if isinstance(parent, cst.Arg) and isinstance(grand, cst.Call):
-            if parent.keyword is not None and parent.keyword.value == "role" and self.resolve(grand.func) == FUNCTION:
+            if parent.keyword is not None and parent.keyword.value == "role" and self.resolve(grand.func) in FUNCTIONS:
                 if layout.has_double_star(grand):
                     return f"a `lambda_.Function` using `{variable}` has a `**` splat"
                 why = _log_blocker(grand)
