@@ -23,7 +23,11 @@ import sys
 import tarfile
 from pathlib import Path
 
-V1_IMPORT = re.compile(r"from aws_cdk import core\b|import aws_cdk\.core\b|from aws_cdk\.core import|from aws_cdk import cdk\b")
+# `core` inside a parenthesized import list (`from aws_cdk import (\n    core as cdk, ...)`) is v1 too.
+V1_IMPORT = re.compile(
+    r"from aws_cdk import core\b|import aws_cdk\.core\b|from aws_cdk\.core import|from aws_cdk import cdk\b"
+    r"|from aws_cdk import \([^)]*\bcore\b"
+)
 
 
 def git_dir(mirrors: Path, repo: str) -> Path:
