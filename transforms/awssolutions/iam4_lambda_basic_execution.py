@@ -179,7 +179,16 @@ class Iam4LambdaBasicExecution(Rule):
         "with the condition that failed. Every other `ManagedPolicy.from_aws_managed_policy_name(...)` / "
         "`from_managed_policy_arn(..., \"arn:aws:iam::aws:policy/...\")` "
         "is reported without a fix: which actions on which resources the role's code uses is run-time behaviour "
-        "(AWSLambdaBasicExecutionRole and AWSLambdaVPCAccessExecutionRole get their own advice)."
+        "(AWSLambdaBasicExecutionRole and AWSLambdaVPCAccessExecutionRole get their own advice). "
+        "The functions CDK makes for an `s3_deployment.BucketDeployment`, a `custom_resources.AwsCustomResource` or a "
+        "`custom_resources.Provider` without `role=` get the same fix through the construct's own `role=` and "
+        "`log_group=` (a Provider with `is_complete_handler=`: `framework_on_event_role=` and "
+        "`framework_complete_and_timeout_role=`, two roles granted the one group, since one role for its three "
+        "functions is a dependency cycle); `log_retention=` moves to the group as above. BucketDeployment and "
+        "AwsCustomResource share ONE function per stack (a SingletonFunction made with the first construct's role): "
+        "fixed only when the file makes one of them, outside a loop; reported without a fix otherwise, and with "
+        "`vpc=` (or BucketDeployment's `use_efs=`), a `**` splat, or one Provider framework role given and not the other. "
+        "docs/awssolutions-iam4-constructs.md."
     )
     impact = (
         "UNSAFE: the function logs to a new log group (retained, two years' retention by default) from the next "
@@ -191,7 +200,10 @@ class Iam4LambdaBasicExecution(Rule):
         "old group keeps the retention it was given. On a role made by hand, the role itself stays (same logical "
         "ID, its statements and grants kept) and loses AWSLambdaBasicExecutionRole: each function using it logs to "
         "its new group, and neither it nor any other code running as that role can create or write to any other "
-        "log group (code that also ran as the role for other logs loses that access)."
+        "log group (code that also ran as the role for other logs loses that access). "
+        "For a BucketDeployment, AwsCustomResource or Provider, CDK's ServiceRole of its function(s) is deleted and "
+        "the new role gets what CDK granted it (the bucket's read/write, the custom resource's `policy=`, invoking the "
+        "Provider's handlers); the function logs to the new group."
     )
     # The Policy: the LogRetention custom resource's role policy goes, the new role's comes.
     replaces = ("AWS::IAM::Policy (logical ID changes)", "AWS::IAM::Role (logical ID changes)")
