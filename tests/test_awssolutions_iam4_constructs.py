@@ -101,6 +101,43 @@ def test_one_of_each_singleton_and_two_providers_are_all_fixed_once():
     assert _run(fixed) == (fixed, [])
 
 
+def _message(source: str) -> str:
+    _, records = fix_source(source, [rules_by_code()[CODE]])
+    return records[0].message
+
+
+def _in_function(*statements: str) -> str:
+    return HEAD + "\n\ndef build(self, bucket):\n" + "".join(f"    {statement}" for statement in statements)
+
+
+def test_several_bucket_deployments_in_order_in_one_function_body_fix_the_first_only():
+    second = DEPLOY.format(', destination_key_prefix="b/"').replace('"Deploy"', '"Second"')
+    source = _in_function(DEPLOY.format(""), "self.second = " + second)
+    fixed, records = _run(source)
+    assert [(code, status) for code, status, _ in records] == [(CODE, FixStatus.APPLIED)]
+    assert "the 1 later BucketDeployment construct(s) of this function share that function" in _message(source)
+    assert fixed.count("role=") == 1 and "destination_bucket=bucket, role=deployment_role, log_group=deployment_logs)" in fixed
+    assert _run(fixed) == (fixed, [])
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # another singleton: a later construct with its own memory_limit gets a function (and CDK role) of its own
+        _in_function(DEPLOY.format(""), DEPLOY.format(", memory_limit=512").replace('"Deploy"', '"Big"')),
+        # in a branch: which one runs first is run-time
+        _in_function(DEPLOY.format(""), "if bucket:\n        " + DEPLOY.format("").replace('"Deploy"', '"Other"')),
+        # two function bodies: which one is called first is not this file's to know
+        _in_function(DEPLOY.format("")) + "\n\ndef other(self, bucket):\n    " + DEPLOY.format("").replace('"Deploy"', '"Other"'),
+    ],
+)
+def test_several_bucket_deployments_not_known_to_make_one_function_in_order_are_reported(source):
+    fixed, records = _run(source)
+    assert fixed == source
+    assert [(code, status) for code, status, _ in records] == [(CODE, FixStatus.NO_FIX)] * 2
+    assert "this file makes 2 BucketDeployment constructs" in records[0][2]
+
+
 def test_a_named_log_group_is_granted_to_both_waiter_roles_and_kept():
     source = HEAD + PROVIDER.format(", is_complete_handler=is_done, log_group=self.provider_logs")
     fixed, records = _run(source)
@@ -156,14 +193,19 @@ def _logical_id(resources, prefix: str, type_: str) -> str:
 
 
 @pytest.mark.synth
-def test_the_bucket_deployment_function_runs_as_the_new_role(fix_effect_proofs):
-    proof = fix_effect_proofs["AwsSolutions-IAM4-14"]
+@pytest.mark.parametrize("case, prefix, deployments", [("AwsSolutions-IAM4-14", "Deploy", 1), ("AwsSolutions-IAM4-20", "Site", 2)])
+def test_the_bucket_deployment_function_runs_as_the_new_role(fix_effect_proofs, case, prefix, deployments):
+    """The one singleton function runs as the fix's role and logs to its group, with one
+    construct or with two in order (the second one's grants land on the same role)."""
+    proof = fix_effect_proofs[case]
     before, after = _template(proof.before), _template(proof.after)
     assert _basic_execution(before) and not _basic_execution(after)
-    role = _logical_id(after, "DeployRole", "AWS::IAM::Role")
+    role = _logical_id(after, f"{prefix}Role", "AWS::IAM::Role")
     assert _role_of(after, "CustomCDKBucketDeployment") == {"Fn::GetAtt": [role, "Arn"]}
     function = next(r for k, r in after.items() if k.startswith("CustomCDKBucketDeployment") and r["Type"] == "AWS::Lambda::Function")
-    assert function["Properties"]["LoggingConfig"] == {"LogGroup": {"Ref": _logical_id(after, "DeployLogs", "AWS::Logs::LogGroup")}}
+    assert function["Properties"]["LoggingConfig"] == {"LogGroup": {"Ref": _logical_id(after, f"{prefix}Logs", "AWS::Logs::LogGroup")}}
+    assert len([r for r in after.values() if r["Type"] == "Custom::CDKBucketDeployment"]) == deployments
+    assert [r["Type"] for r in after.values()].count("AWS::IAM::Role") == 1
 
 
 @pytest.mark.synth

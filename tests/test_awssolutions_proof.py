@@ -68,6 +68,7 @@ _BUCKET_DEPLOYMENT_POLICY = "Example/Custom::CDKBucketDeployment8693BB64968944B6
 _FRAMEWORK_POLICY = "Example/Provider/framework-{}/ServiceRole/DefaultPolicy/Resource"
 MOVED: dict[str, dict[str, tuple[str, ...]]] = {
     "AwsSolutions-IAM4-14": {"Example/DeployRole/DefaultPolicy/Resource": (_BUCKET_DEPLOYMENT_POLICY,)},
+    "AwsSolutions-IAM4-20": {"Example/SiteRole/DefaultPolicy/Resource": (_BUCKET_DEPLOYMENT_POLICY,)},
     "AwsSolutions-IAM4-16": {"Example/ProviderRole/DefaultPolicy/Resource": (_FRAMEWORK_POLICY.format("onEvent"),)},
     "AwsSolutions-IAM4-17": {
         "Example/ProviderRole/DefaultPolicy/Resource": (_FRAMEWORK_POLICY.format("onEvent"),),

@@ -67,19 +67,60 @@ _SHORT = {BUCKET_DEPLOYMENT: "BucketDeployment", AWS_CUSTOM_RESOURCE: "AwsCustom
 _REPEATED = (cst.For, cst.While, cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
 
 
+# BucketDeployment's keywords that name its singleton (renderSingletonUuid): constructs that set
+# them differently get functions (and CDK roles) of their own.
+_UUID_KEYWORDS = ("memory_limit", "ephemeral_storage_size", "vpc", "security_groups")
+
+
 class _SingletonCalls(cst.CSTVisitor):
-    """How many calls of the file make each singleton function (BucketDeployment's, AwsCustomResource's)."""
+    """The calls of the file that make each singleton function (BucketDeployment's,
+    AwsCustomResource's), in order, each with the function whose body it is a statement of
+    (`x = Call(...)` / `Call(...)` directly in that body; None anywhere else)."""
 
     def __init__(self, rule: Rule) -> None:
         super().__init__()
         self.rule = rule
-        self.counts: dict[str, int] = {}
+        self.calls: dict[str, list[tuple[cst.Call, cst.FunctionDef | None]]] = {}
+        self._stack: list[cst.CSTNode] = []
 
-    def visit_Call(self, node: cst.Call) -> None:
-        qualified = self.rule.resolve(node.func)
-        for construct, family in _SINGLETONS.items():
-            if qualified in family:
-                self.counts[construct] = self.counts.get(construct, 0) + 1
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, cst.Call):
+            qualified = self.rule.resolve(node.func)
+            for construct, family in _SINGLETONS.items():
+                if qualified in family:
+                    self.calls.setdefault(construct, []).append((node, self._body_statement_of(node)))
+        self._stack.append(node)
+        return True
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        self._stack.pop()
+
+    def _body_statement_of(self, call: cst.Call) -> cst.FunctionDef | None:
+        if len(self._stack) < 4:
+            return None
+        small, line, block, function = self._stack[-1], self._stack[-2], self._stack[-3], self._stack[-4]
+        if not (isinstance(small, (cst.Expr, cst.Assign)) and small.value is call):
+            return None
+        if isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1 and isinstance(function, cst.FunctionDef):
+            return function if block is function.body else None
+        return None
+
+
+def _singleton_calls(rule, qualified: str) -> list[tuple[cst.Call, cst.FunctionDef | None]]:
+    return rule.module_facts("iam4-singleton-calls", lambda: _SingletonCalls(rule)).calls.get(qualified, [])
+
+
+def _one_function(calls: list[tuple[cst.Call, cst.FunctionDef | None]]) -> bool:
+    """True when the singleton's calls in this file run in order, once each, and make one
+    function: statements of one function body (none in a branch or loop), without a `**` splat,
+    none setting the keywords that name a BucketDeployment's singleton."""
+    functions = {id(function) for _, function in calls}
+    return (
+        None not in {function for _, function in calls}
+        and len(functions) == 1
+        and not any(layout.has_double_star(call) for call, _ in calls)
+        and not any(layout.keyword_arg(call, keyword) is not None for call, _ in calls for keyword in _UUID_KEYWORDS)
+    )
 
 
 def fix_construct_role(rule, node: cst.Call, qualified: str) -> None:
@@ -107,7 +148,18 @@ def fix_construct_role(rule, node: cst.Call, qualified: str) -> None:
                 node,
             )
             return
-    why = _blocker(rule, node, qualified)
+    later = 0
+    if qualified in _SINGLETONS:
+        calls = _singleton_calls(rule, qualified)
+        if len(calls) > 1 and _one_function(calls):
+            if calls[0][0] is not node:
+                return  # the first of them makes the one function: its fix (or report) is the finding
+            later = len(calls) - 1
+            message += (
+                f" (the {later} later {_SHORT[qualified]} construct(s) of this function share that function: "
+                "CDK ignores their `role=` and `log_group=`)"
+            )
+    why = _blocker(rule, node, qualified, several_in_order=later > 0)
     if why is not None:
         rule.report_without_fix(message, why, node)
         return
@@ -141,8 +193,10 @@ def fix_construct_role(rule, node: cst.Call, qualified: str) -> None:
     rule.report(message, edits, node=node)
 
 
-def _blocker(rule, node: cst.Call, qualified: str) -> str | None:
-    """Why the construct `node` cannot get a role and log group of the fix's own; None when it can."""
+def _blocker(rule, node: cst.Call, qualified: str, several_in_order: bool = False) -> str | None:
+    """Why the construct `node` cannot get a role and log group of the fix's own; None when it
+    can. `several_in_order`: `node` is the first of the file's calls of its singleton, which
+    _one_function found run in order and make one function."""
     for keyword, reason in _BLOCKED[qualified].items():
         if layout.keyword_arg(node, keyword) is not None:
             return f"`{keyword}=`: {reason}"
@@ -153,11 +207,13 @@ def _blocker(rule, node: cst.Call, qualified: str) -> str | None:
                 f"it may run many times: the {short} constructs of a stack share one Lambda function (a SingletonFunction), "
                 "made with the first one's `role=` and `log_group=`; the later ones' are ignored"
             )
-        count = rule.module_facts("iam4-singleton-calls", lambda: _SingletonCalls(rule)).counts.get(qualified, 0)
-        if count > 1:
+        count = len(_singleton_calls(rule, qualified))
+        if count > 1 and not several_in_order:
             return (
                 f"this file makes {count} {short} constructs, which share one Lambda function per stack (a "
                 "SingletonFunction) made with the first one's `role=` and `log_group=` (the later ones' are ignored, "
-                "their grants go to the first one's role): give the first one a role and a log group granted to it"
+                "their grants go to the first one's role), and cdkfix cannot tell which runs first (not all plain "
+                "statements of one function body, or `memory_limit=` / `ephemeral_storage_size=` / `vpc=` / "
+                "`security_groups=` set): give the first one a role and a log group granted to it"
             )
     return rule.log_settings_blocker(node)

@@ -846,7 +846,7 @@ self.provider = cr.Provider(self, "Provider", on_event_handler=on_event, is_comp
 """,
         ),
         Example(
-            name="reported without a fix: two BucketDeployments share one function (only the first one's role is used)",
+            name="reported without a fix: two BucketDeployments at module level share one function (only the first one's role is used)",
             before="""\
 from aws_cdk import aws_s3_deployment as s3deploy
 
@@ -865,6 +865,36 @@ from aws_cdk import aws_s3_deployment as s3deploy
 s3deploy.BucketDeployment(self, "Deploy", sources=[s3deploy.Source.data("a.txt", "hi")], destination_bucket=bucket, vpc=vpc)
 """,
             flagged=True,
+        ),
+        Example(
+            name="two BucketDeployments in order in one function: the first one's role and group serve both",
+            before="""\
+from aws_cdk import aws_s3_deployment as s3deploy
+
+
+def deploy_site(self, bucket):
+    s3deploy.BucketDeployment(self, "Site", sources=[s3deploy.Source.data("index.html", "hi")], destination_bucket=bucket)
+    s3deploy.BucketDeployment(
+        self, "Config", sources=[s3deploy.Source.data("config.json", "{}")], destination_bucket=bucket, destination_key_prefix="config/"
+    )
+""",
+            after="""\
+from aws_cdk import aws_s3_deployment as s3deploy
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_iam as iam
+
+
+def deploy_site(self, bucket):
+    deployment_logs = logs.LogGroup(self, "SiteLogs")
+    deployment_role = iam.Role(
+        self, "SiteRole", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com")
+    )
+    deployment_logs.grant_write(deployment_role)
+    s3deploy.BucketDeployment(self, "Site", sources=[s3deploy.Source.data("index.html", "hi")], destination_bucket=bucket, role=deployment_role, log_group=deployment_logs)
+    s3deploy.BucketDeployment(
+        self, "Config", sources=[s3deploy.Source.data("config.json", "{}")], destination_bucket=bucket, destination_key_prefix="config/"
+    )
+""",
         ),
     ]
 
