@@ -12,9 +12,11 @@ group), with the construct's own keywords. What differs, read in aws-cdk-lib 2.2
   function per stack (BucketDeployment: per memory_limit / ephemeral_storage_size / vpc /
   security_groups; AwsCustomResource: a fixed uuid). The first construct's `role`/`log_group`
   make it; a later construct's are silently ignored, and every construct's grants go to that
-  one role. So only a call that is the only one of its kind in its file, outside a loop, is
-  fixed: with two, the second's role would be an unused role, and which one comes first in the
-  stack is not this file's to know. (A construct of another file in the same stack, or an L2
+  one role. So a call is fixed when it is the only one of its kind in its file (outside a
+  loop), or the first of several that are plain statements of one function body and name no
+  other singleton (they run in that order and make one function: the first one's role serves
+  all, the later ones need nothing). Otherwise a second role could be unused, and which
+  construct comes first in the stack is not this file's to know. (A construct of another file in the same stack, or an L2
   that makes an AwsCustomResource inside, could still come first: then the fix's role is
   unused and the finding stays, which the report of a cdk-nag run shows.)
 - Provider makes up to three functions (framework-onEvent, and with `is_complete_handler=`
@@ -151,7 +153,8 @@ def fix_construct_role(rule, node: cst.Call, qualified: str) -> None:
     later = 0
     if qualified in _SINGLETONS:
         calls = _singleton_calls(rule, qualified)
-        if len(calls) > 1 and _one_function(calls):
+        # A DeployTimeSubstitutedFile first would make the function with CDK's role: not fixed here.
+        if len(calls) > 1 and _one_function(calls) and rule.resolve(calls[0][0].func) == qualified:
             if calls[0][0] is not node:
                 return  # the first of them makes the one function: its fix (or report) is the finding
             later = len(calls) - 1

@@ -186,7 +186,9 @@ class Iam4LambdaBasicExecution(Rule):
         "`framework_complete_and_timeout_role=`, two roles granted the one group, since one role for its three "
         "functions is a dependency cycle); `log_retention=` moves to the group as above. BucketDeployment and "
         "AwsCustomResource share ONE function per stack (a SingletonFunction made with the first construct's role): "
-        "fixed only when the file makes one of them, outside a loop; reported without a fix otherwise, and with "
+        "fixed when the file makes one of them outside a loop, or several that are plain statements of one function "
+        "body naming no other singleton (the first one's role and group then serve all; the later ones are not "
+        "reported again); reported without a fix otherwise, and with "
         "`vpc=` (or BucketDeployment's `use_efs=`), a `**` splat, or one Provider framework role given and not the other. "
         "docs/awssolutions-iam4-constructs.md."
     )
