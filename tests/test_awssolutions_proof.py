@@ -14,6 +14,7 @@ no new error; and a fix that makes CloudFormation replace a resource is declared
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 import pytest
 
@@ -55,6 +56,54 @@ UNAVOIDABLE: dict[str, dict[tuple[str, str], str]] = {
         for index in range(3)
     },
 }
+
+# A fix that gives a construct's CDK-made function a role of its own (AwsSolutions-IAM4 on a
+# BucketDeployment, a Provider) moves the statements CDK grants that function (the bucket's
+# `grant_read_write`, `lambda:InvokeFunction` on the user's handler and its versions `:*`) from
+# CDK's role to the new one: their IAM5 findings are the same (same cdk-nag rule id, same
+# statement) at another path. {case id: {the new role's policy path: the CDK role policy paths
+# whose findings it takes}}. Strict: each new path must get a finding, each old path must lose
+# all of its own, and no cdk-nag rule id may be reported more often after than before.
+_BUCKET_DEPLOYMENT_POLICY = "Example/Custom::CDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756C/ServiceRole/DefaultPolicy/Resource"
+_FRAMEWORK_POLICY = "Example/Provider/framework-{}/ServiceRole/DefaultPolicy/Resource"
+MOVED: dict[str, dict[str, tuple[str, ...]]] = {
+    "AwsSolutions-IAM4-14": {"Example/DeployRole/DefaultPolicy/Resource": (_BUCKET_DEPLOYMENT_POLICY,)},
+    "AwsSolutions-IAM4-20": {"Example/SiteRole/DefaultPolicy/Resource": (_BUCKET_DEPLOYMENT_POLICY,)},
+    "AwsSolutions-IAM4-16": {"Example/ProviderRole/DefaultPolicy/Resource": (_FRAMEWORK_POLICY.format("onEvent"),)},
+    "AwsSolutions-IAM4-17": {
+        "Example/ProviderRole/DefaultPolicy/Resource": (_FRAMEWORK_POLICY.format("onEvent"),),
+        "Example/ProviderWaiterRole/DefaultPolicy/Resource": (
+            _FRAMEWORK_POLICY.format("isComplete"), _FRAMEWORK_POLICY.format("onTimeout"),
+        ),
+    },
+}
+
+
+def _moved(proof: Proof, case_id: str) -> tuple[set[tuple[str, str]], list[str]]:
+    """The new findings that are CDK's own statements moved to the fix's role (MOVED), and what
+    is wrong with the case's MOVED entry on this proof."""
+    moves = MOVED.get(case_id, {})
+    if not moves:
+        return set(), []
+    before, after = _nag(proof.before), _nag(proof.after)
+    moved, failures = set(), []
+    for new_path, old_paths in moves.items():
+        arrived = {(rule_id, path) for rule_id, path in after - before if path == new_path}
+        if not arrived:
+            failures.append(f"MOVED: no new finding at {new_path}")
+        for rule_id, path in arrived:
+            if any((rule_id, old) in before for old in old_paths):
+                moved.add((rule_id, path))
+        for old in old_paths:
+            if not any(path == old for _, path in before):
+                failures.append(f"MOVED: no finding at {old} before")
+            if any(path == old for _, path in after):
+                failures.append(f"MOVED: findings still at {old} after")
+    counts_before = Counter(rule_id for rule_id, _ in before)
+    for rule_id, count in Counter(rule_id for rule_id, _ in after).items():
+        if count > counts_before[rule_id]:
+            failures.append(f"{rule_id} reported {count} times after, {counts_before[rule_id]} before")
+    return moved, failures
 
 
 def _nag(side: State) -> set[tuple[str, str]]:
@@ -141,7 +190,9 @@ def proof_failures(rule, case_id: str, proof: Proof) -> list[str]:
     if _rule_findings(proof.after, rule.code):
         failures.append(f"{rule.code} still reported after at {sorted(_rule_findings(proof.after, rule.code))}")
     allowed = UNAVOIDABLE.get(case_id, {})
-    new = _nag(proof.after) - _nag(proof.before)
+    moved, moved_failures = _moved(proof, case_id)
+    failures += moved_failures
+    new = _nag(proof.after) - _nag(proof.before) - moved
     if new - set(allowed):
         failures.append(f"new findings after the fix: {sorted(new - set(allowed))}")
     if set(allowed) - new:

@@ -31,6 +31,7 @@ from cdkfix.transforms._bindings import assignments_in, binds_otherwise
 
 from cdkfix.transforms.iam_broad_managed_policy import BROAD_POLICIES
 from cdkfix.transforms.awssolutions._scaffold import binding, callee, in_plain_statement, scope_and_id
+from cdkfix.transforms.awssolutions.iam4_custom_resource_roles import CONSTRUCTS, fix_construct_role
 
 FUNCTION = "aws_cdk.aws_lambda.Function"
 # DockerImageFunction takes the same FunctionOptions (role=, log_group=, log_retention=, vpc=, ...)
@@ -117,6 +118,12 @@ def _log_blocker(node: cst.Call) -> str | None:
     for keyword, reason in _BLOCKED.items():
         if layout.keyword_arg(node, keyword) is not None:
             return f"`{keyword}=`: {reason}"
+    return _log_settings_blocker(node)
+
+
+def _log_settings_blocker(node: cst.Call) -> str | None:
+    """Why the `log_group=` / `log_retention=` of `node` (a function, or a construct that passes
+    them to the functions it makes) keep the fix from giving it a group of its own; None when not."""
     given = layout.keyword_arg(node, "log_group")
     if given is not None and dotted_name(given.value) is None:
         return "`log_group=` is not a plain name cdkfix can grant to"
@@ -176,7 +183,18 @@ class Iam4LambdaBasicExecution(Rule):
         "with the condition that failed. Every other `ManagedPolicy.from_aws_managed_policy_name(...)` / "
         "`from_managed_policy_arn(..., \"arn:aws:iam::aws:policy/...\")` "
         "is reported without a fix: which actions on which resources the role's code uses is run-time behaviour "
-        "(AWSLambdaBasicExecutionRole and AWSLambdaVPCAccessExecutionRole get their own advice)."
+        "(AWSLambdaBasicExecutionRole and AWSLambdaVPCAccessExecutionRole get their own advice). "
+        "The functions CDK makes for an `s3_deployment.BucketDeployment`, a `custom_resources.AwsCustomResource` or a "
+        "`custom_resources.Provider` without `role=` get the same fix through the construct's own `role=` and "
+        "`log_group=` (a Provider with `is_complete_handler=`: `framework_on_event_role=` and "
+        "`framework_complete_and_timeout_role=`, two roles granted the one group, since one role for its three "
+        "functions is a dependency cycle); `log_retention=` moves to the group as above. BucketDeployment and "
+        "AwsCustomResource share ONE function per stack (a SingletonFunction made with the first construct's role): "
+        "fixed when the file makes one of them outside a loop, or several that are plain statements of one function "
+        "body naming no other singleton (the first one's role and group then serve all; the later ones are not "
+        "reported again); reported without a fix otherwise, and with "
+        "`vpc=` (or BucketDeployment's `use_efs=`), a `**` splat, or one Provider framework role given and not the other. "
+        "docs/awssolutions-iam4-constructs.md."
     )
     impact = (
         "UNSAFE: the function logs to a new log group (retained, two years' retention by default) from the next "
@@ -188,11 +206,14 @@ class Iam4LambdaBasicExecution(Rule):
         "old group keeps the retention it was given. On a role made by hand, the role itself stays (same logical "
         "ID, its statements and grants kept) and loses AWSLambdaBasicExecutionRole: each function using it logs to "
         "its new group, and neither it nor any other code running as that role can create or write to any other "
-        "log group (code that also ran as the role for other logs loses that access)."
+        "log group (code that also ran as the role for other logs loses that access). "
+        "For a BucketDeployment, AwsCustomResource or Provider, CDK's ServiceRole of its function(s) is deleted and "
+        "the new role gets what CDK granted it (the bucket's read/write, the custom resource's `policy=`, invoking the "
+        "Provider's handlers); the function logs to the new group."
     )
     # The Policy: the LogRetention custom resource's role policy goes, the new role's comes.
     replaces = ("AWS::IAM::Policy (logical ID changes)", "AWS::IAM::Role (logical ID changes)")
-    calls = FUNCTIONS | {FROM_NAME, FROM_ARN}
+    calls = frozenset({*FUNCTIONS, FROM_NAME, FROM_ARN, *CONSTRUCTS})
     examples = [
         Example(
             name="module alias, bound to a name",
@@ -655,6 +676,233 @@ def add_handler(scope):
             flagged=True,
         ),
         Example(
+            name="a BucketDeployment's function: a role and log group of its own",
+            before="""\
+from aws_cdk import aws_s3_deployment as s3deploy
+
+deployment = s3deploy.BucketDeployment(
+    self,
+    "Deploy",
+    sources=[s3deploy.Source.data("index.html", "<h1>hello</h1>")],
+    destination_bucket=bucket,
+)
+""",
+            after="""\
+from aws_cdk import aws_s3_deployment as s3deploy
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_iam as iam
+
+deployment_logs = logs.LogGroup(self, "DeployLogs")
+deployment_role = iam.Role(
+    self, "DeployRole", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com")
+)
+deployment_logs.grant_write(deployment_role)
+
+deployment = s3deploy.BucketDeployment(
+    self,
+    "Deploy",
+    sources=[s3deploy.Source.data("index.html", "<h1>hello</h1>")],
+    destination_bucket=bucket,
+    role=deployment_role,
+    log_group=deployment_logs,
+)
+""",
+        ),
+        Example(
+            name="an AwsCustomResource: its policy= goes to the new role, log_retention= to the new group",
+            before="""\
+from aws_cdk import custom_resources as cr, aws_logs as logs
+
+lookup = cr.AwsCustomResource(
+    self,
+    "Lookup",
+    on_create=cr.AwsSdkCall(
+        service="SSM",
+        action="getParameter",
+        parameters={"Name": "/app/version"},
+        physical_resource_id=cr.PhysicalResourceId.of("/app/version"),
+    ),
+    policy=cr.AwsCustomResourcePolicy.from_sdk_calls(
+        resources=["arn:aws:ssm:us-east-1:123456789012:parameter/app/version"]
+    ),
+    install_latest_aws_sdk=False,
+    log_retention=logs.RetentionDays.ONE_WEEK,
+)
+""",
+            after="""\
+from aws_cdk import custom_resources as cr, aws_logs as logs
+from aws_cdk import aws_iam as iam
+
+lookup_logs = logs.LogGroup(self, "LookupLogs", retention=logs.RetentionDays.ONE_WEEK)
+lookup_role = iam.Role(
+    self, "LookupRole", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com")
+)
+lookup_logs.grant_write(lookup_role)
+
+lookup = cr.AwsCustomResource(
+    self,
+    "Lookup",
+    on_create=cr.AwsSdkCall(
+        service="SSM",
+        action="getParameter",
+        parameters={"Name": "/app/version"},
+        physical_resource_id=cr.PhysicalResourceId.of("/app/version"),
+    ),
+    policy=cr.AwsCustomResourcePolicy.from_sdk_calls(
+        resources=["arn:aws:ssm:us-east-1:123456789012:parameter/app/version"]
+    ),
+    install_latest_aws_sdk=False,
+    role=lookup_role,
+    log_group=lookup_logs,
+)
+""",
+        ),
+        Example(
+            name="a Provider's framework function: role= and log_group=",
+            before="""\
+from aws_cdk import aws_iam as iam, aws_lambda as lambda_, custom_resources as cr
+
+handler_role = iam.Role(self, "HandlerRole", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
+on_event = lambda_.Function(
+    self,
+    "OnEvent",
+    runtime=lambda_.Runtime.PYTHON_3_13,
+    handler="index.handler",
+    code=lambda_.Code.from_inline("def handler(event, context): pass"),
+    role=handler_role,
+)
+cr.Provider(self, "Provider", on_event_handler=on_event)
+""",
+            after="""\
+from aws_cdk import aws_iam as iam, aws_lambda as lambda_, custom_resources as cr
+from aws_cdk import aws_logs as logs
+
+handler_role = iam.Role(self, "HandlerRole", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
+on_event = lambda_.Function(
+    self,
+    "OnEvent",
+    runtime=lambda_.Runtime.PYTHON_3_13,
+    handler="index.handler",
+    code=lambda_.Code.from_inline("def handler(event, context): pass"),
+    role=handler_role,
+)
+provider_logs = logs.LogGroup(self, "ProviderLogs")
+provider_role = iam.Role(
+    self, "ProviderRole", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com")
+)
+provider_logs.grant_write(provider_role)
+cr.Provider(self, "Provider", on_event_handler=on_event, role=provider_role, log_group=provider_logs)
+""",
+        ),
+        Example(
+            name="a Provider with a waiter: one role for onEvent, one for isComplete and onTimeout (one role would be a cycle)",
+            before="""\
+from aws_cdk import aws_iam as iam, aws_lambda as lambda_, custom_resources as cr
+
+handler_role = iam.Role(self, "HandlerRole", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
+on_event = lambda_.Function(
+    self,
+    "OnEvent",
+    runtime=lambda_.Runtime.PYTHON_3_13,
+    handler="index.handler",
+    code=lambda_.Code.from_inline("def handler(event, context): pass"),
+    role=handler_role,
+)
+is_done = lambda_.Function(
+    self,
+    "IsDone",
+    runtime=lambda_.Runtime.PYTHON_3_13,
+    handler="index.handler",
+    code=lambda_.Code.from_inline("def handler(event, context): return {'IsComplete': True}"),
+    role=handler_role,
+)
+self.provider = cr.Provider(self, "Provider", on_event_handler=on_event, is_complete_handler=is_done)
+""",
+            after="""\
+from aws_cdk import aws_iam as iam, aws_lambda as lambda_, custom_resources as cr
+from aws_cdk import aws_logs as logs
+
+handler_role = iam.Role(self, "HandlerRole", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
+on_event = lambda_.Function(
+    self,
+    "OnEvent",
+    runtime=lambda_.Runtime.PYTHON_3_13,
+    handler="index.handler",
+    code=lambda_.Code.from_inline("def handler(event, context): pass"),
+    role=handler_role,
+)
+is_done = lambda_.Function(
+    self,
+    "IsDone",
+    runtime=lambda_.Runtime.PYTHON_3_13,
+    handler="index.handler",
+    code=lambda_.Code.from_inline("def handler(event, context): return {'IsComplete': True}"),
+    role=handler_role,
+)
+provider_logs = logs.LogGroup(self, "ProviderLogs")
+provider_role = iam.Role(
+    self, "ProviderRole", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com")
+)
+provider_logs.grant_write(provider_role)
+provider_waiter_role = iam.Role(
+    self, "ProviderWaiterRole", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com")
+)
+provider_logs.grant_write(provider_waiter_role)
+self.provider = cr.Provider(self, "Provider", on_event_handler=on_event, is_complete_handler=is_done, framework_on_event_role=provider_role, framework_complete_and_timeout_role=provider_waiter_role, log_group=provider_logs)
+""",
+        ),
+        Example(
+            name="reported without a fix: two BucketDeployments at module level share one function (only the first one's role is used)",
+            before="""\
+from aws_cdk import aws_s3_deployment as s3deploy
+
+s3deploy.BucketDeployment(self, "Site", sources=[s3deploy.Source.data("index.html", "hi")], destination_bucket=bucket)
+s3deploy.BucketDeployment(
+    self, "Config", sources=[s3deploy.Source.data("config.json", "{}")], destination_bucket=bucket, destination_key_prefix="config/"
+)
+""",
+            flagged=True,
+        ),
+        Example(
+            name="reported without a fix: a BucketDeployment in a VPC",
+            before="""\
+from aws_cdk import aws_s3_deployment as s3deploy
+
+s3deploy.BucketDeployment(self, "Deploy", sources=[s3deploy.Source.data("a.txt", "hi")], destination_bucket=bucket, vpc=vpc)
+""",
+            flagged=True,
+        ),
+        Example(
+            name="two BucketDeployments in order in one function: the first one's role and group serve both",
+            before="""\
+from aws_cdk import aws_s3_deployment as s3deploy
+
+
+def deploy_site(self, bucket):
+    s3deploy.BucketDeployment(self, "Site", sources=[s3deploy.Source.data("index.html", "hi")], destination_bucket=bucket)
+    s3deploy.BucketDeployment(
+        self, "Config", sources=[s3deploy.Source.data("config.json", "{}")], destination_bucket=bucket, destination_key_prefix="config/"
+    )
+""",
+            after="""\
+from aws_cdk import aws_s3_deployment as s3deploy
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_iam as iam
+
+
+def deploy_site(self, bucket):
+    deployment_logs = logs.LogGroup(self, "SiteLogs")
+    deployment_role = iam.Role(
+        self, "SiteRole", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com")
+    )
+    deployment_logs.grant_write(deployment_role)
+    s3deploy.BucketDeployment(self, "Site", sources=[s3deploy.Source.data("index.html", "hi")], destination_bucket=bucket, role=deployment_role, log_group=deployment_logs)
+    s3deploy.BucketDeployment(
+        self, "Config", sources=[s3deploy.Source.data("config.json", "{}")], destination_bucket=bucket, destination_key_prefix="config/"
+    )
+""",
+        ),
+        Example(
             name="DockerImageFunction (the same FunctionOptions), scope and id as keywords",
             before="""\
 from aws_cdk import aws_ecr as ecr, aws_lambda as lambda_
@@ -692,6 +940,9 @@ self.predict = lambda_.DockerImageFunction(
         if qualified in (FROM_NAME, FROM_ARN):
             self._managed_policy(node, qualified)
             return
+        if qualified in CONSTRUCTS:
+            fix_construct_role(self, node, qualified)
+            return
         if qualified not in FUNCTIONS:
             return
         what = callee(node)
@@ -724,6 +975,10 @@ self.predict = lambda_.DockerImageFunction(
         edits += self._log_group_edits(node, group, self.current_statement)
         edits.append(self.insert_before(self.current_statement, "\n".join(statements)))
         self.report(message, edits, node=node)
+
+    def log_settings_blocker(self, node: cst.Call) -> str | None:
+        """For iam4_custom_resource_roles: the same `log_group=` / `log_retention=` conditions as a function's."""
+        return _log_settings_blocker(node)
 
     def _log_group(self, node: cst.Call, base: str, place_logs: tuple[str, str]) -> tuple[str, list[str]]:
         """The group the function `node` (which passed _log_blocker) logs to, and the statement
