@@ -175,3 +175,9 @@ def test_assignments_in_and_binds_otherwise_keep_their_split():
     assert binds_otherwise(function, "z")  # a loop
     assert binds_otherwise(function, "p")  # a parameter
     assert binds_otherwise(function, "w")  # changed in place
+
+
+def test_a_name_bound_in_the_class_body_around_the_use_is_unknown():
+    # Class bodies are not followed (they were not before): no fix from a class attribute.
+    seen = _probe("X = make()\n\nclass S:\n    X = other()\n    probe(X)\n")
+    assert seen["single"] is None and seen["binding"] is None

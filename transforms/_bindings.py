@@ -168,17 +168,13 @@ def _the_one(found: list[Binding]) -> Binding | None:
 
 def _scope_of_use(rule: Rule, name: str) -> cst.CSTNode | None:
     """The scope whose bindings decide `name` where the rule is: the innermost function (the
-    module at top level), or the innermost class body when no function is inside it. None when
-    a lambda between the use and that scope binds the name (its parameter: a run-time value)."""
+    module at top level). None when a lambda or class body between the use and that scope binds
+    the name (a lambda's parameter is a run-time value; class bodies are not followed)."""
     for node in reversed(rule.context.ancestors[:-1]):
         if isinstance(node, cst.FunctionDef):
             return node
-        if isinstance(node, cst.Lambda):
-            if bindings_of(node, name):
-                return None
-        elif isinstance(node, cst.ClassDef):
-            if bindings_of(node, name):
-                return node
+        if isinstance(node, (cst.Lambda, cst.ClassDef)) and bindings_of(node, name):
+            return None
     return rule.context.module
 
 

@@ -506,6 +506,37 @@ lambda_.Function(
 )
 """,
         ),
+        Example(
+            # A name is followed in the scope that sees it (transforms/_bindings.py): the same
+            # name bound once in each of two functions is two values, each fixed where it is bound.
+            name="the same variable name bound once in each of two functions",
+            before="""\
+from aws_cdk import aws_lambda as lambda_
+
+
+def first(scope):
+    runtime = lambda_.Runtime.PYTHON_3_8
+    lambda_.Function(scope, "First", runtime=runtime, handler="index.handler", code=lambda_.Code.from_inline("def handler(e, c): pass"))
+
+
+def second(scope):
+    runtime = lambda_.Runtime.NODEJS_18_X
+    lambda_.Function(scope, "Second", runtime=runtime, handler="index.handler", code=lambda_.Code.from_inline("exports.handler = 1"))
+""",
+            after="""\
+from aws_cdk import aws_lambda as lambda_
+
+
+def first(scope):
+    runtime = lambda_.Runtime.PYTHON_3_14
+    lambda_.Function(scope, "First", runtime=runtime, handler="index.handler", code=lambda_.Code.from_inline("def handler(e, c): pass"))
+
+
+def second(scope):
+    runtime = lambda_.Runtime.NODEJS_24_X
+    lambda_.Function(scope, "Second", runtime=runtime, handler="index.handler", code=lambda_.Code.from_inline("exports.handler = 1"))
+""",
+        ),
     ]
 
     @classmethod
