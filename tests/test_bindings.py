@@ -80,6 +80,8 @@ def test_one_plain_assignment_is_known_everywhere():
         ("x = make()\nclass x:\n    pass", "`x` is bound 2 times"),
         ("x = make()\na, x = pair()", "`x` is bound 2 times"),
         ("x = make()\ndel x", "`x` is bound 2 times"),
+        ("x = {}\ndel x['k']", "`x` is changed at run time (append/extend...)"),
+        ("x = make()\nwith open('f') as x.handle:\n    pass", "`x` is changed at run time (append/extend...)"),
         ("x = make()\ntry:\n    pass\nexcept E as x:\n    pass", "`x` is bound 2 times"),
         ("x = make()\nys = [x for x in items]", "`x` is bound 2 times"),
         ("x = y = make()", "`x` is bound in a way cdkfix does not follow"),

@@ -131,12 +131,14 @@ class _Finder(cst.CSTVisitor):
             func = node.func
             if isinstance(func, cst.Attribute) and func.attr.value in _MUTATORS and dotted_name(func.value) == wanted:
                 self._add("mutation", None, node)
+        elif isinstance(node, (cst.AsName, cst.Del)):
+            # `with ... as x`, `except E as x`, `import m as x`, `del x`, `del x[0]`, `del self.x`
+            target = node.name if isinstance(node, cst.AsName) else node.target
+            if _refers_to(target, wanted):
+                exact = dotted_name(target) == wanted or isinstance(target, (cst.Tuple, cst.List))
+                self._add(type(node).__name__ if exact else "mutation", None, node)
         elif self.attribute:
-            # `with ... as self.x`, `del self.x`: any other target that names the attribute.
-            if isinstance(node, cst.AsName) and _refers_to(node.name, wanted):
-                self._add("AsName", None, node)
-            elif isinstance(node, cst.Del) and _refers_to(node.target, wanted):
-                self._add("Del", None, node)
+            return
         elif isinstance(node, _BINDING_KINDS) and not isinstance(node, (cst.AssignTarget, cst.FunctionDef, cst.ClassDef)):
             if wanted in bound_names(node):
                 self._add("param" if isinstance(node, cst.Param) else type(node).__name__, None, node)
