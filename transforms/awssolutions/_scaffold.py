@@ -13,7 +13,9 @@ from cdkfix.constructs import code, construct_id, derive_id
 from cdkfix.names import dotted_name
 from cdkfix.rule import Rule
 from cdkfix.traverse import visit_readonly
-from cdkfix.transforms.nag_v3._common import Unknown, assigned_value, scopes_of
+# Following a name to its value lives in transforms/_bindings.py (one rule for what binds a
+# name); these two stay importable from here for the rules that import them from _scaffold.
+from cdkfix.transforms._bindings import assigned_once, self_attribute_value  # noqa: F401
 
 # Code under these runs later, or many times, or not at all: a statement inserted before the
 # enclosing statement would not run when (and as often as) the construct call does.
@@ -158,56 +160,3 @@ def bucket_lifetime(rule: Rule, node: cst.Call) -> str | None:
             return None  # a call or expression: evaluating it twice is not the same value
         text += f", {keyword}={code(arg.value)}"
     return text
-
-
-def assigned_once(rule: Rule, name: str) -> cst.CSTNode:
-    """The value `name` (`x`, or `self.x` in a class) is assigned once in the file; Unknown otherwise."""
-    if "." not in name:
-        value, _ = assigned_value(name, scopes_of(rule.context.ancestors))
-        return value
-    owner, _, attribute = name.partition(".")
-    if owner != "self" or "." in attribute:
-        raise Unknown(f"`{name}` is not a name or `self` attribute cdkfix follows")
-    cls = rule.enclosing(cst.ClassDef)
-    if cls is None:
-        raise Unknown(f"`{name}` is not assigned in a class of this file")
-    return self_attribute_value(cls, attribute, name)
-
-
-def self_attribute_value(cls: cst.ClassDef, attribute: str, name: str) -> cst.BaseExpression:
-    """The one value `self.<attribute>` is assigned in `cls`; Unknown when it is assigned
-    never, several times, or by an augmented or unpacking assignment."""
-    finder = _SelfAssignments(attribute)
-    visit_readonly(cls, finder)
-    if finder.other or len(finder.values) != 1:
-        raise Unknown(f"`{name}` is assigned {len(finder.values) + finder.other} times in the class")
-    return finder.values[0]
-
-
-class _SelfAssignments(cst.CSTVisitor):
-    """The values `self.<attribute>` is assigned in a class (`other`: augmented or unpacking assignments)."""
-
-    def __init__(self, attribute: str) -> None:
-        super().__init__()
-        self.wanted = f"self.{attribute}"
-        self.values: list[cst.BaseExpression] = []
-        self.other = 0
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        for target in node.targets:
-            if dotted_name(target.target) == self.wanted:
-                self.values.append(node.value)
-            elif isinstance(target.target, (cst.Tuple, cst.List)) and self.wanted in code(target.target):
-                self.other += 1
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        if dotted_name(node.target) == self.wanted and node.value is not None:
-            self.values.append(node.value)
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        if dotted_name(node.target) == self.wanted:
-            self.other += 1
-
-    def visit_For(self, node: cst.For) -> None:
-        if self.wanted in code(node.target):
-            self.other += 1

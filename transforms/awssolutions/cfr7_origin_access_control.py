@@ -41,7 +41,7 @@ from cdkfix import layout
 from cdkfix.constructs import code
 from cdkfix.names import dotted_name
 from cdkfix.rule import Category, Example, Kind, Rule, Safety
-from cdkfix.transforms.awssolutions._scaffold import assigned_once
+from cdkfix.transforms._bindings import assigned_once
 from cdkfix.transforms.nag_v3._common import Unknown
 
 S3_ORIGIN = "aws_cdk.aws_cloudfront_origins.S3Origin"

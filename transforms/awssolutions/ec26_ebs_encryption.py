@@ -59,7 +59,7 @@ from cdkfix.constructs import code
 from cdkfix.keyword_rule import KeywordRule, keyword_rule, splat_examples
 from cdkfix.names import dotted_name
 from cdkfix.rule import Example, Safety
-from cdkfix.transforms.awssolutions._scaffold import assigned_once
+from cdkfix.transforms._bindings import assigned_once
 from cdkfix.transforms.nag_v3._common import Unknown
 
 INSTANCE = "aws_cdk.aws_ec2.Instance"

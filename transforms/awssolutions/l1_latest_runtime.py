@@ -52,6 +52,7 @@ from cdkfix.edits import ChangeNode, NeededImport
 from cdkfix.names import dotted_name
 from cdkfix.rule import Category, Example, Kind, Rule, Safety
 
+from cdkfix.transforms._bindings import binding_of
 from cdkfix.transforms.awssolutions._scaffold import callee
 
 RUNTIME = "aws_cdk.aws_lambda.Runtime"
@@ -228,35 +229,6 @@ def pin_excludes(folder: str, version: str) -> str | None:
         except InvalidSpecifier:
             continue
     return None
-
-
-class _Bindings(cst.CSTVisitor):
-    """Every `name = value` / `name: T = value` of the module, with its statement."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.values: dict[str, list[tuple[cst.BaseExpression | None, cst.SimpleStatementLine | None]]] = {}
-        self._line: cst.SimpleStatementLine | None = None
-
-    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
-        self._line = node
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        for target in node.targets:
-            name = dotted_name(target.target)
-            if name is not None:
-                value = node.value if len(node.targets) == 1 else None
-                self.values.setdefault(name, []).append((value, self._line))
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        name = dotted_name(node.target)
-        if name is not None:
-            self.values.setdefault(name, []).append((node.value, self._line))
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        name = dotted_name(node.target)
-        if name is not None:
-            self.values.setdefault(name, []).append((None, self._line))
 
 
 class L1LatestRuntime(Rule):
@@ -534,6 +506,37 @@ lambda_.Function(
 )
 """,
         ),
+        Example(
+            # A name is followed in the scope that sees it (transforms/_bindings.py): the same
+            # name bound once in each of two functions is two values, each fixed where it is bound.
+            name="the same variable name bound once in each of two functions",
+            before="""\
+from aws_cdk import aws_lambda as lambda_
+
+
+def first(scope):
+    runtime = lambda_.Runtime.PYTHON_3_8
+    lambda_.Function(scope, "First", runtime=runtime, handler="index.handler", code=lambda_.Code.from_inline("def handler(e, c): pass"))
+
+
+def second(scope):
+    runtime = lambda_.Runtime.NODEJS_18_X
+    lambda_.Function(scope, "Second", runtime=runtime, handler="index.handler", code=lambda_.Code.from_inline("exports.handler = 1"))
+""",
+            after="""\
+from aws_cdk import aws_lambda as lambda_
+
+
+def first(scope):
+    runtime = lambda_.Runtime.PYTHON_3_14
+    lambda_.Function(scope, "First", runtime=runtime, handler="index.handler", code=lambda_.Code.from_inline("def handler(e, c): pass"))
+
+
+def second(scope):
+    runtime = lambda_.Runtime.NODEJS_24_X
+    lambda_.Function(scope, "Second", runtime=runtime, handler="index.handler", code=lambda_.Code.from_inline("exports.handler = 1"))
+""",
+        ),
     ]
 
     @classmethod
@@ -669,8 +672,8 @@ lambda_.Function(
         arg = layout.keyword_arg(function, "code")
         value = arg.value if arg is not None else None
         if value is not None and dotted_name(value) is not None:
-            bound = self._bindings().get(dotted_name(value), [])
-            value = bound[0][0] if len(bound) == 1 else None
+            found = binding_of(self, value)
+            value = found[1] if found is not None else None
         if not isinstance(value, cst.Call):
             return True
         made = self.resolve(value.func) or ""
@@ -693,8 +696,8 @@ lambda_.Function(
             value, statement = element.value, self.current_statement
             name = dotted_name(value)
             if name is not None:
-                bound = self._bindings().get(name, [])
-                value, statement = bound[0] if len(bound) == 1 else (None, None)
+                bound = binding_of(self, value)
+                statement, value = bound if bound is not None else (None, None)
             what = code(element.value)
             if isinstance(value, cst.Call) and self.is_call_to(value, _IMPORTED_LAYER):
                 if pinned:
@@ -775,11 +778,11 @@ lambda_.Function(
         literal, statement = arg.value, self.current_statement
         name = dotted_name(literal)
         if name is not None:
-            bound = self._bindings().get(name, [])
-            if len(bound) != 1 or bound[0][1] is None:
+            found = binding_of(self, literal)
+            if found is None:
                 self.report_without_fix(message, f"the runtime comes from `{code(literal)}`, a value cdkfix cannot follow to one string", node)
                 return
-            literal, statement = bound[0]
+            statement, literal = found
         if not isinstance(literal, cst.SimpleString) or not isinstance(literal_value(literal), str):
             self.report_without_fix(message, f"the runtime `{code(arg.value)}` is a run-time value cdkfix cannot read", node)
             return
@@ -802,9 +805,6 @@ lambda_.Function(
         change = self.change(literal, lambda updated: _string_like(updated, newest), statement)
         self.report(f"{what} on {current}, not {newest} ({self.title})", [change], anchor=self.current_statement, node=node)
 
-    def _bindings(self) -> dict:
-        return self.module_facts("bindings", _Bindings).values
-
     def _runtime_source(self, value: cst.BaseExpression):
         """(the `Runtime.X` attribute or `Runtime(...)` call the runtime comes from, its
         statement), or why not."""
@@ -813,10 +813,9 @@ lambda_.Function(
         name = dotted_name(value)
         if name is None:
             return "the runtime is a run-time value cdkfix cannot read"
-        bound = self._bindings().get(name, [])
-        if len(bound) == 1 and bound[0][0] is not None and bound[0][1] is not None:
-            if self._is_runtime(bound[0][0]) or self.is_call_to(bound[0][0], RUNTIME):
-                return bound[0]
+        found = binding_of(self, value)
+        if found is not None and (self._is_runtime(found[1]) or self.is_call_to(found[1], RUNTIME)):
+            return found[1], found[0]
         return f"the runtime comes from `{code(value)}`, a value cdkfix cannot follow to one `Runtime.X`"
 
     def _is_runtime(self, node: cst.BaseExpression) -> bool:
