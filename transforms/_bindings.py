@@ -10,7 +10,7 @@ import libcst as cst
 
 from cdkfix.constructs import code
 from cdkfix.rule import Rule
-from cdkfix.traverse import visit_readonly
+from cdkfix.traverse import visit_readonly, walk
 
 
 class _Assignments(cst.CSTVisitor):
@@ -190,3 +190,55 @@ def binds_otherwise(function: cst.FunctionDef, name: str) -> bool:
 
     kinds = tuple(getattr(cst, kind) for kind in BINDING_NODES if kind not in ("AssignTarget", "AnnAssign"))
     return any(name in bound_names(node) for node in nodes_within(function, *kinds) if node is not function)
+
+
+def local_assignment(
+    rule: Rule, name: cst.BaseExpression
+) -> tuple[cst.SimpleStatementLine, cst.BaseExpression] | None:
+    """(statement, value) of the one plain assignment of the name `name` in the scope of the
+    current node itself: the function around it, or the module when the node is at top level.
+    None when the name is assigned there never or more than once, or bound there some other way
+    as well (a parameter, a loop, an import, `global`...), or when it comes from an enclosing
+    function or the module while the node is in a function: `value_of` follows those; this asks
+    for a value the same function makes, which a fix may edit in place."""
+    if not isinstance(name, cst.Name):
+        return None
+    lambdas = [node for node in rule.context.ancestors[:-1] if isinstance(node, cst.Lambda)]
+    if any(_binds(node, name.value) for node in lambdas):
+        return None  # a lambda's parameter hides the function's name
+    function = rule.enclosing(cst.FunctionDef)
+    if function is not None:
+        found = assignments_in(function, name.value)
+        if len(found) != 1 or found[0][1] is None or binds_otherwise(function, name.value):
+            return None
+        return found[0]
+    if rule.enclosing(cst.ClassDef) is not None:
+        return None  # a class body's names are not the module's
+    collector = _Assignments(name.value, into_methods=False)
+    for statement in rule.context.module.body:
+        visit_readonly(statement, collector)
+    if len(collector.found) != 1 or collector.found[0][1] is None:
+        return None
+    if _module_binds_otherwise(rule.context.module, name.value, collector.found[0][0]):
+        return None
+    return collector.found[0]
+
+
+def name_uses(scope: cst.CSTNode, name: str) -> list[cst.Name]:
+    """Every `name` read or bound in `scope` (nested functions and classes included: they may
+    read it too), in source order; attribute names (`x.name`) and keyword names (`name=`) are
+    other things and left out."""
+    found: list[cst.Name] = []
+    skip: set[int] = set()
+
+    def enter(node: cst.CSTNode) -> None:
+        kind = type(node)
+        if kind is cst.Attribute:
+            skip.add(id(node.attr))
+        elif kind is cst.Arg and node.keyword is not None:
+            skip.add(id(node.keyword))
+        elif kind is cst.Name and node.value == name and id(node) not in skip:
+            found.append(node)
+
+    walk(scope, enter, lambda node: None)
+    return found
