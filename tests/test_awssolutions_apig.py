@@ -179,6 +179,22 @@ def test_named_stage_options_imported_by_name_resolve_through_the_imports():
     assert "not bound to a `StageOptions(...)` call" in records[0].detail
 
 
+def test_named_stage_options_with_an_annotation_in_a_function():
+    source = (
+        "from aws_cdk import aws_apigateway as apigw\n\n\n"
+        "def build(self):\n"
+        '    stage: apigw.StageOptions = apigw.StageOptions(stage_name="dev")\n'
+        '    api = apigw.RestApi(self, "Api", deploy_options=stage)\n'
+        '    api.root.add_method("GET", apigw.MockIntegration())\n'
+    )
+    fixed, records = _run(source, "AwsSolutions-APIG6")
+    assert [r.status for r in records] == [FixStatus.APPLIED]
+    assert (
+        '    stage: apigw.StageOptions = apigw.StageOptions(stage_name="dev", '
+        "logging_level=apigw.MethodLoggingLevel.INFO)\n"
+    ) in fixed
+
+
 _NAMED_STAGE = 'stage = apigw.StageOptions(stage_name="dev")\n'
 _API = 'api = apigw.RestApi(self, "Api", deploy_options=stage)\napi.root.add_method("GET", apigw.MockIntegration())\n'
 
