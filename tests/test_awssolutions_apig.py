@@ -232,6 +232,19 @@ def test_named_stage_options_reported_without_a_fix(body, why):
     assert all(why in r.detail for r in records), [r.detail for r in records]
 
 
+def test_named_stage_options_the_user_configured_are_left_alone_even_when_shared():
+    source = (
+        "from aws_cdk import aws_apigateway as apigw\n\n"
+        'stage = apigw.StageOptions(stage_name="dev", logging_level=apigw.MethodLoggingLevel.ERROR)\n'
+        + _API
+        + 'apigw.RestApi(self, "Admin", deploy_options=stage).root.add_method("GET", apigw.MockIntegration())\n'
+    )
+    fixed, records = _run(source, *APIG)
+    assert fixed == source
+    # APIG6: the user's logging level, for both APIs; APIG1: shared, so no fix for either.
+    assert [(r.code, r.status) for r in records] == [("AwsSolutions-APIG1", FixStatus.NO_FIX)] * 2
+
+
 def test_named_stage_options_api_id_bound_after_the_options_leaves_apig1_without_a_fix():
     source = (
         "from aws_cdk import aws_apigateway as apigw\n\n"

@@ -66,7 +66,9 @@ _NAMED_NOTE = (
 )
 
 
-def merge_stage_options(rule: Rule, node: cst.Call, inner: dict[str, str], named: "NamedOptions | None" = None) -> ChangeNode:
+def merge_stage_options(
+    rule: Rule, node: cst.Call, inner: dict[str, str], named: NamedOptions | None = None
+) -> ChangeNode:
     """An edit putting `inner` (keyword -> value source) into `node`'s `deploy_options=StageOptions(...)`.
 
     Applied to the call as earlier changes left it: creates the StageOptions call when there
@@ -180,8 +182,9 @@ class _StageLoggingRule(Rule):
         """The StageOptions call `deploy_options=<name>` stands for, when the fix may edit it: the
         name is assigned once, in this function (or at module level, the call being there too),
         to a `StageOptions(...)` call without a splat, in a statement of the same block before
-        this one, and used nowhere but here (another use would get the logging too). Else the
-        finding is reported without a fix, saying which of these fails; None."""
+        this one, and used nowhere but here (another use would get the logging too). Else None:
+        left alone when that call states the rule's keywords, else reported without a fix,
+        saying which of these fails."""
 
         def refuse(why: str) -> None:
             self.report_without_fix(message, why, node)
@@ -197,6 +200,8 @@ class _StageLoggingRule(Rule):
             return refuse(
                 f"`deploy_options={name.value}`: `{name.value}` is not bound to a `StageOptions(...)` call cdkfix can read"
             )
+        if any(layout.keyword_arg(value, key) is not None for key in self.owns):
+            return None  # the user configured it (for every use of the name): their choice, no finding
         here = self.current_statement
         block = self.enclosing(cst.IndentedBlock, cst.Module)
         body = list(block.body) if block is not None else []
@@ -212,6 +217,7 @@ class _StageLoggingRule(Rule):
                 f"`{name.value}` is used elsewhere too: logging written into its StageOptions would reach every use"
             )
         return NamedOptions(name.value, statement, value, body[first : last + 1])
+
     def build(self, node: cst.Call, message: str, named: NamedOptions | None) -> list | None:
         raise NotImplementedError
 
