@@ -110,6 +110,158 @@ def test_apig1_in_a_destroyable_run_makes_the_log_group_go_with_the_stack():
     assert "retention=logs.RetentionDays.ONE_YEAR,\n    removal_policy=RemovalPolicy.DESTROY," in fixed
 
 
+# --- APIG1 and APIG6: a StageOptions held in a name ------------------------------------------
+
+NAMED = (
+    "from aws_cdk import Stack, aws_apigateway as apigw\n\n\n"
+    "class ApiStack(Stack):\n"
+    "    def __init__(self, scope, construct_id):\n"
+    "        super().__init__(scope, construct_id)\n"
+    '        stage = apigw.StageOptions(stage_name="dev")\n\n'
+    '        api = apigw.RestApi(self, "Api", deploy=True, deploy_options=stage)\n'
+    '        api.root.add_method("GET", apigw.MockIntegration())\n'
+)
+NAMED_BOTH_FIXED = (
+    "from aws_cdk import Stack, aws_apigateway as apigw\n"
+    "from aws_cdk import aws_logs as logs\n\n\n"
+    "class ApiStack(Stack):\n"
+    "    def __init__(self, scope, construct_id):\n"
+    "        super().__init__(scope, construct_id)\n"
+    "        api_access_logs = logs.LogGroup(\n"
+    '            self, "ApiAccessLogs", retention=logs.RetentionDays.ONE_YEAR\n'
+    "        )\n"
+    '        stage = apigw.StageOptions(stage_name="dev", access_log_destination=apigw.LogGroupLogDestination('
+    "api_access_logs), access_log_format=apigw.AccessLogFormat.clf(), logging_level=apigw.MethodLoggingLevel.INFO)\n\n"
+    '        api = apigw.RestApi(self, "Api", deploy=True, deploy_options=stage, cloud_watch_role=True)\n'
+    '        api.root.add_method("GET", apigw.MockIntegration())\n'
+)
+
+
+def test_named_stage_options_get_both_rules_keywords_and_the_log_group_goes_before_them():
+    fixed, records = _run(NAMED, *APIG)
+    assert fixed == NAMED_BOTH_FIXED
+    assert [(r.code, r.status) for r in records] == [(code, FixStatus.APPLIED) for code in APIG]
+    compile(fixed, "fixed.py", "exec")
+    again, more = _run(fixed, *APIG)
+    assert again == fixed and not more
+
+
+@pytest.mark.parametrize("first, second", [APIG, APIG[::-1]])
+def test_named_stage_options_one_rule_after_the_other(first, second):
+    once, _ = _run(NAMED, first)
+    twice, records = _run(once, second)
+    assert [(r.code, r.status) for r in records] == [(second, FixStatus.APPLIED)]
+    assert twice.count("StageOptions(") == 1 and twice.count("cloud_watch_role=True") == 1
+    for keyword in ("access_log_destination=", "access_log_format=", "logging_level="):
+        assert twice.count(keyword) == 1
+    assert twice.index("api_access_logs = logs.LogGroup(") < twice.index("stage = apigw.StageOptions(")
+    compile(twice, "fixed.py", "exec")
+    again, more = _run(twice, *APIG)
+    assert again == twice and not more
+
+
+def test_named_stage_options_imported_by_name_resolve_through_the_imports():
+    source = (
+        "from aws_cdk.aws_apigateway import MockIntegration, RestApi, StageOptions as Options\n\n"
+        'options = Options(stage_name="v1")\n'
+        'api = RestApi(self, "Api", deploy_options=options)\n'
+        'api.root.add_method("GET", MockIntegration())\n'
+    )
+    fixed, records = _run(source, "AwsSolutions-APIG6")
+    assert [r.status for r in records] == [FixStatus.APPLIED]
+    assert 'options = Options(stage_name="v1", logging_level=apigateway.MethodLoggingLevel.INFO)\n' in fixed
+    # Not a StageOptions at all: a user's own class of that name.
+    other = source.replace("from aws_cdk.aws_apigateway import MockIntegration, RestApi, StageOptions as Options", (
+        "from aws_cdk.aws_apigateway import MockIntegration, RestApi\nfrom mylib import Options"
+    ))
+    fixed, records = _run(other, "AwsSolutions-APIG6")
+    assert fixed == other and [r.status for r in records] == [FixStatus.NO_FIX]
+    assert "not bound to a `StageOptions(...)` call" in records[0].detail
+
+
+def test_named_stage_options_with_an_annotation_in_a_function():
+    source = (
+        "from aws_cdk import aws_apigateway as apigw\n\n\n"
+        "def build(self):\n"
+        '    stage: apigw.StageOptions = apigw.StageOptions(stage_name="dev")\n'
+        '    api = apigw.RestApi(self, "Api", deploy_options=stage)\n'
+        '    api.root.add_method("GET", apigw.MockIntegration())\n'
+    )
+    fixed, records = _run(source, "AwsSolutions-APIG6")
+    assert [r.status for r in records] == [FixStatus.APPLIED]
+    assert (
+        '    stage: apigw.StageOptions = apigw.StageOptions(stage_name="dev", '
+        "logging_level=apigw.MethodLoggingLevel.INFO)\n"
+    ) in fixed
+
+
+_NAMED_STAGE = 'stage = apigw.StageOptions(stage_name="dev")\n'
+_API = 'api = apigw.RestApi(self, "Api", deploy_options=stage)\napi.root.add_method("GET", apigw.MockIntegration())\n'
+
+
+def _indent(text: str) -> str:
+    return "".join(f"    {line}" if line.strip() else line for line in text.splitlines(keepends=True))
+
+
+@pytest.mark.parametrize(
+    "body, why",
+    [
+        (_NAMED_STAGE + _API + 'apigw.RestApi(self, "Admin", deploy_options=stage)\n', "is used elsewhere too"),
+        (_NAMED_STAGE + _API + "print(stage)\n", "is used elsewhere too"),
+        (_NAMED_STAGE + 'stage = apigw.StageOptions(stage_name="prod")\n' + _API, "not assigned exactly once"),
+        (_NAMED_STAGE + "stage.method_options = {}\n" + _API, "changed in place"),
+        ("\ndef build(self, stage):\n" + _indent(_API), "not assigned exactly once"),
+        ("\ndef build(self, stage=None):\n" + _indent('stage = apigw.StageOptions(stage_name="dev")\n' + _API),
+         "not assigned exactly once"),
+        ("for stage in [apigw.StageOptions(stage_name=name) for name in names]:\n" + _indent(_API), "not assigned"),
+        (_NAMED_STAGE + "\n\ndef build(self):\n" + _indent(_API), "not assigned exactly once in this function"),
+        ("if prod:\n" + _indent(_NAMED_STAGE) + _API, "not assigned before the apigw.RestApi call in the same block"),
+        (_API + _NAMED_STAGE, "not assigned before"),
+        ('stage = apigw.StageOptions(stage_name="dev", **extra)\n' + _API, "not bound to a `StageOptions(...)` call"),
+        ("stage = make_stage()\n" + _API, "not bound to a `StageOptions(...)` call"),
+    ],
+    ids=["second-api", "other-use", "rebound", "attribute-set", "parameter", "parameter-rebound", "loop",
+         "module-name-in-function", "other-block", "after-the-api", "splat", "not-stage-options"],
+)
+def test_named_stage_options_reported_without_a_fix(body, why):
+    source = "from aws_cdk import aws_apigateway as apigw\n\n" + body
+    fixed, records = _run(source, *APIG)
+    assert fixed == source
+    assert records and all(r.status is FixStatus.NO_FIX for r in records)
+    assert {r.code for r in records} == set(APIG)
+    assert all(why in r.detail for r in records), [r.detail for r in records]
+
+
+def test_named_stage_options_the_user_configured_are_left_alone_even_when_shared():
+    source = (
+        "from aws_cdk import aws_apigateway as apigw\n\n"
+        'stage = apigw.StageOptions(stage_name="dev", logging_level=apigw.MethodLoggingLevel.ERROR)\n'
+        + _API
+        + 'apigw.RestApi(self, "Admin", deploy_options=stage).root.add_method("GET", apigw.MockIntegration())\n'
+    )
+    fixed, records = _run(source, *APIG)
+    assert fixed == source
+    # APIG6: the user's logging level, for both APIs; APIG1: shared, so no fix for either.
+    assert [(r.code, r.status) for r in records] == [("AwsSolutions-APIG1", FixStatus.NO_FIX)] * 2
+
+
+def test_named_stage_options_api_id_bound_after_the_options_leaves_apig1_without_a_fix():
+    source = (
+        "from aws_cdk import aws_apigateway as apigw\n\n"
+        + _NAMED_STAGE
+        + 'name = "Orders"\n'
+        + 'api = apigw.RestApi(self, f"{name}Api", deploy_options=stage)\n'
+        + 'api.root.add_method("GET", apigw.MockIntegration())\n'
+    )
+    fixed, records = _run(source, *APIG)
+    assert [(r.code, r.status) for r in records] == [
+        ("AwsSolutions-APIG1", FixStatus.NO_FIX),
+        ("AwsSolutions-APIG6", FixStatus.APPLIED),
+    ]
+    assert "reads `name`, bound between `stage` and the API" in records[0].detail
+    assert "LogGroup" not in fixed and "logging_level=apigw.MethodLoggingLevel.INFO" in fixed
+
+
 # --- synthesis: the CloudWatch role, the default-options validator --------------------------
 
 _FLAG_ON = {"@aws-cdk/aws-apigateway:disableCloudWatchRole": True}

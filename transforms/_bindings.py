@@ -25,7 +25,7 @@ from cdkfix.names import dotted_name
 from cdkfix.rule import Rule
 from cdkfix.scopes import BINDING_NODES, bound_names
 from cdkfix.transforms.nag_v3._common import Unknown
-from cdkfix.traverse import visit_readonly
+from cdkfix.traverse import visit_readonly, walk
 
 _BINDING_KINDS = tuple(getattr(cst, kind) for kind in BINDING_NODES)
 _SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
@@ -329,3 +329,44 @@ def self_attribute_value(cls: cst.ClassDef, attribute: str, name: str) -> cst.Ba
     if _the_one(found) is None:
         raise Unknown(f"`{name}` is assigned {len(found)} times in the class")
     return found[0].value
+
+
+def local_assignment(
+    rule: Rule, name: cst.BaseExpression
+) -> tuple[cst.SimpleStatementLine, cst.BaseExpression] | None:
+    """(statement, value) of the one plain assignment of the name `name` in the scope of the
+    current node itself: the function around it, or the module when the node is at top level.
+    None when the name is assigned there never or more than once, or bound there some other way
+    as well (a parameter, a loop, an import, `global`, a nested scope's binding...), or when it
+    comes from an enclosing function or the module while the node is in a function: `value_of`
+    follows those; this asks for a value the same function makes, which a fix may edit in place."""
+    if not isinstance(name, cst.Name):
+        return None
+    if rule.enclosing(cst.FunctionDef) is None and rule.enclosing(cst.ClassDef) is not None:
+        return None  # a class body's names are not the module's
+    scope = _scope_of_use(rule, name.value)
+    if scope is None:
+        return None
+    # nested=True: a nested def/lambda that binds the name too makes it not one value (strict).
+    found = _the_one(bindings_of(scope, name.value, nested=True))
+    return (found.statement, found.value) if found is not None else None
+
+
+def name_uses(scope: cst.CSTNode, name: str) -> list[cst.Name]:
+    """Every `name` read or bound in `scope` (nested functions and classes included: they may
+    read it too), in source order; attribute names (`x.name`) and keyword names (`name=`) are
+    other things and left out."""
+    found: list[cst.Name] = []
+    skip: set[int] = set()
+
+    def enter(node: cst.CSTNode) -> None:
+        kind = type(node)
+        if kind is cst.Attribute:
+            skip.add(id(node.attr))
+        elif kind is cst.Arg and node.keyword is not None:
+            skip.add(id(node.keyword))
+        elif kind is cst.Name and node.value == name and id(node) not in skip:
+            found.append(node)
+
+    walk(scope, enter, lambda node: None)
+    return found

@@ -7,7 +7,10 @@ RestApi / LambdaRestApi / SpecRestApi: APIG6 (CloudWatch execution logging) writ
 overwrite each other's keyword in one run, so both build their edit with `merge_stage_options`:
 a change applied to the call *as the other rules' changes left it* that adds the props call
 when absent and otherwise only the inner keywords it lacks. APIG1 alone, APIG6 alone and both
-together give one StageOptions, and a second run changes nothing.
+together give one StageOptions, and a second run changes nothing. `deploy_options=<name>` is
+followed (transforms/_bindings.py) to the one `StageOptions(...)` the same function assigns it,
+used by this API only: that call gets the keywords in its own statement, and APIG1's log group
+goes before it.
 
 API Gateway writes no log (execution or access) unless the account has a CloudWatch Logs
 role; without it the deployment fails ("CloudWatch Logs role ARN must be set in account
@@ -23,10 +26,13 @@ from __future__ import annotations
 import libcst as cst
 
 from cdkfix import layout
-from cdkfix.constructs import code
+from cdkfix.constructs import code, construct_id
 from cdkfix.edits import ChangeNode
 from cdkfix.rule import Category, Example, Kind, Rule, Safety
+from cdkfix.scopes import BINDING_NODES, bound_names
+from cdkfix.traverse import nodes_within
 
+from cdkfix.transforms._bindings import local_assignment, name_uses
 from cdkfix.transforms.awssolutions._scaffold import binding, callee, in_plain_statement, scope_and_id
 
 REST_APIS = (
@@ -52,11 +58,25 @@ _ROLE_NOTE = (
 )
 
 
-def merge_stage_options(rule: Rule, node: cst.Call, inner: dict[str, str]) -> ChangeNode:
+_NAMED_NOTE = (
+    "`deploy_options=<name>` is followed to the name's `StageOptions(...)` call, which gets the keywords, when the name "
+    "is assigned exactly once, in the same function as the API (or both at module level), before it in the same "
+    "block, with no splat, and used nowhere else (another use, such as a second API, would get the logging too); "
+    "otherwise (a parameter, a name rebound or used twice) the finding is reported without a fix, saying why."
+)
+
+
+def merge_stage_options(
+    rule: Rule, node: cst.Call, inner: dict[str, str], named: NamedOptions | None = None
+) -> ChangeNode:
     """An edit putting `inner` (keyword -> value source) into `node`'s `deploy_options=StageOptions(...)`.
 
     Applied to the call as earlier changes left it: creates the StageOptions call when there
-    is none, else adds only the keywords it lacks, so the edits of APIG1 and APIG6 compose."""
+    is none, else adds only the keywords it lacks, so the edits of APIG1 and APIG6 compose.
+    `named`: `deploy_options=` is a name bound to a StageOptions call of the same function; the
+    edit goes to that call, in its own statement, the same way."""
+    if named is not None:
+        return rule.change(named.call, lambda updated: _add_missing(updated, inner), named.statement)
     props = f"{rule.ref(STAGE_OPTIONS)}({', '.join(f'{key}={value}' for key, value in inner.items())})"
     fresh = rule.expression(props, extra_indent=len(rule.context.module.default_indent) + len("deploy_options") + 2)
 
@@ -67,12 +87,41 @@ def merge_stage_options(rule: Rule, node: cst.Call, inner: dict[str, str]) -> Ch
         options = arg.value
         if not isinstance(options, cst.Call):
             return updated  # checked on the original call; never reached
-        for key, value in inner.items():
-            if layout.keyword_arg(options, key) is None:
-                options = layout.set_keyword(options, key, cst.parse_expression(value))
+        options = _add_missing(options, inner)
         return updated.with_changes(args=[a.with_changes(value=options) if a is arg else a for a in updated.args])
 
     return rule.change(node, merge)
+
+
+def _add_missing(options: cst.Call, inner: dict[str, str]) -> cst.Call:
+    """`options` (a StageOptions call) with the keywords of `inner` it lacks."""
+    for key, value in inner.items():
+        if layout.keyword_arg(options, key) is None:
+            options = layout.set_keyword(options, key, cst.parse_expression(value))
+    return options
+
+
+class NamedOptions:
+    """`deploy_options=<name>`: the StageOptions call the name is bound to, and its statement."""
+
+    def __init__(
+        self, name: str, statement: cst.SimpleStatementLine, call: cst.Call, span: list[cst.BaseStatement]
+    ) -> None:
+        self.name = name
+        self.statement = statement
+        self.call = call
+        # The statements from the assignment to the API's own, in order: code inserted before
+        # the assignment runs before all of them.
+        self.span = span
+
+    def rebinds(self, names: set[str]) -> set[str]:
+        """Which of `names` the statements of the span bind: code inserted before the
+        assignment that reads them would see another value, or none."""
+        kinds = tuple(getattr(cst, kind) for kind in BINDING_NODES)
+        bound = {
+            bound_name for item in self.span for node in nodes_within(item, *kinds) for bound_name in bound_names(node)
+        }
+        return names & bound
 
 
 def ensure_cloud_watch_role(rule: Rule, node: cst.Call) -> ChangeNode:
@@ -111,19 +160,65 @@ class _StageLoggingRule(Rule):
             return  # no stage of its own (or one cdkfix cannot tell): the Stage is declared elsewhere
         message = f"{what} without {self.short} ({self.title})"
         present = layout.keyword_arg(node, "deploy_options")
+        named = None
         if present is not None:
             options = present.value
-            if not self.is_call_to(options, STAGE_OPTIONS) or layout.has_double_star(options):
+            if isinstance(options, cst.Name):
+                named = self._named_options(options, node, message)
+                if named is None:
+                    return
+                options = named.call
+            elif not self.is_call_to(options, STAGE_OPTIONS) or layout.has_double_star(options):
                 self.report_without_fix(message, "`deploy_options` is not a `StageOptions(...)` call cdkfix can read", node)
                 return
             if any(layout.keyword_arg(options, key) is not None for key in self.owns):
                 return  # the user configured it: their choice
-        edits = self.build(node, message)
+        edits = self.build(node, message, named)
         if edits is None:
             return
-        self.report(message, [*edits, ensure_cloud_watch_role(self, node)], node=node)
+        self.report(message, [*edits, ensure_cloud_watch_role(self, node)], anchor=self.current_statement, node=node)
 
-    def build(self, node: cst.Call, message: str) -> list | None:
+    def _named_options(self, name: cst.Name, node: cst.Call, message: str) -> NamedOptions | None:
+        """The StageOptions call `deploy_options=<name>` stands for, when the fix may edit it: the
+        name is assigned once, in this function (or at module level, the call being there too),
+        to a `StageOptions(...)` call without a splat, in a statement of the same block before
+        this one, and used nowhere but here (another use would get the logging too). Else None:
+        left alone when that call states the rule's keywords, else reported without a fix,
+        saying which of these fails."""
+
+        def refuse(why: str) -> None:
+            self.report_without_fix(message, why, node)
+
+        found = local_assignment(self, name)
+        if found is None:
+            return refuse(
+                f"`deploy_options={name.value}`: `{name.value}` is not assigned exactly once in this function "
+                "(a parameter, a name rebound, changed in place or bound elsewhere): cdkfix cannot tell which StageOptions it is"
+            )
+        statement, value = found
+        if not self.is_call_to(value, STAGE_OPTIONS) or layout.has_double_star(value):
+            return refuse(
+                f"`deploy_options={name.value}`: `{name.value}` is not bound to a `StageOptions(...)` call cdkfix can read"
+            )
+        if any(layout.keyword_arg(value, key) is not None for key in self.owns):
+            return None  # the user configured it (for every use of the name): their choice, no finding
+        here = self.current_statement
+        block = self.enclosing(cst.IndentedBlock, cst.Module)
+        body = list(block.body) if block is not None else []
+        first = next((at for at, item in enumerate(body) if item is statement), None)
+        last = next((at for at, item in enumerate(body) if item is here), None)
+        if first is None or last is None or first > last:
+            return refuse(f"`{name.value}` is not assigned before the {callee(node)} call in the same block")
+        function = self.enclosing(cst.FunctionDef)
+        uses = name_uses(function if function is not None else self.context.module, name.value)
+        # In source order: the assignment's target, then this keyword's value; nothing else.
+        if len(uses) != 2 or uses[1] is not name or not any(use is uses[0] for use in nodes_within(statement, cst.Name)):
+            return refuse(
+                f"`{name.value}` is used elsewhere too: logging written into its StageOptions would reach every use"
+            )
+        return NamedOptions(name.value, statement, value, body[first : last + 1])
+
+    def build(self, node: cst.Call, message: str, named: NamedOptions | None) -> list | None:
         raise NotImplementedError
 
 
@@ -144,7 +239,9 @@ class Apig6StageLogging(_StageLoggingRule):
         "Sets `deploy_options=StageOptions(logging_level=MethodLoggingLevel.INFO)`; an existing `StageOptions(...)` "
         "call gets `logging_level=` added (with APIG1 selected too, both write into the one StageOptions). A call "
         "whose StageOptions states `logging_level=`, or with `deploy=` other than `True`, is left alone; "
-        "`deploy_options` held in a variable or another expression, or a `**` splat, is reported without a fix. "
+        "`deploy_options` held in another expression, or a `**` splat, is reported without a fix. "
+        + _NAMED_NOTE
+        + " "
         + _ROLE_NOTE
     )
     impact = (
@@ -199,10 +296,39 @@ class Apig6StageLogging(_StageLoggingRule):
                 'apigw.RestApi(self, "Undeployed", deploy=False)\n'
             ),
         ),
+        # Appended: the fix-effect harness names examples by their index.
+        Example(
+            name="StageOptions held in a name, import aws_cdk as cdk",
+            before=(
+                "import aws_cdk as cdk\n\n"
+                'options = cdk.aws_apigateway.StageOptions(stage_name="dev", metrics_enabled=True)\n'
+                'self.api = cdk.aws_apigateway.RestApi(self, "Api", deploy_options=options)\n'
+                'self.api.root.add_method("GET", cdk.aws_apigateway.MockIntegration())\n'
+            ),
+            after=(
+                "import aws_cdk as cdk\n\n"
+                'options = cdk.aws_apigateway.StageOptions(stage_name="dev", metrics_enabled=True, '
+                "logging_level=cdk.aws_apigateway.MethodLoggingLevel.INFO)\n"
+                'self.api = cdk.aws_apigateway.RestApi(self, "Api", deploy_options=options, cloud_watch_role=True)\n'
+                'self.api.root.add_method("GET", cdk.aws_apigateway.MockIntegration())\n'
+            ),
+        ),
+        Example(
+            name="reported without a fix: StageOptions in a name two APIs use, a parameter",
+            before=(
+                "from aws_cdk import aws_apigateway as apigw\n\n"
+                'shared = apigw.StageOptions(stage_name="dev")\n'
+                'apigw.RestApi(self, "Orders", deploy_options=shared).root.add_method("GET", apigw.MockIntegration())\n'
+                'apigw.RestApi(self, "Admin", deploy_options=shared).root.add_method("GET", apigw.MockIntegration())\n\n\n'
+                "def build(self, stage):\n"
+                '    apigw.RestApi(self, "Api", deploy_options=stage).root.add_method("GET", apigw.MockIntegration())\n'
+            ),
+            flagged=True,
+        ),
     ]
 
-    def build(self, node: cst.Call, message: str) -> list:
-        return [merge_stage_options(self, node, {"logging_level": self.ref(LOGGING_INFO)})]
+    def build(self, node: cst.Call, message: str, named: NamedOptions | None) -> list:
+        return [merge_stage_options(self, node, {"logging_level": self.ref(LOGGING_INFO)}, named)]
 
 
 class Apig1AccessLogging(_StageLoggingRule):
@@ -222,9 +348,12 @@ class Apig1AccessLogging(_StageLoggingRule):
         "access_log_format=apigw.AccessLogFormat.clf()` into `deploy_options=StageOptions(...)` (a new one, or the "
         "existing call; with APIG6 selected too, both write into the one StageOptions). A StageOptions that states "
         "`access_log_destination=` or `access_log_format=`, or `deploy=` other than `True`, is left alone. Reported "
-        "without a fix: `deploy_options` held in a variable or another expression, a `**` splat, a call with no plain "
+        "without a fix: `deploy_options` held in another expression, a `**` splat, a call with no plain "
         "scope and id or not in a plain statement. No AwsSolutions rule asks anything of the log group (its encryption "
         "and retention are checked only by other packs); its retention is stated so logs do not pile up for ever. "
+        + _NAMED_NOTE
+        + " The log group then goes before the name's assignment (which now uses it); an API whose scope or id reads "
+        "a name bound between that assignment and the API is reported without a fix. "
         + _ROLE_NOTE
     )
     impact = (
@@ -314,23 +443,102 @@ class Apig1AccessLogging(_StageLoggingRule):
                 'apigw.RestApi(self, "Undeployed", deploy=False)\n'
             ),
         ),
+        # Appended: the fix-effect harness names examples by their index.
+        Example(
+            name="StageOptions held in a name (the log group goes before it)",
+            before=(
+                "from aws_cdk import Stack, aws_apigateway as apigw\n\n\n"
+                "class ApiStack(Stack):\n"
+                "    def __init__(self, scope, construct_id):\n"
+                "        super().__init__(scope, construct_id)\n"
+                '        stage = apigw.StageOptions(stage_name="dev")\n'
+                '        api = apigw.RestApi(self, "Api", deploy=True, deploy_options=stage)\n'
+                '        api.root.add_method("GET", apigw.MockIntegration())\n'
+            ),
+            after=(
+                "from aws_cdk import Stack, aws_apigateway as apigw\n"
+                "from aws_cdk import aws_logs as logs\n\n\n"
+                "class ApiStack(Stack):\n"
+                "    def __init__(self, scope, construct_id):\n"
+                "        super().__init__(scope, construct_id)\n"
+                "        api_access_logs = logs.LogGroup(\n"
+                '            self, "ApiAccessLogs", retention=logs.RetentionDays.ONE_YEAR\n'
+                "        )\n"
+                '        stage = apigw.StageOptions(stage_name="dev", access_log_destination=apigw.LogGroupLogDestination('
+                "api_access_logs), access_log_format=apigw.AccessLogFormat.clf())\n"
+                '        api = apigw.RestApi(self, "Api", deploy=True, deploy_options=stage, cloud_watch_role=True)\n'
+                '        api.root.add_method("GET", apigw.MockIntegration())\n'
+            ),
+        ),
+        Example(
+            name="reported without a fix: StageOptions in a name used twice",
+            before=(
+                "from aws_cdk import aws_apigateway as apigw\n\n"
+                'stage = apigw.StageOptions(stage_name="dev")\n'
+                'api = apigw.RestApi(self, "Api", deploy_options=stage)\n'
+                'api.root.add_method("GET", apigw.MockIntegration())\n'
+                'admin = apigw.RestApi(self, "Admin", deploy_options=stage)\n'
+                'admin.root.add_method("GET", apigw.MockIntegration())\n'
+            ),
+            flagged=True,
+        ),
+        Example(
+            name="reported without a fix: StageOptions in a name rebound",
+            before=(
+                "from aws_cdk import aws_apigateway as apigw\n\n"
+                'stage = apigw.StageOptions(stage_name="dev")\n'
+                'stage = apigw.StageOptions(stage_name="prod")\n'
+                'api = apigw.RestApi(self, "Api", deploy_options=stage)\n'
+                'api.root.add_method("GET", apigw.MockIntegration())\n'
+            ),
+            flagged=True,
+        ),
+        Example(
+            name="reported without a fix: StageOptions in a parameter",
+            before=(
+                "from aws_cdk import aws_apigateway as apigw\n\n\n"
+                "def build(self, stage):\n"
+                '    api = apigw.RestApi(self, "Api", deploy_options=stage)\n'
+                '    api.root.add_method("GET", apigw.MockIntegration())\n'
+            ),
+            flagged=True,
+        ),
     ]
 
-    def build(self, node: cst.Call, message: str) -> list | None:
+    def build(self, node: cst.Call, message: str, named: NamedOptions | None) -> list | None:
         place = scope_and_id(node, "AccessLogs", "AccessLogs")
         if place is None or not in_plain_statement(self):
             self.report_without_fix(message, "no plain scope, id and statement to put a new log group next to", node)
             return None
         scope, new_id = place
+        # The log group goes before the statement that uses it: the API's own, or the one that
+        # makes its named StageOptions, where the API's scope and id must mean what they do here.
+        anchor = self.current_statement
+        if named is not None:
+            anchor = named.statement
+            read = {
+                use.value
+                for part in (layout.argument(node, 0, "scope").value, construct_id(node))
+                for use in nodes_within(part, cst.Name)
+            }
+            clash = named.rebinds(read)
+            if clash:
+                self.report_without_fix(
+                    message,
+                    f"the API's scope or id reads {', '.join(f'`{n}`' for n in sorted(clash))}, bound between "
+                    f"`{named.name}` and the API: a log group made before `{named.name}` would not see it",
+                    node,
+                )
+                return None
         name = binding(self, node)
         variable = self.unique_name(f"{name.rsplit('.', 1)[-1]}_access_logs" if name else "access_logs")
         lifetime = f", removal_policy={self.ref(DESTROY)}" if self.destroyable_selected else ""
         insert = self.insert_before(
-            self.current_statement,
+            anchor,
             f"{variable} = {self.ref(LOG_GROUP)}({scope}, {new_id}, retention={self.ref(ONE_YEAR)}{lifetime})",
         )
         inner = {
             "access_log_destination": f"{self.ref(LOG_DESTINATION)}({variable})",
             "access_log_format": f"{self.ref(CLF)}()",
         }
-        return [merge_stage_options(self, node, inner), insert]
+        return [merge_stage_options(self, node, inner, named), insert]
