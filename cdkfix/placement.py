@@ -29,7 +29,7 @@ import libcst as cst
 
 from cdkfix.edits import ChangeNode, InsertStatements
 from cdkfix.scopes import BINDING_NODES, bound_names
-from cdkfix.traverse import walk
+from cdkfix.traverse import plain_names, walk
 
 if TYPE_CHECKING:
     from cdkfix.names import ImportMap
@@ -189,21 +189,7 @@ def _conditional(index: "NodeIndex", node: cst.CSTNode) -> str | None:
 
 def _names_used(statements: Sequence[cst.BaseStatement]) -> set[str]:
     """The names new statements read or write, leaving out attribute and keyword names."""
-    names: set[str] = set()
-    skip: set[int] = set()
-
-    def enter(node: cst.CSTNode) -> None:
-        kind = type(node)
-        if kind is cst.Attribute:
-            skip.add(id(node.attr))
-        elif kind is cst.Arg and node.keyword is not None:
-            skip.add(id(node.keyword))
-        elif kind is cst.Name and id(node) not in skip:
-            names.add(node.value)
-
-    for statement in statements:
-        walk(statement, enter, lambda node: None)
-    return names
+    return {name.value for statement in statements for name in plain_names(statement)}
 
 
 def _bound_by(index: "NodeIndex", anchor: cst.BaseStatement) -> set[str]:

@@ -214,3 +214,22 @@ def nodes_within(node: cst.CSTNode, *types: type) -> list[cst.CSTNode]:
 
     walk(node, enter, _ignore)
     return found
+
+
+def plain_names(node: cst.CSTNode) -> list[cst.Name]:
+    """Every Name in `node` that stands for a variable (read or bound), in source order: the
+    attribute part of `x.name` and the keyword of `name=` are not variables and are left out."""
+    found: list[cst.Name] = []
+    skip: set[int] = set()
+
+    def enter(child: cst.CSTNode) -> None:
+        kind = type(child)
+        if kind is cst.Attribute:
+            skip.add(id(child.attr))
+        elif kind is cst.Arg and child.keyword is not None:
+            skip.add(id(child.keyword))
+        elif kind is cst.Name and id(child) not in skip:
+            found.append(child)
+
+    walk(node, enter, lambda child: None)
+    return found

@@ -25,7 +25,7 @@ from cdkfix.names import dotted_name
 from cdkfix.rule import Rule
 from cdkfix.scopes import BINDING_NODES, bound_names
 from cdkfix.transforms.nag_v3._common import Unknown
-from cdkfix.traverse import visit_readonly, walk
+from cdkfix.traverse import plain_names, visit_readonly
 
 _BINDING_KINDS = tuple(getattr(cst, kind) for kind in BINDING_NODES)
 _SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
@@ -356,17 +356,4 @@ def name_uses(scope: cst.CSTNode, name: str) -> list[cst.Name]:
     """Every `name` read or bound in `scope` (nested functions and classes included: they may
     read it too), in source order; attribute names (`x.name`) and keyword names (`name=`) are
     other things and left out."""
-    found: list[cst.Name] = []
-    skip: set[int] = set()
-
-    def enter(node: cst.CSTNode) -> None:
-        kind = type(node)
-        if kind is cst.Attribute:
-            skip.add(id(node.attr))
-        elif kind is cst.Arg and node.keyword is not None:
-            skip.add(id(node.keyword))
-        elif kind is cst.Name and node.value == name and id(node) not in skip:
-            found.append(node)
-
-    walk(scope, enter, lambda node: None)
-    return found
+    return [node for node in plain_names(scope) if node.value == name]
