@@ -3,10 +3,7 @@ use) and -L1 (the newest runtime of the family, read from aws-cdk-lib's jsii ass
 
 from __future__ import annotations
 
-import json
 import os
-import tempfile
-from pathlib import Path
 
 import pytest
 
@@ -15,6 +12,8 @@ from cdkfix.config import RunConfig
 from cdkfix.records import FixStatus
 from cdkfix.registry import all_rules, rules_by_code
 from cdkfix.testing import fix_source
+
+from nag_support import synth_with_nag
 from cdkfix.transforms.awssolutions import l1_latest_runtime
 from cdkfix.transforms.awssolutions.l1_latest_runtime import Runtimes, installed_runtimes, project_pins
 
@@ -267,29 +266,7 @@ def test_named_stage_options_api_id_bound_after_the_options_leaves_apig1_without
 _FLAG_ON = {"@aws-cdk/aws-apigateway:disableCloudWatchRole": True}
 
 
-def _synth(source: str, context: dict) -> tuple[set[tuple[str, str]], dict]:
-    """(cdk-nag AwsSolutions findings as (rule, construct path), template) of `source` in a stack."""
-    os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
-    import aws_cdk as cdk
-    from cdk_nag import AwsSolutionsChecks
-
-    outdir = tempfile.mkdtemp(prefix="cdkfix-apig-")
-    app = cdk.App(outdir=outdir, context=context)
-    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
-    stack = cdk.Stack(app, "Case", env=cdk.Environment(account="123456789012", region="us-east-1"))
-    exec(compile(source, "case.py", "exec"), {"self": stack, "__name__": "case"})
-    try:
-        app.synth()
-    except Exception:
-        pass  # cdk-nag's errors fail synthesis after the report is written
-    report = json.loads((Path(outdir) / "validation-report.json").read_text())
-    findings = {
-        (violation["ruleName"].split("[", 1)[0], construct["constructPath"])
-        for plugin in report["pluginReports"]
-        for violation in plugin["violations"]
-        for construct in violation["violatingConstructs"]
-    }
-    return findings, json.loads((Path(outdir) / "Case.template.json").read_text())
+_synth = synth_with_nag
 
 
 @pytest.mark.synth

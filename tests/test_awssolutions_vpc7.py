@@ -4,16 +4,13 @@ the declaration's and is kept."""
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
-from pathlib import Path
-
 import pytest
 
 from cdkfix.records import FixStatus
 from cdkfix.registry import rules_by_code
 from cdkfix.testing import fix_source
+
+from nag_support import synth_with_nag
 
 VPC7 = "AwsSolutions-VPC7"
 
@@ -88,28 +85,7 @@ def test_in_a_lambda_no_statement_to_put_the_flow_log_next_to():
 # --- synthesis: cdk-nag ties the new flow log to the VPC; the resources are the L2 fix's --------
 
 
-def _synth(source: str) -> tuple[set[tuple[str, str]], dict]:
-    os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
-    import aws_cdk as cdk
-    from cdk_nag import AwsSolutionsChecks
-
-    outdir = tempfile.mkdtemp(prefix="cdkfix-vpc7-")
-    app = cdk.App(outdir=outdir)
-    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
-    stack = cdk.Stack(app, "Case", env=cdk.Environment(account="123456789012", region="us-east-1"))
-    exec(compile(source, "case.py", "exec"), {"self": stack, "__name__": "case"})
-    try:
-        app.synth()
-    except Exception:
-        pass  # cdk-nag's errors fail synthesis after the report is written
-    report = json.loads((Path(outdir) / "validation-report.json").read_text())
-    findings = {
-        (violation["ruleName"].split("[", 1)[0], construct["constructPath"])
-        for plugin in report["pluginReports"]
-        for violation in plugin["violations"]
-        for construct in violation["violatingConstructs"]
-    }
-    return findings, json.loads((Path(outdir) / "Case.template.json").read_text())
+_synth = synth_with_nag
 
 
 @pytest.mark.synth
