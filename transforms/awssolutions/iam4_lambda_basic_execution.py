@@ -13,6 +13,12 @@ A role the code makes for its functions with AWSLambdaBasicExecutionRole gets th
 managed policy goes, and each function using the role logs to a group of its own granted to the
 role. Only when every use of the role is known (a local name, used as those functions' `role=`,
 given statements or granted to): what else the role may need otherwise is not cdkfix's to know.
+
+A function with `vpc=` also gets AWSLambdaVPCAccessExecutionRole (a second IAM4): the new role is
+given its network actions as one statement on `*`, from AWS's managed policy reference
+(https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSLambdaVPCAccessExecutionRole.html,
+policy v3 of 2024-01-05; Lambda's guide, "Giving Lambda functions access to resources in an Amazon
+VPC", lists the same actions and asks DescribeNetworkInterfaces on `*`). See VPC_ENI_ACTIONS.
 """
 
 from __future__ import annotations
@@ -200,10 +206,15 @@ class Iam4LambdaBasicExecution(Rule):
         "is granted instead of a new one. A plain `log_retention=<value>` moves to the new group as `retention=<value>` "
         "(no LogRetention custom resource: its own function and role, with the same managed policy, go too). "
         "In a destroyable run the new group gets `removal_policy=RemovalPolicy.DESTROY`. "
+        "A function with a plain `vpc=` gets AWSLambdaVPCAccessExecutionRole too: its role also gets "
+        "`<name>_role.add_to_policy(iam.PolicyStatement(actions=[\"ec2:CreateNetworkInterface\", "
+        "\"ec2:DescribeNetworkInterfaces\", \"ec2:DescribeSubnets\", \"ec2:DeleteNetworkInterface\", "
+        "\"ec2:AssignPrivateIpAddresses\", \"ec2:UnassignPrivateIpAddresses\"], resources=[\"*\"]))` (the network "
+        "actions of that policy; Lambda creates the interfaces at run time, so `*`: one AwsSolutions-IAM5 for two IAM4). "
         "A function with `role=` is left alone here (the managed policy, if any, is on that role: see below). "
         "Reported without a fix: "
-        "a `**` splat; `vpc=`, `filesystem=`, `insights_version=`, `profiling=` or `profiling_group=` (the role needs "
-        "another AWS managed policy); `log_retention_role=`, `log_retention_retry_options=` or `log_removal_policy=` "
+        "a `**` splat; `filesystem=`, `insights_version=`, `profiling=` or `profiling_group=` (the role needs "
+        "another AWS managed policy); a `vpc=` that is not a name, attribute or call (None, a conditional); `log_retention_role=`, `log_retention_retry_options=` or `log_removal_policy=` "
         "(CDK manages the default group); `log_retention=` whose value is not a plain name, or next to `log_group=`; "
         "a `log_group=` that is not a plain name; no plain scope, id and statement. "
         "AWSLambdaBasicExecutionRole on a role made by hand (an element of `iam.Role(..., managed_policies=[...])`, "
@@ -236,7 +247,7 @@ class Iam4LambdaBasicExecution(Rule):
         "UNSAFE: the function logs to a new log group (retained, two years' retention by default) from the next "
         "deployment on; metric filters, subscriptions, alarms or queries on `/aws/lambda/<function name>` no longer "
         "see new events, and the old group keeps its events. Access narrows: the function can no longer create or "
-        "write to any other log group. The function's ServiceRole is deleted and the new role takes its place. "
+        "write to any other log group (a function in a VPC keeps the same network interface actions on `*`). The function's ServiceRole is deleted and the new role takes its place. "
         "With `log_retention=`, the new group keeps that retention, and the stack's LogRetention custom resource "
         "(a function, its role and policy) is deleted once no function of the stack uses `log_retention=`; the "
         "old group keeps the retention it was given. On a role made by hand, the role itself stays (same logical "
