@@ -1189,7 +1189,8 @@ handler = lambda_.Function(
             return
         if layout.keyword_arg(node, "role") is not None:
             return
-        in_vpc = layout.keyword_arg(node, "vpc") is not None
+        vpc = layout.keyword_arg(node, "vpc")
+        in_vpc = vpc is not None and _plain_vpc(vpc.value)  # otherwise reported below (may be None at run time)
         message = f"{what} without `role=` gets the AWS managed AWSLambdaBasicExecutionRole (IAM4)"
         if in_vpc:
             message = f"{what} without `role=` gets the AWS managed AWSLambdaBasicExecutionRole and AWSLambdaVPCAccessExecutionRole (IAM4)"
