@@ -458,8 +458,9 @@ def _fix_parsed(source: bytes, path: str, config: RunConfig, result: FileResult)
     render = _Renderer(module, source, original)
     spans = render.spans(fixes)
     records = {id(fix): _record(fix, path, spans, config.snippets) for fix in fixes}
-    if comments is not None or suppressions.NAG_MARKER in source:
-        nag = suppressions.nag_acknowledgements(module, original) if suppressions.NAG_MARKER in source else []
+    has_nag = any(marker in source for marker in suppressions.NAG_MARKERS)
+    if comments is not None or has_nag:
+        nag = suppressions.nag_acknowledgements(module, original) if has_nag else []
         findings = [
             suppressions.Finding(records[id(fix)], spans.get(fix.anchor, (records[id(fix)].start_line,))[0],
                                  suppressions.bound_name(fix.anchor))

@@ -37,7 +37,8 @@ from cdkfix.names import dotted_name
 from cdkfix.records import FixRecord, FixStatus, Notice
 
 MARKER = b"cdkfix:"
-NAG_MARKER = b"NagSuppressions"
+# Bytes that a file with cdk-nag suppressions holds: v2 `NagSuppressions`, v3 `Acknowledgment(...)`.
+NAG_MARKERS = (b"NagSuppressions", b"Acknowledgment")
 
 _DIRECTIVE = re.compile(r"#\s*cdkfix\s*:\s*(?P<kind>ignore-file|ignore)\b(?P<rest>.*)$", re.IGNORECASE)
 _CODES = re.compile(r"\s*\[(?P<codes>[^\]]*)\](?P<reason>.*)$")
@@ -187,6 +188,9 @@ class _NagScanner(cst.CSTVisitor):
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "acknowledge":
+            self._acknowledgment(node, func)
+            return
         if not isinstance(func, cst.Attribute) or func.attr.value not in _NAG_METHODS:
             return
         if not (dotted_name(func.value) or "").endswith("NagSuppressions"):
@@ -207,6 +211,50 @@ class _NagScanner(cst.CSTVisitor):
             scope, target_name = None, target
         for nag_id, applies_to in _suppression_entries(listed):
             # An AwsSolutions id also names the AwsSolutions pack's rule of the same code.
+            if nag_id in NAG_EQUIVALENTS or nag_id.startswith("AwsSolutions-"):
+                self.found.append((node, nag_id, target_name, scope, applies_to))
+
+
+    def _acknowledgment(self, node: cst.Call, func: cst.Attribute) -> None:
+        """cdk-nag 3's form, which cdkfix's own migration (NAG3-1/NAG3-2) writes:
+        `Validations.of(c).acknowledge(Acknowledgment(id="AwsSolutions-S1", reason=...), ...)`.
+        `c`, or `c.node.default_child`, names the construct `c` (as v2's add_resource_suppressions(c)
+        did); `Validations.of(self)` in a class covers the class, as add_stack_suppressions(self)
+        did. A granular id (`AwsSolutions-IAM4[Policy::...]`) carries its applies_to in brackets."""
+        of = func.value
+        if not (isinstance(of, cst.Call) and (dotted_name(of.func) or "").endswith("Validations.of")):
+            return
+        positional = [arg for arg in of.args if arg.keyword is None and not arg.star]
+        if len(positional) != 1:
+            return
+        construct = positional[0].value
+        if (
+            isinstance(construct, cst.Attribute)
+            and construct.attr.value == "default_child"
+            and isinstance(construct.value, cst.Attribute)
+            and construct.value.attr.value == "node"
+        ):
+            construct = construct.value.value
+        target = cst.Module([]).code_for_node(construct)
+        if target == "self":
+            if not self.classes:
+                return
+            scope: cst.ClassDef | None = self.classes[-1]
+            target_name = None
+        else:
+            scope, target_name = None, target
+        for arg in node.args:
+            value = arg.value
+            if arg.keyword is not None or arg.star or not isinstance(value, cst.Call):
+                continue
+            if not (dotted_name(value.func) or "").endswith("Acknowledgment"):
+                continue
+            given = next((a.value for a in value.args if a.keyword is not None and a.keyword.value == "id"), None)
+            full = _string(given) if given is not None else None
+            if not full:
+                continue
+            nag_id, _, rest = full.partition("[")
+            applies_to = (rest[:-1],) if rest.endswith("]") else None
             if nag_id in NAG_EQUIVALENTS or nag_id.startswith("AwsSolutions-"):
                 self.found.append((node, nag_id, target_name, scope, applies_to))
 

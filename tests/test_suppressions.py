@@ -329,3 +329,73 @@ def test_nag_iam4_on_the_role_covers_its_add_managed_policy(target):
     result = run_source(source, (A1,), unsafe=True)
     assert statuses(result) == [("CDK-A1", 8, FixStatus.SUPPRESSED), ("CDK-A1", 10, FixStatus.APPLIED)]
     assert "cdk-nag AwsSolutions-IAM4 on line 11" in result.fixes[0].detail
+
+
+# --- cdk-nag 3 acknowledgements (the form NAG3-1/NAG3-2 write) ------------------------------
+
+V3_HEADER = """\
+from aws_cdk import Acknowledgment, Stack, Validations, aws_ecs as ecs
+"""
+
+
+@pytest.mark.parametrize("target", ["self.cluster", "self.cluster.node.default_child"])
+def test_nag_v3_acknowledgement_on_a_construct_or_its_default_child(target):
+    source = V3_HEADER + dedent(f"""
+        class S(Stack):
+            def __init__(self, scope, id):
+                super().__init__(scope, id)
+                self.cluster = ecs.Cluster(self, "C")
+                other = ecs.Cluster(self, "D")
+                Validations.of({target}).acknowledge(
+                    Acknowledgment(id="AwsSolutions-ECS4", reason="dev cluster")
+                )
+    """)
+    result = run_source(source)
+    assert [status for _, _, status in statuses(result)] == [FixStatus.SUPPRESSED, FixStatus.APPLIED]
+    assert "cdk-nag AwsSolutions-ECS4" in result.fixes[0].detail
+
+
+def test_nag_v3_acknowledgement_on_self_covers_its_class_only():
+    source = V3_HEADER + dedent("""
+        class Quiet(Stack):
+            def __init__(self, scope, id):
+                super().__init__(scope, id)
+                ecs.Cluster(self, "C")
+                Validations.of(self).acknowledge(Acknowledgment(id="AwsSolutions-ECS4", reason="x"))
+
+        class Loud(Stack):
+            def __init__(self, scope, id):
+                super().__init__(scope, id)
+                ecs.Cluster(self, "C")
+                Validations.of(self).acknowledge(Acknowledgment(id="AwsSolutions-S1", reason="x"))
+    """)
+    assert [status for _, _, status in statuses(run_source(source))] == [FixStatus.SUPPRESSED, FixStatus.APPLIED]
+
+
+def test_migrating_nag_v2_suppressions_keeps_them_suppressing_so_a_second_run_changes_nothing(tmp_path):
+    """NAG3-2 rewrites a cdk-nag 2 suppression of AwsSolutions-S1 into a v3 acknowledgement; the
+    S1 rule must see both as suppressing, or the run after the migration would add the log
+    buckets the user had suppressed (found on efigueroah/cdk-python-template)."""
+    stack = tmp_path / "stack.py"
+    stack.write_text(dedent("""\
+        from aws_cdk import RemovalPolicy, Stack, aws_s3 as s3
+        from cdk_nag import NagSuppressions
+
+
+        class Data(Stack):
+            def __init__(self, scope, id):
+                super().__init__(scope, id)
+                bucket = s3.Bucket(self, "Data", enforce_ssl=True, removal_policy=RemovalPolicy.RETAIN)
+                NagSuppressions.add_resource_suppressions(
+                    bucket, [{"id": "AwsSolutions-S1", "reason": "dev data"}]
+                )
+    """))
+    select = ["--select", "AwsSolutions-S1,NAG3-2", "--unsafe-fixes"]
+    first = CliRunner().invoke(app, ["apply", str(stack), *select])
+    assert first.exit_code == 0, first.output
+    migrated = stack.read_text()
+    assert "Validations.of(bucket.node.default_child).acknowledge(" in migrated and "NagSuppressions" not in migrated
+    assert "AccessLogs" not in migrated  # S1 stayed suppressed in the first run
+    second = CliRunner().invoke(app, ["apply", str(stack), *select])
+    assert second.exit_code == 0, second.output
+    assert stack.read_text() == migrated
