@@ -71,6 +71,21 @@ def test_s10_defers_to_cdk_b2_only_where_b2_adds_enforce_ssl():
     assert [record.code for record in records] == ["CDK-B2", "AwsSolutions-S10"]
 
 
+def test_s10_does_not_defer_to_cdk_b2_on_a_public_read_bucket_so_a_second_run_changes_nothing():
+    """CDK-B2 takes a public-read bucket for a website and writes only its encryption; S10
+    used to defer to it there anyway, and then added `enforce_ssl` on the next run, once the
+    encryption was present (found on jpmosquerac/aws-cdk-py with --select ALL)."""
+    source = 'from aws_cdk import aws_s3 as s3\n\ns3.Bucket(self, "Public", public_read_access=True)\n'
+    fixed, records = _run(source, "CDK-B2", "AwsSolutions-S10")
+    assert fixed == (
+        "from aws_cdk import aws_s3 as s3\n\n"
+        's3.Bucket(self, "Public", public_read_access=True, encryption=s3.BucketEncryption.S3_MANAGED, enforce_ssl=True)\n'
+    )
+    assert sorted(record.code for record in records) == ["AwsSolutions-S10", "CDK-B2"]
+    again, records = _run(fixed, "CDK-B2", "AwsSolutions-S10")
+    assert again == fixed and records == []
+
+
 def test_website_bucket_is_reported_without_a_fix():
     source = 'from aws_cdk import aws_s3 as s3\n\ns3.Bucket(self, "Site", website_index_document="index.html")\n'
     fixed, records = _run(source, "AwsSolutions-S10")

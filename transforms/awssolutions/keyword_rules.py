@@ -16,6 +16,7 @@ from __future__ import annotations
 from cdkfix import layout
 from cdkfix.keyword_rule import KeywordRule, declare
 from cdkfix.rule import Example, Kind, Safety
+from cdkfix.transforms._s3 import is_website_bucket
 
 UNSAFE, SAFE = Safety.UNSAFE, Safety.SAFE
 
@@ -42,8 +43,14 @@ _DOCDB_ARGS = (
 
 
 def _b2_adds_enforce_ssl(rule, call) -> bool:
-    """CDK-B2 writes `enforce_ssl=True` itself on a bucket without any encryption keyword."""
-    return layout.keyword_arg(call, "encryption") is None and layout.keyword_arg(call, "encryption_key") is None
+    """CDK-B2 writes `enforce_ssl=True` itself on a bucket without any encryption keyword, unless
+    it takes the bucket for a website (transforms/_s3.is_website_bucket: it then writes the
+    encryption only). Deferring there too left the keyword to a second run, which then added it."""
+    return (
+        layout.keyword_arg(call, "encryption") is None
+        and layout.keyword_arg(call, "encryption_key") is None
+        and not is_website_bucket(call)
+    )
 
 
 RULES = [
