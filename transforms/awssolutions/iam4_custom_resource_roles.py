@@ -44,8 +44,6 @@ DEPLOY_TIME_FILE = "aws_cdk.aws_s3_deployment.DeployTimeSubstitutedFile"
 AWS_CUSTOM_RESOURCE = "aws_cdk.custom_resources.AwsCustomResource"
 PROVIDER = "aws_cdk.custom_resources.Provider"
 CONSTRUCTS = frozenset({BUCKET_DEPLOYMENT, AWS_CUSTOM_RESOURCE, PROVIDER})
-ROLE = "aws_cdk.aws_iam.Role"
-SERVICE_PRINCIPAL = "aws_cdk.aws_iam.ServicePrincipal"
 
 # The constructs whose function is a SingletonFunction, with every class that shares it.
 _SINGLETONS = {
@@ -174,16 +172,12 @@ def fix_construct_role(rule, node: cst.Call, qualified: str) -> None:
         return
     name = binding(rule, node)
     base = name.rsplit(".", 1)[-1] if name else _FALLBACK[qualified][0]
-    group, statements = rule._log_group(node, base, place_logs)
+    group, statements = rule.log_group_for(node, base, place_logs)
     roles = [(rule.unique_name(f"{base}_role"), place_role)]
     if waiter:
         roles.append((rule.unique_name(f"{base}_waiter_role"), place_waiter))
-    for role, (scope, role_id) in roles:
-        statements.append(
-            f"{role} = {rule.ref(ROLE)}({scope}, {role_id}, "
-            f"assumed_by={rule.ref(SERVICE_PRINCIPAL)}(\"lambda.amazonaws.com\"))"
-        )
-        statements.append(f"{group}.grant_write({role})")
+    for role, place in roles:
+        statements += rule.writer_role(role, place, group)
     if waiter:
         edits = [
             rule.set_keyword(node, "framework_on_event_role", roles[0][0]),
@@ -191,7 +185,7 @@ def fix_construct_role(rule, node: cst.Call, qualified: str) -> None:
         ]
     else:
         edits = [rule.set_keyword(node, "role", roles[0][0])]
-    edits += rule._log_group_edits(node, group, rule.current_statement)
+    edits += rule.log_group_edits(node, group, rule.current_statement)
     edits.append(rule.insert_before(rule.current_statement, "\n".join(statements)))
     rule.report(message, edits, node=node)
 

@@ -1205,14 +1205,9 @@ handler = lambda_.Function(
             return
         name = binding(self, node)
         base = name.rsplit(".", 1)[-1] if name else "function"
-        group, statements = self._log_group(node, base, place_logs)
+        group, statements = self.log_group_for(node, base, place_logs)
         role = self.unique_name(f"{base}_role")
-        scope, role_id = place_role
-        statements.append(
-            f"{role} = {self.ref(ROLE)}({scope}, {role_id}, "
-            f"assumed_by={self.ref(SERVICE_PRINCIPAL)}(\"lambda.amazonaws.com\"))"
-        )
-        statements.append(f"{group}.grant_write({role})")
+        statements += self.writer_role(role, place_role, group)
         if in_vpc:
             # add_to_policy puts the statement in the role's DefaultPolicy, a child of the role:
             # the function depends on the role construct, so CloudFormation creates the policy
@@ -1222,7 +1217,7 @@ handler = lambda_.Function(
                 f"{role}.add_to_policy({self.ref(POLICY_STATEMENT)}(actions=[{actions}], resources=[\"*\"]))"
             )
         edits = [self.set_keyword(node, "role", role)]
-        edits += self._log_group_edits(node, group, self.current_statement)
+        edits += self.log_group_edits(node, group, self.current_statement)
         edits.append(self.insert_before(self.current_statement, "\n".join(statements)))
         self.report(message, edits, node=node)
 
@@ -1230,7 +1225,17 @@ handler = lambda_.Function(
         """For iam4_custom_resource_roles: the same `log_group=` / `log_retention=` conditions as a function's."""
         return _log_settings_blocker(node)
 
-    def _log_group(self, node: cst.Call, base: str, place_logs: tuple[str, str]) -> tuple[str, list[str]]:
+    def writer_role(self, role: str, place: tuple[str, str], group: str) -> list[str]:
+        """The statements that make `role`, a role for Lambda functions at `place` (scope, id),
+        and grant it writing to `group` only: the replacement of AWSLambdaBasicExecutionRole."""
+        scope, role_id = place
+        return [
+            f"{role} = {self.ref(ROLE)}({scope}, {role_id}, "
+            f"assumed_by={self.ref(SERVICE_PRINCIPAL)}(\"lambda.amazonaws.com\"))",
+            f"{group}.grant_write({role})",
+        ]
+
+    def log_group_for(self, node: cst.Call, base: str, place_logs: tuple[str, str]) -> tuple[str, list[str]]:
         """The group the function `node` (which passed _log_blocker) logs to, and the statement
         that makes it (none when the function names its own `log_group=`)."""
         given = layout.keyword_arg(node, "log_group")
@@ -1243,7 +1248,7 @@ handler = lambda_.Function(
         lifetime = f", removal_policy={self.ref(DESTROY)}" if self.destroyable_selected else ""
         return group, [f"{group} = {self.ref(LOG_GROUP)}({scope}, {logs_id}{kept}{lifetime})"]
 
-    def _log_group_edits(self, node: cst.Call, group: str, statement: cst.BaseStatement) -> list:
+    def log_group_edits(self, node: cst.Call, group: str, statement: cst.BaseStatement) -> list:
         """`log_group=<group>` on the function when it names none, `log_retention=` removed (it moved to the group)."""
         edits = []
         if layout.keyword_arg(node, "log_group") is None:
@@ -1361,9 +1366,9 @@ handler = lambda_.Function(
             small = statement.body[0]
             bound = small.targets[0].target if isinstance(small, cst.Assign) and len(small.targets) == 1 else None
             base = bound.value if isinstance(bound, cst.Name) else bound.attr.value if isinstance(bound, cst.Attribute) else "function"
-            group, statements = self._log_group(call, base, scope_and_id(call, "Logs", "FunctionLogs"))
+            group, statements = self.log_group_for(call, base, scope_and_id(call, "Logs", "FunctionLogs"))
             statements.append(f"{group}.grant_write({variable})")
-            edits += self._log_group_edits(call, group, statement)
+            edits += self.log_group_edits(call, group, statement)
             edits.append(self.insert_before(statement, "\n".join(statements)))
         self.report(message, edits, anchor=self.current_statement, node=node)
         return None
