@@ -169,6 +169,22 @@ def _suppression_entries(node: cst.BaseExpression) -> Iterable[tuple[str, tuple[
             yield nag_id, applies_to
 
 
+def _acknowledgment_entries(node: cst.Call) -> Iterable[tuple[str, tuple[str, ...] | None]]:
+    """(id, applies_to) of each literal `Acknowledgment(id=...)` an `.acknowledge(...)` call passes;
+    a granular id (`AwsSolutions-IAM4[Policy::...]`) carries its applies_to in brackets."""
+    for arg in node.args:
+        value = arg.value
+        if arg.keyword is not None or arg.star or not isinstance(value, cst.Call):
+            continue
+        if not (dotted_name(value.func) or "").endswith("Acknowledgment"):
+            continue
+        given = next((a.value for a in value.args if a.keyword is not None and a.keyword.value == "id"), None)
+        full = _string(given) if given is not None else None
+        if full:
+            nag_id, _, rest = full.partition("[")
+            yield nag_id, ((rest[:-1],) if rest.endswith("]") else None)
+
+
 def _strings(node: cst.BaseExpression) -> tuple[str, ...]:
     if isinstance(node, (cst.List, cst.Tuple)):
         return tuple(text for element in node.elements if (text := _string(element.value)) is not None)
@@ -209,7 +225,10 @@ class _NagScanner(cst.CSTVisitor):
             target_name = None
         else:
             scope, target_name = None, target
-        for nag_id, applies_to in _suppression_entries(listed):
+        self._record(node, _suppression_entries(listed), target_name, scope)
+
+    def _record(self, node, entries, target_name, scope) -> None:
+        for nag_id, applies_to in entries:
             # An AwsSolutions id also names the AwsSolutions pack's rule of the same code.
             if nag_id in NAG_EQUIVALENTS or nag_id.startswith("AwsSolutions-"):
                 self.found.append((node, nag_id, target_name, scope, applies_to))
@@ -220,7 +239,7 @@ class _NagScanner(cst.CSTVisitor):
         `Validations.of(c).acknowledge(Acknowledgment(id="AwsSolutions-S1", reason=...), ...)`.
         `c`, or `c.node.default_child`, names the construct `c` (as v2's add_resource_suppressions(c)
         did); `Validations.of(self)` in a class covers the class, as add_stack_suppressions(self)
-        did. A granular id (`AwsSolutions-IAM4[Policy::...]`) carries its applies_to in brackets."""
+        did."""
         of = func.value
         if not (isinstance(of, cst.Call) and (dotted_name(of.func) or "").endswith("Validations.of")):
             return
@@ -243,20 +262,7 @@ class _NagScanner(cst.CSTVisitor):
             target_name = None
         else:
             scope, target_name = None, target
-        for arg in node.args:
-            value = arg.value
-            if arg.keyword is not None or arg.star or not isinstance(value, cst.Call):
-                continue
-            if not (dotted_name(value.func) or "").endswith("Acknowledgment"):
-                continue
-            given = next((a.value for a in value.args if a.keyword is not None and a.keyword.value == "id"), None)
-            full = _string(given) if given is not None else None
-            if not full:
-                continue
-            nag_id, _, rest = full.partition("[")
-            applies_to = (rest[:-1],) if rest.endswith("]") else None
-            if nag_id in NAG_EQUIVALENTS or nag_id.startswith("AwsSolutions-"):
-                self.found.append((node, nag_id, target_name, scope, applies_to))
+        self._record(node, _acknowledgment_entries(node), target_name, scope)
 
 
 def nag_acknowledgements(module: cst.Module, original: str | None = None) -> list[NagAcknowledgement]:
