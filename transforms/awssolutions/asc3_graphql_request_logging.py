@@ -9,8 +9,9 @@ Why not `log_config=appsync.LogConfig(...)` on the L2 `GraphqlApi`: in aws-cdk-l
 `/aws/appsync/apis/<api id>` (retention INFINITE unless `retention=`), a Lambda function whose
 role carries AWSLambdaBasicExecutionRole (AwsSolutions-IAM4) and `logs:PutRetentionPolicy` on `*`
 (IAM5); without `role=` it also makes a role with the AWS managed policy
-AWSAppSyncPushToCloudWatchLogs (IAM4). Synthesized with cdk-nag, `LogConfig(role=<own role>)`
-still leaves two IAM5 and one IAM4. So the fix sets the L1 property through CDK's escape hatch
+AWSAppSyncPushToCloudWatchLogs (IAM4). Synthesized with cdk-nag, `LogConfig(role=<own role>)` with
+`api.log_group.grant_write(<own role>)` still leaves one IAM4 and two IAM5 (the grant's resource is
+the LogRetention's group name inside a formatted ARN). So the fix sets the L1 property through CDK's escape hatch
 (`<api>.node.default_child`, the API's CfnGraphQLApi), where nothing else is created:
 
     <api>_log_role = iam.Role(<scope>, "<Id>LogRole", assumed_by=iam.ServicePrincipal("appsync.amazonaws.com"))
