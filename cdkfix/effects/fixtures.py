@@ -77,6 +77,23 @@ class _Props(types.SimpleNamespace):
         return getattr(self, name, default)
 
 
+def _graphql_definition():
+    # Definition.from_file reads the schema while the construct is built (SchemaFile's
+    # constructor; no asset is staged), so the file only has to live through that read: examples
+    # use `definition=definition` as real apps use `Definition.from_file("schema.graphql")`.
+    import os
+    import tempfile
+    from aws_cdk import aws_appsync as appsync
+
+    handle, path = tempfile.mkstemp(suffix=".graphql")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as schema:
+            schema.write("type Query {\\n  hello: String\\n}\\n")
+        return appsync.Definition.from_file(path)
+    finally:
+        os.remove(path)
+
+
 def _pipeline(scope):
     source_bucket = s3.Bucket(scope, "FixturePipelineSource", enforce_ssl=True)
     output = codepipeline.Artifact("FixtureSource")
@@ -115,6 +132,9 @@ FIXTURES: dict[str, str] = {
     "blue_green": "codedeploy.EcsBlueGreenDeploymentConfig(blue_target_group=target_group, "
                   "green_target_group=green_target_group, listener=alb.listeners[0])",
     "config": "blue_green",
+    # AppSync: a one-query schema (`definition=`; `schema=` is the deprecated prop it holds).
+    "definition": "_graphql_definition()",
+    "schema": "definition.schema",
     # Storage, build and delivery.
     "bucket": 's3.Bucket(self, "FixtureBucket", enforce_ssl=True)',
     "repo": 'ecr.Repository(self, "FixtureRepository")',
