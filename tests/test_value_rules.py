@@ -200,3 +200,24 @@ def test_a_report_only_rules_fix_would_replace_the_resource(nag_proofs, code):
     assert proof.comparable, proof.after.error
     assert proof.replaced and all("is create-only" in item.summary for item in proof.replaced)
     assert not any(finding.base_rule == code for finding in proof.after.nag)
+
+
+@pytest.mark.parametrize("rule", VALUE_RULES, ids=_ids)
+def test_a_splat_alone_is_left_alone(rule):
+    # cdk-nag flags only a value written in the template; what a splat holds, cdkfix cannot see,
+    # and it does not guess (a report on every splat would be noise for a default that passes).
+    module, name = rule.value_spec.constructs[0].split(".")[1], ".".join(rule.value_spec.constructs[0].split(".")[2:])
+    source = f'from aws_cdk import {module}\n\n\ndef build(self, props):\n    {module}.{name}(self, "Splat", **props)\n'
+    assert fix_source(source, [rule]) == (source, [])
+
+
+def test_explain_and_rules_say_a_report_only_rule_writes_nothing(cli):
+    from cdkfix.explain import explain_text
+
+    text = explain_text(find_rule("AwsSolutions-DOC1"))
+    assert "Fix: none (reported without a fix)" in text and "## Why there is no fix" in text
+    assert "## Fix safety" not in text and "## Use instead" not in text
+    assert "## Fix safety" in explain_text(find_rule("AwsSolutions-RS8"))
+    _, table, _ = cli("rules", "--format", "markdown")
+    assert "| AwsSolutions-DOC1 | awssolutions-docdb-encrypted | B | no fix | opt-in (AwsSolutions) |" in table
+    assert "| AwsSolutions-RS8 | awssolutions-redshift-public | B | unsafe | opt-in (AwsSolutions) |" in table
