@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Sequence
 
 import libcst as cst
@@ -75,6 +75,15 @@ class ValueRule:
     examples: Sequence[Example] = ()  # more examples, after the generated ones
     groups: tuple[str, ...] = ("AwsSolutions",)
     default: bool = False
+    # Other constructs of the same cdk-nag rule whose keyword or values differ (the L1 beside the
+    # L2: `backup_retention_period=0` beside `backup_retention=Duration.days(0)`): each a dict of
+    # the fields that differ from this declaration (constructs, keyword, flagged, value, keep,
+    # args, blocked_by, examples, ...). Their examples come after this declaration's.
+    variants: tuple[dict, ...] = ()
+
+    def declarations(self) -> list["ValueRule"]:
+        """This declaration and one per variant, each complete."""
+        return [self, *(replace(self, **variant, variants=()) for variant in self.variants)]
 
 
 # --- matching by meaning ---------------------------------------------------------------------
@@ -201,50 +210,56 @@ def _replaced(holder: cst.BaseExpression, path: Sequence[str], value: cst.BaseEx
 # --- the rule --------------------------------------------------------------------------------
 
 
-def _fix_text(spec: ValueRule) -> str:
-    where = "".join(f"`{keyword}=` > " for keyword, _ in spec.inside)
-    flagged = " or ".join(f"`{_plain(value)}`" for value in spec.flagged)
-    if spec.value is None:
-        text = f"Reports {where}`{spec.keyword}=` set to {flagged} without a fix: {spec.no_fix}."
-    else:
-        text = f"Replaces {where}`{spec.keyword}=` {flagged} with `{_plain(spec.value)}`."
-    text += " Any other value (a compliant literal, a variable) and an absent keyword are left alone"
-    if spec.inside:
+def _fix_text(declarations: Sequence[ValueRule]) -> str:
+    parts = []
+    for index, one in enumerate(declarations):
+        where = "".join(f"`{keyword}=` > " for keyword, _ in one.inside)
+        flagged = " or ".join(f"`{_plain(value)}`" for value in one.flagged)
+        on = "" if index == 0 else "On " + ", ".join(f"`{_plain('{' + c + '}')}`" for c in one.constructs) + ": "
+        if one.value is None:
+            text = f"{on}{'r' if on else 'R'}eports {where}`{one.keyword}=` set to {flagged} without a fix: {one.no_fix}"
+        else:
+            text = f"{on}{'r' if on else 'R'}eplaces {where}`{one.keyword}=` {flagged} with `{_plain(one.value)}`"
+        blocked = [f"a call with `{keyword}` ({reason})" for keyword, reason in one.blocked_by.items()]
+        blocked += [f"`{_plain('{' + construct + '}')}` ({reason})" for construct, reason in one.not_fixed_on.items()]
+        if blocked and one.value is not None:
+            text += "; reported without a fix: " + "; ".join(blocked)
+        parts.append(text + ".")
+    text = " ".join(parts) + " Any other value (a compliant literal, a variable) and an absent keyword are left alone"
+    if any(one.inside for one in declarations):
         text += ", as is a props object cdkfix cannot read (a variable)"
-    blocked = [f"a call with `{keyword}` ({reason})" for keyword, reason in spec.blocked_by.items()]
-    blocked += [f"`{_plain('{' + construct + '}')}` ({reason})" for construct, reason in spec.not_fixed_on.items()]
-    if blocked and spec.value is not None:
-        text += "; reported without a fix: " + "; ".join(blocked)
-    text += f". {spec.safety_note}"
-    return text
+    return f"{text}. {declarations[0].safety_note}"
 
 
 def value_rule(spec: ValueRule, module: str) -> type[Rule]:
     """The Rule subclass `spec` describes, defined as if written in `module`."""
-    flagged = frozenset(_template_canonical(value) for value in spec.flagged)
-    path = [keyword for keyword, _ in spec.inside] + [spec.keyword]
+    declarations = spec.declarations()
+    by_construct = {construct: one for one in declarations for construct in one.constructs}
+    flagged = {id(one): frozenset(_template_canonical(value) for value in one.flagged) for one in declarations}
 
     def visit_Call(self: Rule, node: cst.Call) -> None:
         construct = self.resolve(node.func)
-        if construct not in spec.constructs:
+        one = by_construct.get(construct)
+        if one is None:
             return
-        found = _located(self, node, spec)
-        if found is None or canonical(found, self.resolve) not in flagged:
+        found = _located(self, node, one)
+        if found is None or canonical(found, self.resolve) not in flagged[id(one)]:
             return
         what = source_of(node.func)
-        message = f"{what} with `{spec.keyword}={source_of(found)}` ({spec.title})"
-        reason = spec.no_fix if spec.value is None else spec.not_fixed_on.get(construct, "")
+        message = f"{what} with `{one.keyword}={source_of(found)}` ({one.title})"
+        reason = one.no_fix if one.value is None else one.not_fixed_on.get(construct, "")
         if not reason:
             reason = next(
-                (why for keyword, why in spec.blocked_by.items() if layout.keyword_arg(node, keyword) is not None), ""
+                (why for keyword, why in one.blocked_by.items() if layout.keyword_arg(node, keyword) is not None), ""
             )
         if reason:
             self.report_without_fix(message, reason, found)
             return
-        if not spec.inside:
-            self.report(message, [self.set_keyword(node, spec.keyword, _fill(self, spec.value))], node=found)
+        if not one.inside:
+            self.report(message, [self.set_keyword(node, one.keyword, _fill(self, one.value))], node=found)
             return
-        new = cst.parse_expression(_fill(self, spec.value))
+        path = [keyword for keyword, _ in one.inside] + [one.keyword]
+        new = cst.parse_expression(_fill(self, one.value))
         self.report(message, [self.change(node, lambda call: _replaced(call, path, new))], node=found)
 
     attributes = {
@@ -260,12 +275,12 @@ def value_rule(spec: ValueRule, module: str) -> type[Rule]:
         "fixes": spec.value is not None,
         "replaces": spec.replaces,
         "issue": f"cdk-nag {spec.code}: {spec.cause} {spec.why}",
-        "fix": _fix_text(spec),
+        "fix": _fix_text(declarations),
         "impact": spec.impact,
-        "examples": [*generated_examples(spec), *spec.examples],
+        "examples": [example for one in declarations for example in (*generated_examples(one), *one.examples)],
         "groups": spec.groups,
         "default": spec.default,
-        "calls": frozenset(spec.constructs),
+        "calls": frozenset(by_construct),
         "value_spec": spec,
         "visit_Call": visit_Call,
     }

@@ -614,6 +614,32 @@ VALUE_RULES = [
             "Unsafe: RDS has an outage when the retention goes from 0 to a non-zero value, and backup storage beyond "
             "the database's size is billed. 1 day is RDS's own default when the keyword is not written."
         ),
+        variants=(
+            dict(
+                constructs=("aws_cdk.aws_rds.CfnDBInstance",),
+                keyword="backup_retention_period",
+                flagged=("0",),
+                value="1",
+                keep="7",
+                args='self, "Resource", db_instance_class="db.t3.micro", engine="postgres", allocated_storage="20", '
+                'master_username="admin", master_user_password="Password1!"',
+                not_fixed_on={},
+                blocked_by={
+                    "source_db_instance_identifier": "a read replica: whether it can keep automated backups depends on "
+                    "its source's engine, which cdkfix cannot tell here",
+                    "db_cluster_identifier": "an Aurora instance: its backups are its cluster's (RDS ignores the "
+                    "instance's retention), so the cluster is where to set it",
+                },
+                examples=[
+                    Example(
+                        name="an Aurora instance: reported without a fix",
+                        before='from aws_cdk import aws_rds as rds\n\nrds.CfnDBInstance(self, "Writer", db_instance_class="db.r6g.large", '
+                        'engine="aurora-postgresql", db_cluster_identifier="orders", backup_retention_period=0)\n',
+                        flagged=True,
+                    ),
+                ],
+            ),
+        ),
         examples=[
             Example(
                 name="a read replica: reported without a fix",
@@ -700,7 +726,7 @@ VALUE_RULES = [
         cause="The Document DB cluster does not have encryption at rest enabled.",
         why="Documents, backups and snapshots at rest are unencrypted.",
         impact="Data at rest unencrypted.",
-        constructs=("aws_cdk.aws_docdb.DatabaseCluster",),
+        constructs=("aws_cdk.aws_docdb.DatabaseCluster", "aws_cdk.aws_docdb.CfnDBCluster"),
         keyword="storage_encrypted",
         flagged=("False",),
         value=None,
@@ -711,6 +737,14 @@ VALUE_RULES = [
         keep="True",
         args=_DOCDB_ARGS,
         safety_note="No fix is written.",
+        examples=[
+            Example(
+                name="CfnDBCluster: reported without a fix",
+                before='from aws_cdk import aws_docdb as docdb\n\ndocdb.CfnDBCluster(self, "Docs", master_username="admin", '
+                'master_user_password="Password1!", storage_encrypted=False)\n',
+                flagged=True,
+            ),
+        ],
     ),
     ValueRule(
         code="AwsSolutions-COG7",
