@@ -72,6 +72,9 @@ class ValueRule:
     # For the generated examples: the call's other arguments (source with placeholders; `vpc`
     # is a free name the proof supplies).
     args: str = 'self, "Resource"'
+    # Statements after the call in the examples (`{resource}` is the name it is bound to): an
+    # origin is only synthesized inside a distribution.
+    follow: str = ""
     examples: Sequence[Example] = ()  # more examples, after the generated ones
     groups: tuple[str, ...] = ("AwsSolutions",)
     default: bool = False
@@ -324,12 +327,16 @@ def generated_examples(spec: ValueRule) -> list[Example]:
         after = _render(_argument(spec, spec.value), style, imported) if fixed else None
         return before, after
 
-    def example(name: str, header: str, prefix: str, call: str, before_arg: str, after_arg: str | None, rest: str = "") -> Example:
-        before = f"{header}\n{prefix}{call}, {before_arg}{rest})\n"
-        after = None if after_arg is None else f"{header}\n{prefix}{call}, {after_arg}{rest})\n"
+    def follow(name: str, style: str = "alias") -> str:
+        return _render(spec.follow, style).replace("{resource}", name) + "\n" if spec.follow else ""
+
+    def example(name: str, header: str, prefix: str, call: str, before_arg: str, after_arg: str | None, rest: str = "", style: str = "alias") -> Example:
+        bound = prefix.rsplit("\n", 1)[-1].removesuffix(" = ")
+        before = f"{header}\n{prefix}{call}, {before_arg}{rest})\n{follow(bound, style)}"
+        after = None if after_arg is None else f"{header}\n{prefix}{call}, {after_arg}{rest})\n{follow(bound, style)}"
         return Example(name=name, before=before, after=after, flagged=not fixed)
 
-    everything = [callee, spec.args, _argument(spec, spec.flagged[0])]
+    everything = [callee, spec.args, spec.follow, _argument(spec, spec.flagged[0])]
     if fixed:
         everything.append(_argument(spec, spec.value))
     examples = []
@@ -340,10 +347,10 @@ def generated_examples(spec: ValueRule) -> list[Example]:
     examples.append(example(f"{_plain(spec.flagged[0])} {verb} (module alias)", header, "resource = ", call, *pair(spec.flagged[0], "alias")))
     # 2. import aws_cdk as cdk
     call_cdk = f"{_render(callee, 'cdk')}({_render(spec.args, 'cdk')}"
-    examples.append(example(f"{_plain(spec.flagged[0])} {verb} (import aws_cdk as cdk)", "import aws_cdk as cdk\n", "self.resource = ", call_cdk, *pair(spec.flagged[0], "cdk")))
+    examples.append(example(f"{_plain(spec.flagged[0])} {verb} (import aws_cdk as cdk)", "import aws_cdk as cdk\n", "self.resource = ", call_cdk, *pair(spec.flagged[0], "cdk"), style="cdk"))
     # 3. from aws_cdk.aws_x import Class: the class's own members through its name
     own = "{" + qualified + "."
-    before_needs = _needs(spec.args, _argument(spec, spec.flagged[0]).replace(own, "{"))
+    before_needs = _needs(spec.args, spec.follow, _argument(spec, spec.flagged[0]).replace(own, "{"))
     class_header = f"from aws_cdk.{module} import {parts[2]}\n" + _from_import(*before_needs)
     before_arg, after_arg = pair(spec.flagged[0], "alias", qualified)
     added = ""
@@ -351,8 +358,9 @@ def generated_examples(spec: ValueRule) -> list[Example]:
         value_modules, value_roots = _needs(_argument(spec, spec.value).replace(own, "{"))
         added = "".join(f"from aws_cdk import {root}\n" for root in value_roots if root not in before_needs[1])
         added += "".join(f"from aws_cdk import {m} as {_alias(m)}\n" for m in value_modules if m not in before_needs[0])
-    before = f"{class_header}\n{tail}({_render(spec.args, 'alias')}, {before_arg})\n"
-    after = f"{class_header}{added}\n{tail}({_render(spec.args, 'alias')}, {after_arg})\n" if fixed else None
+    bound = "resource = " if spec.follow else ""
+    before = f"{class_header}\n{bound}{tail}({_render(spec.args, 'alias')}, {before_arg})\n{follow('resource')}"
+    after = f"{class_header}{added}\n{bound}{tail}({_render(spec.args, 'alias')}, {after_arg})\n{follow('resource')}" if fixed else None
     examples.append(Example(name=f"{_plain(spec.flagged[0])} {verb} (class imported by name)", before=before, after=after, flagged=not fixed))
     # 4. the other flagged values
     for value in spec.flagged[1:]:
@@ -363,13 +371,13 @@ def generated_examples(spec: ValueRule) -> list[Example]:
         *pair(spec.flagged[0], "alias"), rest=", **extra",
     ))
     # left alone: a compliant value, the keyword absent, a run-time value
-    keep_header = _from_import(*_needs(callee, spec.args, _argument(spec, spec.keep)))
+    keep_header = _from_import(*_needs(callee, spec.args, spec.follow, _argument(spec, spec.keep)))
     examples.append(Example(
         name=f"{_plain(spec.keep)} left alone",
-        before=f"{keep_header}\nresource = {call}, {_render(_argument(spec, spec.keep), 'alias')})\n",
+        before=f"{keep_header}\nresource = {call}, {_render(_argument(spec, spec.keep), 'alias')})\n{follow('resource')}",
     ))
-    plain_header = _from_import(*_needs(callee, spec.args))
-    examples.append(Example(name="keyword absent: left alone", before=f"{plain_header}\nresource = {call})\n"))
+    plain_header = _from_import(*_needs(callee, spec.args, spec.follow))
+    examples.append(Example(name="keyword absent: left alone", before=f"{plain_header}\nresource = {call})\n{follow('resource')}"))
     run_time_header = _from_import(*_needs(callee, spec.args, _argument(spec, "setting")))
     examples.append(Example(
         name="a run-time value: left alone",

@@ -768,6 +768,39 @@ VALUE_RULES = [
         ],
     ),
     ValueRule(
+        code="AwsSolutions-CFR5",
+        name="awssolutions-cloudfront-origin-https",
+        title="CloudFront origin reached over HTTP",
+        cause="The CloudFront distributions uses outdated SSL protocols for communicating to the origin.",
+        why="With `HTTP_ONLY` (or `MATCH_VIEWER` for HTTP viewers) CloudFront fetches from the origin unencrypted.",
+        impact="Data between CloudFront and the origin may travel unencrypted.",
+        constructs=("aws_cdk.aws_cloudfront_origins.HttpOrigin",),
+        keyword="protocol_policy",
+        flagged=(
+            "{aws_cdk.aws_cloudfront.OriginProtocolPolicy}.HTTP_ONLY",
+            "{aws_cdk.aws_cloudfront.OriginProtocolPolicy}.MATCH_VIEWER",
+        ),
+        value=None,
+        no_fix=(
+            "cdkfix cannot tell whether the origin serves HTTPS with a certificate CloudFront trusts (an S3 website "
+            "endpoint never does, a load balancer only with an HTTPS listener): `HTTPS_ONLY` towards an origin "
+            "without one makes every request fail (502)"
+        ),
+        keep="{aws_cdk.aws_cloudfront.OriginProtocolPolicy}.HTTPS_ONLY",
+        args='"origin.example.com"',
+        follow=(
+            '{aws_cdk.aws_cloudfront.Distribution}(self, "Cdn", default_behavior='
+            "{aws_cdk.aws_cloudfront.BehaviorOptions}(origin={resource}))"
+        ),
+        safety_note="No fix is written.",
+        variants=(
+            dict(
+                constructs=("aws_cdk.aws_cloudfront_origins.LoadBalancerV2Origin",),
+                args="alb",
+            ),
+        ),
+    ),
+    ValueRule(
         code="AwsSolutions-ELB4",
         name="awssolutions-clb-cross-zone",
         title="Classic Load Balancer without cross-zone load balancing",
