@@ -221,3 +221,12 @@ def test_explain_and_rules_say_a_report_only_rule_writes_nothing(cli):
     _, table, _ = cli("rules", "--format", "markdown")
     assert "| AwsSolutions-DOC1 | awssolutions-docdb-encrypted | B | no fix | opt-in (AwsSolutions) |" in table
     assert "| AwsSolutions-RS8 | awssolutions-redshift-public | B | unsafe | opt-in (AwsSolutions) |" in table
+
+
+def test_an_imported_alias_is_the_same_value():
+    source = (
+        "from aws_cdk import Duration as D, aws_rds as rds\n\n"
+        'rds.DatabaseInstance(self, "Db", vpc=vpc, engine=rds.DatabaseInstanceEngine.POSTGRES, backup_retention=D.days(0))\n'
+    )
+    fixed, records = fix_source(source, [find_rule("AwsSolutions-RDS13")])
+    assert fixed == source.replace("D.days(0)", "D.days(1)") and len(records) == 1
