@@ -110,12 +110,12 @@ def canonical(node: cst.BaseExpression, resolve: Callable[[cst.BaseExpression], 
         return None if qualified is None else "{" + qualified + "}"
     if isinstance(node, cst.Call):
         func = canonical(node.func, resolve)
+        if func is None:
+            return None
         parts = []
         for arg in node.args:
-            if arg.star:
-                return None
-            value = canonical(arg.value, resolve)
-            if func is None or value is None:
+            value = None if arg.star else canonical(arg.value, resolve)
+            if value is None:
                 return None
             parts.append(value if arg.keyword is None else f"{arg.keyword.value}={value}")
         return f"{func}({','.join(parts)})"

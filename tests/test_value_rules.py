@@ -64,7 +64,9 @@ def test_canonical_is_the_same_for_the_same_meaning(one, other):
     assert first is not None and first == canonical(cst.parse_expression(other), _resolve_cdk)
 
 
-@pytest.mark.parametrize("source", ["setting", "f'TLS'", "Duration.days(amount)", "Duration.days(*x)", "1 + 1", "not True"])
+@pytest.mark.parametrize(
+    "source", ["setting", "f'TLS'", "Duration.days(amount)", "Duration.days(*x)", "1 + 1", "not True", "make()", "make(0)"]
+)
 def test_canonical_refuses_what_is_not_a_literal(source):
     assert canonical(cst.parse_expression(source), _resolve_cdk) is None
 
