@@ -232,3 +232,14 @@ def test_an_imported_alias_is_the_same_value():
     )
     fixed, records = fix_source(source, [find_rule("AwsSolutions-RDS13")])
     assert fixed == source.replace("D.days(0)", "D.days(1)") and len(records) == 1
+
+
+@pytest.mark.parametrize("rule", VALUE_RULES, ids=_ids)
+def test_the_fixed_and_kept_values_are_not_flagged(rule):
+    # A fixed value that is still flagged would be rewritten on every run.
+    from cdkfix.value_rule import _template_canonical
+
+    for one in rule.value_spec.declarations():
+        flagged = {_template_canonical(value) for value in one.flagged}
+        assert _template_canonical(one.keep) not in flagged
+        assert one.value is None or _template_canonical(one.value) not in flagged
