@@ -790,6 +790,10 @@ def rules(
         groups = ", ".join(getattr(r, "groups", ()))
         return f"opt-in ({groups})" if groups else "opt-in"
 
+    def safety(r) -> str:
+        # A report-only rule (Rule.fixes False) writes nothing: its safety label would mislead.
+        return r.safety.value if getattr(r, "fixes", True) else "no fix"
+
     groups: dict[str, list[str]] = {}
     for r in found:
         for group in getattr(r, "groups", ()):
@@ -799,7 +803,8 @@ def rules(
 
         rows = [
             {"code": r.code, "name": r.name, "title": r.title, "category": r.category.value,
-             "kind": r.kind.value, "safety": r.safety.value, "default": getattr(r, "default", True),
+             "kind": r.kind.value, "safety": r.safety.value, "fixes": getattr(r, "fixes", True),
+             "default": getattr(r, "default", True),
              "groups": list(getattr(r, "groups", ()))}
             for r in found
         ]
@@ -807,7 +812,7 @@ def rules(
     elif output_format == "markdown":
         typer.echo("| Code | Name | Category | Safety | Default | Title |\n|---|---|---|---|---|---|")
         for r in found:
-            typer.echo(f"| {r.code} | {r.name} | {r.category.value} | {r.safety.value} | {selection(r)} | {r.title} |")
+            typer.echo(f"| {r.code} | {r.name} | {r.category.value} | {safety(r)} | {selection(r)} | {r.title} |")
         if groups:
             typer.echo("")
             for group, codes in groups.items():
@@ -820,7 +825,7 @@ def rules(
         for column in ("Code", "Name", "Cat.", "Safety", "Default", "Title"):
             table.add_column(column)
         for r in found:
-            table.add_row(r.code, r.name, r.category.value, r.safety.value, selection(r), r.title)
+            table.add_row(r.code, r.name, r.category.value, safety(r), selection(r), r.title)
         console = Console()
         console.print(table)
         for group, codes in groups.items():

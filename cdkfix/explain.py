@@ -19,12 +19,13 @@ def explain_text(rule: type[Rule]) -> str:
     out = [
         f"# {rule.code} ({rule.name}): {rule.title}",
         "",
-        f"Category: {rule.category.value} ({_category_text(rule)}) · Kind: {rule.kind.value} · Fix: {rule.safety.value}",
+        f"Category: {rule.category.value} ({_category_text(rule)}) · Kind: {rule.kind.value} · "
+        f"Fix: {rule.safety.value if rule.fixes else 'none (reported without a fix)'}",
         "",
         "## Why is this bad?",
         textwrap.fill(rule.issue, 88),
         "",
-        "## What the fix does",
+        "## What the fix does" if rule.fixes else "## Why there is no fix",
         textwrap.fill(rule.fix, 88),
         "",
     ]
@@ -45,7 +46,7 @@ def explain_text(rule: type[Rule]) -> str:
                 "the stack, as synthesizing the rule's examples shows:"]
         out += [f"- {item}" for item in rule.replaces]
         out.append("")
-    if rule.safety.value == "unsafe":
+    if rule.safety.value == "unsafe" and rule.fixes:
         out += ["## Fix safety",
                 "Unsafe: it deletes data on stack deletion, replaces a resource, changes cost or access, or changes "
                 "how a running service behaves, so it is applied only with --unsafe-fixes.", ""]

@@ -160,6 +160,9 @@ class Rule:
     # "AWS::ECS::TaskDefinition (ContainerDefinitions is create-only)". Printed by `explain`;
     # tests/test_fix_effects.py checks it equals what the harness finds.
     replaces: ClassVar[tuple[str, ...]] = ()
+    # False for a rule that only reports (with the reason): every fix would be invalid or would
+    # destroy data (a value rule whose fix replaces a stateful resource, cdkfix/value_rule.py).
+    fixes: ClassVar[bool] = True
     default: ClassVar[bool] = True
     # What visit_Call is about, so that the runner hands this rule only those calls instead
     # of every rule testing every call of the file: `calls`, qualified CDK names as the

@@ -197,7 +197,12 @@ def test_pack_codes_sort_in_number_order_after_the_cdk_rules():
     ]
 
 
-@pytest.mark.parametrize("code", PACK)
+# A value rule (cdkfix/value_rule.py) flags only a value written in the call: a keyword only a
+# splat could hold is not written, so the call is left alone (tests/test_value_rules.py).
+VALUE_RULES = [code for code in PACK if hasattr(rules_by_code()[code], "value_spec")]
+
+
+@pytest.mark.parametrize("code", [code for code in PACK if code not in VALUE_RULES])
 def test_every_pack_rule_reports_a_splat_without_a_fix(code):
     rule = rules_by_code()[code]
     # A keyword rule declares its constructs; a scaffolding rule's one construct is its call filter.

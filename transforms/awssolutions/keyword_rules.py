@@ -14,8 +14,10 @@ and create-only properties (replacement) are unsafe and need --unsafe-fixes.
 from __future__ import annotations
 
 from cdkfix import layout
+from cdkfix import value_rule
 from cdkfix.keyword_rule import KeywordRule, declare
 from cdkfix.rule import Example, Kind, Safety
+from cdkfix.value_rule import ValueRule
 from cdkfix.transforms._s3 import is_website_bucket
 
 UNSAFE, SAFE = Safety.UNSAFE, Safety.SAFE
@@ -494,3 +496,326 @@ RULES = [
 ]
 
 declare(RULES, globals())
+
+
+# --- rules cdk-nag flags only on a value the user wrote (cdkfix/value_rule.py) ----------------
+# CDK's defaults pass each of them; cdk-nag 3.0.2's rule source (src/rules/<service>/<Rule>.ts)
+# names the flagged values, and docs/awssolutions-explicit-values.md the synthesis that confirmed
+# them. Every fix is unsafe: the user chose the value.
+
+_REDSHIFT_ARGS = (
+    'self, "Resource", cluster_type="single-node", db_name="db", master_username="admin", '
+    'node_type="ra3.xlplus", master_user_password="Password1!", encrypted=True'
+)
+_MSK_ARGS = (
+    'self, "Resource", cluster_name="events", kafka_version="3.6.0", number_of_broker_nodes=2, '
+    "broker_node_group_info={aws_cdk.aws_msk.CfnCluster.BrokerNodeGroupInfoProperty}("
+    "client_subnets=vpc.select_subnets(subnet_type={aws_cdk.aws_ec2.SubnetType}.PRIVATE_WITH_EGRESS).subnet_ids, "
+    'instance_type="kafka.m5.large")'
+)
+_MSK_IN_TRANSIT = (
+    ("encryption_info", "aws_cdk.aws_msk.CfnCluster.EncryptionInfoProperty"),
+    ("encryption_in_transit", "aws_cdk.aws_msk.CfnCluster.EncryptionInTransitProperty"),
+)
+_MSK_HEADER = "from aws_cdk import aws_ec2 as ec2, aws_msk as msk\n"
+_MSK_CALL = (
+    'msk.CfnCluster(self, "Resource", cluster_name="events", kafka_version="3.6.0", number_of_broker_nodes=2, '
+    "broker_node_group_info=msk.CfnCluster.BrokerNodeGroupInfoProperty(client_subnets=vpc.select_subnets("
+    'subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS).subnet_ids, instance_type="kafka.m5.large"), '
+)
+
+VALUE_RULES = [
+    ValueRule(
+        code="AwsSolutions-RS8",
+        name="awssolutions-redshift-public",
+        title="Redshift cluster publicly accessible",
+        cause="The Redshift cluster is publicly accessible.",
+        why="A publicly accessible cluster gets a public IP address: the warehouse is one security group rule away from the internet.",
+        impact="Data warehouse reachable from the internet.",
+        constructs=("aws_cdk.aws_redshift.CfnCluster",),
+        keyword="publicly_accessible",
+        flagged=("True",),
+        value="False",
+        keep="False",
+        args=_REDSHIFT_ARGS,
+        blocked_by={
+            "elastic_ip": "an Elastic IP is only for a publicly accessible cluster: making it private means removing "
+            "`elastic_ip` too, and whoever connects through that address loses access",
+        },
+        safety_note="Unsafe: it narrows access: clients outside the VPC that connect to the public address lose access.",
+        examples=[
+            Example(
+                name="with an Elastic IP: reported without a fix",
+                before='from aws_cdk import aws_redshift as redshift\n\nredshift.CfnCluster(self, "Resource", cluster_type="single-node", '
+                'db_name="db", master_username="admin", node_type="ra3.xlplus", master_user_password="Password1!", '
+                'publicly_accessible=True, elastic_ip="203.0.113.10")\n',
+                flagged=True,
+            ),
+        ],
+    ),
+    ValueRule(
+        code="AwsSolutions-RS9",
+        name="awssolutions-redshift-version-upgrade",
+        title="Redshift cluster without version upgrades",
+        cause="The Redshift cluster does not have version upgrade enabled.",
+        why="Without version upgrades the cluster misses engine fixes and security patches.",
+        impact="Unpatched data warehouse engine.",
+        constructs=("aws_cdk.aws_redshift.CfnCluster",),
+        keyword="allow_version_upgrade",
+        flagged=("False",),
+        value="True",
+        keep="True",
+        args=_REDSHIFT_ARGS,
+        safety_note="Unsafe: the engine is upgraded (and the cluster restarted) in its maintenance window.",
+    ),
+    ValueRule(
+        code="AwsSolutions-RS10",
+        name="awssolutions-redshift-snapshots",
+        title="Redshift cluster without automated snapshots",
+        cause="The Redshift cluster does not have automated snapshots enabled or the retention period is not between 1 and 35 days.",
+        why="A retention period of 0 turns automated snapshots off: the cluster cannot be restored to an earlier point.",
+        impact="Data loss after a faulty write or a failure.",
+        kind=Kind.HIGH_AVAILABILITY,
+        constructs=("aws_cdk.aws_redshift.CfnCluster",),
+        keyword="automated_snapshot_retention_period",
+        flagged=("0",),
+        value="1",
+        keep="7",
+        args=_REDSHIFT_ARGS,
+        safety_note=(
+            "Unsafe: automated snapshots are taken again (snapshot storage beyond the cluster's size is billed). "
+            "1 day is Redshift's own default when the keyword is not written."
+        ),
+    ),
+    ValueRule(
+        code="AwsSolutions-RDS13",
+        name="awssolutions-rds-backups",
+        title="RDS instance without automated backups",
+        cause="The RDS DB instance does not have automated backups enabled.",
+        why="A backup retention of 0 days turns automated backups and point-in-time restore off.",
+        impact="Data loss after a faulty write or a failure.",
+        kind=Kind.HIGH_AVAILABILITY,
+        constructs=(
+            "aws_cdk.aws_rds.DatabaseInstance",
+            "aws_cdk.aws_rds.DatabaseInstanceFromSnapshot",
+            "aws_cdk.aws_rds.DatabaseInstanceReadReplica",
+        ),
+        keyword="backup_retention",
+        flagged=("{aws_cdk.Duration}.days(0)",),
+        value="{aws_cdk.Duration}.days(1)",
+        keep="{aws_cdk.Duration}.days(7)",
+        args=_RDS_INSTANCE_ARGS,
+        not_fixed_on={
+            "aws_cdk.aws_rds.DatabaseInstanceReadReplica": "whether a read replica can keep automated backups depends "
+            "on its source's engine (CDK refuses `backup_retention` on a PostgreSQL replica, a MySQL one takes it): cdkfix "
+            "cannot tell the engine here",
+        },
+        safety_note=(
+            "Unsafe: RDS has an outage when the retention goes from 0 to a non-zero value, and backup storage beyond "
+            "the database's size is billed. 1 day is RDS's own default when the keyword is not written."
+        ),
+        variants=(
+            dict(
+                constructs=("aws_cdk.aws_rds.CfnDBInstance",),
+                keyword="backup_retention_period",
+                flagged=("0",),
+                value="1",
+                keep="7",
+                args='self, "Resource", db_instance_class="db.t3.micro", engine="postgres", allocated_storage="20", '
+                'master_username="admin", master_user_password="Password1!"',
+                not_fixed_on={},
+                blocked_by={
+                    "source_db_instance_identifier": "a read replica: whether it can keep automated backups depends on "
+                    "its source's engine, which cdkfix cannot tell here",
+                    "db_cluster_identifier": "an Aurora instance: its backups are its cluster's (RDS ignores the "
+                    "instance's retention), so the cluster is where to set it",
+                },
+                examples=[
+                    Example(
+                        name="an Aurora instance: reported without a fix",
+                        before='from aws_cdk import aws_rds as rds\n\nrds.CfnDBInstance(self, "Writer", db_instance_class="db.r6g.large", '
+                        'engine="aurora-postgresql", db_cluster_identifier="orders", backup_retention_period=0)\n',
+                        flagged=True,
+                    ),
+                ],
+            ),
+        ),
+        examples=[
+            Example(
+                name="a read replica: reported without a fix",
+                before="from aws_cdk import Duration, aws_ec2 as ec2, aws_rds as rds\n\n"
+                'source = rds.DatabaseInstance(self, "Source", vpc=vpc, engine=rds.DatabaseInstanceEngine.MYSQL)\n'
+                'rds.DatabaseInstanceReadReplica(self, "Replica", vpc=vpc, source_database_instance=source, '
+                'instance_type=ec2.InstanceType("t3.micro"), backup_retention=Duration.days(0))\n',
+                flagged=True,
+            ),
+            Example(
+                name="a restored instance with cdk.Duration",
+                before='import aws_cdk as cdk\n\ncdk.aws_rds.DatabaseInstanceFromSnapshot(self, "Restored", vpc=vpc, '
+                'snapshot_identifier="snap", engine=cdk.aws_rds.DatabaseInstanceEngine.POSTGRES, backup_retention=cdk.Duration.days(0))\n',
+                after='import aws_cdk as cdk\n\ncdk.aws_rds.DatabaseInstanceFromSnapshot(self, "Restored", vpc=vpc, '
+                'snapshot_identifier="snap", engine=cdk.aws_rds.DatabaseInstanceEngine.POSTGRES, backup_retention=cdk.Duration.days(1))\n',
+            ),
+        ],
+    ),
+    ValueRule(
+        code="AwsSolutions-MSK2",
+        name="awssolutions-msk-client-tls",
+        title="MSK cluster accepts plaintext clients",
+        cause="The MSK cluster uses plaintext communication between clients and brokers.",
+        why="Producers and consumers may send and read records unencrypted.",
+        impact="Data in transit may travel unencrypted.",
+        constructs=("aws_cdk.aws_msk.CfnCluster",),
+        keyword="client_broker",
+        inside=_MSK_IN_TRANSIT,
+        flagged=('"PLAINTEXT"', '"TLS_PLAINTEXT"'),
+        value='"TLS"',
+        keep='"TLS"',
+        args=_MSK_ARGS,
+        safety_note=(
+            "Unsafe: the plaintext listener (port 9092) goes away: clients that do not use TLS (port 9094) can no "
+            "longer connect. MSK updates the setting in place (no replacement)."
+        ),
+        examples=[
+            Example(
+                name="dict literals (jsii passes their camelCase keys to CloudFormation)",
+                before=f"{_MSK_HEADER}\n{_MSK_CALL}encryption_info={{\"encryptionInTransit\": {{\"clientBroker\": \"PLAINTEXT\"}}}})\n",
+                after=f"{_MSK_HEADER}\n{_MSK_CALL}encryption_info={{\"encryptionInTransit\": {{\"clientBroker\": \"TLS\"}}}})\n",
+            ),
+            Example(
+                name="snake_case dict keys: jsii drops them from the template, cdk-nag sees nothing: left alone",
+                before=f"{_MSK_HEADER}\n{_MSK_CALL}encryption_info={{\"encryption_in_transit\": {{\"client_broker\": \"PLAINTEXT\"}}}})\n",
+            ),
+            Example(
+                name="a props object inside a dict",
+                before=f"{_MSK_HEADER}\n{_MSK_CALL}encryption_info={{\"encryptionInTransit\": "
+                "msk.CfnCluster.EncryptionInTransitProperty(client_broker=\"PLAINTEXT\")})\n",
+                after=f"{_MSK_HEADER}\n{_MSK_CALL}encryption_info={{\"encryptionInTransit\": "
+                "msk.CfnCluster.EncryptionInTransitProperty(client_broker=\"TLS\")})\n",
+            ),
+            Example(
+                name="the props object in a variable: left alone",
+                before=f"{_MSK_HEADER}\n\ndef build(self, vpc, encryption):\n    {_MSK_CALL}encryption_info=encryption)\n",
+            ),
+        ],
+    ),
+    ValueRule(
+        code="AwsSolutions-MSK3",
+        name="awssolutions-msk-broker-tls",
+        title="MSK cluster brokers talk in plaintext",
+        cause="The MSK cluster uses plaintext communication between brokers.",
+        why="Records replicated between brokers travel unencrypted.",
+        impact="Data in transit inside the cluster unencrypted.",
+        constructs=("aws_cdk.aws_msk.CfnCluster",),
+        keyword="in_cluster",
+        inside=_MSK_IN_TRANSIT,
+        flagged=("False",),
+        value=None,
+        no_fix=(
+            "EncryptionInTransit.InCluster is create-only: CloudFormation would replace the cluster, and its topics "
+            "and records are lost; encrypting between brokers needs a new cluster and a migration"
+        ),
+        keep="True",
+        args=_MSK_ARGS,
+        safety_note="No fix is written.",
+    ),
+    ValueRule(
+        code="AwsSolutions-DOC1",
+        name="awssolutions-docdb-encrypted",
+        title="DocumentDB cluster without encryption at rest",
+        cause="The Document DB cluster does not have encryption at rest enabled.",
+        why="Documents, backups and snapshots at rest are unencrypted.",
+        impact="Data at rest unencrypted.",
+        constructs=("aws_cdk.aws_docdb.DatabaseCluster", "aws_cdk.aws_docdb.CfnDBCluster"),
+        keyword="storage_encrypted",
+        flagged=("False",),
+        value=None,
+        no_fix=(
+            "StorageEncrypted is create-only: CloudFormation would replace the cluster, and its data is lost; "
+            "encrypting needs a restore from a snapshot into a new, encrypted cluster"
+        ),
+        keep="True",
+        args=_DOCDB_ARGS,
+        safety_note="No fix is written.",
+        examples=[
+            Example(
+                name="CfnDBCluster: reported without a fix",
+                before='from aws_cdk import aws_docdb as docdb\n\ndocdb.CfnDBCluster(self, "Docs", master_username="admin", '
+                'master_user_password="Password1!", storage_encrypted=False)\n',
+                flagged=True,
+            ),
+        ],
+    ),
+    ValueRule(
+        code="AwsSolutions-COG7",
+        name="awssolutions-cognito-unauthenticated",
+        title="Cognito identity pool allows unauthenticated identities",
+        cause="The Cognito identity pool allows for unauthenticated logins and does not have a cdk-nag rule suppression with a reason.",
+        why="Anyone on the internet can get AWS credentials of the pool's unauthenticated role.",
+        impact="AWS credentials for anonymous users.",
+        constructs=("aws_cdk.aws_cognito_identitypool.IdentityPool", "aws_cdk.aws_cognito.CfnIdentityPool"),
+        keyword="allow_unauthenticated_identities",
+        flagged=("True",),
+        value="False",
+        keep="False",
+        safety_note="Unsafe: it narrows access: guest users of the app get no credentials any more.",
+        examples=[
+            Example(
+                name="CfnIdentityPool",
+                before='from aws_cdk import aws_cognito as cognito\n\ncognito.CfnIdentityPool(self, "Pool", allow_unauthenticated_identities=True)\n',
+                after='from aws_cdk import aws_cognito as cognito\n\ncognito.CfnIdentityPool(self, "Pool", allow_unauthenticated_identities=False)\n',
+            ),
+        ],
+    ),
+    ValueRule(
+        code="AwsSolutions-CFR5",
+        name="awssolutions-cloudfront-origin-https",
+        title="CloudFront origin reached over HTTP",
+        cause="The CloudFront distributions uses outdated SSL protocols for communicating to the origin.",
+        why="With `HTTP_ONLY` (or `MATCH_VIEWER` for HTTP viewers) CloudFront fetches from the origin unencrypted.",
+        impact="Data between CloudFront and the origin may travel unencrypted.",
+        constructs=("aws_cdk.aws_cloudfront_origins.HttpOrigin",),
+        keyword="protocol_policy",
+        flagged=(
+            "{aws_cdk.aws_cloudfront.OriginProtocolPolicy}.HTTP_ONLY",
+            "{aws_cdk.aws_cloudfront.OriginProtocolPolicy}.MATCH_VIEWER",
+        ),
+        value=None,
+        no_fix=(
+            "cdkfix cannot tell whether the origin serves HTTPS with a certificate CloudFront trusts (an S3 website "
+            "endpoint never does, a load balancer only with an HTTPS listener): `HTTPS_ONLY` towards an origin "
+            "without one makes every request fail (502)"
+        ),
+        keep="{aws_cdk.aws_cloudfront.OriginProtocolPolicy}.HTTPS_ONLY",
+        args='"origin.example.com"',
+        follow=(
+            '{aws_cdk.aws_cloudfront.Distribution}(self, "Cdn", default_behavior='
+            "{aws_cdk.aws_cloudfront.BehaviorOptions}(origin={resource}))"
+        ),
+        safety_note="No fix is written.",
+        variants=(
+            dict(
+                constructs=("aws_cdk.aws_cloudfront_origins.LoadBalancerV2Origin",),
+                args="alb",
+            ),
+        ),
+    ),
+    ValueRule(
+        code="AwsSolutions-ELB4",
+        name="awssolutions-clb-cross-zone",
+        title="Classic Load Balancer without cross-zone load balancing",
+        cause="The CLB does not use at least two AZs with the Cross-Zone Load Balancing feature enabled.",
+        why="Without cross-zone load balancing each load balancer node sends only to the targets of its own AZ.",
+        impact="Uneven load, and an AZ with few healthy targets overloaded.",
+        kind=Kind.HIGH_AVAILABILITY,
+        constructs=("aws_cdk.aws_elasticloadbalancing.LoadBalancer",),
+        keyword="cross_zone",
+        flagged=("False",),
+        value="True",
+        keep="True",
+        args='self, "Resource", vpc=vpc',
+        safety_note="Unsafe: a running service changes: requests are spread over the targets of every AZ.",
+    ),
+]
+
+value_rule.declare(VALUE_RULES, globals())
