@@ -21,7 +21,9 @@ A call that states `logging_info=` is the user's: left alone when some destinati
 enabled (a literal `enabled=True`, or a value cdkfix cannot read: a name, a run-time value);
 reported without a fix when every destination it writes says `enabled=False` (or it writes
 none): logging turned off is the user's choice, which cdkfix does not undo. Property objects
-and dict literals (`logging_info={"broker_logs": {...}}`) are read alike. Reported without a fix:
+and dict literals are read alike (`logging_info={"brokerLogs": {"s3": {"enabled": True, ...}}}`:
+jsii hands a dict to the JavaScript side as it is, so only the camelCase keys construct; the
+snake_case spelling is read too). Reported without a fix:
 a `**` splat, no plain scope, id and statement.
 
 Unsafe: broker logs are billed (CloudWatch Logs ingestion and storage).
@@ -182,7 +184,7 @@ CfnCluster({_args("aws_msk")}, logging_info=CfnCluster.LoggingInfoProperty(
             before="""\
 from aws_cdk import aws_msk as msk
 
-msk.CfnCluster(self, "A", logging_info={"broker_logs": {"s3": {"enabled": True, "bucket": "logs"}}}, **props)
+msk.CfnCluster(self, "A", logging_info={"brokerLogs": {"s3": {"enabled": True, "bucket": "logs"}}}, **props)
 msk.CfnCluster(self, "B", logging_info=msk.CfnCluster.LoggingInfoProperty(
     broker_logs=msk.CfnCluster.BrokerLogsProperty(firehose=msk.CfnCluster.FirehoseProperty(enabled=True, delivery_stream="s"))
 ))
@@ -202,7 +204,7 @@ msk.CfnCluster(self, "A", **props)
 msk.CfnCluster(self, "B", logging_info=msk.CfnCluster.LoggingInfoProperty(
     broker_logs=msk.CfnCluster.BrokerLogsProperty(cloud_watch_logs=msk.CfnCluster.CloudWatchLogsProperty(enabled=False))
 ))
-msk.CfnCluster(self, "C", logging_info={"broker_logs": {"s3": {"enabled": False}, "firehose": {"enabled": False}}})
+msk.CfnCluster(self, "C", logging_info={"brokerLogs": {"s3": {"enabled": False}, "firehose": {"enabled": False}}})
 """,
             flagged=True,
         ),

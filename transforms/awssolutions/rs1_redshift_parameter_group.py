@@ -25,10 +25,15 @@ bucket Redshift may write to, or CloudWatch as the destination; Amazon Redshift 
 "Database audit logging"). cdk-nag checks only the parameter, and the fix writes only what RS11
 asks for; RS5 stays a finding of its own.
 
-A cluster that names a parameter group is not changed: when the group is a
-`CfnClusterParameterGroup(...)` of the same file, bound once to a name the cluster reads as
-`<name>.ref`, and its literal `parameters` hold the parameter, there is no finding; otherwise the
-finding is reported without a fix (the group is the user's: it may be shared, or edited by hand).
+A cluster that names a parameter group keeps it. When the group is a
+`CfnClusterParameterGroup(...)` of the same file (no splat), bound once to a name the cluster
+reads as `<name>.ref`, with a literal `parameters` list (or none) of literal names and values:
+the parameter set to true there means no finding; the parameter not named there is appended to
+that list (a dict entry when its entries are dicts, else a ParameterProperty; every cluster of
+the group gets it, once); the parameter set to another value is the user's, reported without a
+fix. Any other group (a literal name, a group made elsewhere, run-time parameters) is reported
+without a fix: cdkfix cannot see it, and cdk-nag flags a group named by its name whatever it
+holds.
 
 Unsafe: `require_ssl` refuses every client that connects without TLS, and a cluster moved to a new
 parameter group (or a group whose static parameters change) applies it only after a reboot.
@@ -98,9 +103,7 @@ class _ParameterGroupRule(Rule):
             return
         named = layout.keyword_arg(node, KEYWORD)
         if named is not None:
-            why = self._named_group_problem(named.value)
-            if why:
-                self.report_without_fix(message, why, node)
+            self._named_group(node, named.value, message)
             return
         place = scope_and_id(node, "Parameters", "ClusterParameters")
         if place is None or not in_plain_statement(self):
@@ -151,42 +154,87 @@ class _ParameterGroupRule(Rule):
         group = groups[id(node)] = _Group(insert, call, variable, self.current_statement)
         return group
 
-    def _named_group_problem(self, value: cst.BaseExpression) -> str:
-        """Why cdk-nag may still flag a cluster that names `value` as its parameter group ("" when
-        the group is one of this file whose literal parameters set this rule's parameter)."""
-        user = "the group is the user's (it may be shared or edited by hand): cdkfix does not change it"
+    def _named_group(self, node: cst.Call, value: cst.BaseExpression, message: str) -> None:
+        """A cluster that names `value` as its parameter group: nothing when the group is one of
+        this file whose literal parameters set this rule's parameter to true; the parameter added
+        to that group when it does not name it at all; reported without a fix otherwise."""
         if not (isinstance(value, cst.Attribute) and value.attr.value == "ref"):
-            return (
+            self.report_without_fix(
+                message,
                 f"`{KEYWORD}` is not `<group>.ref` of a CfnClusterParameterGroup of this file: cdk-nag matches the "
                 f"group by its logical id, so a group named otherwise (a literal name, one made elsewhere) is "
-                f"flagged whatever it holds; set `{self.parameter}` to true in it and pass `<group>.ref`"
+                f"flagged whatever it holds; set `{self.parameter}` to true in it and pass `<group>.ref`",
+                node,
             )
+            return
         found = binding_of(self, value.value)
-        group = found[1] if found is not None else None
-        if not self.is_call_to(group, PARAMETER_GROUP):
-            return (
+        if found is None or not self.is_call_to(found[1], PARAMETER_GROUP):
+            self.report_without_fix(
+                message,
                 f"`{code(value)}` is not a CfnClusterParameterGroup(...) bound once in this file: cdkfix cannot "
-                f"see whether it sets `{self.parameter}` to true"
+                f"see whether it sets `{self.parameter}` to true",
+                node,
             )
+            return
+        statement, group = found
         parameters = layout.keyword_arg(group, "parameters")
-        entries = parameters.value.elements if parameters is not None and isinstance(parameters.value, cst.List) else None
-        if entries is None:
-            return f"the group's `parameters` is not a literal list: cdkfix cannot see `{self.parameter}`; {user}"
-        for element in entries:
-            pair = _parameter_pair(element.value)
-            if pair is None:
-                return f"an entry of the group's `parameters` is not a literal name and value; {user}"
-            name, setting = pair
-            if self.case_blind:
-                name, setting = name.lower(), setting.lower()
-            if name == self.parameter and setting == "true":
-                return ""
-        return f"the group does not set `{self.parameter}` to \"true\"; {user}"
+        entries: list = []
+        if parameters is not None:
+            if not isinstance(parameters.value, cst.List):
+                self.report_without_fix(
+                    message, f"the group's `parameters` is not a literal list: cdkfix cannot see `{self.parameter}`", node
+                )
+                return
+            entries = list(parameters.value.elements)
+        pairs = [_parameter_pair(element.value) if isinstance(element, cst.Element) else None for element in entries]
+        if None in pairs:
+            self.report_without_fix(
+                message,
+                f"an entry of the group's `parameters` is not a literal name and value: cdkfix cannot see `{self.parameter}`",
+                node,
+            )
+            return
+        for name, setting in pairs:
+            if self._same(name, self.parameter):
+                if self._same(setting, "true"):
+                    return  # cdk-nag passes the cluster
+                self.report_without_fix(
+                    message,
+                    f"the group sets `{name}` to \"{setting}\" (cdk-nag asks for \"true\"): the user's value, which "
+                    "cdkfix does not change",
+                    node,
+                )
+                return
+        dicts = bool(entries) and all(isinstance(element.value, cst.Dict) for element in entries)
+        if dicts:
+            entry = f'{{"parameterName": "{self.parameter}", "parameterValue": "true"}}'
+        else:
+            entry = f'{self.ref(PARAMETER)}(parameter_name="{self.parameter}", parameter_value="true")'
+        mine = self.parameter
+
+        def add(updated: cst.Call) -> cst.Call:
+            arg = layout.keyword_arg(updated, "parameters")
+            if arg is None:
+                return layout.set_keyword(updated, "parameters", cst.parse_expression(f"[{entry}]"))
+            if not isinstance(arg.value, cst.List) or mine in _written_parameters(updated):
+                return updated  # added already, for another cluster of the group
+            listed = layout.append_element(arg.value, cst.parse_expression(entry))
+            return updated.with_changes(args=[a.with_changes(value=listed) if a is arg else a for a in updated.args])
+
+        self.report(
+            f"{message}: `{self.parameter}` added to its group `{code(value.value)}`",
+            [ChangeNode(group, add, statement)],
+            anchor=statement,
+            node=node,
+        )
+
+    def _same(self, text: str, wanted: str) -> bool:
+        return text.lower() == wanted if self.case_blind else text == wanted
 
 
 def _parameter_pair(node: cst.BaseExpression) -> tuple[str, str] | None:
     """(name, value) of a `ParameterProperty(parameter_name=..., parameter_value=...)` call or a
-    `{"parameter_name": ..., "parameter_value": ...}` dict of string literals; else None."""
+    `{"parameterName": ..., "parameterValue": ...}` dict of string literals; else None."""
     if isinstance(node, cst.Call) and not layout.has_double_star(node):
         name = layout.keyword_arg(node, "parameter_name")
         setting = layout.keyword_arg(node, "parameter_value")
@@ -239,9 +287,10 @@ class Rs1RedshiftRequireSsl(_ParameterGroupRule):
         "ParameterProperty(parameter_name=\"require_ssl\", parameter_value=\"true\")])` and sets "
         "`cluster_parameter_group_name=<name>_parameters.ref` on the `redshift.CfnCluster`. With AwsSolutions-RS11 "
         "selected too, both write into the one group (it gets `enable_user_activity_logging` as well). A cluster that "
-        "names a parameter group is not changed: no finding when the group is a CfnClusterParameterGroup of the file "
-        "(`<group>.ref`) whose literal parameters set `require_ssl` to true; otherwise reported without a fix (a group "
-        "named by a literal name is flagged by cdk-nag whatever it holds). Reported without a fix: a `**` splat, no "
+        "names a CfnClusterParameterGroup of the file (`<group>.ref`, literal parameters) keeps it: no finding when "
+        "it sets `require_ssl` to true, the parameter appended to its list when it does not name it. Reported "
+        "without a fix: `require_ssl` set to another value in that group (the user's), any other group (a literal "
+        "name, one made elsewhere: cdk-nag flags a group named by its name whatever it holds), a `**` splat, no "
         "plain scope, id and statement."
     )
     impact = "UNSAFE: clients that connect without TLS are refused. " + _UNSAFE_NOTE
@@ -369,13 +418,13 @@ redshift.CfnCluster({_ARGS}, cluster_parameter_group_name=params.ref)
 """,
         ),
         Example(
-            name="reported without a fix: a splat, a group named by name, a group without the parameter, run-time parameters",
+            name="reported without a fix: a splat, a group named by name, require_ssl set false by the user, run-time parameters",
             before=f"""\
 from aws_cdk import aws_redshift as redshift
 
 params = redshift.CfnClusterParameterGroup(
     self, "Params", description="mine", parameter_group_family="redshift-1.0",
-    parameters=[{{"parameter_name": "max_concurrency_scaling_clusters", "parameter_value": "1"}}],
+    parameters=[{{"parameterName": "require_ssl", "parameterValue": "false"}}],
 )
 dynamic = redshift.CfnClusterParameterGroup(
     self, "Dynamic", description="mine", parameter_group_family="redshift-1.0", parameters=settings,
@@ -387,6 +436,44 @@ redshift.CfnCluster(self, "D", cluster_parameter_group_name=dynamic.ref)
 redshift.CfnCluster(self, "E", cluster_parameter_group_name=other_stack_group.ref)
 """,
             flagged=True,
+        ),
+        # Appended: the fix-effect harness names examples by their index.
+        Example(
+            name="a group of the file without the parameter: require_ssl added to it",
+            before=f"""\
+from aws_cdk import aws_redshift as redshift
+
+params = redshift.CfnClusterParameterGroup(
+    self, "Params", description="mine", parameter_group_family="redshift-1.0",
+    parameters=[redshift.CfnClusterParameterGroup.ParameterProperty(parameter_name="statement_timeout", parameter_value="60000")],
+)
+redshift.CfnCluster({_ARGS}, cluster_parameter_group_name=params.ref)
+""",
+            after=f"""\
+from aws_cdk import aws_redshift as redshift
+
+params = redshift.CfnClusterParameterGroup(
+    self, "Params", description="mine", parameter_group_family="redshift-1.0",
+    parameters=[redshift.CfnClusterParameterGroup.ParameterProperty(parameter_name="statement_timeout", parameter_value="60000"), redshift.CfnClusterParameterGroup.ParameterProperty(parameter_name="require_ssl", parameter_value="true")],
+)
+redshift.CfnCluster({_ARGS}, cluster_parameter_group_name=params.ref)
+""",
+        ),
+        Example(
+            name="with AwsSolutions-RS11 selected, a group of the file without parameters: both added",
+            before=f"""\
+from aws_cdk import aws_redshift as redshift
+
+params = redshift.CfnClusterParameterGroup(self, "Params", description="mine", parameter_group_family="redshift-1.0")
+redshift.CfnCluster({_ARGS}, cluster_parameter_group_name=params.ref)
+""",
+            after=f"""\
+from aws_cdk import aws_redshift as redshift
+
+params = redshift.CfnClusterParameterGroup(self, "Params", description="mine", parameter_group_family="redshift-1.0", parameters=[redshift.CfnClusterParameterGroup.ParameterProperty(parameter_name="require_ssl", parameter_value="true"), redshift.CfnClusterParameterGroup.ParameterProperty(parameter_name="enable_user_activity_logging", parameter_value="true")])
+redshift.CfnCluster({_ARGS}, cluster_parameter_group_name=params.ref)
+""",
+            also_select=("AwsSolutions-RS11",),
         ),
     ]
 
@@ -408,9 +495,10 @@ class Rs11RedshiftUserActivityLogging(_ParameterGroupRule):
         "`cluster_parameter_group_name=<name>_parameters.ref` on the `redshift.CfnCluster`. With AwsSolutions-RS1 "
         "selected too, both write into the one group (it gets `require_ssl` as well). The parameter does nothing "
         "until audit logging is on as well (`logging_properties=`, AwsSolutions-RS5: not written by this fix); "
-        "cdk-nag checks only the parameter. A cluster that names a parameter group is not changed: no finding when "
-        "the group is a CfnClusterParameterGroup of the file (`<group>.ref`) whose literal parameters set "
-        "`enable_user_activity_logging` to \"true\"; otherwise reported without a fix. Reported without a fix: a "
+        "cdk-nag checks only the parameter. A cluster that names a CfnClusterParameterGroup of "
+        "the file (`<group>.ref`, literal parameters) keeps it: no finding when it sets "
+        "`enable_user_activity_logging` to \"true\" (compared exactly), the parameter appended to its list when it "
+        "does not name it. Reported without a fix: another value in that group (the user's), any other group, a "
         "`**` splat, no plain scope, id and statement."
     )
     impact = (
@@ -511,7 +599,7 @@ from aws_cdk import aws_redshift as redshift
 
 params = redshift.CfnClusterParameterGroup(
     self, "Params", description="mine", parameter_group_family="redshift-1.0",
-    parameters=[{{"parameter_name": "enable_user_activity_logging", "parameter_value": "true"}}],
+    parameters=[{{"parameterName": "enable_user_activity_logging", "parameterValue": "true"}}],
 )
 redshift.CfnCluster({_ARGS}, cluster_parameter_group_name=params.ref)
 """,
@@ -523,12 +611,36 @@ from aws_cdk import aws_redshift as redshift
 
 params = redshift.CfnClusterParameterGroup(
     self, "Params", description="mine", parameter_group_family="redshift-1.0",
-    parameters=[{{"parameter_name": "enable_user_activity_logging", "parameter_value": "TRUE"}}],
+    parameters=[{{"parameterName": "enable_user_activity_logging", "parameterValue": "TRUE"}}],
 )
 redshift.CfnCluster(self, "A", **props)
 redshift.CfnCluster(self, "B", cluster_parameter_group_name="my-group")
 redshift.CfnCluster(self, "C", cluster_parameter_group_name=params.ref)
 """,
             flagged=True,
+        ),
+        # Appended: the fix-effect harness names examples by their index.
+        Example(
+            name="a group of the file with dict entries: a dict entry added, for each cluster once",
+            before=f"""\
+from aws_cdk import aws_redshift as redshift
+
+params = redshift.CfnClusterParameterGroup(
+    self, "Params", description="mine", parameter_group_family="redshift-1.0",
+    parameters=[{{"parameterName": "require_ssl", "parameterValue": "true"}}],
+)
+redshift.CfnCluster({_ARGS}, cluster_parameter_group_name=params.ref)
+redshift.CfnCluster({_ARGS.replace('"Warehouse"', '"Replica"')}, cluster_parameter_group_name=params.ref)
+""",
+            after=f"""\
+from aws_cdk import aws_redshift as redshift
+
+params = redshift.CfnClusterParameterGroup(
+    self, "Params", description="mine", parameter_group_family="redshift-1.0",
+    parameters=[{{"parameterName": "require_ssl", "parameterValue": "true"}}, {{"parameterName": "enable_user_activity_logging", "parameterValue": "true"}}],
+)
+redshift.CfnCluster({_ARGS}, cluster_parameter_group_name=params.ref)
+redshift.CfnCluster({_ARGS.replace('"Warehouse"', '"Replica"')}, cluster_parameter_group_name=params.ref)
+""",
         ),
     ]
