@@ -187,15 +187,20 @@ class _ParameterGroupRule(Rule):
                 return
             entries = list(parameters.value.elements)
         pairs = [_parameter_pair(element.value) if isinstance(element, cst.Element) else None for element in entries]
-        if None in pairs:
+        if any(pair is None or pair[0] is None for pair in pairs):
             self.report_without_fix(
                 message,
-                f"an entry of the group's `parameters` is not a literal name and value: cdkfix cannot see `{self.parameter}`",
+                f"an entry of the group's `parameters` has no literal parameter name: cdkfix cannot see `{self.parameter}`",
                 node,
             )
             return
-        for name, setting in pairs:
+        for name, setting in pairs:  # type: ignore[misc]
             if self._same(name, self.parameter):
+                if setting is None:
+                    self.report_without_fix(
+                        message, f"the group's `{name}` is not a literal value: cdkfix cannot tell what it is", node
+                    )
+                    return
                 if self._same(setting, "true"):
                     return  # cdk-nag passes the cluster
                 self.report_without_fix(
@@ -232,14 +237,18 @@ class _ParameterGroupRule(Rule):
         return text.lower() == wanted if self.case_blind else text == wanted
 
 
-def _parameter_pair(node: cst.BaseExpression) -> tuple[str, str] | None:
+def _parameter_pair(node: cst.BaseExpression) -> tuple[str | None, str | None] | None:
     """(name, value) of a `ParameterProperty(parameter_name=..., parameter_value=...)` call or a
-    `{"parameterName": ..., "parameterValue": ...}` dict of string literals; else None."""
+    `{"parameterName": ..., "parameterValue": ...}` dict, each None when it is not a string
+    literal (`json.dumps(wlm)`: only the entry of the rule's parameter needs a literal value);
+    None for anything else (a name, a splat)."""
     if isinstance(node, cst.Call) and not layout.has_double_star(node):
         name = layout.keyword_arg(node, "parameter_name")
         setting = layout.keyword_arg(node, "parameter_value")
         values = (string_value(name.value) if name else None, string_value(setting.value) if setting else None)
     elif isinstance(node, cst.Dict):
+        if any(not isinstance(item, cst.DictElement) for item in node.elements):
+            return None  # a `**` inside may hold the name
         fields = {
             string_value(item.key): item.value for item in node.elements if isinstance(item, cst.DictElement)
         }
@@ -249,7 +258,7 @@ def _parameter_pair(node: cst.BaseExpression) -> tuple[str, str] | None:
         )
     else:
         return None
-    return None if None in values else values  # type: ignore[return-value]
+    return values  # type: ignore[return-value]
 
 
 def _written_parameters(call: cst.Call) -> set[str]:
@@ -260,7 +269,7 @@ def _written_parameters(call: cst.Call) -> set[str]:
     names = set()
     for element in arg.value.elements:
         pair = _parameter_pair(element.value)
-        if pair is not None:
+        if pair is not None and pair[0] is not None:
             names.add(pair[0])
     return names
 
@@ -475,6 +484,44 @@ redshift.CfnCluster({_ARGS}, cluster_parameter_group_name=params.ref)
 """,
             also_select=("AwsSolutions-RS11",),
         ),
+        Example(
+            name="a group of the file with a run-time value for another parameter: require_ssl added",
+            before=f"""\
+import json
+
+from aws_cdk import aws_redshift as redshift
+
+params = redshift.CfnClusterParameterGroup(
+    self,
+    "Params",
+    description="WLM",
+    parameter_group_family="redshift-1.0",
+    parameters=[
+        {{"parameterName": "wlm_json_configuration", "parameterValue": json.dumps([{{"query_concurrency": 5}}])}},
+        {{"parameterName": "enable_user_activity_logging", "parameterValue": "true"}},
+    ],
+)
+self.cluster = redshift.CfnCluster({_ARGS}, cluster_parameter_group_name=params.ref)
+""",
+            after=f"""\
+import json
+
+from aws_cdk import aws_redshift as redshift
+
+params = redshift.CfnClusterParameterGroup(
+    self,
+    "Params",
+    description="WLM",
+    parameter_group_family="redshift-1.0",
+    parameters=[
+        {{"parameterName": "wlm_json_configuration", "parameterValue": json.dumps([{{"query_concurrency": 5}}])}},
+        {{"parameterName": "enable_user_activity_logging", "parameterValue": "true"}},
+        {{"parameterName": "require_ssl", "parameterValue": "true"}},
+    ],
+)
+self.cluster = redshift.CfnCluster({_ARGS}, cluster_parameter_group_name=params.ref)
+""",
+        ),
     ]
 
 
@@ -641,6 +688,23 @@ params = redshift.CfnClusterParameterGroup(
 )
 redshift.CfnCluster({_ARGS}, cluster_parameter_group_name=params.ref)
 redshift.CfnCluster({_ARGS.replace('"Warehouse"', '"Replica"')}, cluster_parameter_group_name=params.ref)
+""",
+        ),
+        Example(
+            name="left alone: the parameter in a group whose other entry is a run-time value",
+            before=f"""\
+import json
+
+from aws_cdk import aws_redshift as redshift
+
+params = redshift.CfnClusterParameterGroup(
+    self, "Params", description="WLM", parameter_group_family="redshift-1.0",
+    parameters=[
+        {{"parameterName": "wlm_json_configuration", "parameterValue": json.dumps(wlm)}},
+        {{"parameterName": "enable_user_activity_logging", "parameterValue": "true"}},
+    ],
+)
+redshift.CfnCluster({_ARGS}, cluster_parameter_group_name=params.ref)
 """,
         ),
     ]
