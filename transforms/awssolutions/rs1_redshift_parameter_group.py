@@ -229,7 +229,8 @@ class _ParameterGroupRule(Rule):
         self.report(
             f"{message}: `{self.parameter}` added to its group `{code(value.value)}`",
             [ChangeNode(group, add, statement)],
-            anchor=statement,
+            # The finding is the cluster's: its statement is shown with the group's.
+            anchor=self.current_statement,
             node=node,
         )
 
