@@ -72,7 +72,7 @@ class ApplyEdits(cst.CSTTransformer):
         self, edits: Iterable[Edit], *, flatten_root: bool = True, module: cst.Module | None = None, narrow: bool = True
     ) -> None:
         super().__init__()
-        edits = list(edits)
+        edits = _distinct(edits)
         self.changes: dict[cst.CSTNode, list[Callable]] = {}
         self.after: dict[cst.CSTNode, list[cst.BaseStatement]] = {}
         self.before: dict[cst.CSTNode, list[cst.BaseStatement]] = {}
@@ -204,6 +204,23 @@ class ApplyEdits(cst.CSTTransformer):
         return result
 
 
+def _distinct(edits: Iterable[Edit]) -> list[Edit]:
+    """`edits` without repeats of one insertion: two fixes may carry the same statements (the
+    very same objects, as AwsSolutions-RS1 and RS11 share one parameter group), which go in once
+    when both fixes apply, and with either fix applied alone. Compared by identity: statements
+    that merely read the same are two insertions."""
+    seen: set[tuple[int, int, bool, int]] = set()
+    result: list[Edit] = []
+    for edit in edits:
+        if isinstance(edit, InsertStatements):
+            key = (id(edit.anchor), id(edit.statements), edit.before, edit.split)
+            if key in seen:
+                continue
+            seen.add(key)
+        result.append(edit)
+    return result
+
+
 def split_line(
     line: cst.SimpleStatementLine, splits: dict[int, list[cst.BaseStatement]]
 ) -> list[tuple[cst.SimpleStatementLine, list[cst.BaseStatement]]]:
@@ -301,7 +318,7 @@ def statement_snippet(statement: cst.BaseStatement, edits: Sequence[Edit]) -> tu
     changed = statement.visit(applier)
     parts = []
     for inserted in applier.before.get(statement, ()):
-        parts.append(empty.code_for_node(inserted.with_changes(leading_lines=[])))
+        parts.append(empty.code_for_node(_refined(applier, inserted).with_changes(leading_lines=[])))
     pieces: list = [changed]
     splits = applier.splits.get(statement)
     if splits and isinstance(changed, cst.SimpleStatementLine):
@@ -309,8 +326,18 @@ def statement_snippet(statement: cst.BaseStatement, edits: Sequence[Edit]) -> tu
     for piece in pieces if not isinstance(changed, cst.RemovalSentinel) else ():  # a removed statement shows as nothing
         parts.append(empty.code_for_node(piece.with_changes(leading_lines=[]) if hasattr(piece, "leading_lines") else piece))
     for inserted in applier.after.get(statement, ()):
-        parts.append(empty.code_for_node(inserted.with_changes(leading_lines=[])))
+        parts.append(empty.code_for_node(_refined(applier, inserted).with_changes(leading_lines=[])))
     return before.rstrip("\n"), "".join(parts).rstrip("\n")
+
+
+def _refined(applier: ApplyEdits, inserted: cst.BaseStatement) -> cst.BaseStatement:
+    """An inserted statement as the fix's own changes of it leave it (a shared statement that
+    each fix completes, as RS1 and RS11's parameter group), for the report's snippet."""
+    applier.mark(inserted)
+    if applier.keep is None or inserted not in applier.keep:
+        return inserted
+    result = inserted.visit(applier)
+    return result if isinstance(result, cst.BaseStatement) else inserted
 
 
 # --- imports -----------------------------------------------------------------------------
