@@ -334,6 +334,11 @@ def apply(
 ) -> list[Notice]:
     """Mark suppressed records (status SUPPRESSED); the notices for suppressions that did nothing."""
     directives = comments.directives if comments else []
+    # Codes are read upper-cased (`b12`, `cdk-b12` mean CDK-B12); a rule's own code may not be
+    # (`AwsSolutions-S10`): match the registry's spelling whatever the comment's case.
+    spelling = {code.upper(): code for code in known}
+    for directive in directives:
+        directive.codes = tuple(spelling.get(code.upper(), code) for code in directive.codes)
     by_line: dict[int, list[Directive]] = {}
     whole_file: list[Directive] = []
     for directive in directives:

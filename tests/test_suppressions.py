@@ -49,6 +49,18 @@ def test_trailing_comment_on_the_construct_line(spelling):
     assert notices(result) == []
 
 
+@pytest.mark.parametrize("spelling", ["AwsSolutions-S10", "awssolutions-s10", "AWSSOLUTIONS-S10"])
+def test_a_mixed_case_code_suppresses_whatever_the_comment_case(spelling):
+    # cdk-nag's IDs are mixed case; the comment's codes are read upper-cased: they once never
+    # matched `AwsSolutions-S10` and were reported as unknown codes.
+    s10 = find_rule("AwsSolutions-S10")
+    result = run_source(HEADER + f'bucket = s3.Bucket(self, "B")  # cdkfix: ignore[{spelling}] a website\n', rules=(s10,),
+                        unsafe=True)
+    assert statuses(result) == [("AwsSolutions-S10", 2, FixStatus.SUPPRESSED)]
+    assert "ignore[AwsSolutions-S10]" in result.fixes[0].detail
+    assert notices(result) == []
+
+
 def test_own_line_comment_above():
     result = run_source(HEADER + '# cdkfix: ignore[B12]\ncluster = ecs.Cluster(self, "C")\nother = ecs.Cluster(self, "D")\n')
     assert statuses(result) == [("CDK-B12", 3, FixStatus.SUPPRESSED), ("CDK-B12", 4, FixStatus.APPLIED)]
