@@ -1,0 +1,275 @@
+"""AwsSolutions-OS7: an OpenSearch domain without zone awareness gets two Availability Zones.
+
+cdk-nag 3 (OpenSearchZoneAwareness) flags an AWS::OpenSearchService::Domain whose
+`ClusterConfig.ZoneAwarenessEnabled` is not true. `opensearchservice.Domain` (aws-cdk-lib 2.275)
+writes it from `zone_awareness=`: the fix is
+`zone_awareness=ZoneAwarenessConfig(enabled=True, availability_zone_count=2)`.
+
+OpenSearch spreads the data nodes over the zones and refuses an uneven count ("You must choose
+an even number of data nodes for a two Availability Zone deployment"); CDK does not check it,
+the deployment fails. So the capacity must be known:
+- no `capacity=`: one data node (CDK's default), so the fix also writes
+  `capacity=CapacityConfig(data_nodes=2, multi_az_with_standby_enabled=False)`; the data node
+  type stays CDK's default (r5.large.search): one more node billed;
+- a literal `CapacityConfig(...)`: an odd literal `data_nodes` is raised to the next even number
+  (1 -> 2, 3 -> 4), absent `data_nodes` becomes 2; anything else (a run-time count, warm or
+  coordinator nodes) is reported without a fix;
+- `multi_az_with_standby_enabled=False` when the call does not say: Multi-AZ with Standby needs
+  three zones (and a multiple of three data nodes). Since aws-cdk-lib 2.88 the feature flag
+  `@aws-cdk/aws-opensearchservice:enableOpensearchMultiAzWithStandby` (in every `cdk init`
+  cdk.json) turns standby on by default, and OpenSearch then refuses a domain without zone
+  awareness ("You must configure zone awareness settings if you turn on zone awareness",
+  aws/aws-cdk#31583): a deployed domain that OS7 flags has standby off already, and the fix
+  states it so that the two zones it chooses deploy with the flag on or off. A stated
+  `multi_az_with_standby_enabled=` other than False is reported without a fix.
+
+With `vpc=` CDK requires a subnet in each zone among the selected subnets; cdkfix cannot see
+the VPC's subnets from the call, so that domain is reported without a fix.
+
+AwsSolutions-OS4 (transforms/awssolutions/os4_dedicated_masters.py) writes into the same
+`capacity=CapacityConfig(...)`: both build their edit with `merge_capacity`, a change applied to
+the call as the other rule's change left it, so the two compose into one CapacityConfig.
+
+Unsafe: an extra data node is billed, and a running domain goes through a blue/green
+deployment to spread over two zones.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from cdkfix import layout
+from cdkfix.constructs import code
+from cdkfix.edits import ChangeNode
+from cdkfix.rule import Category, Example, Kind, Rule, Safety
+
+DOMAIN = "aws_cdk.aws_opensearchservice.Domain"
+CAPACITY = "aws_cdk.aws_opensearchservice.CapacityConfig"
+ZONE_AWARENESS = "aws_cdk.aws_opensearchservice.ZoneAwarenessConfig"
+# Keywords of CapacityConfig this rule cannot reason about: node counts spread over the zones
+# under rules of their own (UltraWarm, coordinator nodes), not proven here.
+_UNPROVEN = ("warm_nodes", "warm_instance_type", "node_options")
+
+
+def int_value(node: cst.BaseExpression | None) -> int | None:
+    """The value of a plain (decimal) integer literal, or None."""
+    if isinstance(node, cst.Integer) and node.value.isdigit():
+        return int(node.value)
+    return None
+
+
+def capacity_call(rule: Rule, node: cst.Call) -> tuple[cst.Call | None, str]:
+    """(the literal `CapacityConfig(...)` of the domain call or None when absent, why it cannot be
+    merged into: "" when it can)."""
+    arg = layout.keyword_arg(node, "capacity")
+    if arg is None:
+        return None, ""
+    value = arg.value
+    if not isinstance(value, cst.Call) or rule.resolve(value.func) != CAPACITY:
+        return None, "`capacity=` is not a literal `CapacityConfig(...)` call (a variable or a dict): its counts are unknown"
+    if layout.has_double_star(value):
+        return None, "a `**` splat in `CapacityConfig(...)` may set the node counts"
+    return value, ""
+
+
+def merge_capacity(rule: Rule, node: cst.Call, values: dict[str, str]) -> ChangeNode:
+    """An edit setting `values` (keyword -> value source) in the domain call's
+    `capacity=CapacityConfig(...)`, applied to the call as earlier changes left it: creates the
+    CapacityConfig when there is none, else sets only these keywords (the user's others stay), so
+    the edits of OS7 and OS4 compose into one CapacityConfig."""
+    props = f"{rule.ref(CAPACITY)}({', '.join(f'{key}={value}' for key, value in values.items())})"
+    fresh = rule.expression(props, extra_indent=len(rule.context.module.default_indent) + len("capacity") + 2)
+
+    def merge(updated: cst.Call) -> cst.Call:
+        arg = layout.keyword_arg(updated, "capacity")
+        if arg is None:
+            return layout.set_keyword(updated, "capacity", fresh)
+        options = arg.value
+        if not isinstance(options, cst.Call):
+            return updated  # checked on the original call; never reached
+        for key, value in values.items():
+            options = layout.set_keyword(options, key, cst.parse_expression(value))
+        return updated.with_changes(args=[a.with_changes(value=options) if a is arg else a for a in updated.args])
+
+    return rule.change(node, merge)
+
+
+def _domain(args: str, ref: str = "opensearch") -> str:
+    return f'{ref}.Domain(self, "Search", version={ref}.EngineVersion.OPENSEARCH_2_11{args})'
+
+
+class Os7ZoneAwareness(Rule):
+    code = "AwsSolutions-OS7"
+    name = "awssolutions-opensearch-zone-awareness"
+    title = "OpenSearch domain without zone awareness"
+    category = Category.CONFIGURATION
+    kind = Kind.HIGH_AVAILABILITY
+    safety = Safety.UNSAFE
+    groups = ("AwsSolutions",)
+    default = False
+    issue = (
+        "cdk-nag AwsSolutions-OS7: The OpenSearch Service domain does not have Zone Awareness enabled. All of the "
+        "domain's nodes run in one Availability Zone: a zone outage takes the domain down."
+    )
+    fix = (
+        "Sets `zone_awareness=ZoneAwarenessConfig(enabled=True, availability_zone_count=2)` on an "
+        "`opensearchservice.Domain`, with an even data node count OpenSearch accepts for two zones: no `capacity=` "
+        "gets `capacity=CapacityConfig(data_nodes=2, multi_az_with_standby_enabled=False)` (CDK's default is one "
+        "data node); in a literal `CapacityConfig(...)` an odd literal `data_nodes` is raised to the next even number "
+        "and an absent one becomes 2, and `multi_az_with_standby_enabled=False` is added when not stated (Multi-AZ "
+        "with Standby needs three zones; the feature flag of new projects turns it on). A call with `zone_awareness=` "
+        "(any value) is left alone. Reported without a fix: a `**` splat; `vpc=` (CDK needs a subnet per zone, which "
+        "cdkfix cannot see); a `capacity=` that is not a literal CapacityConfig, a run-time `data_nodes`, warm or "
+        "coordinator nodes, `multi_az_with_standby_enabled=` stated otherwise than False."
+    )
+    impact = (
+        "UNSAFE: a domain of one data node gets a second one (billed), an odd count is raised by one; a running "
+        "domain goes through a blue/green deployment."
+    )
+    calls = frozenset({DOMAIN})
+    examples = [
+        Example(
+            name="no capacity: two data nodes, standby off",
+            before="""\
+from aws_cdk import aws_opensearchservice as opensearch
+
+opensearch.Domain(self, "Search", version=opensearch.EngineVersion.OPENSEARCH_2_11)
+""",
+            after="""\
+from aws_cdk import aws_opensearchservice as opensearch
+
+opensearch.Domain(self, "Search", version=opensearch.EngineVersion.OPENSEARCH_2_11, capacity=opensearch.CapacityConfig(
+    data_nodes=2, multi_az_with_standby_enabled=False
+), zone_awareness=opensearch.ZoneAwarenessConfig(
+    enabled=True, availability_zone_count=2
+))
+""",
+        ),
+        Example(
+            name="import aws_cdk as cdk, an odd data node count raised, the user's keywords kept",
+            before="""\
+import aws_cdk as cdk
+
+self.search = cdk.aws_opensearchservice.Domain(
+    self,
+    "Search",
+    version=cdk.aws_opensearchservice.EngineVersion.OPENSEARCH_2_11,
+    capacity=cdk.aws_opensearchservice.CapacityConfig(data_nodes=3, data_node_instance_type="m5.large.search"),
+)
+""",
+            after="""\
+import aws_cdk as cdk
+
+self.search = cdk.aws_opensearchservice.Domain(
+    self,
+    "Search",
+    version=cdk.aws_opensearchservice.EngineVersion.OPENSEARCH_2_11,
+    capacity=cdk.aws_opensearchservice.CapacityConfig(data_nodes=4, data_node_instance_type="m5.large.search", multi_az_with_standby_enabled=False),
+    zone_awareness=cdk.aws_opensearchservice.ZoneAwarenessConfig(
+        enabled=True, availability_zone_count=2
+    ),
+)
+""",
+        ),
+        Example(
+            name="classes imported by name, an even count kept",
+            before="""\
+from aws_cdk.aws_opensearchservice import CapacityConfig, Domain, EngineVersion
+
+Domain(self, "Search", version=EngineVersion.OPENSEARCH_2_11, capacity=CapacityConfig(data_nodes=2, multi_az_with_standby_enabled=False))
+""",
+            after="""\
+from aws_cdk.aws_opensearchservice import CapacityConfig, Domain, EngineVersion
+from aws_cdk import aws_opensearchservice as opensearchservice
+
+Domain(self, "Search", version=EngineVersion.OPENSEARCH_2_11, capacity=CapacityConfig(data_nodes=2, multi_az_with_standby_enabled=False), zone_awareness=opensearchservice.ZoneAwarenessConfig(
+    enabled=True, availability_zone_count=2
+))
+""",
+        ),
+        Example(
+            name="left alone: zone awareness stated (any value), also beside a splat",
+            before=f"""\
+from aws_cdk import aws_opensearchservice as opensearch
+
+{_domain(", zone_awareness=opensearch.ZoneAwarenessConfig(enabled=False)")}
+{_domain(", zone_awareness=zones, **props")}
+""",
+        ),
+        Example(
+            name="reported without a fix: a splat, vpc=, a run-time count, a capacity variable, standby on",
+            before=f"""\
+from aws_cdk import aws_opensearchservice as opensearch
+
+{_domain(", **props")}
+{_domain(", vpc=vpc")}
+{_domain(", capacity=opensearch.CapacityConfig(data_nodes=count)")}
+{_domain(", capacity=capacity")}
+{_domain(", capacity=opensearch.CapacityConfig(data_nodes=3, multi_az_with_standby_enabled=True)")}
+{_domain(", capacity=opensearch.CapacityConfig(data_nodes=2, warm_nodes=2)")}
+""",
+            flagged=True,
+        ),
+    ]
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if self.resolve(node.func) != DOMAIN:
+            return
+        if layout.keyword_arg(node, "zone_awareness") is not None:
+            return  # the user's choice, whatever it is (also beside a splat: Python refuses it twice)
+        what = code(node.func)
+        if layout.has_double_star(node):
+            self.report_without_fix(
+                f"{what} may lack `zone_awareness` (OS7)", "a `**` splat may set `zone_awareness` or the capacity", node
+            )
+            return
+        message = f"{what} without `zone_awareness` ({self.title})"
+        if layout.keyword_arg(node, "vpc") is not None:
+            self.report_without_fix(
+                message,
+                "`vpc=`: CDK needs a subnet in each of the two zones among the domain's subnets, which cdkfix cannot "
+                "see from the call; set `zone_awareness=` yourself once the subnets span two zones",
+                node,
+            )
+            return
+        capacity, why = capacity_call(self, node)
+        if why:
+            self.report_without_fix(message, why, node)
+            return
+        values: dict[str, str] = {}
+        if capacity is None:
+            values = {"data_nodes": "2", "multi_az_with_standby_enabled": "False"}
+        else:
+            for keyword in _UNPROVEN:
+                if layout.keyword_arg(capacity, keyword) is not None:
+                    self.report_without_fix(
+                        message, f"`{keyword}=` in the capacity: how those nodes spread over two zones is not proven", node
+                    )
+                    return
+            nodes = layout.keyword_arg(capacity, "data_nodes")
+            count = 1 if nodes is None else int_value(nodes.value)
+            if count is None:
+                self.report_without_fix(
+                    message,
+                    "`data_nodes` is not an integer literal: two zones need an even count, which cdkfix cannot check",
+                    node,
+                )
+                return
+            if nodes is None or count % 2 or count == 0:
+                values["data_nodes"] = str(max(2, count + count % 2))
+            standby = layout.keyword_arg(capacity, "multi_az_with_standby_enabled")
+            if standby is None:
+                values["multi_az_with_standby_enabled"] = "False"
+            elif code(standby.value) != "False":
+                self.report_without_fix(
+                    message,
+                    "`multi_az_with_standby_enabled=` is not False: Multi-AZ with Standby needs three zones and a "
+                    "multiple of three data nodes (a choice of cost: state it with `zone_awareness=` yourself)",
+                    node,
+                )
+                return
+        zones = f"{self.ref(ZONE_AWARENESS)}(enabled=True, availability_zone_count=2)"
+        edits = [self.set_keyword(node, "zone_awareness", zones)]
+        if values:
+            edits.insert(0, merge_capacity(self, node, values))
+        self.report(message, edits, node=node)
