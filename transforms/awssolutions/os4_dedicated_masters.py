@@ -15,8 +15,8 @@ enables it when `capacity=CapacityConfig(master_nodes=...)` is above 0. The fix 
   from m5.large/m6g.large up even for small clusters. A domain on Elasticsearch 1.5 or 2.3 (r5
   is refused by CDK there) is reported without a fix.
 
-The keywords go into the call's literal `capacity=CapacityConfig(...)` (the user's keywords
-stay), or a new one; with AwsSolutions-OS7 selected too both write into one CapacityConfig
+The keywords go into the call's literal `capacity=CapacityConfig(...)` or dict (the user's
+keywords stay), or a new CapacityConfig; with AwsSolutions-OS7 selected too both write into one CapacityConfig
 (`merge_capacity` in os7_zone_awareness.py). A CapacityConfig that states `master_nodes=` (any
 value) is left alone; one that states only `master_node_instance_type=` gets `master_nodes=3`.
 
@@ -31,7 +31,7 @@ from cdkfix import layout
 from cdkfix.constructs import code, string_value
 from cdkfix.rule import Category, Example, Kind, Rule, Safety
 
-from cdkfix.transforms.awssolutions.os7_zone_awareness import DOMAIN, capacity_call, merge_capacity
+from cdkfix.transforms.awssolutions.os7_zone_awareness import DOMAIN, capacity_call, capacity_value, merge_capacity
 
 CDK_DEFAULT_TYPE = "r5.large.search"
 MASTER_COUNT = "3"
@@ -64,8 +64,8 @@ class Os4DedicatedMasters(Rule):
         "t2/t3/t4g, else CDK's default \"r5.large.search\") in the `opensearchservice.Domain`'s literal "
         "`capacity=CapacityConfig(...)` (the user's keywords kept) or a new one. A CapacityConfig that states "
         "`master_nodes=` (any value) is left alone; one stating only `master_node_instance_type=` gets "
-        "`master_nodes=3`. Reported without a fix: a `**` splat, a `capacity=` that is not a literal CapacityConfig, "
-        "an Elasticsearch 1.5 or 2.3 domain (CDK refuses r5 there)."
+        "`master_nodes=3`. Reported without a fix: a `**` splat, a `capacity=` that is not a literal CapacityConfig or "
+        "dict, an Elasticsearch 1.5 or 2.3 domain (CDK refuses r5 there)."
     )
     impact = "UNSAFE: three master instances billed; a running domain goes through a blue/green deployment."
     calls = frozenset({DOMAIN})
@@ -164,13 +164,44 @@ opensearch.Domain(
 )
 """,
         ),
+        Example(
+            name="capacity as a dict (jsii takes one): merged into, the data nodes' type",
+            before="""\
+from aws_cdk import aws_opensearchservice as opensearch
+
+opensearch.Domain(
+    self,
+    "Search",
+    version=opensearch.EngineVersion.OPENSEARCH_2_11,
+    capacity={
+        "data_node_instance_type": "m5.large.search",
+        "data_nodes": 2,
+    },
+)
+""",
+            after="""\
+from aws_cdk import aws_opensearchservice as opensearch
+
+opensearch.Domain(
+    self,
+    "Search",
+    version=opensearch.EngineVersion.OPENSEARCH_2_11,
+    capacity={
+        "data_node_instance_type": "m5.large.search",
+        "data_nodes": 2,
+        "master_nodes": 3,
+        "master_node_instance_type": "m5.large.search",
+    },
+)
+""",
+        ),
     ]
 
     def visit_Call(self, node: cst.Call) -> None:
         if self.resolve(node.func) != DOMAIN:
             return
         arg = layout.keyword_arg(node, "capacity")
-        if arg is not None and isinstance(arg.value, cst.Call) and layout.keyword_arg(arg.value, "master_nodes"):
+        if arg is not None and capacity_value(arg.value, "master_nodes") is not None:
             return  # the user's choice, whatever it is
         what = code(node.func)
         if layout.has_double_star(node):
@@ -193,15 +224,14 @@ opensearch.Domain(
             )
             return
         values = {"master_nodes": MASTER_COUNT}
-        if capacity is None or layout.keyword_arg(capacity, "master_node_instance_type") is None:
+        if capacity_value(capacity, "master_node_instance_type") is None:
             values["master_node_instance_type"] = f'"{self._master_type(capacity)}"'
         self.report(message, [merge_capacity(self, node, values)], node=node)
 
     @staticmethod
-    def _master_type(capacity: cst.Call | None) -> str:
+    def _master_type(capacity: cst.Call | cst.Dict | None) -> str:
         """The data nodes' literal type when it is not burstable, else CDK's default."""
-        data = layout.keyword_arg(capacity, "data_node_instance_type") if capacity is not None else None
-        text = string_value(data.value) if data is not None else None
+        text = string_value(capacity_value(capacity, "data_node_instance_type"))
         if text and text.endswith(".search") and not text.lower().startswith(_BURSTABLE):
             return text.lower()
         return CDK_DEFAULT_TYPE

@@ -11,7 +11,7 @@ the deployment fails. So the capacity must be known:
 - no `capacity=`: one data node (CDK's default), so the fix also writes
   `capacity=CapacityConfig(data_nodes=2, multi_az_with_standby_enabled=False)`; the data node
   type stays CDK's default (r5.large.search): one more node billed;
-- a literal `CapacityConfig(...)`: an odd literal `data_nodes` is raised to the next even number
+- a literal `CapacityConfig(...)` or dict display (jsii takes either): an odd literal `data_nodes` is raised to the next even number
   (1 -> 2, 3 -> 4), absent `data_nodes` becomes 2; anything else (a run-time count, warm or
   coordinator nodes) is reported without a fix;
 - `multi_az_with_standby_enabled=False` when the call does not say: Multi-AZ with Standby needs
@@ -39,7 +39,7 @@ from __future__ import annotations
 import libcst as cst
 
 from cdkfix import layout
-from cdkfix.constructs import code
+from cdkfix.constructs import code, string_value
 from cdkfix.edits import ChangeNode
 from cdkfix.rule import Category, Example, Kind, Rule, Safety
 
@@ -58,25 +58,52 @@ def int_value(node: cst.BaseExpression | None) -> int | None:
     return None
 
 
-def capacity_call(rule: Rule, node: cst.Call) -> tuple[cst.Call | None, str]:
-    """(the literal `CapacityConfig(...)` of the domain call or None when absent, why it cannot be
-    merged into: "" when it can)."""
+def capacity_call(rule: Rule, node: cst.Call) -> tuple[cst.Call | cst.Dict | None, str]:
+    """(the domain call's literal capacity, a `CapacityConfig(...)` call or a dict display with
+    string keys (jsii takes either), or None when absent; why it cannot be merged into: "" when it can)."""
     arg = layout.keyword_arg(node, "capacity")
     if arg is None:
         return None, ""
     value = arg.value
+    if isinstance(value, cst.Dict):
+        if all(isinstance(item, cst.DictElement) and string_value(item.key) for item in value.elements):
+            return value, ""
+        return None, "`capacity=` is a dict with a `**` splat or a key that is not a string literal: its counts are unknown"
     if not isinstance(value, cst.Call) or rule.resolve(value.func) != CAPACITY:
-        return None, "`capacity=` is not a literal `CapacityConfig(...)` call (a variable or a dict): its counts are unknown"
+        return None, "`capacity=` is not a literal `CapacityConfig(...)` call or dict (a variable): its counts are unknown"
     if layout.has_double_star(value):
         return None, "a `**` splat in `CapacityConfig(...)` may set the node counts"
     return value, ""
 
 
+def capacity_value(capacity: cst.BaseExpression | None, name: str) -> cst.BaseExpression | None:
+    """The value `name` has in a CapacityConfig call or dict display, or None."""
+    if isinstance(capacity, cst.Call):
+        arg = layout.keyword_arg(capacity, name)
+        return arg.value if arg is not None else None
+    if isinstance(capacity, cst.Dict):
+        for item in capacity.elements:
+            if isinstance(item, cst.DictElement) and string_value(item.key) == name:
+                return item.value
+    return None
+
+
+def _set_capacity(capacity: cst.BaseExpression, name: str, value: cst.BaseExpression) -> cst.BaseExpression:
+    if isinstance(capacity, cst.Call):
+        return layout.set_keyword(capacity, name, value)
+    if isinstance(capacity, cst.Dict):
+        for item in capacity.elements:
+            if isinstance(item, cst.DictElement) and string_value(item.key) == name:
+                return layout.set_dict_item(capacity, item.key, value)  # the user's key, quotes and all
+        return layout.set_dict_item(capacity, cst.SimpleString(f'"{name}"'), value)
+    return capacity  # checked on the original call; never reached
+
+
 def merge_capacity(rule: Rule, node: cst.Call, values: dict[str, str]) -> ChangeNode:
-    """An edit setting `values` (keyword -> value source) in the domain call's
-    `capacity=CapacityConfig(...)`, applied to the call as earlier changes left it: creates the
-    CapacityConfig when there is none, else sets only these keywords (the user's others stay), so
-    the edits of OS7 and OS4 compose into one CapacityConfig."""
+    """An edit setting `values` (keyword -> value source) in the domain call's capacity
+    (a `CapacityConfig(...)` call or a dict), applied to the call as earlier changes left it:
+    creates a CapacityConfig when there is none, else sets only these keywords (the user's
+    others stay), so the edits of OS7 and OS4 compose into one capacity."""
     props = f"{rule.ref(CAPACITY)}({', '.join(f'{key}={value}' for key, value in values.items())})"
     fresh = rule.expression(props, extra_indent=len(rule.context.module.default_indent) + len("capacity") + 2)
 
@@ -85,10 +112,8 @@ def merge_capacity(rule: Rule, node: cst.Call, values: dict[str, str]) -> Change
         if arg is None:
             return layout.set_keyword(updated, "capacity", fresh)
         options = arg.value
-        if not isinstance(options, cst.Call):
-            return updated  # checked on the original call; never reached
         for key, value in values.items():
-            options = layout.set_keyword(options, key, cst.parse_expression(value))
+            options = _set_capacity(options, key, cst.parse_expression(value))
         return updated.with_changes(args=[a.with_changes(value=options) if a is arg else a for a in updated.args])
 
     return rule.change(node, merge)
@@ -115,11 +140,11 @@ class Os7ZoneAwareness(Rule):
         "Sets `zone_awareness=ZoneAwarenessConfig(enabled=True, availability_zone_count=2)` on an "
         "`opensearchservice.Domain`, with an even data node count OpenSearch accepts for two zones: no `capacity=` "
         "gets `capacity=CapacityConfig(data_nodes=2, multi_az_with_standby_enabled=False)` (CDK's default is one "
-        "data node); in a literal `CapacityConfig(...)` an odd literal `data_nodes` is raised to the next even number "
+        "data node); in a literal `CapacityConfig(...)` (or dict) an odd literal `data_nodes` is raised to the next even number "
         "and an absent one becomes 2, and `multi_az_with_standby_enabled=False` is added when not stated (Multi-AZ "
         "with Standby needs three zones; the feature flag of new projects turns it on). A call with `zone_awareness=` "
         "(any value) is left alone. Reported without a fix: a `**` splat; `vpc=` (CDK needs a subnet per zone, which "
-        "cdkfix cannot see); a `capacity=` that is not a literal CapacityConfig, a run-time `data_nodes`, warm or "
+        "cdkfix cannot see); a `capacity=` that is not a literal CapacityConfig or dict, a run-time `data_nodes`, warm or "
         "coordinator nodes, `multi_az_with_standby_enabled=` stated otherwise than False."
     )
     impact = (
@@ -207,8 +232,35 @@ from aws_cdk import aws_opensearchservice as opensearch
 {_domain(", capacity=capacity")}
 {_domain(", capacity=opensearch.CapacityConfig(data_nodes=3, multi_az_with_standby_enabled=True)")}
 {_domain(", capacity=opensearch.CapacityConfig(data_nodes=2, warm_nodes=2)")}
+{_domain(", capacity={**base}")}
 """,
             flagged=True,
+        ),
+        Example(
+            name='capacity as a dict (jsii takes one): merged into',
+            before="""\
+from aws_cdk import aws_opensearchservice as opensearch
+
+opensearch.Domain(
+    self,
+    "Search",
+    version=opensearch.EngineVersion.OPENSEARCH_2_11,
+    capacity={"data_node_instance_type": "m5.large.search", "data_nodes": 1},
+)
+""",
+            after="""\
+from aws_cdk import aws_opensearchservice as opensearch
+
+opensearch.Domain(
+    self,
+    "Search",
+    version=opensearch.EngineVersion.OPENSEARCH_2_11,
+    capacity={"data_node_instance_type": "m5.large.search", "data_nodes": 2, "multi_az_with_standby_enabled": False},
+    zone_awareness=opensearch.ZoneAwarenessConfig(
+        enabled=True, availability_zone_count=2
+    ),
+)
+""",
         ),
     ]
 
@@ -241,13 +293,13 @@ from aws_cdk import aws_opensearchservice as opensearch
             values = {"data_nodes": "2", "multi_az_with_standby_enabled": "False"}
         else:
             for keyword in _UNPROVEN:
-                if layout.keyword_arg(capacity, keyword) is not None:
+                if capacity_value(capacity, keyword) is not None:
                     self.report_without_fix(
                         message, f"`{keyword}=` in the capacity: how those nodes spread over two zones is not proven", node
                     )
                     return
-            nodes = layout.keyword_arg(capacity, "data_nodes")
-            count = 1 if nodes is None else int_value(nodes.value)
+            nodes = capacity_value(capacity, "data_nodes")
+            count = 1 if nodes is None else int_value(nodes)
             if count is None:
                 self.report_without_fix(
                     message,
@@ -257,10 +309,10 @@ from aws_cdk import aws_opensearchservice as opensearch
                 return
             if nodes is None or count % 2 or count == 0:
                 values["data_nodes"] = str(max(2, count + count % 2))
-            standby = layout.keyword_arg(capacity, "multi_az_with_standby_enabled")
+            standby = capacity_value(capacity, "multi_az_with_standby_enabled")
             if standby is None:
                 values["multi_az_with_standby_enabled"] = "False"
-            elif code(standby.value) != "False":
+            elif code(standby) != "False":
                 self.report_without_fix(
                     message,
                     "`multi_az_with_standby_enabled=` is not False: Multi-AZ with Standby needs three zones and a "
