@@ -20,6 +20,9 @@ keywords stay), or a new CapacityConfig; with AwsSolutions-OS7 selected too both
 (`merge_capacity` in os7_zone_awareness.py). A CapacityConfig that states `master_nodes=` (any
 value) is left alone; one that states only `master_node_instance_type=` gets `master_nodes=3`.
 
+The L1 `CfnDomain` gets `dedicated_master_enabled=True`, `dedicated_master_count=3` and
+`dedicated_master_type=` (chosen from `instance_type` the same way) in its `cluster_config=`.
+
 Unsafe: three more instances billed; a running domain goes through a blue/green deployment.
 """
 
@@ -31,7 +34,14 @@ from cdkfix import layout
 from cdkfix.constructs import code, string_value
 from cdkfix.rule import Category, Example, Kind, Rule, Safety
 
-from cdkfix.transforms.awssolutions.os7_zone_awareness import DOMAIN, capacity_call, capacity_value, merge_capacity
+from cdkfix.transforms.awssolutions.os7_zone_awareness import (
+    CFN_DOMAIN,
+    CLUSTER_CONFIG,
+    DOMAIN,
+    capacity_call,
+    capacity_value,
+    merge_capacity,
+)
 
 CDK_DEFAULT_TYPE = "r5.large.search"
 MASTER_COUNT = "3"
@@ -65,10 +75,12 @@ class Os4DedicatedMasters(Rule):
         "`capacity=CapacityConfig(...)` (the user's keywords kept) or a new one. A CapacityConfig that states "
         "`master_nodes=` (any value) is left alone; one stating only `master_node_instance_type=` gets "
         "`master_nodes=3`. Reported without a fix: a `**` splat, a `capacity=` that is not a literal CapacityConfig or "
-        "dict, an Elasticsearch 1.5 or 2.3 domain (CDK refuses r5 there)."
+        "dict, an Elasticsearch 1.5 or 2.3 domain (CDK refuses r5 there). L1 `CfnDomain`: "
+        "`dedicated_master_enabled=True, dedicated_master_count=3, dedicated_master_type=` (from `instance_type` the "
+        "same way) in `cluster_config=` (a stated `dedicated_master_enabled` left alone)."
     )
     impact = "UNSAFE: three master instances billed; a running domain goes through a blue/green deployment."
-    calls = frozenset({DOMAIN})
+    calls = frozenset({DOMAIN, CFN_DOMAIN})
     examples = [
         Example(
             name="no capacity: three masters of CDK's default type",
@@ -195,10 +207,55 @@ opensearch.Domain(
 )
 """,
         ),
+        Example(
+            name='L1 CfnDomain: three dedicated masters in cluster_config',
+            before="""\
+from aws_cdk import aws_opensearchservice as opensearch
+
+opensearch.CfnDomain(self, "Search", engine_version="OpenSearch_2.11")
+opensearch.CfnDomain(
+    self,
+    "Logs",
+    engine_version="OpenSearch_2.11",
+    cluster_config=opensearch.CfnDomain.ClusterConfigProperty(instance_count=3, instance_type="m6g.large.search"),
+)
+""",
+            after="""\
+from aws_cdk import aws_opensearchservice as opensearch
+
+opensearch.CfnDomain(self, "Search", engine_version="OpenSearch_2.11", cluster_config=opensearch.CfnDomain.ClusterConfigProperty(
+    dedicated_master_enabled=True,
+    dedicated_master_count=3,
+    dedicated_master_type="r5.large.search",
+))
+opensearch.CfnDomain(
+    self,
+    "Logs",
+    engine_version="OpenSearch_2.11",
+    cluster_config=opensearch.CfnDomain.ClusterConfigProperty(instance_count=3, instance_type="m6g.large.search", dedicated_master_enabled=True, dedicated_master_count=3, dedicated_master_type="m6g.large.search"),
+)
+""",
+        ),
+        Example(
+            name='L1 reported without a fix: Elasticsearch 2.3, a splat, a cluster_config variable (a stated dedicated_master_enabled left alone)',
+            before="""\
+from aws_cdk import aws_opensearchservice as opensearch
+
+opensearch.CfnDomain(self, "A", engine_version="Elasticsearch_2.3")
+opensearch.CfnDomain(self, "B", **props)
+opensearch.CfnDomain(self, "C", cluster_config=cluster_config)
+opensearch.CfnDomain(self, "D", cluster_config=opensearch.CfnDomain.ClusterConfigProperty(dedicated_master_enabled=False))
+""",
+            flagged=True,
+        ),
     ]
 
     def visit_Call(self, node: cst.Call) -> None:
-        if self.resolve(node.func) != DOMAIN:
+        qualified = self.resolve(node.func)
+        if qualified == CFN_DOMAIN:
+            self._cfn_domain(node)
+            return
+        if qualified != DOMAIN:
             return
         arg = layout.keyword_arg(node, "capacity")
         if arg is not None and capacity_value(arg.value, "master_nodes") is not None:
@@ -228,10 +285,42 @@ opensearch.Domain(
             values["master_node_instance_type"] = f'"{self._master_type(capacity)}"'
         self.report(message, [merge_capacity(self, node, values)], node=node)
 
+    def _cfn_domain(self, node: cst.Call) -> None:
+        """The L1: `cluster_config=CfnDomain.ClusterConfigProperty(dedicated_master_enabled=True,
+        dedicated_master_count=3, dedicated_master_type=...)`, the type chosen as for the L2 from
+        `instance_type`."""
+        arg = layout.keyword_arg(node, "cluster_config")
+        if arg is not None and capacity_value(arg.value, "dedicated_master_enabled") is not None:
+            return  # the user's choice, whatever it is
+        what = code(node.func)
+        if layout.has_double_star(node):
+            self.report_without_fix(
+                f"{what} may lack dedicated master nodes (OS4)", "a `**` splat may set `cluster_config`", node
+            )
+            return
+        message = f"{what} without dedicated master nodes ({self.title})"
+        config, why = capacity_call(self, node, "cluster_config", CLUSTER_CONFIG)
+        if why:
+            self.report_without_fix(message, why, node)
+            return
+        engine = layout.keyword_arg(node, "engine_version")
+        text = string_value(engine.value) if engine is not None else None
+        if text is not None and text.startswith(("Elasticsearch_1.", "Elasticsearch_2.")):
+            self.report_without_fix(
+                message, f"`engine_version=\"{text}\"`: r5 masters need Elasticsearch 5.1 or later; the type is a choice", node
+            )
+            return
+        values = {"dedicated_master_enabled": "True"}
+        if capacity_value(config, "dedicated_master_count") is None:
+            values["dedicated_master_count"] = MASTER_COUNT
+        if capacity_value(config, "dedicated_master_type") is None:
+            values["dedicated_master_type"] = f'"{self._master_type(config, "instance_type")}"'
+        self.report(message, [merge_capacity(self, node, values, "cluster_config", CLUSTER_CONFIG)], node=node)
+
     @staticmethod
-    def _master_type(capacity: cst.Call | cst.Dict | None) -> str:
+    def _master_type(capacity: cst.Call | cst.Dict | None, keyword: str = "data_node_instance_type") -> str:
         """The data nodes' literal type when it is not burstable, else CDK's default."""
-        text = string_value(capacity_value(capacity, "data_node_instance_type"))
+        text = string_value(capacity_value(capacity, keyword))
         if text and text.endswith(".search") and not text.lower().startswith(_BURSTABLE):
             return text.lower()
         return CDK_DEFAULT_TYPE

@@ -23,6 +23,11 @@ the deployment fails. So the capacity must be known:
   states it so that the two zones it chooses deploy with the flag on or off. A stated
   `multi_az_with_standby_enabled=` other than False is reported without a fix.
 
+The L1 `CfnDomain` gets the same in `cluster_config=CfnDomain.ClusterConfigProperty(...)` (or a
+dict): `zone_awareness_enabled=True`, `zone_awareness_config=ZoneAwarenessConfigProperty(
+availability_zone_count=2)` and an even `instance_count` (absent: the service's default, one);
+without CDK's feature flag there is no standby default to state.
+
 With `vpc=` CDK requires a subnet in each zone among the selected subnets; cdkfix cannot see
 the VPC's subnets from the call, so that domain is reported without a fix.
 
@@ -44,6 +49,11 @@ from cdkfix.edits import ChangeNode
 from cdkfix.rule import Category, Example, Kind, Rule, Safety
 
 DOMAIN = "aws_cdk.aws_opensearchservice.Domain"
+CFN_DOMAIN = "aws_cdk.aws_opensearchservice.CfnDomain"
+CLUSTER_CONFIG = "aws_cdk.aws_opensearchservice.CfnDomain.ClusterConfigProperty"
+CFN_ZONE_AWARENESS = "aws_cdk.aws_opensearchservice.CfnDomain.ZoneAwarenessConfigProperty"
+# The L1's counterparts of _UNPROVEN.
+_L1_UNPROVEN = ("warm_enabled", "warm_count", "warm_type", "node_options")
 CAPACITY = "aws_cdk.aws_opensearchservice.CapacityConfig"
 ZONE_AWARENESS = "aws_cdk.aws_opensearchservice.ZoneAwarenessConfig"
 # Keywords of CapacityConfig this rule cannot reason about: node counts spread over the zones
@@ -58,21 +68,25 @@ def int_value(node: cst.BaseExpression | None) -> int | None:
     return None
 
 
-def capacity_call(rule: Rule, node: cst.Call) -> tuple[cst.Call | cst.Dict | None, str]:
+def capacity_call(
+    rule: Rule, node: cst.Call, keyword: str = "capacity", qualified: str = CAPACITY
+) -> tuple[cst.Call | cst.Dict | None, str]:
     """(the domain call's literal capacity, a `CapacityConfig(...)` call or a dict display with
-    string keys (jsii takes either), or None when absent; why it cannot be merged into: "" when it can)."""
-    arg = layout.keyword_arg(node, "capacity")
+    string keys (jsii takes either), or None when absent; why it cannot be merged into: "" when it
+    can). `keyword`/`qualified`: the L1 CfnDomain's `cluster_config=ClusterConfigProperty(...)`."""
+    arg = layout.keyword_arg(node, keyword)
     if arg is None:
         return None, ""
     value = arg.value
     if isinstance(value, cst.Dict):
         if all(isinstance(item, cst.DictElement) and string_value(item.key) for item in value.elements):
             return value, ""
-        return None, "`capacity=` is a dict with a `**` splat or a key that is not a string literal: its counts are unknown"
-    if not isinstance(value, cst.Call) or rule.resolve(value.func) != CAPACITY:
-        return None, "`capacity=` is not a literal `CapacityConfig(...)` call or dict (a variable): its counts are unknown"
+        return None, f"`{keyword}=` is a dict with a `**` splat or a key that is not a string literal: its counts are unknown"
+    props = qualified.rsplit(".", 1)[-1]
+    if not isinstance(value, cst.Call) or rule.resolve(value.func) != qualified:
+        return None, f"`{keyword}=` is not a literal `{props}(...)` call or dict (a variable): its counts are unknown"
     if layout.has_double_star(value):
-        return None, "a `**` splat in `CapacityConfig(...)` may set the node counts"
+        return None, f"a `**` splat in `{props}(...)` may set the node counts"
     return value, ""
 
 
@@ -99,18 +113,20 @@ def _set_capacity(capacity: cst.BaseExpression, name: str, value: cst.BaseExpres
     return capacity  # checked on the original call; never reached
 
 
-def merge_capacity(rule: Rule, node: cst.Call, values: dict[str, str]) -> ChangeNode:
+def merge_capacity(
+    rule: Rule, node: cst.Call, values: dict[str, str], keyword: str = "capacity", qualified: str = CAPACITY
+) -> ChangeNode:
     """An edit setting `values` (keyword -> value source) in the domain call's capacity
     (a `CapacityConfig(...)` call or a dict), applied to the call as earlier changes left it:
     creates a CapacityConfig when there is none, else sets only these keywords (the user's
     others stay), so the edits of OS7 and OS4 compose into one capacity."""
-    props = f"{rule.ref(CAPACITY)}({', '.join(f'{key}={value}' for key, value in values.items())})"
-    fresh = rule.expression(props, extra_indent=len(rule.context.module.default_indent) + len("capacity") + 2)
+    props = f"{rule.ref(qualified)}({', '.join(f'{key}={value}' for key, value in values.items())})"
+    fresh = rule.expression(props, extra_indent=len(rule.context.module.default_indent) + len(keyword) + 2)
 
     def merge(updated: cst.Call) -> cst.Call:
-        arg = layout.keyword_arg(updated, "capacity")
+        arg = layout.keyword_arg(updated, keyword)
         if arg is None:
-            return layout.set_keyword(updated, "capacity", fresh)
+            return layout.set_keyword(updated, keyword, fresh)
         options = arg.value
         for key, value in values.items():
             options = _set_capacity(options, key, cst.parse_expression(value))
@@ -145,13 +161,16 @@ class Os7ZoneAwareness(Rule):
         "with Standby needs three zones; the feature flag of new projects turns it on). A call with `zone_awareness=` "
         "(any value) is left alone. Reported without a fix: a `**` splat; `vpc=` (CDK needs a subnet per zone, which "
         "cdkfix cannot see); a `capacity=` that is not a literal CapacityConfig or dict, a run-time `data_nodes`, warm or "
-        "coordinator nodes, `multi_az_with_standby_enabled=` stated otherwise than False."
+        "coordinator nodes, `multi_az_with_standby_enabled=` stated otherwise than False. L1 `CfnDomain`: "
+        "`zone_awareness_enabled=True`, `zone_awareness_config=ZoneAwarenessConfigProperty(availability_zone_count=2)` "
+        "and an even `instance_count` in `cluster_config=` (a stated `zone_awareness_enabled` left alone; "
+        "`vpc_options=` reported)."
     )
     impact = (
         "UNSAFE: a domain of one data node gets a second one (billed), an odd count is raised by one; a running "
         "domain goes through a blue/green deployment."
     )
-    calls = frozenset({DOMAIN})
+    calls = frozenset({DOMAIN, CFN_DOMAIN})
     examples = [
         Example(
             name="no capacity: two data nodes, standby off",
@@ -262,10 +281,57 @@ opensearch.Domain(
 )
 """,
         ),
+        Example(
+            name='L1 CfnDomain: zone awareness in cluster_config, an even instance count',
+            before="""\
+from aws_cdk import aws_opensearchservice as opensearch
+
+opensearch.CfnDomain(self, "Search", engine_version="OpenSearch_2.11")
+opensearch.CfnDomain(
+    self,
+    "Logs",
+    engine_version="OpenSearch_2.11",
+    cluster_config=opensearch.CfnDomain.ClusterConfigProperty(instance_count=3, instance_type="m6g.large.search"),
+)
+""",
+            after="""\
+from aws_cdk import aws_opensearchservice as opensearch
+
+opensearch.CfnDomain(self, "Search", engine_version="OpenSearch_2.11", cluster_config=opensearch.CfnDomain.ClusterConfigProperty(
+    zone_awareness_enabled=True,
+    zone_awareness_config=opensearch.CfnDomain.ZoneAwarenessConfigProperty(
+        availability_zone_count=2
+    ),
+    instance_count=2,
+))
+opensearch.CfnDomain(
+    self,
+    "Logs",
+    engine_version="OpenSearch_2.11",
+    cluster_config=opensearch.CfnDomain.ClusterConfigProperty(instance_count=4, instance_type="m6g.large.search", zone_awareness_enabled=True, zone_awareness_config=opensearch.CfnDomain.ZoneAwarenessConfigProperty(availability_zone_count=2)),
+)
+""",
+        ),
+        Example(
+            name='L1 reported without a fix: vpc_options, a splat, a run-time count (a stated zone_awareness_enabled left alone)',
+            before="""\
+from aws_cdk import aws_opensearchservice as opensearch
+
+opensearch.CfnDomain(self, "A", vpc_options=options)
+opensearch.CfnDomain(self, "B", **props)
+opensearch.CfnDomain(self, "C", cluster_config=opensearch.CfnDomain.ClusterConfigProperty(instance_count=count))
+opensearch.CfnDomain(self, "D", cluster_config=opensearch.CfnDomain.ClusterConfigProperty(zone_awareness_enabled=False))
+""",
+            flagged=True,
+        ),
     ]
 
     def visit_Call(self, node: cst.Call) -> None:
-        if self.resolve(node.func) != DOMAIN:
+        qualified = self.resolve(node.func)
+        if qualified == CFN_DOMAIN:
+            self._cfn_domain(node)
+            return
+        if qualified != DOMAIN:
             return
         if layout.keyword_arg(node, "zone_awareness") is not None:
             return  # the user's choice, whatever it is (also beside a splat: Python refuses it twice)
@@ -325,3 +391,58 @@ opensearch.Domain(
         if values:
             edits.insert(0, merge_capacity(self, node, values))
         self.report(message, edits, node=node)
+
+    def _cfn_domain(self, node: cst.Call) -> None:
+        """The L1: `cluster_config=CfnDomain.ClusterConfigProperty(zone_awareness_enabled=True,
+        zone_awareness_config=ZoneAwarenessConfigProperty(availability_zone_count=2), instance_count=<even>)`.
+        Without CDK's feature flag there is no standby default to state: an absent
+        `multi_az_with_standby_enabled` is the service's default, off."""
+        arg = layout.keyword_arg(node, "cluster_config")
+        if arg is not None and capacity_value(arg.value, "zone_awareness_enabled") is not None:
+            return  # the user's choice, whatever it is
+        what = code(node.func)
+        if layout.has_double_star(node):
+            self.report_without_fix(
+                f"{what} may lack zone awareness (OS7)", "a `**` splat may set `cluster_config`", node
+            )
+            return
+        message = f"{what} without zone awareness ({self.title})"
+        if layout.keyword_arg(node, "vpc_options") is not None:
+            self.report_without_fix(
+                message,
+                "`vpc_options=`: a zone-aware domain needs a subnet in each zone, which cdkfix cannot check",
+                node,
+            )
+            return
+        config, why = capacity_call(self, node, "cluster_config", CLUSTER_CONFIG)
+        if why:
+            self.report_without_fix(message, why, node)
+            return
+        for keyword in _L1_UNPROVEN:
+            if capacity_value(config, keyword) is not None:
+                self.report_without_fix(
+                    message, f"`{keyword}=` in the cluster config: how those nodes spread over two zones is not proven", node
+                )
+                return
+        standby = capacity_value(config, "multi_az_with_standby_enabled")
+        if standby is not None and code(standby) != "False":
+            self.report_without_fix(
+                message, "`multi_az_with_standby_enabled=` is not False: Multi-AZ with Standby needs three zones", node
+            )
+            return
+        nodes = capacity_value(config, "instance_count")
+        count = 1 if nodes is None else int_value(nodes)
+        if count is None:
+            self.report_without_fix(
+                message,
+                "`instance_count` is not an integer literal: two zones need an even count, which cdkfix cannot check",
+                node,
+            )
+            return
+        values = {
+            "zone_awareness_enabled": "True",
+            "zone_awareness_config": f"{self.ref(CFN_ZONE_AWARENESS)}(availability_zone_count=2)",
+        }
+        if nodes is None or count % 2 or count == 0:
+            values["instance_count"] = str(max(2, count + count % 2))
+        self.report(message, [merge_capacity(self, node, values, "cluster_config", CLUSTER_CONFIG)], node=node)
