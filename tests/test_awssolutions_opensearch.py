@@ -233,3 +233,22 @@ def test_os4_master_type(data_type, master_type):
     )
     fixed, _ = _fix(source, OS4)
     assert f'master_nodes=3, master_node_instance_type="{master_type}"' in fixed
+
+
+@pytest.mark.synth
+def test_os9_on_the_l1_depends_on_its_policy_too(fix_effect_proofs):
+    """The L1 example: each CfnDomain publishes both slow logs to its own groups and DependsOn
+    the resource policy that names them; the user's app log entry stays."""
+    (template,) = fix_effect_proofs[f"{OS9}-6"].after.templates.values()
+    resources = template["Resources"]
+    domains = {key: value for key, value in resources.items() if value["Type"] == "AWS::OpenSearchService::Domain"}
+    policies = {key: value for key, value in resources.items() if value["Type"] == "AWS::Logs::ResourcePolicy"}
+    assert len(domains) == 2 and len(policies) == 2
+    for domain in domains.values():
+        (policy_id,) = [key for key in domain["DependsOn"] if key in policies]
+        published = domain["Properties"]["LogPublishingOptions"]
+        assert published["SEARCH_SLOW_LOGS"]["Enabled"] is True and published["INDEX_SLOW_LOGS"]["Enabled"] is True
+        document = str(policies[policy_id]["Properties"]["PolicyDocument"])
+        for log in ("SEARCH_SLOW_LOGS", "INDEX_SLOW_LOGS"):
+            assert published[log]["CloudWatchLogsLogGroupArn"]["Fn::GetAtt"][0] in document
+    assert sum("ES_APPLICATION_LOGS" in d["Properties"]["LogPublishingOptions"] for d in domains.values()) == 1

@@ -32,6 +32,12 @@ value, `logging=` that is not a literal LoggingOptions, a stated `suppress_logs_
 that states a slow log keyword (either value) is left alone: turning a log off is the user's
 choice, and one already on is the user's group and policy.
 
+The L1 `CfnDomain` gets the same groups, policy and dependency, and `SEARCH_SLOW_LOGS` /
+`INDEX_SLOW_LOGS` entries (`LogPublishingOptionProperty(cloud_watch_logs_log_group_arn=...,
+enabled=True)`) in `log_publishing_options=` (a new dict, or added to a literal dict that has no
+slow log key; one with a slow log key is left alone). CDK writes no policy for an L1: the user's
+other logs have their own.
+
 Unsafe: log ingestion and storage are billed; CloudWatch Logs allows 10 resource policies per
 account and region (CDK's custom resource makes one per domain too).
 """
@@ -43,14 +49,16 @@ import re
 import libcst as cst
 
 from cdkfix import layout
-from cdkfix.constructs import code, construct_id
+from cdkfix.constructs import code, construct_id, string_value
 from cdkfix.names import dotted_name
 from cdkfix.rule import Category, Example, Kind, Rule, Safety
 
 from cdkfix.transforms.awssolutions._scaffold import in_plain_statement, scope_and_id
-from cdkfix.transforms.awssolutions.os7_zone_awareness import DOMAIN
+from cdkfix.transforms.awssolutions.os7_zone_awareness import CFN_DOMAIN, DOMAIN
 
 LOGGING_OPTIONS = "aws_cdk.aws_opensearchservice.LoggingOptions"
+LOG_PUBLISHING = "aws_cdk.aws_opensearchservice.CfnDomain.LogPublishingOptionProperty"
+_L1_SLOW = ("SEARCH_SLOW_LOGS", "INDEX_SLOW_LOGS")
 LOG_GROUP = "aws_cdk.aws_logs.LogGroup"
 ONE_MONTH = "aws_cdk.aws_logs.RetentionDays.ONE_MONTH"
 RESOURCE_POLICY = "aws_cdk.aws_logs.ResourcePolicy"
@@ -84,13 +92,16 @@ class Os9SlowLogs(Rule):
         "app/audit groups join the policy) and `suppress_logs_resource_policy=True` (no CDK custom resource, so no "
         "IAM4/IAM5); after it `<domain>.node.add_dependency(<policy>)`. A LoggingOptions stating a slow log keyword is "
         "left alone. Reported without a fix: a `**` splat, `logging=` not a literal LoggingOptions, an enabled app or "
-        "audit log without a named group, a stated `suppress_logs_resource_policy=`, no plain scope, id or statement."
+        "audit log without a named group, a stated `suppress_logs_resource_policy=`, no plain scope, id or statement. "
+        "L1 `CfnDomain`: the same groups, policy and dependency, with `SEARCH_SLOW_LOGS` and `INDEX_SLOW_LOGS` "
+        "`LogPublishingOptionProperty(cloud_watch_logs_log_group_arn=..., enabled=True)` entries in "
+        "`log_publishing_options=` (a new dict, or added to a literal one without slow log keys)."
     )
     impact = (
         "UNSAFE: two log groups billed for ingestion and storage; one of the account's 10 CloudWatch Logs resource "
         "policies per region."
     )
-    calls = frozenset({DOMAIN})
+    calls = frozenset({DOMAIN, CFN_DOMAIN})
     examples = [
         Example(
             name='module alias, bound to a name',
@@ -302,10 +313,112 @@ domains = [opensearch.Domain(self, "E", {_VERSION})]
 """,
             flagged=True,
         ),
+        Example(
+            name="L1 CfnDomain: slow logs in log_publishing_options (a new dict, or added to the user's)",
+            before="""\
+from aws_cdk import aws_opensearchservice as opensearch
+
+search = opensearch.CfnDomain(self, "Search", engine_version="OpenSearch_2.11")
+opensearch.CfnDomain(
+    self,
+    "Analytics",
+    engine_version="OpenSearch_2.11",
+    log_publishing_options={
+        "ES_APPLICATION_LOGS": opensearch.CfnDomain.LogPublishingOptionProperty(enabled=False),
+    },
+)
+""",
+            after="""\
+from aws_cdk import aws_opensearchservice as opensearch
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_iam as iam
+
+search_slow_search_logs = logs.LogGroup(
+    self, "SearchSlowSearchLogs", retention=logs.RetentionDays.ONE_MONTH
+)
+search_slow_index_logs = logs.LogGroup(
+    self, "SearchSlowIndexLogs", retention=logs.RetentionDays.ONE_MONTH
+)
+search_logs_policy = logs.ResourcePolicy(
+    self,
+    "SearchLogsPolicy",
+    policy_statements=[
+        iam.PolicyStatement(
+            principals=[iam.ServicePrincipal("es.amazonaws.com")],
+            actions=["logs:PutLogEvents", "logs:CreateLogStream"],
+            resources=[
+                search_slow_search_logs.log_group_arn,
+                search_slow_index_logs.log_group_arn,
+            ],
+        )
+    ],
+)
+
+search = opensearch.CfnDomain(self, "Search", engine_version="OpenSearch_2.11", log_publishing_options={
+    "SEARCH_SLOW_LOGS": opensearch.CfnDomain.LogPublishingOptionProperty(
+        cloud_watch_logs_log_group_arn=search_slow_search_logs.log_group_arn,
+        enabled=True,
+    ),
+    "INDEX_SLOW_LOGS": opensearch.CfnDomain.LogPublishingOptionProperty(
+        cloud_watch_logs_log_group_arn=search_slow_index_logs.log_group_arn,
+        enabled=True,
+    ),
+})
+
+search.node.add_dependency(search_logs_policy)
+analytics_slow_search_logs = logs.LogGroup(
+    self, "AnalyticsSlowSearchLogs", retention=logs.RetentionDays.ONE_MONTH
+)
+analytics_slow_index_logs = logs.LogGroup(
+    self, "AnalyticsSlowIndexLogs", retention=logs.RetentionDays.ONE_MONTH
+)
+analytics_logs_policy = logs.ResourcePolicy(
+    self,
+    "AnalyticsLogsPolicy",
+    policy_statements=[
+        iam.PolicyStatement(
+            principals=[iam.ServicePrincipal("es.amazonaws.com")],
+            actions=["logs:PutLogEvents", "logs:CreateLogStream"],
+            resources=[
+                analytics_slow_search_logs.log_group_arn,
+                analytics_slow_index_logs.log_group_arn,
+            ],
+        )
+    ],
+)
+analytics = opensearch.CfnDomain(
+    self,
+    "Analytics",
+    engine_version="OpenSearch_2.11",
+    log_publishing_options={
+        "ES_APPLICATION_LOGS": opensearch.CfnDomain.LogPublishingOptionProperty(enabled=False),
+        "SEARCH_SLOW_LOGS": opensearch.CfnDomain.LogPublishingOptionProperty(cloud_watch_logs_log_group_arn=analytics_slow_search_logs.log_group_arn, enabled=True),
+        "INDEX_SLOW_LOGS": opensearch.CfnDomain.LogPublishingOptionProperty(cloud_watch_logs_log_group_arn=analytics_slow_index_logs.log_group_arn, enabled=True),
+    },
+)
+
+analytics.node.add_dependency(analytics_logs_policy)
+""",
+        ),
+        Example(
+            name="L1 reported without a fix: a splat, log_publishing_options not a dict (a stated slow log left alone)",
+            before="""\
+from aws_cdk import aws_opensearchservice as opensearch
+
+opensearch.CfnDomain(self, "A", **props)
+opensearch.CfnDomain(self, "B", log_publishing_options=publishing)
+opensearch.CfnDomain(self, "C", log_publishing_options={"SEARCH_SLOW_LOGS": search_slow})
+""",
+            flagged=True,
+        ),
     ]
 
     def visit_Call(self, node: cst.Call) -> None:
-        if self.resolve(node.func) != DOMAIN:
+        qualified = self.resolve(node.func)
+        if qualified == CFN_DOMAIN:
+            self._cfn_domain(node)
+            return
+        if qualified != DOMAIN:
             return
         logging = layout.keyword_arg(node, "logging")
         options = logging.value if logging is not None else None
@@ -320,6 +433,66 @@ domains = [opensearch.Domain(self, "E", {_VERSION})]
         if why:
             self.report_without_fix(message, why, node)
             return
+
+        def domain_edits(search_logs: str, index_logs: str) -> list:
+            inner = {
+                "slow_search_log_enabled": "True",
+                "slow_search_log_group": search_logs,
+                "slow_index_log_enabled": "True",
+                "slow_index_log_group": index_logs,
+            }
+            if options is None:
+                logging_edit = self.set_keyword(
+                    node, "logging", f"{self.ref(LOGGING_OPTIONS)}({', '.join(f'{k}={v}' for k, v in inner.items())})"
+                )
+            else:
+                logging_edit = self.change(node, lambda updated: _merge_logging(updated, inner))
+            return [logging_edit, self.set_keyword(node, "suppress_logs_resource_policy", "True")]
+
+        self._scaffold(node, message, named_groups, domain_edits)
+
+    def _cfn_domain(self, node: cst.Call) -> None:
+        """The L1: `log_publishing_options={"SEARCH_SLOW_LOGS": LogPublishingOptionProperty(
+        cloud_watch_logs_log_group_arn=<group>.log_group_arn, enabled=True), "INDEX_SLOW_LOGS": ...}`,
+        added to a literal dict. CDK writes no log policy for an L1: the user's other logs have
+        their own, and the fix's policy covers its two groups only."""
+        arg = layout.keyword_arg(node, "log_publishing_options")
+        options = arg.value if arg is not None else None
+        if isinstance(options, cst.Dict) and any(
+            isinstance(item, cst.DictElement) and string_value(item.key) in _L1_SLOW for item in options.elements
+        ):
+            return  # a slow log stated: the user's choice
+        what = code(node.func)
+        if layout.has_double_star(node):
+            self.report_without_fix(
+                f"{what} may lack slow logs (OS9)", "a `**` splat may set `log_publishing_options`", node
+            )
+            return
+        message = f"{what} without search and index slow logs ({self.title})"
+        if options is not None and not (
+            isinstance(options, cst.Dict)
+            and all(isinstance(item, cst.DictElement) and string_value(item.key) for item in options.elements)
+        ):
+            self.report_without_fix(
+                message, "`log_publishing_options=` is not a dict display with string keys: which logs it sets is unknown", node
+            )
+            return
+
+        def domain_edits(search_logs: str, index_logs: str) -> list:
+            entries = {
+                log: f"{self.ref(LOG_PUBLISHING)}(cloud_watch_logs_log_group_arn={group}.log_group_arn, enabled=True)"
+                for log, group in zip(_L1_SLOW, (search_logs, index_logs))
+            }
+            if options is None:
+                text = "{" + ", ".join(f'"{log}": {value}' for log, value in entries.items()) + "}"
+                return [self.set_keyword(node, "log_publishing_options", text)]
+            return [self.change(node, lambda updated: _merge_publishing(updated, entries))]
+
+        self._scaffold(node, message, [], domain_edits)
+
+    def _scaffold(self, node: cst.Call, message: str, named_groups: list[str], domain_edits) -> None:
+        """The log groups and their policy before the domain's statement, `domain_edits(search
+        group, index group)` on the call, the dependency after it."""
         places = scope_and_id(node, "SlowSearchLogs", "SlowSearchLogs")
         index_id = scope_and_id(node, "SlowIndexLogs", "SlowIndexLogs")
         policy_id = scope_and_id(node, "LogsPolicy", "LogsPolicy")
@@ -355,22 +528,9 @@ domains = [opensearch.Domain(self, "E", {_VERSION})]
                 f"actions=[\"logs:PutLogEvents\", \"logs:CreateLogStream\"], resources=[{arns}])])",
             ]
         )
-        inner = {
-            "slow_search_log_enabled": "True",
-            "slow_search_log_group": search_logs,
-            "slow_index_log_enabled": "True",
-            "slow_index_log_group": index_logs,
-        }
-        if options is None:
-            logging_edit = self.set_keyword(
-                node, "logging", f"{self.ref(LOGGING_OPTIONS)}({', '.join(f'{k}={v}' for k, v in inner.items())})"
-            )
-        else:
-            logging_edit = self.change(node, lambda updated: _merge_logging(updated, inner))
         statement = self.current_statement
         edits = [
-            logging_edit,
-            self.set_keyword(node, "suppress_logs_resource_policy", "True"),
+            *domain_edits(search_logs, index_logs),
             *bind_edits,
             self.insert_before(statement, before),
             self.insert_after(statement, f"{domain}.node.add_dependency({policy})"),
@@ -432,3 +592,14 @@ def _merge_logging(updated: cst.Call, inner: dict[str, str]) -> cst.Call:
     for key, value in inner.items():
         options = layout.set_keyword(options, key, cst.parse_expression(value))
     return updated.with_changes(args=[a.with_changes(value=options) if a is arg else a for a in updated.args])
+
+
+def _merge_publishing(updated: cst.Call, entries: dict[str, str]) -> cst.Call:
+    """The CfnDomain call with `entries` added to its `log_publishing_options={...}` dict."""
+    arg = layout.keyword_arg(updated, "log_publishing_options")
+    if arg is None or not isinstance(arg.value, cst.Dict):
+        return updated  # checked on the original call; never reached
+    mapping = arg.value
+    for log, value in entries.items():
+        mapping = layout.set_dict_item(mapping, cst.SimpleString(f'"{log}"'), cst.parse_expression(value))
+    return updated.with_changes(args=[a.with_changes(value=mapping) if a is arg else a for a in updated.args])
