@@ -252,3 +252,35 @@ def test_os9_on_the_l1_depends_on_its_policy_too(fix_effect_proofs):
         for log in ("SEARCH_SLOW_LOGS", "INDEX_SLOW_LOGS"):
             assert published[log]["CloudWatchLogsLogGroupArn"]["Fn::GetAtt"][0] in document
     assert sum("ES_APPLICATION_LOGS" in d["Properties"]["LogPublishingOptions"] for d in domains.values()) == 1
+
+
+FIVE = ("AwsSolutions-OS2", OS4, OS7, "AwsSolutions-OS8", OS9)
+DEFAULT_DOMAIN = """\
+from aws_cdk import aws_opensearchservice as opensearch
+
+opensearch.Domain(self, "Search", version=opensearch.EngineVersion.OPENSEARCH_2_11)
+"""
+
+
+def test_with_os2_and_os8_every_keyword_once():
+    """The pack's two keyword rules for domains (OS2, OS8) edit the same call: five fixes, each
+    keyword written once, and a second run changes nothing."""
+    fixed, records = _fix(DEFAULT_DOMAIN, *FIVE)
+    assert sorted(record.code for record in records) == sorted(FIVE)
+    for keyword in ("node_to_node_encryption=True", "encryption_at_rest=", "zone_awareness=", "capacity=", "master_nodes=3",
+                    "data_nodes=2", "logging=", "suppress_logs_resource_policy=True", "search.node.add_dependency("):
+        assert fixed.count(keyword) == 1, keyword
+    compile(fixed, "fixed.py", "exec")
+    again, more = _fix(fixed, *FIVE)
+    assert again == fixed and not more
+
+
+@pytest.mark.synth
+def test_a_default_domain_after_the_five_opensearch_fixes_has_none_of_their_findings():
+    pytest.importorskip("cdk_nag")
+    fixed, _ = _fix(DEFAULT_DOMAIN, *FIVE)
+    before, _ = synth_with_nag(DEFAULT_DOMAIN)
+    after, _ = synth_with_nag(fixed)
+    fixed_findings = {(code, "Case/Search/Resource") for code in FIVE}
+    assert fixed_findings <= before
+    assert after == before - fixed_findings
