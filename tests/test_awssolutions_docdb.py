@@ -51,6 +51,16 @@ docdb.DatabaseCluster(
     parameter_group=database_parameters,
 )
 """
+# What docs/awssolutions-docdb.md tells the user to do once audit logs are on: cdk-nag 3 has no
+# NagSuppressions; CDK's Validations takes one acknowledgment per finding.
+_L2_ACKNOWLEDGED = _L2_LOGGING.replace("docdb.DatabaseCluster(", "cluster = docdb.DatabaseCluster(") + """\
+import aws_cdk as cdk
+
+cdk.Validations.of(cluster).acknowledge(*(
+    cdk.Acknowledgment(id=f"AwsSolutions-DOC5[LogExport::{name}]", reason="audit logs are exported")
+    for name in ("authenticate", "createIndex", "dropCollection")
+))
+"""
 _L1 = """\
 from aws_cdk import aws_docdb as docdb
 
@@ -73,6 +83,7 @@ def proofs():
         Case("l2-logging", _L2_BEFORE, _L2_LOGGING),
         Case("l1-log-types", _l1(None), _l1(("audit", "profiler"))),
         Case("l1-event-names", _l1(None), _l1(EVENT_NAMES)),
+        Case("l2-acknowledged", _L2_BEFORE, _L2_ACKNOWLEDGED),
     ])
 
 
@@ -142,6 +153,14 @@ def test_only_event_names_clear_doc5_and_no_offline_check_sees_them_as_wrong(pro
     assert _doc5(proof.before) == ALL_FINDINGS and _doc5(proof.after) == []
     assert not proof.nag_new and not proof.new_validate_errors
     assert _lint_errors(proof.after) == _lint_errors(proof.before)
+
+
+@pytest.mark.synth
+def test_acknowledging_the_three_findings_on_the_l2_cluster_clears_them(proofs):
+    proof = proofs["l2-acknowledged"]
+    assert proof.before.ok and proof.after.ok, proof.after.error
+    assert _doc5(proof.before) == ALL_FINDINGS and _doc5(proof.after) == []
+    assert not proof.nag_new and not proof.new_validate_errors
 
 
 def test_the_installed_cdk_nag_rule_asks_for_event_names():
