@@ -29,8 +29,11 @@ def test_the_declared_rules():
     assert {rule.code for rule in VALUE_RULES} >= {
         "AwsSolutions-RS8", "AwsSolutions-RS9", "AwsSolutions-RS10", "AwsSolutions-RDS13",
         "AwsSolutions-MSK2", "AwsSolutions-MSK3", "AwsSolutions-DOC1", "AwsSolutions-COG7", "AwsSolutions-ELB4",
+        "AwsSolutions-SQS2", "AwsSolutions-KDS1", "AwsSolutions-S2", "AwsSolutions-EFS1", "AwsSolutions-AS1",
     }
-    assert {rule.code for rule in VALUE_RULES if not rule.fixes} == {"AwsSolutions-MSK3", "AwsSolutions-DOC1", "AwsSolutions-CFR5"}
+    assert {rule.code for rule in VALUE_RULES if not rule.fixes} == {
+        "AwsSolutions-MSK3", "AwsSolutions-DOC1", "AwsSolutions-CFR5", "AwsSolutions-EFS1",
+    }
 
 
 @pytest.mark.parametrize("rule", VALUE_RULES, ids=_ids)
@@ -140,7 +143,11 @@ def test_another_props_class_at_a_level_is_not_read():
 # --- agreement with cdk-nag, by synthesis ------------------------------------------------------
 
 # The value that a report-only rule's fix would write, to show that it replaces the resource.
-REPORT_ONLY_FIX = {"AwsSolutions-MSK3": ("in_cluster=False", "in_cluster=True"), "AwsSolutions-DOC1": ("storage_encrypted=False", "storage_encrypted=True")}
+REPORT_ONLY_FIX = {
+    "AwsSolutions-MSK3": ("in_cluster=False", "in_cluster=True"),
+    "AwsSolutions-DOC1": ("storage_encrypted=False", "storage_encrypted=True"),
+    "AwsSolutions-EFS1": ("encrypted=False", "encrypted=True"),
+}
 
 
 def _module_level(example) -> bool:
