@@ -73,6 +73,11 @@ class ValueRule:
     # (SQS2: `kms_master_key_id` beside `sqs_managed_sse_enabled=False`): left alone. A `**`
     # splat may hold one of them: reported without a fix.
     passes_with: tuple[str, ...] = ()
+    # A props object flagged unless it sets each of these fields to `True` (S2: a
+    # `BlockPublicAccess(...)` with one of its four settings `False` or absent): (props class,
+    # (field, ...)). Its arguments must all be keywords with literal values; anything else (a
+    # variable, a splat) is unknown and left alone.
+    flagged_unless_true: tuple[str, tuple[str, ...]] | None = None
     # For the generated examples: the call's other arguments (source with placeholders; `vpc`
     # is a free name the proof supplies).
     args: str = 'self, "Resource"'
@@ -222,6 +227,11 @@ def _fix_text(declarations: Sequence[ValueRule]) -> str:
     for index, one in enumerate(declarations):
         where = "".join(f"`{keyword}=` > " for keyword, _ in one.inside)
         flagged = " or ".join(f"`{_plain(value)}`" for value in one.flagged)
+        if one.flagged_unless_true:
+            props, fields = one.flagged_unless_true
+            flagged += f" or a `{_plain('{' + props + '}')}(...)` that does not set each of " + ", ".join(
+                f"`{name}`" for name in fields
+            ) + " to `True`"
         on = "" if index == 0 else "On " + ", ".join(f"`{_plain('{' + c + '}')}`" for c in one.constructs) + ": "
         if one.value is None:
             text = f"{on}{'r' if on else 'R'}eports {where}`{one.keyword}=` set to {flagged} without a fix: {one.no_fix}"
@@ -240,6 +250,23 @@ def _fix_text(declarations: Sequence[ValueRule]) -> str:
     return f"{text}. {declarations[0].safety_note}"
 
 
+def _props_flagged(rule: Rule, found: cst.BaseExpression, spec: ValueRule) -> bool:
+    """`found` is a call to `spec.flagged_unless_true`'s props class, every argument a keyword
+    with a literal value, and one of the fields is not `True` (absent, or another literal)."""
+    if spec.flagged_unless_true is None or not isinstance(found, cst.Call):
+        return False
+    props, fields = spec.flagged_unless_true
+    if rule.resolve(found.func) != props:
+        return False
+    written = {}
+    for arg in found.args:
+        value = None if arg.star or arg.keyword is None else canonical(arg.value, rule.resolve)
+        if value is None:
+            return False
+        written[arg.keyword.value] = value
+    return any(written.get(name) != "True" for name in fields)
+
+
 def value_rule(spec: ValueRule, module: str) -> type[Rule]:
     """The Rule subclass `spec` describes, defined as if written in `module`."""
     declarations = spec.declarations()
@@ -252,7 +279,9 @@ def value_rule(spec: ValueRule, module: str) -> type[Rule]:
         if one is None:
             return
         found = _located(self, node, one)
-        if found is None or canonical(found, self.resolve) not in flagged[id(one)]:
+        if found is None or (
+            canonical(found, self.resolve) not in flagged[id(one)] and not _props_flagged(self, found, one)
+        ):
             return
         if any(layout.keyword_arg(node, keyword) is not None for keyword in one.passes_with):
             return

@@ -896,6 +896,10 @@ VALUE_RULES = [
         ),
         value="{aws_cdk.aws_s3.BlockPublicAccess}.BLOCK_ALL",
         keep="{aws_cdk.aws_s3.BlockPublicAccess}.BLOCK_ALL",
+        flagged_unless_true=(
+            "aws_cdk.aws_s3.BlockPublicAccess",
+            ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"),
+        ),
         blocked_by={
             "public_read_access": "the bucket is public on purpose: `BLOCK_ALL` makes CDK refuse `public_read_access`, "
             "or the public read policy fail at deploy time",
@@ -921,6 +925,33 @@ VALUE_RULES = [
                 before="from aws_cdk import aws_s3 as s3\n\n"
                 's3.Bucket(self, "Site", website_index_document="index.html", block_public_access=s3.BlockPublicAccess.BLOCK_ACLS_ONLY)\n',
                 flagged=True,
+            ),
+            Example(
+                name="a BlockPublicAccess(...) with a setting off",
+                before="from aws_cdk import aws_s3 as s3\n\n"
+                's3.Bucket(self, "Bucket", block_public_access=s3.BlockPublicAccess(block_public_acls=True, '
+                'block_public_policy=False, ignore_public_acls=True, restrict_public_buckets=True))\n',
+                after="from aws_cdk import aws_s3 as s3\n\n"
+                's3.Bucket(self, "Bucket", block_public_access=s3.BlockPublicAccess.BLOCK_ALL)\n',
+            ),
+            Example(
+                name="a BlockPublicAccess(...) with a setting absent",
+                before="from aws_cdk import aws_s3 as s3\n\n"
+                's3.Bucket(self, "Bucket", block_public_access=s3.BlockPublicAccess(block_public_acls=True, ignore_public_acls=True))\n',
+                after="from aws_cdk import aws_s3 as s3\n\n"
+                's3.Bucket(self, "Bucket", block_public_access=s3.BlockPublicAccess.BLOCK_ALL)\n',
+            ),
+            Example(
+                name="a BlockPublicAccess(...) with every setting on: left alone",
+                before="from aws_cdk import aws_s3 as s3\n\n"
+                's3.Bucket(self, "Bucket", block_public_access=s3.BlockPublicAccess(block_public_acls=True, '
+                'block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True))\n',
+            ),
+            Example(
+                name="a BlockPublicAccess(...) with a run-time setting: left alone",
+                before="from aws_cdk import aws_s3 as s3\n\n\ndef build(self, strict):\n"
+                '    s3.Bucket(self, "Bucket", block_public_access=s3.BlockPublicAccess(block_public_acls=True, '
+                'block_public_policy=strict, ignore_public_acls=True, restrict_public_buckets=True))\n',
             ),
         ],
     ),
