@@ -69,6 +69,15 @@ class ValueRule:
     # The props levels from the construct call down to the call holding `keyword`:
     # ((keyword, props class), ...), outermost first.
     inside: tuple[tuple[str, str], ...] = ()
+    # Keywords of the construct call whose presence makes cdk-nag pass despite the flagged value
+    # (SQS2: `kms_master_key_id` beside `sqs_managed_sse_enabled=False`): left alone. A `**`
+    # splat may hold one of them: reported without a fix.
+    passes_with: tuple[str, ...] = ()
+    # A props object flagged unless it sets each of these fields to `True` (S2: a
+    # `BlockPublicAccess(...)` with one of its four settings `False` or absent): (props class,
+    # (field, ...)). Its arguments must all be keywords with literal values; anything else (a
+    # variable, a splat) is unknown and left alone.
+    flagged_unless_true: tuple[str, tuple[str, ...]] | None = None
     # For the generated examples: the call's other arguments (source with placeholders; `vpc`
     # is a free name the proof supplies).
     args: str = 'self, "Resource"'
@@ -218,6 +227,11 @@ def _fix_text(declarations: Sequence[ValueRule]) -> str:
     for index, one in enumerate(declarations):
         where = "".join(f"`{keyword}=` > " for keyword, _ in one.inside)
         flagged = " or ".join(f"`{_plain(value)}`" for value in one.flagged)
+        if one.flagged_unless_true:
+            props, fields = one.flagged_unless_true
+            flagged += f" or a `{_plain('{' + props + '}')}(...)` that does not set each of " + ", ".join(
+                f"`{name}`" for name in fields
+            ) + " to `True`"
         on = "" if index == 0 else "On " + ", ".join(f"`{_plain('{' + c + '}')}`" for c in one.constructs) + ": "
         if one.value is None:
             text = f"{on}{'r' if on else 'R'}eports {where}`{one.keyword}=` set to {flagged} without a fix: {one.no_fix}"
@@ -225,6 +239,8 @@ def _fix_text(declarations: Sequence[ValueRule]) -> str:
             text = f"{on}{'r' if on else 'R'}eplaces {where}`{one.keyword}=` {flagged} with `{_plain(one.value)}`"
         blocked = [f"a call with `{keyword}` ({reason})" for keyword, reason in one.blocked_by.items()]
         blocked += [f"`{_plain('{' + construct + '}')}` ({reason})" for construct, reason in one.not_fixed_on.items()]
+        if one.passes_with:
+            text += "; left alone beside " + " or ".join(f"`{keyword}`" for keyword in one.passes_with) + " (cdk-nag passes)"
         if blocked and one.value is not None:
             text += "; reported without a fix: " + "; ".join(blocked)
         parts.append(text + ".")
@@ -232,6 +248,23 @@ def _fix_text(declarations: Sequence[ValueRule]) -> str:
     if any(one.inside for one in declarations):
         text += ", as is a props object cdkfix cannot read (a variable)"
     return f"{text}. {declarations[0].safety_note}"
+
+
+def _props_flagged(rule: Rule, found: cst.BaseExpression, spec: ValueRule) -> bool:
+    """`found` is a call to `spec.flagged_unless_true`'s props class, every argument a keyword
+    with a literal value, and one of the fields is not `True` (absent, or another literal)."""
+    if spec.flagged_unless_true is None or not isinstance(found, cst.Call):
+        return False
+    props, fields = spec.flagged_unless_true
+    if rule.resolve(found.func) != props:
+        return False
+    written = {}
+    for arg in found.args:
+        value = None if arg.star or arg.keyword is None else canonical(arg.value, rule.resolve)
+        if value is None:
+            return False
+        written[arg.keyword.value] = value
+    return any(written.get(name) != "True" for name in fields)
 
 
 def value_rule(spec: ValueRule, module: str) -> type[Rule]:
@@ -246,11 +279,20 @@ def value_rule(spec: ValueRule, module: str) -> type[Rule]:
         if one is None:
             return
         found = _located(self, node, one)
-        if found is None or canonical(found, self.resolve) not in flagged[id(one)]:
+        if found is None or (
+            canonical(found, self.resolve) not in flagged[id(one)] and not _props_flagged(self, found, one)
+        ):
+            return
+        if any(layout.keyword_arg(node, keyword) is not None for keyword in one.passes_with):
             return
         what = source_of(node.func)
         message = f"{what} with `{one.keyword}={source_of(found)}` ({one.title})"
         reason = one.no_fix if one.value is None else one.not_fixed_on.get(construct, "")
+        if not reason and one.passes_with and any(arg.star == "**" for arg in node.args):
+            reason = (
+                "a `**` splat may hold " + " or ".join(f"`{keyword}`" for keyword in one.passes_with)
+                + ", with which cdk-nag passes: cdkfix cannot tell"
+            )
         if not reason:
             reason = next(
                 (why for keyword, why in one.blocked_by.items() if layout.keyword_arg(node, keyword) is not None), ""
@@ -365,11 +407,17 @@ def generated_examples(spec: ValueRule) -> list[Example]:
     # 4. the other flagged values
     for value in spec.flagged[1:]:
         examples.append(example(f"{_plain(value)} {verb}", header, "resource = ", call, *pair(value, "alias")))
-    # 5. beside a `**` splat: the splat cannot hold the keyword too
-    examples.append(example(
-        f"{_plain(spec.flagged[0])} beside a `**` splat {verb}", header, "extra = {}\nresource = ", call,
-        *pair(spec.flagged[0], "alias"), rest=", **extra",
-    ))
+    # 5. beside a `**` splat: the splat cannot hold the keyword too (but may hold a `passes_with`
+    # keyword: reported without a fix)
+    splat_before, splat_after = pair(spec.flagged[0], "alias")
+    splat_verb = verb
+    if spec.passes_with:
+        splat_after, splat_verb = None, "reported without a fix"
+    splat = example(
+        f"{_plain(spec.flagged[0])} beside a `**` splat {splat_verb}", header, "extra = {}\nresource = ", call,
+        splat_before, splat_after, rest=", **extra",
+    )
+    examples.append(replace(splat, flagged=splat.after is None))
     # left alone: a compliant value, the keyword absent, a run-time value
     keep_header = _from_import(*_needs(callee, spec.args, spec.follow, _argument(spec, spec.keep)))
     examples.append(Example(

@@ -29,8 +29,11 @@ def test_the_declared_rules():
     assert {rule.code for rule in VALUE_RULES} >= {
         "AwsSolutions-RS8", "AwsSolutions-RS9", "AwsSolutions-RS10", "AwsSolutions-RDS13",
         "AwsSolutions-MSK2", "AwsSolutions-MSK3", "AwsSolutions-DOC1", "AwsSolutions-COG7", "AwsSolutions-ELB4",
+        "AwsSolutions-SQS2", "AwsSolutions-KDS1", "AwsSolutions-S2", "AwsSolutions-EFS1", "AwsSolutions-AS1",
     }
-    assert {rule.code for rule in VALUE_RULES if not rule.fixes} == {"AwsSolutions-MSK3", "AwsSolutions-DOC1", "AwsSolutions-CFR5"}
+    assert {rule.code for rule in VALUE_RULES if not rule.fixes} == {
+        "AwsSolutions-MSK3", "AwsSolutions-DOC1", "AwsSolutions-CFR5", "AwsSolutions-EFS1",
+    }
 
 
 @pytest.mark.parametrize("rule", VALUE_RULES, ids=_ids)
@@ -140,7 +143,11 @@ def test_another_props_class_at_a_level_is_not_read():
 # --- agreement with cdk-nag, by synthesis ------------------------------------------------------
 
 # The value that a report-only rule's fix would write, to show that it replaces the resource.
-REPORT_ONLY_FIX = {"AwsSolutions-MSK3": ("in_cluster=False", "in_cluster=True"), "AwsSolutions-DOC1": ("storage_encrypted=False", "storage_encrypted=True")}
+REPORT_ONLY_FIX = {
+    "AwsSolutions-MSK3": ("in_cluster=False", "in_cluster=True"),
+    "AwsSolutions-DOC1": ("storage_encrypted=False", "storage_encrypted=True"),
+    "AwsSolutions-EFS1": ("encrypted=False", "encrypted=True"),
+}
 
 
 def _module_level(example) -> bool:
@@ -243,3 +250,48 @@ def test_the_fixed_and_kept_values_are_not_flagged(rule):
         flagged = {_template_canonical(value) for value in one.flagged}
         assert _template_canonical(one.keep) not in flagged
         assert one.value is None or _template_canonical(one.value) not in flagged
+
+
+def test_a_keyword_with_which_cdk_nag_passes_leaves_the_value_alone_and_a_splat_may_hold_it():
+    # SQS2 (SQSQueueSSE) passes a CfnQueue with `SqsManagedSseEnabled: false` when it has a KMS key.
+    rule = find_rule("AwsSolutions-SQS2")
+    with_key = 'from aws_cdk import aws_sqs as sqs\n\nsqs.CfnQueue(self, "Q", kms_master_key_id=key, sqs_managed_sse_enabled=False)\n'
+    assert fix_source(with_key, [rule]) == (with_key, [])
+    splat = "from aws_cdk import aws_sqs as sqs\n\n\ndef build(self, props):\n    sqs.CfnQueue(self, \"Q\", **props, sqs_managed_sse_enabled=False)\n"
+    fixed, records = fix_source(splat, [rule])
+    assert fixed == splat
+    (record,) = records
+    assert record.status is FixStatus.NO_FIX and record.line == 5
+    assert "a `**` splat may hold `kms_master_key_id`" in record.detail
+    # The L2 has no such keyword: a splat beside `encryption=` cannot hold it again, the value is fixed.
+    l2 = "from aws_cdk import aws_sqs as sqs\n\n\ndef build(self, props):\n    sqs.Queue(self, \"Q\", **props, encryption=sqs.QueueEncryption.UNENCRYPTED)\n"
+    assert fix_source(l2, [rule])[0] == l2.replace("UNENCRYPTED", "SQS_MANAGED")
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "s3.BlockPublicAccess(**settings)",  # what the splat holds, cdkfix cannot see
+        "s3.BlockPublicAccess(block_public_acls=True, block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=on)",
+        "Other(block_public_acls=False)",  # another class, not CDK's props
+    ],
+)
+def test_a_props_object_cdkfix_cannot_read_is_left_alone(written):
+    source = (
+        "from aws_cdk import aws_s3 as s3\n\n\ndef build(self, settings, on, Other):\n"
+        f'    s3.Bucket(self, "Bucket", block_public_access={written})\n'
+    )
+    assert fix_source(source, [find_rule("AwsSolutions-S2")]) == (source, [])
+
+
+def test_a_props_object_with_a_setting_off_is_reported_at_it_on_a_website_bucket():
+    source = (
+        "from aws_cdk import aws_s3 as s3\n\n"
+        's3.Bucket(self, "Site", website_index_document="index.html",\n'
+        "    block_public_access=s3.BlockPublicAccess(block_public_acls=False))\n"
+    )
+    fixed, records = fix_source(source, [find_rule("AwsSolutions-S2")])
+    assert fixed == source
+    (record,) = records
+    assert record.status is FixStatus.NO_FIX and (record.line, record.column) == (4, 25)  # the props object, 1-based column
+    assert "a website bucket is public on purpose" in record.detail

@@ -816,6 +816,199 @@ VALUE_RULES = [
         args='self, "Resource", vpc=vpc',
         safety_note="Unsafe: a running service changes: requests are spread over the targets of every AZ.",
     ),
+    ValueRule(
+        code="AwsSolutions-SQS2",
+        name="awssolutions-sqs-unencrypted",
+        title="SQS queue without server-side encryption",
+        cause="The SQS Queue does not have server-side encryption enabled.",
+        why="`QueueEncryption.UNENCRYPTED` (`SqsManagedSseEnabled: false`, no KMS key) stores the queue's messages unencrypted at rest.",
+        impact="Messages at rest unencrypted.",
+        constructs=("aws_cdk.aws_sqs.Queue",),
+        keyword="encryption",
+        flagged=("{aws_cdk.aws_sqs.QueueEncryption}.UNENCRYPTED",),
+        value="{aws_cdk.aws_sqs.QueueEncryption}.SQS_MANAGED",
+        keep="{aws_cdk.aws_sqs.QueueEncryption}.SQS_MANAGED",
+        safety_note=(
+            "Unsafe: the user chose no encryption. SSE-SQS (CDK's own default) is free, needs no key policy and is "
+            "transparent to producers, consumers and AWS sources (SNS, EventBridge, S3 notifications, a redrive "
+            "from an encrypted queue); SQS updates the queue in place, and messages already in it stay unencrypted."
+        ),
+        variants=(
+            dict(
+                constructs=("aws_cdk.aws_sqs.CfnQueue",),
+                keyword="sqs_managed_sse_enabled",
+                flagged=("False",),
+                value="True",
+                keep="True",
+                passes_with=("kms_master_key_id",),
+                examples=[
+                    Example(
+                        name="with a KMS key cdk-nag passes: left alone",
+                        before='from aws_cdk import aws_sqs as sqs\n\nsqs.CfnQueue(self, "Queue", sqs_managed_sse_enabled=False, '
+                        'kms_master_key_id="alias/aws/sqs")\n',
+                    ),
+                ],
+            ),
+        ),
+        examples=[
+            Example(
+                name="a dead-letter queue of an encrypted queue",
+                before="from aws_cdk import aws_sqs as sqs\n\n"
+                'dlq = sqs.Queue(self, "Dlq", encryption=sqs.QueueEncryption.UNENCRYPTED)\n'
+                'sqs.Queue(self, "Work", dead_letter_queue=sqs.DeadLetterQueue(max_receive_count=3, queue=dlq))\n',
+                after="from aws_cdk import aws_sqs as sqs\n\n"
+                'dlq = sqs.Queue(self, "Dlq", encryption=sqs.QueueEncryption.SQS_MANAGED)\n'
+                'sqs.Queue(self, "Work", dead_letter_queue=sqs.DeadLetterQueue(max_receive_count=3, queue=dlq))\n',
+            ),
+        ],
+    ),
+    ValueRule(
+        code="AwsSolutions-KDS1",
+        name="awssolutions-kinesis-unencrypted",
+        title="Kinesis stream without server-side encryption",
+        cause="The Kinesis Data Stream does not has server-side encryption enabled.",
+        why="`StreamEncryption.UNENCRYPTED` writes no `StreamEncryption`: records at rest are unencrypted.",
+        impact="Records at rest unencrypted.",
+        constructs=("aws_cdk.aws_kinesis.Stream",),
+        keyword="encryption",
+        flagged=("{aws_cdk.aws_kinesis.StreamEncryption}.UNENCRYPTED",),
+        # MANAGED is the aws/kinesis key: KDS3 (which wants that key) passes too.
+        value="{aws_cdk.aws_kinesis.StreamEncryption}.MANAGED",
+        keep="{aws_cdk.aws_kinesis.StreamEncryption}.MANAGED",
+        safety_note=(
+            "Unsafe: the user chose no encryption. The AWS-managed key `aws/kinesis` is free (no key policy to write), "
+            "but producers and consumers then make KMS calls, counted against the account's KMS request quota; "
+            "Kinesis encrypts the stream in place (no replacement), records already in it stay unencrypted."
+        ),
+    ),
+    ValueRule(
+        code="AwsSolutions-S2",
+        name="awssolutions-s3-public-access",
+        title="S3 bucket without all public access blocked",
+        cause="The S3 Bucket does not have public access restricted and blocked.",
+        why="A written `block_public_access=` that leaves one of its four settings off lets a bucket policy or ACL make the bucket public.",
+        impact="Bucket one policy or ACL away from public.",
+        constructs=("aws_cdk.aws_s3.Bucket",),
+        keyword="block_public_access",
+        flagged=(
+            "{aws_cdk.aws_s3.BlockPublicAccess}.BLOCK_ACLS",
+            "{aws_cdk.aws_s3.BlockPublicAccess}.BLOCK_ACLS_ONLY",
+        ),
+        value="{aws_cdk.aws_s3.BlockPublicAccess}.BLOCK_ALL",
+        keep="{aws_cdk.aws_s3.BlockPublicAccess}.BLOCK_ALL",
+        flagged_unless_true=(
+            "aws_cdk.aws_s3.BlockPublicAccess",
+            ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"),
+        ),
+        blocked_by={
+            "public_read_access": "the bucket is public on purpose: `BLOCK_ALL` makes CDK refuse `public_read_access`, "
+            "or the public read policy fail at deploy time",
+            "website_index_document": "a website bucket is public on purpose: `BLOCK_ALL` breaks it",
+            "website_error_document": "a website bucket is public on purpose: `BLOCK_ALL` breaks it",
+            "website_redirect": "a website bucket is public on purpose: `BLOCK_ALL` breaks it",
+            "website_routing_rules": "a website bucket is public on purpose: `BLOCK_ALL` breaks it",
+        },
+        safety_note=(
+            "Unsafe: it narrows access: a public bucket policy is rejected at deploy time, and a later "
+            "`grant_public_access()` on the bucket makes CDK fail (cdkfix sees only the call); "
+            "the bucket is updated in place."
+        ),
+        examples=[
+            Example(
+                name="public read access: reported without a fix",
+                before="from aws_cdk import aws_s3 as s3\n\n"
+                's3.Bucket(self, "Public", public_read_access=True, block_public_access=s3.BlockPublicAccess.BLOCK_ACLS)\n',
+                flagged=True,
+            ),
+            Example(
+                name="a website bucket: reported without a fix",
+                before="from aws_cdk import aws_s3 as s3\n\n"
+                's3.Bucket(self, "Site", website_index_document="index.html", block_public_access=s3.BlockPublicAccess.BLOCK_ACLS_ONLY)\n',
+                flagged=True,
+            ),
+            Example(
+                name="a BlockPublicAccess(...) with a setting off",
+                before="from aws_cdk import aws_s3 as s3\n\n"
+                's3.Bucket(self, "Bucket", block_public_access=s3.BlockPublicAccess(block_public_acls=True, '
+                'block_public_policy=False, ignore_public_acls=True, restrict_public_buckets=True))\n',
+                after="from aws_cdk import aws_s3 as s3\n\n"
+                's3.Bucket(self, "Bucket", block_public_access=s3.BlockPublicAccess.BLOCK_ALL)\n',
+            ),
+            Example(
+                name="a BlockPublicAccess(...) with a setting absent",
+                before="from aws_cdk import aws_s3 as s3\n\n"
+                's3.Bucket(self, "Bucket", block_public_access=s3.BlockPublicAccess(block_public_acls=True, ignore_public_acls=True))\n',
+                after="from aws_cdk import aws_s3 as s3\n\n"
+                's3.Bucket(self, "Bucket", block_public_access=s3.BlockPublicAccess.BLOCK_ALL)\n',
+            ),
+            Example(
+                name="a BlockPublicAccess(...) with every setting on: left alone",
+                before="from aws_cdk import aws_s3 as s3\n\n"
+                's3.Bucket(self, "Bucket", block_public_access=s3.BlockPublicAccess(block_public_acls=True, '
+                'block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True))\n',
+            ),
+            Example(
+                name="a BlockPublicAccess(...) with a run-time setting: left alone",
+                before="from aws_cdk import aws_s3 as s3\n\n\ndef build(self, strict):\n"
+                '    s3.Bucket(self, "Bucket", block_public_access=s3.BlockPublicAccess(block_public_acls=True, '
+                'block_public_policy=strict, ignore_public_acls=True, restrict_public_buckets=True))\n',
+            ),
+        ],
+    ),
+    ValueRule(
+        code="AwsSolutions-EFS1",
+        name="awssolutions-efs-encrypted",
+        title="EFS file system without encryption at rest",
+        cause="The EFS is not configured for encryption at rest.",
+        why="Files at rest and their backups are unencrypted.",
+        impact="Data at rest unencrypted.",
+        constructs=("aws_cdk.aws_efs.FileSystem", "aws_cdk.aws_efs.CfnFileSystem"),
+        keyword="encrypted",
+        flagged=("False",),
+        value=None,
+        no_fix=(
+            "Encrypted is create-only: CloudFormation would replace the file system, and its files are lost; "
+            "encrypting needs a new, encrypted file system and a copy (DataSync, or a restore from AWS Backup)"
+        ),
+        keep="True",
+        args='self, "Resource", vpc=vpc',
+        safety_note="No fix is written.",
+        examples=[
+            Example(
+                name="CfnFileSystem: reported without a fix",
+                before='from aws_cdk import aws_efs as efs\n\nefs.CfnFileSystem(self, "Files", encrypted=False)\n',
+                flagged=True,
+            ),
+        ],
+    ),
+    ValueRule(
+        code="AwsSolutions-AS1",
+        name="awssolutions-asg-cooldown",
+        title="Auto Scaling group without a cooldown",
+        cause="The Auto Scaling Group does not have a cooldown period.",
+        why="With a cooldown of 0 simple scaling policies fire again before the instances they launched take load: the group overshoots and flaps.",
+        impact="Over-scaling (cost) and flapping capacity.",
+        kind=Kind.HIGH_AVAILABILITY,
+        constructs=("aws_cdk.aws_autoscaling.AutoScalingGroup",),
+        keyword="cooldown",
+        flagged=("{aws_cdk.Duration}.seconds(0)", "{aws_cdk.Duration}.minutes(0)"),
+        value="{aws_cdk.Duration}.seconds(300)",
+        keep="{aws_cdk.Duration}.seconds(120)",
+        args=_INSTANCE_ARGS,
+        safety_note=(
+            "Unsafe: a running service changes: after a simple scaling activity the group waits 300 seconds (the "
+            "Auto Scaling default when no cooldown is written) before the next one. Updated in place."
+        ),
+        variants=(
+            dict(
+                constructs=("aws_cdk.aws_autoscaling.CfnAutoScalingGroup",),
+                flagged=('"0"',),
+                value='"300"',
+                keep='"120"',
+                args='self, "Resource", max_size="1", min_size="0", availability_zones=["us-east-1a"]',
+            ),
+        ),
+    ),
 ]
 
 value_rule.declare(VALUE_RULES, globals())
