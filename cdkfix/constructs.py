@@ -81,6 +81,14 @@ def string_value(node: cst.BaseExpression | None) -> str | None:
     return None
 
 
+def dict_element(mapping: cst.Dict, key: str) -> cst.DictElement | None:
+    """The item of a dict display whose key is the string literal `key`, or None."""
+    for element in mapping.elements:
+        if isinstance(element, cst.DictElement) and string_value(element.key) == key:
+            return element
+    return None
+
+
 def literal_value(node: cst.SimpleString) -> str | bytes:
     """`node.evaluated_value`, without compiling the literal when its text is its value.
 

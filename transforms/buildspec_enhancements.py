@@ -9,7 +9,7 @@ from typing import Sequence
 import libcst as cst
 
 from cdkfix import layout
-from cdkfix.constructs import code, construct_scope, static_text, string_value
+from cdkfix.constructs import code, construct_scope, dict_element, static_text, string_value
 from cdkfix.edits import Edit
 from cdkfix.formatting import format_expression
 from cdkfix.rule import Category, Example, Kind, Rule
@@ -39,13 +39,6 @@ PYTEST = re.compile(r"(^|[\s/])pytest(\s|$)")
 PLAIN_PYTEST = re.compile(r"^\s*(?:(?:python3?|py) -m |poetry run |uv run )?pytest(?:\s[^;&|<>`$]*)?$")
 
 
-def _item(mapping: cst.Dict, key: str) -> cst.DictElement | None:
-    for element in mapping.elements:
-        if isinstance(element, cst.DictElement) and string_value(element.key) == key:
-            return element
-    return None
-
-
 def _literal_keys(mapping: cst.Dict) -> bool:
     """Every key a plain string (no `**spread`, no computed keys): the dict's content is known."""
     return all(isinstance(element, cst.DictElement) and string_value(element.key) is not None for element in mapping.elements)
@@ -68,7 +61,7 @@ def _phase_commands(phases: cst.Dict) -> list[str]:
         if not isinstance(element, cst.DictElement) or not isinstance(element.value, cst.Dict):
             continue
         for key in ("commands", "finally"):
-            commands = _item(element.value, key)
+            commands = dict_element(element.value, key)
             if commands is not None and isinstance(commands.value, cst.List):
                 for command in commands.value.elements:
                     text = _command_text(command.value)
@@ -596,7 +589,7 @@ def projects(scope, variables, spec, base, props):
             )
             return
         self._spec_statement = spec_statement
-        phases_item = _item(spec, "phases")
+        phases_item = dict_element(spec, "phases")
         phases = phases_item.value if phases_item is not None and isinstance(phases_item.value, cst.Dict) else None
         if phases is not None and not _literal_keys(phases):
             return
@@ -688,11 +681,11 @@ def projects(scope, variables, spec, base, props):
             return None
         if any("ecr get-login" in text for text in commands):
             return None
-        pre_build = _item(phases, "pre_build")
+        pre_build = dict_element(phases, "pre_build")
         if pre_build is not None:
             if not isinstance(pre_build.value, cst.Dict) or not _literal_keys(pre_build.value):
                 return None
-            existing = _item(pre_build.value, "commands")
+            existing = dict_element(pre_build.value, "commands")
             if existing is None:
                 return self._spec_change(
                     pre_build.value,
@@ -723,10 +716,10 @@ def projects(scope, variables, spec, base, props):
 
     def _account_variable(self, node: cst.Call, spec: cst.Dict):
         """True when AWS_ACCOUNT_ID is defined; else the dict to add it to (or the call, when there is none); None: unknown."""
-        env = _item(spec, "env")
+        env = dict_element(spec, "env")
         if env is not None and isinstance(env.value, cst.Dict):
-            variables = _item(env.value, "variables")
-            if variables is not None and isinstance(variables.value, cst.Dict) and _item(variables.value, ACCOUNT_VARIABLE):
+            variables = dict_element(env.value, "variables")
+            if variables is not None and isinstance(variables.value, cst.Dict) and dict_element(variables.value, ACCOUNT_VARIABLE):
                 return True
         places = [layout.keyword_arg(node, "environment_variables")]
         environment = layout.keyword_arg(node, "environment")
@@ -740,7 +733,7 @@ def projects(scope, variables, spec, base, props):
                 continue
             if not isinstance(place.value, cst.Dict) or not _literal_keys(place.value):
                 return None
-            if _item(place.value, ACCOUNT_VARIABLE) is not None:
+            if dict_element(place.value, ACCOUNT_VARIABLE) is not None:
                 return True
             target = target or place.value
         return target or node
@@ -767,7 +760,7 @@ def projects(scope, variables, spec, base, props):
     # --- (c) test reports ---
 
     def _reports(self, node: cst.Call, spec: cst.Dict, commands: list[str]) -> list[Edit] | None:
-        if _item(spec, "reports") is not None:
+        if dict_element(spec, "reports") is not None:
             return None
         grant = layout.keyword_arg(node, "grant_report_group_permissions")
         if grant is not None and code(grant.value) != "True":
@@ -832,14 +825,14 @@ def _string(value: str) -> cst.SimpleString:
 
 def _plain_pytest_command(spec: cst.Dict) -> cst.SimpleString | None:
     """The one plain-string command of `spec`'s phases that is only a pytest run, else None."""
-    phases = _item(spec, "phases")
+    phases = dict_element(spec, "phases")
     if phases is None or not isinstance(phases.value, cst.Dict):
         return None
     found = []
     for element in phases.value.elements:
         if not isinstance(element, cst.DictElement) or not isinstance(element.value, cst.Dict):
             continue
-        commands = _item(element.value, "commands")
+        commands = dict_element(element.value, "commands")
         if commands is None or not isinstance(commands.value, cst.List):
             continue
         for command in commands.value.elements:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from cdkfix import layout
-from cdkfix.constructs import code, construct_scope, derive_id, literal_value, string_value
+from cdkfix.constructs import code, construct_scope, derive_id, dict_element, literal_value, string_value
 from cdkfix.rule import Category, Example, Kind, Rule
 from cdkfix.node_index import NodeIndex
 from cdkfix.traverse import visit_readonly
@@ -702,13 +702,14 @@ events.Rule(self, "PipelineFailed", event_pattern=failed, **rule_props)
         detail = layout.keyword_arg(pattern, "detail")
         if detail is None or not isinstance(detail.value, cst.Dict):
             return False
-        state = _dict_item(detail.value, "state")
-        return state is not None and "FAILED" in _strings(state)
+        state = dict_element(detail.value, "state")
+        return state is not None and "FAILED" in _strings(state.value)
 
     def _pipeline_name(self, pattern: cst.Call) -> str | None:
         detail = layout.keyword_arg(pattern, "detail")
-        pipelines = _dict_item(detail.value, "pipeline")
-        if pipelines is not None:
+        item = dict_element(detail.value, "pipeline")
+        if item is not None:
+            pipelines = item.value
             if isinstance(pipelines, cst.List) and len(pipelines.elements) == 1:
                 return code(pipelines.elements[0].value)
             return None  # several pipelines (or an expression): one alarm cannot cover them
@@ -758,18 +759,12 @@ def _strings(node: cst.BaseExpression) -> list[str]:
     return []
 
 
-def _dict_item(mapping: cst.Dict, key: str) -> cst.BaseExpression | None:
-    for element in mapping.elements:
-        if isinstance(element, cst.DictElement) and string_value(element.key) == key:
-            return element.value
-    return None
-
-
 def _dimension(metric: cst.Call, key: str) -> cst.BaseExpression | None:
     dimensions = layout.keyword_arg(metric, "dimensions_map")
     if dimensions is None or not isinstance(dimensions.value, cst.Dict):
         return None
-    return _dict_item(dimensions.value, key)
+    item = dict_element(dimensions.value, key)
+    return item.value if item is not None else None
 
 
 def _has_failure_alarm(index: NodeIndex, imports) -> bool:

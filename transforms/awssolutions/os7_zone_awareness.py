@@ -44,7 +44,7 @@ from __future__ import annotations
 import libcst as cst
 
 from cdkfix import layout
-from cdkfix.constructs import code, string_value
+from cdkfix.constructs import code, dict_element, string_value
 from cdkfix.edits import ChangeNode
 from cdkfix.rule import Category, Example, Kind, Rule, Safety
 
@@ -96,9 +96,8 @@ def capacity_value(capacity: cst.BaseExpression | None, name: str) -> cst.BaseEx
         arg = layout.keyword_arg(capacity, name)
         return arg.value if arg is not None else None
     if isinstance(capacity, cst.Dict):
-        for item in capacity.elements:
-            if isinstance(item, cst.DictElement) and string_value(item.key) == name:
-                return item.value
+        item = dict_element(capacity, name)
+        return item.value if item is not None else None
     return None
 
 
@@ -106,10 +105,9 @@ def _set_capacity(capacity: cst.BaseExpression, name: str, value: cst.BaseExpres
     if isinstance(capacity, cst.Call):
         return layout.set_keyword(capacity, name, value)
     if isinstance(capacity, cst.Dict):
-        for item in capacity.elements:
-            if isinstance(item, cst.DictElement) and string_value(item.key) == name:
-                return layout.set_dict_item(capacity, item.key, value)  # the user's key, quotes and all
-        return layout.set_dict_item(capacity, cst.SimpleString(f'"{name}"'), value)
+        item = dict_element(capacity, name)
+        key = item.key if item is not None else cst.SimpleString(f'"{name}"')  # the user's key, quotes and all
+        return layout.set_dict_item(capacity, key, value)
     return capacity  # checked on the original call; never reached
 
 
