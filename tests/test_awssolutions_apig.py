@@ -3,6 +3,7 @@ use) and -L1 (the newest runtime of the family, read from aws-cdk-lib's jsii ass
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -501,3 +502,63 @@ def test_apig2_binds_a_bare_proxy_lambda_rest_api_and_a_second_run_changes_nothi
     )
     assert [r.status for r in records] == [FixStatus.APPLIED]
     assert _run(fixed, "AwsSolutions-APIG2") == (fixed, [])
+
+
+HTTP_API = (
+    "from aws_cdk import aws_apigatewayv2 as apigwv2, aws_lambda as lambda_\n"
+    "from aws_cdk.aws_apigatewayv2_integrations import HttpLambdaIntegration\n\n"
+    "handler = lambda_.Function(\n"
+    '    self, "Handler", runtime=lambda_.Runtime.PYTHON_3_14, handler="index.handler",\n'
+    '    code=lambda_.Code.from_inline("def handler(event, context): pass"),\n'
+    ")\n"
+    'api = apigwv2.HttpApi(self, "Api", default_integration=HttpLambdaIntegration("HandlerIntegration", handler))\n'
+)
+
+
+@pytest.mark.synth
+def test_apig1_on_an_http_api_logs_its_default_stage_with_no_account_role():
+    pytest.importorskip("cdk_nag")
+    fixed, records = _run(HTTP_API, "AwsSolutions-APIG1")
+    assert [(r.code, r.status) for r in records] == [("AwsSolutions-APIG1", FixStatus.APPLIED)]
+    assert _run(fixed, "AwsSolutions-APIG1") == (fixed, [])
+    before, _ = synth_with_nag(HTTP_API)
+    after, template = synth_with_nag(fixed)
+    assert ("AwsSolutions-APIG1", "Case/Api/DefaultStage/Resource") in before
+    assert after == before - {("AwsSolutions-APIG1", "Case/Api/DefaultStage/Resource")}
+    stage = template["Resources"][next(k for k in template["Resources"] if k.startswith("ApiDefaultStage"))]
+    settings = stage["Properties"]["AccessLogSettings"]
+    group = next(k for k, v in template["Resources"].items() if v["Type"] == "AWS::Logs::LogGroup")
+    assert settings["DestinationArn"] == {"Fn::GetAtt": [group, "Arn"]}
+    # API Gateway requires $context.requestId (or extendedRequestId) in an HTTP API's format.
+    assert json.loads(settings["Format"])["requestId"] == "$context.requestId"
+    assert template["Resources"][group]["Properties"]["RetentionInDays"] == 365
+    # HTTP APIs log through CloudWatch Logs' log delivery: no account role, no new IAM resource.
+    types = {resource["Type"] for resource in template["Resources"].values()}
+    assert "AWS::ApiGateway::Account" not in types
+    assert sum(t.startswith("AWS::IAM::") for t in types) == 1  # the handler's role only
+
+
+def test_apig1_reports_a_websocket_stage_without_a_fix_and_says_why():
+    source = (
+        "from aws_cdk import aws_apigatewayv2 as apigwv2\n\n"
+        'ws = apigwv2.WebSocketApi(self, "Ws")\n'
+        'apigwv2.WebSocketStage(self, "Prod", web_socket_api=ws, stage_name="prod")\n'
+    )
+    fixed, records = _run(source, "AwsSolutions-APIG1")
+    assert fixed == source
+    assert [(r.code, r.status) for r in records] == [("AwsSolutions-APIG1", FixStatus.NO_FIX)]
+    assert "account's API Gateway CloudWatch role" in records[0].detail
+
+
+def test_apig1_on_two_http_apis_ties_each_settings_assignment_to_its_own_stage():
+    source = (
+        "from aws_cdk import aws_apigatewayv2 as apigwv2\n\n"
+        'orders = apigwv2.HttpApi(self, "Orders")\n'
+        'admin = apigwv2.HttpApi(self, "Admin")\n'
+        "admin.default_stage.node.default_child.access_log_settings = settings\n"
+    )
+    fixed, records = _run(source, "AwsSolutions-APIG1")
+    assert [(r.code, r.status) for r in records] == [("AwsSolutions-APIG1", FixStatus.APPLIED)]
+    assert fixed.count(".access_log_settings = ") == 2
+    assert "orders.default_stage.node.default_child.access_log_settings" in fixed
+    assert _run(fixed, "AwsSolutions-APIG1") == (fixed, [])

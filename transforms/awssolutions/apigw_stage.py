@@ -33,6 +33,7 @@ from cdkfix.scopes import BINDING_NODES, bound_names
 from cdkfix.traverse import nodes_within
 
 from cdkfix.transforms._bindings import local_assignment, name_uses
+from cdkfix.transforms.awssolutions import apig1_http_api_access_logs as http_access_logs
 from cdkfix.transforms.awssolutions._scaffold import binding, callee, in_plain_statement, scope_and_id
 
 REST_APIS = (
@@ -334,9 +335,10 @@ class Apig6StageLogging(_StageLoggingRule):
 class Apig1AccessLogging(_StageLoggingRule):
     code = "AwsSolutions-APIG1"
     name = "awssolutions-apigw-access-logging"
-    title = "REST API stage without access logging"
+    title = "API stage without access logging"
     short = "access logging"
     owns = ("access_log_destination", "access_log_format")
+    calls = frozenset(REST_APIS) | http_access_logs.HTTP_CALLS
     issue = (
         "cdk-nag AwsSolutions-APIG1: The API does not have access logging enabled. Without access logs there is no "
         "record of who called the API, when, from where and with which result."
@@ -355,10 +357,11 @@ class Apig1AccessLogging(_StageLoggingRule):
         + " The log group then goes before the name's assignment (which now uses it); an API whose scope or id reads "
         "a name bound between that assignment and the API is reported without a fix. "
         + _ROLE_NOTE
+        + http_access_logs.FIX_TEXT
     )
     impact = (
-        "UNSAFE: a new log group, billed for ingestion and a year of storage, and an account-level role may be created "
-        "(`cloud_watch_role=True`)."
+        "UNSAFE: a new log group, billed for ingestion and a year of storage, and on a REST API an account-level role "
+        "may be created (`cloud_watch_role=True`)."
     )
     examples = [
         Example(
@@ -503,7 +506,15 @@ class Apig1AccessLogging(_StageLoggingRule):
             ),
             flagged=True,
         ),
+        *http_access_logs.EXAMPLES,
     ]
+
+    def visit_Call(self, node: cst.Call) -> None:
+        qualified = self.resolve(node.func)
+        if qualified in http_access_logs.HTTP_CALLS:
+            http_access_logs.visit_http(self, node, qualified)
+        else:
+            super().visit_Call(node)
 
     def build(self, node: cst.Call, message: str, named: NamedOptions | None) -> list | None:
         place = scope_and_id(node, "AccessLogs", "AccessLogs")
