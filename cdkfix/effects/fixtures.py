@@ -167,4 +167,8 @@ FIXTURES: dict[str, str] = {
     "Construct": "Construct",
     "Duration": "Duration",
     "load_settings": "lambda: {}",
+    # EKS: aws_eks.Cluster requires a kubectl layer (apps use aws-cdk.lambda-layer-kubectl-v3x's
+    # KubectlV33Layer); synthesis only needs an ILayerVersion, so a layer by ARN avoids the package.
+    "kubectl_layer": 'cdk.aws_lambda.LayerVersion.from_layer_version_arn(self, "FixtureKubectlLayer", '
+                     '"arn:aws:lambda:us-east-1:123456789012:layer:kubectl:1")',
 }
