@@ -112,6 +112,9 @@ class ValueRule:
     # `flagged_text` says it in the docs. `flagged` then holds examples of such values.
     flagged_if: Callable[[object], bool] | None = None
     flagged_text: str = ""
+    # The construct requires the keyword (CfnSecurityGroup's `group_description`): no generated
+    # "keyword absent" example, which would not even construct.
+    required: bool = False
 
     def declarations(self) -> list["ValueRule"]:
         """This declaration and one per variant, each complete."""
@@ -585,7 +588,7 @@ def generated_examples(spec: ValueRule) -> list[Example]:
         name=f"{_plain(spec.keep)} left alone",
         before=f"{keep_header}\nresource = {call}, {_render(_argument(spec, spec.keep), 'alias')})\n{follow('resource')}",
     ))
-    if not spec.absent:
+    if not spec.absent and not spec.required:
         plain_header = _from_import(*_needs(callee, spec.args, spec.follow))
         examples.append(Example(name="keyword absent: left alone", before=f"{plain_header}\nresource = {call})\n{follow('resource')}"))
     run_time_header = _from_import(*_needs(callee, spec.args, _argument(spec, "setting")))
