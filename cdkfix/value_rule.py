@@ -305,7 +305,8 @@ def _fix_text(declarations: Sequence[ValueRule]) -> str:
         cap = (lambda word: word) if on else (lambda word: word.capitalize())
         if one.value is None:
             states = (["absent"] if one.absent else []) + ([f"set to {flagged}"] if flagged else [])
-            text = f"{on}{cap('reports')} {where}`{one.keyword}=` {' or '.join(states)} without a fix: {one.no_fix}"
+            reason = "the same reason" if index and one.no_fix == declarations[0].no_fix else one.no_fix
+            text = f"{on}{cap('reports')} {where}`{one.keyword}=` {' or '.join(states)} without a fix: {reason}"
         elif flagged:
             text = f"{on}{cap('replaces')} {where}`{one.keyword}=` {flagged} with `{_plain(one.value)}`"
             if one.absent:
@@ -339,18 +340,38 @@ def _fix_text(declarations: Sequence[ValueRule]) -> str:
 
 def _props_flagged(rule: Rule, found: cst.BaseExpression, spec: ValueRule) -> bool:
     """`found` is a call to `spec.flagged_unless_true`'s props class, every argument a keyword
-    with a literal value, and one of the fields is not `True` (absent, or another literal)."""
-    if spec.flagged_unless_true is None or not isinstance(found, cst.Call):
+    with a literal value, or a dict literal of string keys and literal values, and one of the
+    fields is not `True` (absent, or another literal).
+
+    A dict is what jsii hands to CloudFormation (an L1 props type): its camelCase keys are the
+    property names, a snake_case key is dropped from the template (docs/awssolutions-explicit-values.md),
+    so only camelCase keys count as written; cdk-nag then sees the others absent."""
+    if spec.flagged_unless_true is None:
         return False
     props, fields = spec.flagged_unless_true
-    if rule.resolve(found.func) != props:
-        return False
     written = {}
-    for arg in found.args:
-        value = None if arg.star or arg.keyword is None else canonical(arg.value, rule.resolve)
-        if value is None:
+    if isinstance(found, cst.Call):
+        if rule.resolve(found.func) != props:
             return False
-        written[arg.keyword.value] = value
+        for arg in found.args:
+            value = None if arg.star or arg.keyword is None else canonical(arg.value, rule.resolve)
+            if value is None:
+                return False
+            written[arg.keyword.value] = value
+    elif isinstance(found, cst.Dict) and ".Cfn" in props:
+        # Only an L1 property type takes a dict (an L2 props class, `s3.BlockPublicAccess`, does not).
+        by_key = {_camel(name): name for name in fields}
+        for element in found.elements:
+            if not isinstance(element, cst.DictElement) or not isinstance(element.key, cst.SimpleString):
+                return False
+            value = canonical(element.value, rule.resolve)
+            if value is None:
+                return False
+            key = literal_value(element.key)
+            if key in by_key:
+                written[by_key[key]] = value
+    else:
+        return False
     return any(written.get(name) != "True" for name in fields)
 
 

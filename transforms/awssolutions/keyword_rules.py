@@ -878,7 +878,7 @@ VALUE_RULES = [
         name="awssolutions-kinesis-unencrypted",
         title="Kinesis stream without server-side encryption",
         cause="The Kinesis Data Stream does not has server-side encryption enabled.",
-        why="`StreamEncryption.UNENCRYPTED` writes no `StreamEncryption`: records at rest are unencrypted.",
+        why="`StreamEncryption.UNENCRYPTED`, or a `CfnStream` without `stream_encryption`, writes no `StreamEncryption`: records at rest are unencrypted.",
         impact="Records at rest unencrypted.",
         constructs=("aws_cdk.aws_kinesis.Stream",),
         keyword="encryption",
@@ -887,7 +887,8 @@ VALUE_RULES = [
         value="{aws_cdk.aws_kinesis.StreamEncryption}.MANAGED",
         keep="{aws_cdk.aws_kinesis.StreamEncryption}.MANAGED",
         safety_note=(
-            "Unsafe: the user chose no encryption. The AWS-managed key `aws/kinesis` is free (no key policy to write), "
+            "Unsafe: the user chose no encryption (on a `CfnStream`, none is the default). The AWS-managed key "
+            "`aws/kinesis` is free (no key policy to write), "
             "but producers and consumers then make KMS calls, counted against the account's KMS request quota; "
             "Kinesis encrypts the stream in place (no replacement), records already in it stay unencrypted."
         ),
@@ -910,7 +911,7 @@ VALUE_RULES = [
         name="awssolutions-s3-public-access",
         title="S3 bucket without all public access blocked",
         cause="The S3 Bucket does not have public access restricted and blocked.",
-        why="A written `block_public_access=` that leaves one of its four settings off lets a bucket policy or ACL make the bucket public.",
+        why="A written `block_public_access=` (on a `CfnBucket`, `public_access_block_configuration=`) that leaves one of its four settings off lets a bucket policy or ACL make the bucket public.",
         impact="Bucket one policy or ACL away from public.",
         constructs=("aws_cdk.aws_s3.Bucket",),
         keyword="block_public_access",
@@ -1007,6 +1008,28 @@ VALUE_RULES = [
                         "block_public_acls=True, block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=False))\n",
                         after="from aws_cdk.aws_s3 import CfnBucket\n\n"
                         f'CfnBucket(self, "Bucket", public_access_block_configuration=CfnBucket.{_CFN_BLOCK_ALL_FIXED})\n',
+                    ),
+                    Example(
+                        name="CfnBucket: a dict with a setting off",
+                        before="from aws_cdk import aws_s3 as s3\n\n"
+                        's3.CfnBucket(self, "Bucket", public_access_block_configuration={"blockPublicAcls": True, '
+                        '"blockPublicPolicy": False, "ignorePublicAcls": True, "restrictPublicBuckets": True})\n',
+                        after="from aws_cdk import aws_s3 as s3\n\n"
+                        f's3.CfnBucket(self, "Bucket", public_access_block_configuration=s3.CfnBucket.{_CFN_BLOCK_ALL_FIXED})\n',
+                    ),
+                    Example(
+                        name="CfnBucket: a dict of snake_case keys (jsii drops them: cdk-nag sees no setting)",
+                        before="from aws_cdk import aws_s3 as s3\n\n"
+                        's3.CfnBucket(self, "Bucket", public_access_block_configuration={"block_public_acls": True, '
+                        '"block_public_policy": True, "ignore_public_acls": True, "restrict_public_buckets": True})\n',
+                        after="from aws_cdk import aws_s3 as s3\n\n"
+                        f's3.CfnBucket(self, "Bucket", public_access_block_configuration=s3.CfnBucket.{_CFN_BLOCK_ALL_FIXED})\n',
+                    ),
+                    Example(
+                        name="CfnBucket: a dict with every setting on: left alone",
+                        before="from aws_cdk import aws_s3 as s3\n\n"
+                        's3.CfnBucket(self, "Bucket", public_access_block_configuration={"blockPublicAcls": True, '
+                        '"blockPublicPolicy": True, "ignorePublicAcls": True, "restrictPublicBuckets": True})\n',
                     ),
                 ],
             ),
