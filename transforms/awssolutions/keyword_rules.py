@@ -1199,6 +1199,12 @@ VALUE_RULES += [
         keep='"Web servers: HTTPS from the load balancer"',
         args='self, "Resource", vpc=vpc',
         safety_note="No fix is written.",
+        examples=[
+            Example(
+                name="an empty description (CDK writes the construct path): left alone",
+                before='from aws_cdk import aws_ec2 as ec2\n\nec2.SecurityGroup(self, "Sg", vpc=vpc, description="")\n',
+            ),
+        ],
         variants=(
             dict(
                 constructs=("aws_cdk.aws_ec2.CfnSecurityGroup",),
