@@ -23,7 +23,14 @@ What a generated rule does with a call to one of its constructs:
   property name as key (what jsii hands to CloudFormation; a snake_case key is dropped);
   anything else (a variable) is unknown and left alone;
 - one of `blocked_by` present, or a construct of `not_fixed_on`: reported without a fix, with
-  the reason; no `value` at all: reported without a fix with `no_fix`.
+  the reason; no `value` at all: reported without a fix with `no_fix`;
+- `absent` (cdk-nag fails CDK's default too: COG2's MfaConfiguration, RDS14's BacktrackWindow,
+  KDS1 on a CfnStream): the keyword absent is a finding as well, fixed by adding `value` (or
+  reported without a fix); a `**` splat that may hold it: reported without a fix;
+- `when` (cdk-nag flags only some calls: RDS14 only Aurora MySQL): another keyword of the call
+  must hold one of the given values; absent or anything else (a variable) is unknown, left alone;
+- `flagged_if` (the flagged values are a test, not a list: EC27's description shorter than 2
+  characters): a literal for which the test holds is flagged like a listed value.
 Flagged values match by meaning, not text: names resolve through the file's imports
 (`cdk.Duration.days(0)` is `Duration.days(0)`) and strings by their value (`'TLS'` is `"TLS"`).
 """
@@ -40,7 +47,7 @@ from libcst.helpers import get_full_name_for_node
 
 from cdkfix import layout
 from cdkfix.constructs import code as source_of, literal_value
-from cdkfix.keyword_rule import _PLACEHOLDER, _alias, _fill, _from_import, _needs, _plain, _render
+from cdkfix.keyword_rule import _PLACEHOLDER, _alias, _fill, _formatted, _from_import, _needs, _plain, _render
 from cdkfix.rule import Category, Example, Kind, Rule, Safety
 
 
@@ -92,6 +99,22 @@ class ValueRule:
     # the fields that differ from this declaration (constructs, keyword, flagged, value, keep,
     # args, blocked_by, examples, ...). Their examples come after this declaration's.
     variants: tuple[dict, ...] = ()
+    # The keyword absent is flagged too (cdk-nag fails CDK's default): the fix adds `value` (None:
+    # reported without a fix); a `**` splat that may hold the keyword: reported without a fix.
+    absent: bool = False
+    # Other keywords of the call that must hold one of these values for cdk-nag to flag it (RDS14:
+    # the engine is Aurora MySQL): templates as in `flagged`, `{name}(...)` for any call to `name`,
+    # strings compared case-insensitively (cdk-nag lower-cases the engine). A keyword absent or
+    # holding anything else (a variable) is unknown: the call is left alone.
+    when: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Flagged values given by a test rather than a list (EC27: a string shorter than 2
+    # characters): called with the Python value of a literal (str, int, float, bool);
+    # `flagged_text` says it in the docs. `flagged` then holds examples of such values.
+    flagged_if: Callable[[object], bool] | None = None
+    flagged_text: str = ""
+    # The construct requires the keyword (CfnSecurityGroup's `group_description`): no generated
+    # "keyword absent" example, which would not even construct.
+    required: bool = False
 
     def declarations(self) -> list["ValueRule"]:
         """This declaration and one per variant, each complete."""
@@ -152,6 +175,49 @@ def _template_canonical(template: str) -> str:
     if text is None:
         raise ValueError(f"not a literal value template: {template!r}")
     return text
+
+
+def _literal(text: str | None) -> object:
+    """The Python value of a canonical literal text (a string, number or boolean), else None."""
+    if text is None or text.startswith(("{", "[")):
+        return None
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return None
+
+
+_ANY_CALL = re.compile(r"^\{(aws_cdk(?:\.\w+)+)\}\(\.\.\.\)$")
+
+
+def _when_template(template: str) -> tuple[str, str]:
+    """("call", qualified name) for `{name}(...)`, else ("value", canonical text, strings lower-cased)."""
+    match = _ANY_CALL.match(template)
+    if match:
+        return "call", match.group(1)
+    text = _template_canonical(template)
+    value = _literal(text)
+    return "value", repr(value.lower()) if isinstance(value, str) else text
+
+
+def _when_holds(rule: Rule, call: cst.Call, when: dict[str, tuple[tuple[str, str], ...]]) -> bool:
+    """Each `when` keyword is written in `call` with one of its values."""
+    for keyword, templates in when.items():
+        arg = layout.keyword_arg(call, keyword)
+        if arg is None:
+            return False
+        node = arg.value
+        text = canonical(node, rule.resolve)
+        value = _literal(text)
+        if isinstance(value, str):
+            text = repr(value.lower())
+        called = rule.resolve(node.func) if isinstance(node, cst.Call) else None
+        if not any(
+            (kind == "call" and called == wanted) or (kind == "value" and text is not None and text == wanted)
+            for kind, wanted in templates
+        ):
+            return False
+    return True
 
 
 # --- where the keyword is --------------------------------------------------------------------
@@ -226,25 +292,47 @@ def _fix_text(declarations: Sequence[ValueRule]) -> str:
     parts = []
     for index, one in enumerate(declarations):
         where = "".join(f"`{keyword}=` > " for keyword, _ in one.inside)
-        flagged = " or ".join(f"`{_plain(value)}`" for value in one.flagged)
+        values = [f"`{_plain(value)}`" for value in one.flagged]
+        if one.flagged_if is not None:
+            values = [one.flagged_text]
         if one.flagged_unless_true:
             props, fields = one.flagged_unless_true
-            flagged += f" or a `{_plain('{' + props + '}')}(...)` that does not set each of " + ", ".join(
+            values.append(f"a `{_plain('{' + props + '}')}(...)` that does not set each of " + ", ".join(
                 f"`{name}`" for name in fields
-            ) + " to `True`"
+            ) + " to `True`")
+        flagged = " or ".join(values)
         on = "" if index == 0 else "On " + ", ".join(f"`{_plain('{' + c + '}')}`" for c in one.constructs) + ": "
+        cap = (lambda word: word) if on else (lambda word: word.capitalize())
         if one.value is None:
-            text = f"{on}{'r' if on else 'R'}eports {where}`{one.keyword}=` set to {flagged} without a fix: {one.no_fix}"
+            states = (["absent"] if one.absent else []) + ([f"set to {flagged}"] if flagged else [])
+            reason = "the same reason" if index and one.no_fix == declarations[0].no_fix else one.no_fix
+            text = f"{on}{cap('reports')} {where}`{one.keyword}=` {' or '.join(states)} without a fix: {reason}"
+        elif flagged:
+            text = f"{on}{cap('replaces')} {where}`{one.keyword}=` {flagged} with `{_plain(one.value)}`"
+            if one.absent:
+                text += ", and writes it where the keyword is absent"
         else:
-            text = f"{on}{'r' if on else 'R'}eplaces {where}`{one.keyword}=` {flagged} with `{_plain(one.value)}`"
+            text = f"{on}{cap('writes')} `{one.keyword}={_plain(one.value)}` where the keyword is absent"
+        if one.when:
+            text += "; only where " + " and ".join(
+                f"`{keyword}=` is " + " or ".join(f"`{_plain(value)}`" for value in values_)
+                for keyword, values_ in one.when.items()
+            ) + " (anything else there, a variable, is left alone)"
         blocked = [f"a call with `{keyword}` ({reason})" for keyword, reason in one.blocked_by.items()]
         blocked += [f"`{_plain('{' + construct + '}')}` ({reason})" for construct, reason in one.not_fixed_on.items()]
         if one.passes_with:
             text += "; left alone beside " + " or ".join(f"`{keyword}`" for keyword in one.passes_with) + " (cdk-nag passes)"
         if blocked and one.value is not None:
             text += "; reported without a fix: " + "; ".join(blocked)
+        if one.absent:
+            text += "; a `**` splat that may hold the keyword: reported without a fix"
         parts.append(text + ".")
-    text = " ".join(parts) + " Any other value (a compliant literal, a variable) and an absent keyword are left alone"
+    text = " ".join(parts) + " Any other value (a compliant literal, a variable)"
+    if all(one.absent for one in declarations):
+        text += " is left alone"
+    else:
+        text += " and an absent keyword" + (" (where not said otherwise)" if any(one.absent for one in declarations) else "")
+        text += " are left alone"
     if any(one.inside for one in declarations):
         text += ", as is a props object cdkfix cannot read (a variable)"
     return f"{text}. {declarations[0].safety_note}"
@@ -252,36 +340,76 @@ def _fix_text(declarations: Sequence[ValueRule]) -> str:
 
 def _props_flagged(rule: Rule, found: cst.BaseExpression, spec: ValueRule) -> bool:
     """`found` is a call to `spec.flagged_unless_true`'s props class, every argument a keyword
-    with a literal value, and one of the fields is not `True` (absent, or another literal)."""
-    if spec.flagged_unless_true is None or not isinstance(found, cst.Call):
+    with a literal value, or a dict literal of string keys and literal values, and one of the
+    fields is not `True` (absent, or another literal).
+
+    A dict is what jsii hands to CloudFormation (an L1 props type): its camelCase keys are the
+    property names, a snake_case key is dropped from the template (docs/awssolutions-explicit-values.md),
+    so only camelCase keys count as written; cdk-nag then sees the others absent."""
+    if spec.flagged_unless_true is None:
         return False
     props, fields = spec.flagged_unless_true
-    if rule.resolve(found.func) != props:
-        return False
     written = {}
-    for arg in found.args:
-        value = None if arg.star or arg.keyword is None else canonical(arg.value, rule.resolve)
-        if value is None:
+    if isinstance(found, cst.Call):
+        if rule.resolve(found.func) != props:
             return False
-        written[arg.keyword.value] = value
+        for arg in found.args:
+            value = None if arg.star or arg.keyword is None else canonical(arg.value, rule.resolve)
+            if value is None:
+                return False
+            written[arg.keyword.value] = value
+    elif isinstance(found, cst.Dict) and ".Cfn" in props:
+        # Only an L1 property type takes a dict (an L2 props class, `s3.BlockPublicAccess`, does not).
+        by_key = {_camel(name): name for name in fields}
+        for element in found.elements:
+            if not isinstance(element, cst.DictElement) or not isinstance(element.key, cst.SimpleString):
+                return False
+            value = canonical(element.value, rule.resolve)
+            if value is None:
+                return False
+            key = literal_value(element.key)
+            if key in by_key:
+                written[by_key[key]] = value
+    else:
+        return False
     return any(written.get(name) != "True" for name in fields)
 
 
 def value_rule(spec: ValueRule, module: str) -> type[Rule]:
     """The Rule subclass `spec` describes, defined as if written in `module`."""
     declarations = spec.declarations()
+    for one in declarations:
+        if one.absent and one.inside:
+            raise ValueError(f"{spec.code}: `absent` with `inside` is not supported")
     by_construct = {construct: one for one in declarations for construct in one.constructs}
     flagged = {id(one): frozenset(_template_canonical(value) for value in one.flagged) for one in declarations}
+    when = {
+        id(one): {keyword: tuple(_when_template(value) for value in values) for keyword, values in one.when.items()}
+        for one in declarations
+    }
+
+    def is_flagged(self: Rule, found: cst.BaseExpression, one: ValueRule) -> bool:
+        text = canonical(found, self.resolve)
+        if text in flagged[id(one)]:
+            return True
+        if one.flagged_if is not None:
+            value = _literal(text)
+            if value is not None and one.flagged_if(value):
+                return True
+        return _props_flagged(self, found, one)
 
     def visit_Call(self: Rule, node: cst.Call) -> None:
         construct = self.resolve(node.func)
         one = by_construct.get(construct)
         if one is None:
             return
+        if one.when and not _when_holds(self, node, when[id(one)]):
+            return
         found = _located(self, node, one)
-        if found is None or (
-            canonical(found, self.resolve) not in flagged[id(one)] and not _props_flagged(self, found, one)
-        ):
+        if found is None and one.absent:
+            self._absent(node, construct, one)
+            return
+        if found is None or not is_flagged(self, found, one):
             return
         if any(layout.keyword_arg(node, keyword) is not None for keyword in one.passes_with):
             return
@@ -307,6 +435,30 @@ def value_rule(spec: ValueRule, module: str) -> type[Rule]:
         new = cst.parse_expression(_fill(self, one.value))
         self.report(message, [self.change(node, lambda call: _replaced(call, path, new))], node=found)
 
+    def _absent(self: Rule, node: cst.Call, construct: str, one: ValueRule) -> None:
+        """The keyword not written (cdk-nag fails the default): added, or reported without a fix."""
+        if any(layout.keyword_arg(node, keyword) is not None for keyword in one.passes_with):
+            return
+        what = source_of(node.func)
+        if layout.has_double_star(node):
+            reason = f"a `**` splat may set `{one.keyword}`: cdkfix cannot see its keywords"
+            self.report_without_fix(
+                f"{what} may lack `{one.keyword}` ({one.title})",
+                reason if one.value is not None else f"{reason}; {one.no_fix}",
+                node,
+            )
+            return
+        message = f"{what} without `{one.keyword}` ({one.title})"
+        reason = one.no_fix if one.value is None else one.not_fixed_on.get(construct, "")
+        if not reason:
+            reason = next(
+                (why for keyword, why in one.blocked_by.items() if layout.keyword_arg(node, keyword) is not None), ""
+            )
+        if reason:
+            self.report_without_fix(message, reason, node)
+            return
+        self.report(message, [self.set_keyword(node, one.keyword, _fill(self, one.value))])
+
     attributes = {
         "__module__": module,
         "__doc__": f"{spec.code}: {spec.title} (declared as a ValueRule).",
@@ -328,6 +480,7 @@ def value_rule(spec: ValueRule, module: str) -> type[Rule]:
         "calls": frozenset(by_construct),
         "value_spec": spec,
         "visit_Call": visit_Call,
+        "_absent": _absent,
     }
     class_name = "".join(part.capitalize() for part in re.split(r"\W+", spec.code)) + "Rule"
     return type(class_name, (Rule,), attributes)
@@ -353,32 +506,54 @@ def _argument(spec: ValueRule, value: str) -> str:
 
 def generated_examples(spec: ValueRule) -> list[Example]:
     """Each flagged value fixed (or reported) in three import shapes for the first, module alias
-    for the others, a flagged value beside a `**` splat; left alone: a compliant value, the
-    keyword absent, a run-time value.
+    for the others, a flagged value beside a `**` splat; with `absent`, the keyword absent fixed
+    (or reported), in the three shapes when no value is listed, and a splat alone reported;
+    left alone: a compliant value, the keyword absent (unless `absent`), a run-time value.
+    A declaration with neither listed values nor `absent` (a props object flagged by
+    `flagged_unless_true` alone) has only its own examples.
 
     The expected text is composed here from the declaration, independently of the rule's edit
     code, so a wrong edit (layout, import, spelling) fails the example test."""
+    if not spec.flagged and not spec.absent:
+        return []
     qualified = spec.constructs[0]
     parts = qualified.split(".")
     module, tail = parts[1], ".".join(parts[2:])
     callee = "{" + qualified + "}"
     fixed = spec.value is not None
+    first = spec.flagged[0] if spec.flagged else None  # None: the keyword absent
 
-    def pair(before_value: str, style: str, imported: str = "") -> tuple[str, str | None]:
-        before = _render(_argument(spec, before_value), style, imported)
-        after = _render(_argument(spec, spec.value), style, imported) if fixed else None
-        return before, after
+    def written(value: str | None, style: str, imported: str = "") -> str:
+        """The argument as written: a replaced value in place; an added one as the fix lays it out."""
+        if value is None:
+            return ""
+        if value is spec.value and first is None:
+            return f"{spec.keyword}={_formatted(spec.keyword, _render(value, style, imported))}"
+        return _render(_argument(spec, value), style, imported)
+
+    def pair(before_value: str | None, style: str, imported: str = "") -> tuple[str, str | None]:
+        after = None
+        if fixed:
+            after = written(spec.value, style, imported) if before_value is not None else (
+                f"{spec.keyword}={_formatted(spec.keyword, _render(spec.value, style, imported))}"
+            )
+        return written(before_value, style, imported), after
 
     def follow(name: str, style: str = "alias") -> str:
         return _render(spec.follow, style).replace("{resource}", name) + "\n" if spec.follow else ""
 
+    def call_text(call: str, argument: str, rest: str) -> str:
+        return f"{call}{', ' + argument if argument else ''}{rest})"
+
     def example(name: str, header: str, prefix: str, call: str, before_arg: str, after_arg: str | None, rest: str = "", style: str = "alias") -> Example:
         bound = prefix.rsplit("\n", 1)[-1].removesuffix(" = ")
-        before = f"{header}\n{prefix}{call}, {before_arg}{rest})\n{follow(bound, style)}"
-        after = None if after_arg is None else f"{header}\n{prefix}{call}, {after_arg}{rest})\n{follow(bound, style)}"
+        before = f"{header}\n{prefix}{call_text(call, before_arg, rest)}\n{follow(bound, style)}"
+        after = None if after_arg is None else f"{header}\n{prefix}{call_text(call, after_arg, rest)}\n{follow(bound, style)}"
         return Example(name=name, before=before, after=after, flagged=not fixed)
 
-    everything = [callee, spec.args, spec.follow, _argument(spec, spec.flagged[0])]
+    label = "keyword absent" if first is None else _plain(first)
+    first_argument = [] if first is None else [_argument(spec, first)]
+    everything = [callee, spec.args, spec.follow, *first_argument]
     if fixed:
         everything.append(_argument(spec, spec.value))
     examples = []
@@ -386,46 +561,57 @@ def generated_examples(spec: ValueRule) -> list[Example]:
     # 1. from aws_cdk import aws_x as x
     header = _from_import(*_needs(*everything, *(_argument(spec, value) for value in spec.flagged)))
     call = f"{_render(callee, 'alias')}({_render(spec.args, 'alias')}"
-    examples.append(example(f"{_plain(spec.flagged[0])} {verb} (module alias)", header, "resource = ", call, *pair(spec.flagged[0], "alias")))
+    examples.append(example(f"{label} {verb} (module alias)", header, "resource = ", call, *pair(first, "alias")))
     # 2. import aws_cdk as cdk
     call_cdk = f"{_render(callee, 'cdk')}({_render(spec.args, 'cdk')}"
-    examples.append(example(f"{_plain(spec.flagged[0])} {verb} (import aws_cdk as cdk)", "import aws_cdk as cdk\n", "self.resource = ", call_cdk, *pair(spec.flagged[0], "cdk"), style="cdk"))
+    examples.append(example(f"{label} {verb} (import aws_cdk as cdk)", "import aws_cdk as cdk\n", "self.resource = ", call_cdk, *pair(first, "cdk"), style="cdk"))
     # 3. from aws_cdk.aws_x import Class: the class's own members through its name
     own = "{" + qualified + "."
-    before_needs = _needs(spec.args, spec.follow, _argument(spec, spec.flagged[0]).replace(own, "{"))
+    before_needs = _needs(spec.args, spec.follow, *(argument.replace(own, "{") for argument in first_argument))
     class_header = f"from aws_cdk.{module} import {parts[2]}\n" + _from_import(*before_needs)
-    before_arg, after_arg = pair(spec.flagged[0], "alias", qualified)
+    before_arg, after_arg = pair(first, "alias", qualified)
     added = ""
     if fixed:
         value_modules, value_roots = _needs(_argument(spec, spec.value).replace(own, "{"))
         added = "".join(f"from aws_cdk import {root}\n" for root in value_roots if root not in before_needs[1])
         added += "".join(f"from aws_cdk import {m} as {_alias(m)}\n" for m in value_modules if m not in before_needs[0])
     bound = "resource = " if spec.follow else ""
-    before = f"{class_header}\n{bound}{tail}({_render(spec.args, 'alias')}, {before_arg})\n{follow('resource')}"
-    after = f"{class_header}{added}\n{bound}{tail}({_render(spec.args, 'alias')}, {after_arg})\n{follow('resource')}" if fixed else None
-    examples.append(Example(name=f"{_plain(spec.flagged[0])} {verb} (class imported by name)", before=before, after=after, flagged=not fixed))
-    # 4. the other flagged values
+    args = _render(spec.args, "alias")
+    before = f"{class_header}\n{bound}{call_text(tail + '(' + args, before_arg, '')}\n{follow('resource')}"
+    after = f"{class_header}{added}\n{bound}{call_text(tail + '(' + args, after_arg, '')}\n{follow('resource')}" if fixed else None
+    examples.append(Example(name=f"{label} {verb} (class imported by name)", before=before, after=after, flagged=not fixed))
+    # 4. the other flagged values, and the keyword absent when a value came first
     for value in spec.flagged[1:]:
         examples.append(example(f"{_plain(value)} {verb}", header, "resource = ", call, *pair(value, "alias")))
-    # 5. beside a `**` splat: the splat cannot hold the keyword too (but may hold a `passes_with`
-    # keyword: reported without a fix)
-    splat_before, splat_after = pair(spec.flagged[0], "alias")
-    splat_verb = verb
-    if spec.passes_with:
-        splat_after, splat_verb = None, "reported without a fix"
-    splat = example(
-        f"{_plain(spec.flagged[0])} beside a `**` splat {splat_verb}", header, "extra = {}\nresource = ", call,
-        splat_before, splat_after, rest=", **extra",
-    )
-    examples.append(replace(splat, flagged=splat.after is None))
+    if spec.absent and first is not None:
+        examples.append(example(f"keyword absent {verb}", header, "resource = ", call, *pair(None, "alias")))
+    # 5. beside a `**` splat: the splat cannot hold a written keyword too (but may hold a
+    # `passes_with` keyword: reported without a fix); with `absent`, a splat alone may hold it
+    if first is not None:
+        splat_before, splat_after = pair(first, "alias")
+        splat_verb = verb
+        if spec.passes_with:
+            splat_after, splat_verb = None, "reported without a fix"
+        splat = example(
+            f"{_plain(first)} beside a `**` splat {splat_verb}", header, "extra = {}\nresource = ", call,
+            splat_before, splat_after, rest=", **extra",
+        )
+        examples.append(replace(splat, flagged=splat.after is None))
+    if spec.absent:
+        examples.append(replace(
+            example("a `**` splat that may hold the keyword: reported without a fix", header, "extra = {}\nresource = ",
+                    call, "", None, rest=", **extra"),
+            flagged=True,
+        ))
     # left alone: a compliant value, the keyword absent, a run-time value
     keep_header = _from_import(*_needs(callee, spec.args, spec.follow, _argument(spec, spec.keep)))
     examples.append(Example(
         name=f"{_plain(spec.keep)} left alone",
         before=f"{keep_header}\nresource = {call}, {_render(_argument(spec, spec.keep), 'alias')})\n{follow('resource')}",
     ))
-    plain_header = _from_import(*_needs(callee, spec.args, spec.follow))
-    examples.append(Example(name="keyword absent: left alone", before=f"{plain_header}\nresource = {call})\n{follow('resource')}"))
+    if not spec.absent and not spec.required:
+        plain_header = _from_import(*_needs(callee, spec.args, spec.follow))
+        examples.append(Example(name="keyword absent: left alone", before=f"{plain_header}\nresource = {call})\n{follow('resource')}"))
     run_time_header = _from_import(*_needs(callee, spec.args, _argument(spec, "setting")))
     examples.append(Example(
         name="a run-time value: left alone",

@@ -30,10 +30,16 @@ def test_the_declared_rules():
         "AwsSolutions-RS8", "AwsSolutions-RS9", "AwsSolutions-RS10", "AwsSolutions-RDS13",
         "AwsSolutions-MSK2", "AwsSolutions-MSK3", "AwsSolutions-DOC1", "AwsSolutions-COG7", "AwsSolutions-ELB4",
         "AwsSolutions-SQS2", "AwsSolutions-KDS1", "AwsSolutions-S2", "AwsSolutions-EFS1", "AwsSolutions-AS1",
+        "AwsSolutions-COG2", "AwsSolutions-EC27", "AwsSolutions-RDS14",
     }
     assert {rule.code for rule in VALUE_RULES if not rule.fixes} == {
         "AwsSolutions-MSK3", "AwsSolutions-DOC1", "AwsSolutions-CFR5", "AwsSolutions-EFS1",
+        "AwsSolutions-COG2", "AwsSolutions-EC27", "AwsSolutions-RDS14",
     }
+    # The L1 leftovers are variants of the L2 rules, so each code stays one rule.
+    constructs = {construct for rule in VALUE_RULES for one in rule.value_spec.declarations() for construct in one.constructs}
+    assert {"aws_cdk.aws_kinesis.CfnStream", "aws_cdk.aws_s3.CfnBucket", "aws_cdk.aws_cognito.CfnUserPool",
+            "aws_cdk.aws_ec2.CfnSecurityGroup", "aws_cdk.aws_rds.CfnDBCluster"} <= constructs
 
 
 @pytest.mark.parametrize("rule", VALUE_RULES, ids=_ids)
@@ -147,6 +153,7 @@ REPORT_ONLY_FIX = {
     "AwsSolutions-MSK3": ("in_cluster=False", "in_cluster=True"),
     "AwsSolutions-DOC1": ("storage_encrypted=False", "storage_encrypted=True"),
     "AwsSolutions-EFS1": ("encrypted=False", "encrypted=True"),
+    "AwsSolutions-EC27": ('description="x"', 'description="Web servers"'),
 }
 
 
@@ -212,12 +219,22 @@ def test_a_report_only_rules_fix_would_replace_the_resource(nag_proofs, code):
 
 
 @pytest.mark.parametrize("rule", VALUE_RULES, ids=_ids)
-def test_a_splat_alone_is_left_alone(rule):
+def test_a_splat_alone_is_left_alone_unless_the_default_fails(rule):
     # cdk-nag flags only a value written in the template; what a splat holds, cdkfix cannot see,
     # and it does not guess (a report on every splat would be noise for a default that passes).
-    module, name = rule.value_spec.constructs[0].split(".")[1], ".".join(rule.value_spec.constructs[0].split(".")[2:])
+    # Where the default fails too (`absent`), the splat may or may not hold the keyword: a
+    # finding without a fix. With `when`, the other keyword is not visible: unknown, left alone.
+    spec = rule.value_spec
+    module, name = spec.constructs[0].split(".")[1], ".".join(spec.constructs[0].split(".")[2:])
     source = f'from aws_cdk import {module}\n\n\ndef build(self, props):\n    {module}.{name}(self, "Splat", **props)\n'
-    assert fix_source(source, [rule]) == (source, [])
+    fixed, records = fix_source(source, [rule])
+    assert fixed == source
+    if spec.absent and not spec.when:
+        (record,) = records
+        assert record.status is FixStatus.NO_FIX and record.line == 5
+        assert f"a `**` splat may set `{spec.keyword}`" in record.detail
+    else:
+        assert records == []
 
 
 def test_explain_and_rules_say_a_report_only_rule_writes_nothing(cli):
@@ -246,10 +263,15 @@ def test_the_fixed_and_kept_values_are_not_flagged(rule):
     # A fixed value that is still flagged would be rewritten on every run.
     from cdkfix.value_rule import _template_canonical
 
+    from cdkfix.value_rule import _literal
+
     for one in rule.value_spec.declarations():
         flagged = {_template_canonical(value) for value in one.flagged}
         assert _template_canonical(one.keep) not in flagged
         assert one.value is None or _template_canonical(one.value) not in flagged
+        if one.flagged_if is not None:
+            assert all(one.flagged_if(_literal(_template_canonical(value))) for value in one.flagged)
+            assert not one.flagged_if(_literal(_template_canonical(one.keep)))
 
 
 def test_a_keyword_with_which_cdk_nag_passes_leaves_the_value_alone_and_a_splat_may_hold_it():
@@ -295,3 +317,95 @@ def test_a_props_object_with_a_setting_off_is_reported_at_it_on_a_website_bucket
     (record,) = records
     assert record.status is FixStatus.NO_FIX and (record.line, record.column) == (4, 25)  # the props object, 1-based column
     assert "a website bucket is public on purpose" in record.detail
+
+
+# --- absent, when, flagged_if (COG2, EC27, RDS14, KDS1 on CfnStream) ----------------------------
+
+
+def test_an_absent_keyword_is_reported_at_the_call_and_added_where_a_fix_exists():
+    source = (
+        "from aws_cdk import aws_cognito as cognito, aws_kinesis as kinesis\n\n"
+        'pool = cognito.UserPool(self, "Users")\n'
+        'stream = kinesis.CfnStream(self, "Events", shard_count=1)\n'
+    )
+    fixed, records = fix_source(source, [find_rule("AwsSolutions-COG2"), find_rule("AwsSolutions-KDS1")])
+    assert fixed == source.replace(
+        "shard_count=1)",
+        'shard_count=1, stream_encryption=kinesis.CfnStream.StreamEncryptionProperty(\n'
+        '    encryption_type="KMS", key_id="alias/aws/kinesis"\n))',
+    )
+    by_code = {record.code: record for record in records}
+    cog2, kds1 = by_code["AwsSolutions-COG2"], by_code["AwsSolutions-KDS1"]
+    assert cog2.status is FixStatus.NO_FIX and cog2.line == 3
+    assert cog2.message == "cognito.UserPool without `mfa` (Cognito user pool does not require MFA)"
+    assert "Cannot turn MFA functionality ON, once the user pool has been created" in cog2.detail
+    assert kds1.status is FixStatus.APPLIED and kds1.line == 4 and kds1.safety == "unsafe"
+    # A second run changes nothing: the added value passes.
+    assert fix_source(fixed, [find_rule("AwsSolutions-KDS1")]) == (fixed, [])
+
+
+@pytest.mark.parametrize(
+    "engine, reported",
+    [
+        ("rds.DatabaseClusterEngine.aurora_mysql(version=rds.AuroraMysqlEngineVersion.VER_3_08_0)", True),
+        ("rds.DatabaseClusterEngine.AURORA_MYSQL", True),
+        ("rds.DatabaseClusterEngine.aurora(version=version)", True),  # the engine is proven, its version need not be
+        ("rds.DatabaseClusterEngine.aurora_postgres(version=rds.AuroraPostgresEngineVersion.VER_16_4)", False),
+        ("engine", False),  # a variable: the engine is unknown
+        ("make_engine()", False),
+    ],
+)
+def test_backtrack_is_asked_only_of_a_proven_aurora_mysql_engine(engine, reported):
+    source = (
+        "from aws_cdk import aws_rds as rds\n\n\ndef build(self, vpc, engine, version, make_engine):\n"
+        f'    rds.DatabaseCluster(self, "Db", vpc=vpc, engine={engine}, writer=rds.ClusterInstance.provisioned("Writer"))\n'
+    )
+    fixed, records = fix_source(source, [find_rule("AwsSolutions-RDS14")])
+    assert fixed == source
+    assert [record.status for record in records] == ([FixStatus.NO_FIX] if reported else [])
+
+
+@pytest.mark.parametrize("engine", ["'aurora-mysql'", '"AURORA-MYSQL"', "'''aurora'''"])
+def test_a_string_engine_matches_whatever_its_case_and_quotes(engine):
+    source = f'from aws_cdk import aws_rds as rds\n\nrds.CfnDBCluster(self, "Db", engine={engine}, backtrack_window=0)\n'
+    fixed, records = fix_source(source, [find_rule("AwsSolutions-RDS14")])
+    assert fixed == source
+    (record,) = records
+    assert record.status is FixStatus.NO_FIX and record.column == source.splitlines()[2].index("0)") + 1
+
+
+def test_another_string_engine_is_left_alone():
+    source = 'from aws_cdk import aws_rds as rds\n\nrds.CfnDBCluster(self, "Db", engine="aurora-postgresql")\n'
+    assert fix_source(source, [find_rule("AwsSolutions-RDS14")]) == (source, [])
+
+
+@pytest.mark.parametrize(
+    "construct, description, reported",
+    [
+        ("ec2.SecurityGroup(self, 'Sg', vpc=vpc, description={})", "'x'", True),
+        ("ec2.SecurityGroup(self, 'Sg', vpc=vpc, description={})", "''", False),  # CDK writes the construct path
+        ("ec2.SecurityGroup(self, 'Sg', vpc=vpc, description={})", "'ok'", False),
+        ("ec2.CfnSecurityGroup(self, 'Sg', group_description={})", "''", True),
+        ("ec2.CfnSecurityGroup(self, 'Sg', group_description={})", "'-'", True),
+        ("ec2.CfnSecurityGroup(self, 'Sg', group_description={})", "'ok'", False),
+        ("ec2.CfnSecurityGroup(self, 'Sg', group_description={})", "1", False),  # not a string: not cdk-nag's test
+        ("ec2.CfnSecurityGroup(self, 'Sg', group_description={})", "f'{{vpc}}'", False),
+    ],
+)
+def test_a_description_is_flagged_by_its_length(construct, description, reported):
+    source = f"from aws_cdk import aws_ec2 as ec2\n\n{construct.format(description)}\n"
+    fixed, records = fix_source(source, [find_rule("AwsSolutions-EC27")])
+    assert fixed == source
+    assert [record.status for record in records] == ([FixStatus.NO_FIX] if reported else [])
+    if reported:
+        assert "GroupDescription is create-only" in records[0].detail
+
+
+def test_absent_with_inside_is_refused():
+    from dataclasses import replace
+
+    from cdkfix.value_rule import value_rule
+
+    spec = find_rule("AwsSolutions-MSK2").value_spec
+    with pytest.raises(ValueError, match="absent"):
+        value_rule(replace(spec, absent=True), __name__)

@@ -524,6 +524,17 @@ _MSK_CALL = (
     'subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS).subnet_ids, instance_type="kafka.m5.large"), '
 )
 
+_BUCKET_FIELDS = ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")
+_CFN_BLOCK_ALL = (
+    "s3.CfnBucket.PublicAccessBlockConfigurationProperty(block_public_acls=True, block_public_policy=True, "
+    "ignore_public_acls=True, restrict_public_buckets=True)"
+)
+# The fixed value as cdkfix lays out a long props call (one keyword a line).
+_CFN_BLOCK_ALL_FIXED = (
+    "PublicAccessBlockConfigurationProperty(\n    block_public_acls=True,\n    block_public_policy=True,\n"
+    "    ignore_public_acls=True,\n    restrict_public_buckets=True,\n)"
+)
+
 VALUE_RULES = [
     ValueRule(
         code="AwsSolutions-RS8",
@@ -867,7 +878,7 @@ VALUE_RULES = [
         name="awssolutions-kinesis-unencrypted",
         title="Kinesis stream without server-side encryption",
         cause="The Kinesis Data Stream does not has server-side encryption enabled.",
-        why="`StreamEncryption.UNENCRYPTED` writes no `StreamEncryption`: records at rest are unencrypted.",
+        why="`StreamEncryption.UNENCRYPTED`, or a `CfnStream` without `stream_encryption`, writes no `StreamEncryption`: records at rest are unencrypted.",
         impact="Records at rest unencrypted.",
         constructs=("aws_cdk.aws_kinesis.Stream",),
         keyword="encryption",
@@ -876,9 +887,23 @@ VALUE_RULES = [
         value="{aws_cdk.aws_kinesis.StreamEncryption}.MANAGED",
         keep="{aws_cdk.aws_kinesis.StreamEncryption}.MANAGED",
         safety_note=(
-            "Unsafe: the user chose no encryption. The AWS-managed key `aws/kinesis` is free (no key policy to write), "
+            "Unsafe: the user chose no encryption (on a `CfnStream`, none is the default). The AWS-managed key "
+            "`aws/kinesis` is free (no key policy to write), "
             "but producers and consumers then make KMS calls, counted against the account's KMS request quota; "
             "Kinesis encrypts the stream in place (no replacement), records already in it stay unencrypted."
+        ),
+        variants=(
+            # cdk-nag flags a CfnStream with no StreamEncryption at all (CDK's L1 writes none); any
+            # written value passes KDS1 (a key other than aws/kinesis is KDS3's finding).
+            dict(
+                constructs=("aws_cdk.aws_kinesis.CfnStream",),
+                keyword="stream_encryption",
+                flagged=(),
+                absent=True,
+                value='{aws_cdk.aws_kinesis.CfnStream.StreamEncryptionProperty}(encryption_type="KMS", key_id="alias/aws/kinesis")',
+                keep='{aws_cdk.aws_kinesis.CfnStream.StreamEncryptionProperty}(encryption_type="KMS", key_id="alias/orders")',
+                args='self, "Resource", shard_count=1',
+            ),
         ),
     ),
     ValueRule(
@@ -886,7 +911,7 @@ VALUE_RULES = [
         name="awssolutions-s3-public-access",
         title="S3 bucket without all public access blocked",
         cause="The S3 Bucket does not have public access restricted and blocked.",
-        why="A written `block_public_access=` that leaves one of its four settings off lets a bucket policy or ACL make the bucket public.",
+        why="A written `block_public_access=` (on a `CfnBucket`, `public_access_block_configuration=`) that leaves one of its four settings off lets a bucket policy or ACL make the bucket public.",
         impact="Bucket one policy or ACL away from public.",
         constructs=("aws_cdk.aws_s3.Bucket",),
         keyword="block_public_access",
@@ -912,6 +937,102 @@ VALUE_RULES = [
             "Unsafe: it narrows access: a public bucket policy is rejected at deploy time, and a later "
             "`grant_public_access()` on the bucket makes CDK fail (cdkfix sees only the call); "
             "the bucket is updated in place."
+        ),
+        variants=(
+            # The L1: a written PublicAccessBlockConfigurationProperty(...) with one of its four
+            # settings not `True` (cdk-nag: each `!== true`); no configuration at all passes.
+            dict(
+                constructs=("aws_cdk.aws_s3.CfnBucket",),
+                keyword="public_access_block_configuration",
+                flagged=(),
+                flagged_unless_true=("aws_cdk.aws_s3.CfnBucket.PublicAccessBlockConfigurationProperty", _BUCKET_FIELDS),
+                value="{aws_cdk.aws_s3.CfnBucket.PublicAccessBlockConfigurationProperty}(block_public_acls=True, "
+                "block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True)",
+                keep="{aws_cdk.aws_s3.CfnBucket.PublicAccessBlockConfigurationProperty}(block_public_acls=True, "
+                "block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True)",
+                blocked_by={
+                    "website_configuration": "a website bucket is public on purpose: blocking all public access breaks it",
+                    "access_control": "a canned ACL is written: a public one (`PublicRead`, `PublicReadWrite`) is the "
+                    "user's choice and is refused once public ACLs are blocked",
+                },
+                examples=[
+                    Example(
+                        name="CfnBucket: a setting off",
+                        before="from aws_cdk import aws_s3 as s3\n\n"
+                        's3.CfnBucket(self, "Bucket", public_access_block_configuration=s3.CfnBucket.PublicAccessBlockConfigurationProperty('
+                        "block_public_acls=True, block_public_policy=False, ignore_public_acls=True, restrict_public_buckets=True))\n",
+                        after="from aws_cdk import aws_s3 as s3\n\n"
+                        f's3.CfnBucket(self, "Bucket", public_access_block_configuration=s3.CfnBucket.{_CFN_BLOCK_ALL_FIXED})\n',
+                    ),
+                    Example(
+                        name="CfnBucket: settings absent",
+                        before="from aws_cdk import aws_s3 as s3\n\n"
+                        's3.CfnBucket(self, "Bucket", public_access_block_configuration=s3.CfnBucket.PublicAccessBlockConfigurationProperty('
+                        "block_public_acls=True, ignore_public_acls=True))\n",
+                        after="from aws_cdk import aws_s3 as s3\n\n"
+                        f's3.CfnBucket(self, "Bucket", public_access_block_configuration=s3.CfnBucket.{_CFN_BLOCK_ALL_FIXED})\n',
+                    ),
+                    Example(
+                        name="CfnBucket: every setting on: left alone",
+                        before="from aws_cdk import aws_s3 as s3\n\n"
+                        f's3.CfnBucket(self, "Bucket", public_access_block_configuration={_CFN_BLOCK_ALL})\n',
+                    ),
+                    Example(
+                        name="CfnBucket: no configuration (cdk-nag passes): left alone",
+                        before='from aws_cdk import aws_s3 as s3\n\ns3.CfnBucket(self, "Bucket")\n',
+                    ),
+                    Example(
+                        name="CfnBucket: a website bucket: reported without a fix",
+                        before="from aws_cdk import aws_s3 as s3\n\n"
+                        's3.CfnBucket(self, "Site", website_configuration=s3.CfnBucket.WebsiteConfigurationProperty(index_document="index.html"), '
+                        "public_access_block_configuration=s3.CfnBucket.PublicAccessBlockConfigurationProperty(block_public_policy=False))\n",
+                        flagged=True,
+                    ),
+                    Example(
+                        name="CfnBucket: a canned ACL: reported without a fix",
+                        before="from aws_cdk import aws_s3 as s3\n\n"
+                        's3.CfnBucket(self, "Public", access_control="PublicRead", '
+                        "public_access_block_configuration=s3.CfnBucket.PublicAccessBlockConfigurationProperty(block_public_acls=False))\n",
+                        flagged=True,
+                    ),
+                    Example(
+                        name="CfnBucket: the class imported by name, a setting from a variable: left alone",
+                        before="from aws_cdk.aws_s3 import CfnBucket\n\n\ndef build(self, strict):\n"
+                        '    CfnBucket(self, "Bucket", public_access_block_configuration=CfnBucket.PublicAccessBlockConfigurationProperty('
+                        "block_public_acls=strict, block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True))\n",
+                    ),
+                    Example(
+                        name="CfnBucket: the class imported by name, a setting off",
+                        before="from aws_cdk.aws_s3 import CfnBucket\n\n"
+                        'CfnBucket(self, "Bucket", public_access_block_configuration=CfnBucket.PublicAccessBlockConfigurationProperty('
+                        "block_public_acls=True, block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=False))\n",
+                        after="from aws_cdk.aws_s3 import CfnBucket\n\n"
+                        f'CfnBucket(self, "Bucket", public_access_block_configuration=CfnBucket.{_CFN_BLOCK_ALL_FIXED})\n',
+                    ),
+                    Example(
+                        name="CfnBucket: a dict with a setting off",
+                        before="from aws_cdk import aws_s3 as s3\n\n"
+                        's3.CfnBucket(self, "Bucket", public_access_block_configuration={"blockPublicAcls": True, '
+                        '"blockPublicPolicy": False, "ignorePublicAcls": True, "restrictPublicBuckets": True})\n',
+                        after="from aws_cdk import aws_s3 as s3\n\n"
+                        f's3.CfnBucket(self, "Bucket", public_access_block_configuration=s3.CfnBucket.{_CFN_BLOCK_ALL_FIXED})\n',
+                    ),
+                    Example(
+                        name="CfnBucket: a dict of snake_case keys (jsii drops them: cdk-nag sees no setting)",
+                        before="from aws_cdk import aws_s3 as s3\n\n"
+                        's3.CfnBucket(self, "Bucket", public_access_block_configuration={"block_public_acls": True, '
+                        '"block_public_policy": True, "ignore_public_acls": True, "restrict_public_buckets": True})\n',
+                        after="from aws_cdk import aws_s3 as s3\n\n"
+                        f's3.CfnBucket(self, "Bucket", public_access_block_configuration=s3.CfnBucket.{_CFN_BLOCK_ALL_FIXED})\n',
+                    ),
+                    Example(
+                        name="CfnBucket: a dict with every setting on: left alone",
+                        before="from aws_cdk import aws_s3 as s3\n\n"
+                        's3.CfnBucket(self, "Bucket", public_access_block_configuration={"blockPublicAcls": True, '
+                        '"blockPublicPolicy": True, "ignorePublicAcls": True, "restrictPublicBuckets": True})\n',
+                    ),
+                ],
+            ),
         ),
         examples=[
             Example(
@@ -1008,6 +1129,168 @@ VALUE_RULES = [
                 args='self, "Resource", max_size="1", min_size="0", availability_zones=["us-east-1a"]',
             ),
         ),
+    ),
+]
+
+# Report-only, and the L1 leftovers of KDS1 and S2 (issue 14): cdk-nag 3.0.2's rule sources
+# (CognitoUserPoolMFA, EC2SecurityGroupDescription, AuroraMySQLBacktrack, KinesisDataStreamSSE,
+# S3BucketLevelPublicAccessProhibited) and docs/awssolutions-explicit-values.md say what is flagged.
+
+_AURORA_MYSQL_ARGS = (
+    'self, "Resource", vpc=vpc, engine={aws_cdk.aws_rds.DatabaseClusterEngine}.aurora_mysql('
+    "version={aws_cdk.aws_rds.AuroraMysqlEngineVersion}.VER_3_08_0), "
+    'writer={aws_cdk.aws_rds.ClusterInstance}.provisioned("Writer")'
+)
+
+VALUE_RULES += [
+    ValueRule(
+        code="AwsSolutions-COG2",
+        name="awssolutions-cognito-mfa",
+        title="Cognito user pool does not require MFA",
+        cause="The Cognito user pool does not require MFA.",
+        why="A password alone signs a user in: a guessed, phished or reused password is an account taken over.",
+        impact="Account takeover with a password alone.",
+        constructs=("aws_cdk.aws_cognito.UserPool",),
+        keyword="mfa",
+        flagged=("{aws_cdk.aws_cognito.Mfa}.OFF", "{aws_cdk.aws_cognito.Mfa}.OPTIONAL"),
+        absent=True,
+        value=None,
+        no_fix=(
+            "MFA can be required only when the pool is created: on a deployed pool CloudFormation's update fails "
+            "(Cognito: \"Cannot turn MFA functionality ON, once the user pool has been created\"), and cdkfix cannot "
+            "tell a new pool from a deployed one; required MFA also makes every user without a second factor set "
+            "one up at the next sign-in, which a client that does not handle that challenge cannot, and the factor "
+            "is the user's choice (SMS needs a role, is billed per message and starts in the SNS sandbox; TOTP "
+            "needs an authenticator app)"
+        ),
+        keep="{aws_cdk.aws_cognito.Mfa}.REQUIRED",
+        args='self, "Resource", mfa_second_factor={aws_cdk.aws_cognito.MfaSecondFactor}(otp=True, sms=False)',
+        safety_note="No fix is written.",
+        variants=(
+            dict(
+                constructs=("aws_cdk.aws_cognito.CfnUserPool",),
+                keyword="mfa_configuration",
+                flagged=('"OFF"', '"OPTIONAL"'),
+                keep='"ON"',
+                args='self, "Resource", enabled_mfas=["SOFTWARE_TOKEN_MFA"]',
+            ),
+        ),
+    ),
+    ValueRule(
+        code="AwsSolutions-EC27",
+        name="awssolutions-ec2-security-group-description",
+        title="Security group without a description",
+        cause="The Security Group does not have a description.",
+        why="A description says what a group is for; without one, operators guess before they change its rules.",
+        impact="Operator errors on rules whose purpose nobody wrote down.",
+        kind=Kind.CONFIGURATION,
+        constructs=("aws_cdk.aws_ec2.SecurityGroup",),
+        keyword="description",
+        # CDK writes the construct path for an empty description (`props.description || path`).
+        flagged=('"x"',),
+        flagged_if=lambda value: isinstance(value, str) and len(value) == 1,
+        flagged_text="a one-character string (an empty one becomes the construct path, which passes)",
+        value=None,
+        no_fix=(
+            "a description says what the group is for, which only its author can write; and GroupDescription is "
+            "create-only: CloudFormation replaces the group, detaching it from every instance, load balancer and "
+            "rule that refers to it by ID until they are updated"
+        ),
+        keep='"Web servers: HTTPS from the load balancer"',
+        args='self, "Resource", vpc=vpc',
+        safety_note="No fix is written.",
+        examples=[
+            Example(
+                name="an empty description (CDK writes the construct path): left alone",
+                before='from aws_cdk import aws_ec2 as ec2\n\nec2.SecurityGroup(self, "Sg", vpc=vpc, description="")\n',
+            ),
+        ],
+        variants=(
+            dict(
+                constructs=("aws_cdk.aws_ec2.CfnSecurityGroup",),
+                keyword="group_description",
+                flagged=('""', '"x"'),
+                flagged_if=lambda value: isinstance(value, str) and len(value) < 2,
+                flagged_text="a string shorter than 2 characters",
+                required=True,
+                keep='"Web servers"',
+                args='self, "Resource", vpc_id=vpc.vpc_id',
+            ),
+        ),
+    ),
+    ValueRule(
+        code="AwsSolutions-RDS14",
+        name="awssolutions-rds-aurora-mysql-backtrack",
+        title="Aurora MySQL cluster without backtrack",
+        cause="The RDS Aurora MySQL cluster does not have Backtrack enabled.",
+        why="Backtrack rewinds the cluster to a moment before a faulty write in minutes, without a restore into a new cluster.",
+        impact="A faulty write or delete undone only by a restore from backup.",
+        kind=Kind.HIGH_AVAILABILITY,
+        constructs=("aws_cdk.aws_rds.DatabaseCluster", "aws_cdk.aws_rds.DatabaseClusterFromSnapshot"),
+        keyword="backtrack_window",
+        flagged=("{aws_cdk.Duration}.seconds(0)", "{aws_cdk.Duration}.minutes(0)", "{aws_cdk.Duration}.hours(0)"),
+        absent=True,
+        when={
+            "engine": (
+                "{aws_cdk.aws_rds.DatabaseClusterEngine.aurora_mysql}(...)",
+                "{aws_cdk.aws_rds.DatabaseClusterEngine.aurora}(...)",
+                "{aws_cdk.aws_rds.DatabaseClusterEngine.AURORA_MYSQL}",
+                "{aws_cdk.aws_rds.DatabaseClusterEngine.AURORA}",
+            ),
+        },
+        value=None,
+        no_fix=(
+            "Aurora enables backtrack only when a cluster is created (or restored from a snapshot): on a deployed "
+            "cluster the update fails, and a cluster whose window was ever set to 0 can never enable it again; "
+            "cdkfix cannot tell a new cluster from a deployed one. Backtrack also does not work with binlog "
+            "replication, is not offered in every region, and the change records it keeps are billed"
+        ),
+        keep="{aws_cdk.Duration}.hours(24)",
+        args=_AURORA_MYSQL_ARGS,
+        safety_note="No fix is written.",
+        variants=(
+            dict(
+                constructs=("aws_cdk.aws_rds.CfnDBCluster",),
+                flagged=("0",),
+                when={"engine": ('"aurora-mysql"', '"aurora"')},
+                keep="86400",
+                args='self, "Resource", engine="aurora-mysql", master_username="admin", master_user_password="Password1!"',
+                examples=[
+                    Example(
+                        name="an Aurora PostgreSQL cluster: left alone",
+                        before='from aws_cdk import aws_rds as rds\n\nrds.CfnDBCluster(self, "Pg", engine="aurora-postgresql", '
+                        'master_username="admin", master_user_password="Password1!")\n',
+                    ),
+                    Example(
+                        name="the engine in capitals (cdk-nag lower-cases it): reported without a fix",
+                        before='from aws_cdk import aws_rds as rds\n\nrds.CfnDBCluster(self, "My", engine="Aurora-MySQL", '
+                        'master_username="admin", master_user_password="Password1!")\n',
+                        flagged=True,
+                    ),
+                ],
+            ),
+        ),
+        examples=[
+            Example(
+                name="an Aurora PostgreSQL cluster: left alone",
+                before="from aws_cdk import aws_ec2 as ec2, aws_rds as rds\n\n"
+                'rds.DatabaseCluster(self, "Pg", vpc=vpc, engine=rds.DatabaseClusterEngine.aurora_postgres('
+                'version=rds.AuroraPostgresEngineVersion.VER_16_4), writer=rds.ClusterInstance.provisioned("Writer"))\n',
+            ),
+            Example(
+                name="the engine from a variable (unknown): left alone",
+                before="from aws_cdk import aws_rds as rds\n\n\ndef build(self, vpc, engine):\n"
+                '    rds.DatabaseCluster(self, "Db", vpc=vpc, engine=engine, writer=rds.ClusterInstance.provisioned("Writer"))\n',
+            ),
+            Example(
+                name="a cluster restored from a snapshot: reported without a fix",
+                before="from aws_cdk import aws_rds as rds\n\n"
+                'rds.DatabaseClusterFromSnapshot(self, "Restored", vpc=vpc, snapshot_identifier="snap", '
+                "engine=rds.DatabaseClusterEngine.aurora_mysql(version=rds.AuroraMysqlEngineVersion.VER_3_08_0), "
+                'writer=rds.ClusterInstance.provisioned("Writer"))\n',
+                flagged=True,
+            ),
+        ],
     ),
 ]
 
