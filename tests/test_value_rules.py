@@ -33,6 +33,7 @@ def test_the_declared_rules():
     }
     assert {rule.code for rule in VALUE_RULES if not rule.fixes} == {
         "AwsSolutions-MSK3", "AwsSolutions-DOC1", "AwsSolutions-CFR5", "AwsSolutions-EFS1",
+        "AwsSolutions-RS3",  # transforms/awssolutions/value_rules_analytics.py
     }
 
 
