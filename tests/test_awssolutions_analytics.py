@@ -114,10 +114,24 @@ def test_cdk_nag_flags_exactly_what_the_rule_flags(rule, proofs):
     assert checked >= 4
 
 
-def test_the_throwing_cases_are_examples_left_alone():
-    names = {(rule.code, example.name): example for rule in RULES for example in rule.examples}
+@pytest.mark.synth
+def test_where_cdk_nag_throws_the_credentials_are_not_in_the_template(proofs):
+    """The reason of CDK_NAG_THROWS, read in the templates: no password at all (a managed one),
+    or both values a Secrets Manager reference joined with the `Ref` of CDK's own secret."""
+    indexes = {(rule.code, example.name): (rule, index, example) for rule in RULES for index, example in enumerate(rule.examples)}
     for key in CDK_NAG_THROWS:
-        assert key in names and names[key].after is None and not names[key].flagged
+        rule, index, example = indexes[key]
+        assert example.after is None and not example.flagged
+        (cluster,) = [
+            resource["Properties"] for resource in proofs[f"{rule.code}-{index}"].before.templates["Example"]["Resources"].values()
+            if resource["Type"] == "AWS::DocDB::DBCluster"
+        ]
+        if "ManageMasterUserPassword" in cluster:
+            assert "MasterUserPassword" not in cluster
+            continue
+        for field in ("MasterUsername", "MasterUserPassword"):
+            joined = cluster[field]["Fn::Join"][1]
+            assert joined[0].startswith("{{resolve:secretsmanager:") and "Ref" in joined[1]
 
 
 @pytest.mark.synth

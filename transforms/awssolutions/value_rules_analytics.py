@@ -69,9 +69,10 @@ RS5 = KeywordRule(
     args=_REDSHIFT_ARGS,
     safety=Safety.UNSAFE,
     safety_note=(
-        "Unsafe: the logs are billed (CloudWatch Logs ingestion and storage; Redshift creates the log groups "
-        "/aws/redshift/cluster/<cluster>/<log type>, kept forever). `LoggingProperties` is updated in place "
-        "(no replacement, no reboot). The user activity log holds queries only with AwsSolutions-RS11's parameter "
+        "Unsafe: the logs are billed (CloudWatch Logs ingestion and storage; Redshift writes to one log group per "
+        "log type, /aws/redshift/cluster/<cluster>/<log type>, and makes it with CloudWatch's default retention, "
+        "never expire, unless it exists). `LoggingProperties` is updated in place (CloudFormation: no "
+        "interruption). The user activity log holds queries only with AwsSolutions-RS11's parameter "
         "(`enable_user_activity_logging`) on."
     ),
     examples=[
