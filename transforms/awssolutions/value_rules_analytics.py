@@ -139,10 +139,14 @@ RS3 = ValueRule(
     ],
 )
 
-AwsSolutionsRs3 = value_rule.value_rule(RS3, __name__)
+# Bound under the name value_rule() gives the class, so that it pickles (the run configuration
+# goes to worker processes).
+AwssolutionsRs3Rule = value_rule.value_rule(RS3, __name__)
 # `master_username` is a required property of CfnCluster (jsii refuses the call without it), so
 # the generated "keyword absent" example is no cluster at all: it is left out.
-AwsSolutionsRs3.examples = [example for example in AwsSolutionsRs3.examples if example.name != "keyword absent: left alone"]
+AwssolutionsRs3Rule.examples = [
+    example for example in AwssolutionsRs3Rule.examples if example.name != "keyword absent: left alone"
+]
 
 
 # --- SageMaker notebook instances --------------------------------------------------------------
