@@ -20,10 +20,10 @@ parameter, so with both fixes applied the group holds both parameters, and with 
 alone (the other suppressed, not selected or refused) it holds that rule's parameter only.
 
 `enable_user_activity_logging` does nothing by itself: Redshift writes the user activity log only
-when audit logging is on too (the cluster's `logging_properties=`, AwsSolutions-RS5, which needs a
-bucket Redshift may write to, or CloudWatch as the destination; Amazon Redshift Management Guide,
-"Database audit logging"). cdk-nag checks only the parameter, and the fix writes only what RS11
-asks for; RS5 stays a finding of its own.
+when audit logging is on too (the cluster's `logging_properties=`; Amazon Redshift Management
+Guide, "Database audit logging"). cdk-nag checks only the parameter, and the fix writes only what
+RS11 asks for; audit logging is AwsSolutions-RS5's fix (value_rules_analytics.py: CloudWatch as the
+destination, the user activity log among its exports), so with both selected every query is logged.
 
 A cluster that names a parameter group keeps it. When the group is a
 `CfnClusterParameterGroup(...)` of the same file (no splat), bound once to a name the cluster
@@ -542,7 +542,7 @@ class Rs11RedshiftUserActivityLogging(_ParameterGroupRule):
         "ParameterProperty(parameter_name=\"enable_user_activity_logging\", parameter_value=\"true\")])` and sets "
         "`cluster_parameter_group_name=<name>_parameters.ref` on the `redshift.CfnCluster`. With AwsSolutions-RS1 "
         "selected too, both write into the one group (it gets `require_ssl` as well). The parameter does nothing "
-        "until audit logging is on as well (`logging_properties=`, AwsSolutions-RS5: not written by this fix); "
+        "until audit logging is on as well (`logging_properties=`: AwsSolutions-RS5's fix, not this one's); "
         "cdk-nag checks only the parameter. A cluster that names a CfnClusterParameterGroup of "
         "the file (`<group>.ref`, literal parameters) keeps it: no finding when it sets "
         "`enable_user_activity_logging` to \"true\" (compared exactly), the parameter appended to its list when it "
