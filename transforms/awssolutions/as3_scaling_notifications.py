@@ -13,7 +13,14 @@ The fix inserts, before the group's statement,
   writes `notificationTypes` from it, and a synthesized test compares each ScalingEvents member
   with the table below);
 - on `autoscaling.CfnAutoScalingGroup`: `notification_configurations=[autoscaling.CfnAutoScalingGroup.
-  NotificationConfigurationProperty(topic_arn=<topic>.topic_arn, notification_types=[the four])]`.
+  NotificationConfigurationProperty(topic_arn=<topic>.topic_arn, notification_types=[the four])]`;
+- on the group ECS makes, `<cluster>.add_capacity("<Id>", ...)` on a name bound once to an
+  `ecs.Cluster(...)` (the topic is made in the cluster, `sns.Topic(<cluster>, "<Id>Notifications",
+  ...)`), and `ecs.Cluster(..., capacity=ecs.AddCapacityOptions(...))` (the topic next to the
+  cluster, `"<ClusterId>CapacityNotifications"`): `notifications=` as on the L2 group, in the
+  `add_capacity` call or the AddCapacityOptions. `add_capacity` on anything cdkfix cannot follow
+  to an `ecs.Cluster(...)` is not visited (it may be another class's method); a `capacity=` that
+  is not an AddCapacityOptions call is reported without a fix.
 
 The topic raises no AwsSolutions error of its own: `enforce_ssl=True` answers SNS3. It gets no KMS
 key (SNS2, a Warning in the pack): Auto Scaling publishes with its service-linked role
@@ -44,8 +51,11 @@ from __future__ import annotations
 import libcst as cst
 
 from cdkfix import layout
-from cdkfix.constructs import code, string_value
+from cdkfix.constructs import code, derive_id, string_value
+from cdkfix.names import dotted_name
 from cdkfix.rule import Category, Example, Kind, Rule, Safety
+from cdkfix.transforms._bindings import assigned_once
+from cdkfix.transforms.nag_v3._common import Unknown
 
 from cdkfix.transforms.awssolutions._scaffold import binding, in_plain_statement, scope_and_id
 
@@ -54,6 +64,11 @@ CFN_GROUP = "aws_cdk.aws_autoscaling.CfnAutoScalingGroup"
 NOTIFICATION = "aws_cdk.aws_autoscaling.NotificationConfiguration"
 CFN_NOTIFICATION = "aws_cdk.aws_autoscaling.CfnAutoScalingGroup.NotificationConfigurationProperty"
 SCALING_EVENTS = "aws_cdk.aws_autoscaling.ScalingEvents"
+# ECS makes an Auto Scaling group for `cluster.add_capacity(...)` and `Cluster(capacity=...)`;
+# both take CommonAutoScalingGroupProps, `notifications=` included.
+ECS_CLUSTER = "aws_cdk.aws_ecs.Cluster"
+ADD_CAPACITY_OPTIONS = "aws_cdk.aws_ecs.AddCapacityOptions"
+ADD_CAPACITY = "add_capacity"
 TOPIC = "aws_cdk.aws_sns.Topic"
 L2_KEYWORD = "notifications"
 L1_KEYWORD = "notification_configurations"
@@ -103,7 +118,9 @@ class As3ScalingNotifications(Rule):
         "enforce_ssl=True)` and sets `notifications=[autoscaling.NotificationConfiguration(topic=<topic>)]` (CDK's "
         "default events, ScalingEvents.ALL, are cdk-nag's four) on an `autoscaling.AutoScalingGroup`, or "
         "`notification_configurations=[CfnAutoScalingGroup.NotificationConfigurationProperty(topic_arn=<topic>."
-        "topic_arn, notification_types=[the four events])]` on a `CfnAutoScalingGroup`. The topic enforces SSL "
+        "topic_arn, notification_types=[the four events])]` on a `CfnAutoScalingGroup`; the groups ECS makes get "
+        "`notifications=` in `<cluster>.add_capacity(...)` (a name bound to `ecs.Cluster(...)`; the topic is made in "
+        "the cluster) or in `Cluster(capacity=ecs.AddCapacityOptions(...))`. The topic enforces SSL "
         "(SNS3) and has no KMS key: Auto Scaling's service-linked role may publish to it without any grant. A stated "
         "list that may name every event is left alone; one that provably misses some, or is empty, is reported "
         "without a fix (the user chose the events). Reported without a fix: a `**` splat, the deprecated singular "
@@ -111,7 +128,8 @@ class As3ScalingNotifications(Rule):
         "nothing, no running behaviour or access changes, and the group updates in place."
     )
     impact = "Scaling failures (launch errors from capacity, quota or AMI problems) go unnoticed."
-    calls = frozenset({GROUP, CFN_GROUP})
+    calls = frozenset({GROUP, CFN_GROUP, ECS_CLUSTER})
+    call_names = frozenset({ADD_CAPACITY})
     examples = [
         Example(
             name="module alias, bound to a name",
@@ -250,11 +268,72 @@ groups = [autoscaling.AutoScalingGroup(self, name, vpc=vpc) for name in names]
 """,
             flagged=True,
         ),
+        Example(
+            name="ECS: cluster.add_capacity on a cluster bound in the file",
+            before="""\
+from aws_cdk import aws_ec2 as ec2, aws_ecs as ecs
+
+cluster = ecs.Cluster(self, "Cluster", vpc=vpc)
+cluster.add_capacity("Capacity", instance_type=ec2.InstanceType("t3.micro"))
+""",
+            after="""\
+from aws_cdk import aws_ec2 as ec2, aws_ecs as ecs
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_autoscaling as autoscaling
+
+cluster = ecs.Cluster(self, "Cluster", vpc=vpc)
+capacity_notifications = sns.Topic(cluster, "CapacityNotifications", enforce_ssl=True)
+cluster.add_capacity("Capacity", instance_type=ec2.InstanceType("t3.micro"), notifications=[autoscaling.NotificationConfiguration(topic=capacity_notifications)])
+""",
+        ),
+        Example(
+            name="ECS: Cluster(capacity=AddCapacityOptions(...))",
+            before="""\
+from aws_cdk import aws_autoscaling as autoscaling, aws_ec2 as ec2, aws_ecs as ecs
+
+cluster = ecs.Cluster(
+    self, "Cluster", vpc=vpc, capacity=ecs.AddCapacityOptions(instance_type=ec2.InstanceType("t3.micro"))
+)
+""",
+            after="""\
+from aws_cdk import aws_autoscaling as autoscaling, aws_ec2 as ec2, aws_ecs as ecs
+from aws_cdk import aws_sns as sns
+
+capacity_notifications = sns.Topic(
+    self, "ClusterCapacityNotifications", enforce_ssl=True
+)
+
+cluster = ecs.Cluster(
+    self, "Cluster", vpc=vpc, capacity=ecs.AddCapacityOptions(instance_type=ec2.InstanceType("t3.micro"), notifications=[autoscaling.NotificationConfiguration(topic=capacity_notifications)])
+)
+""",
+        ),
+        Example(
+            name="ECS: left alone or reported (stated notifications, an unknown receiver, a capacity cdkfix cannot read)",
+            before="""\
+from aws_cdk import aws_autoscaling as autoscaling, aws_ecs as ecs
+
+cluster = ecs.Cluster(self, "Cluster", vpc=vpc)
+cluster.add_capacity("A", instance_type=instance_type, notifications=[autoscaling.NotificationConfiguration(topic=topic)])
+cluster.add_capacity("B", instance_type=instance_type, notifications=[])
+cluster.add_capacity("C", instance_type=instance_type, **options)
+other.add_capacity("D", instance_type=instance_type)
+ecs.Cluster(self, "E", vpc=vpc, capacity=capacity)
+ecs.Cluster(self, "F", vpc=vpc)
+""",
+            flagged=True,
+        ),
     ]
 
     def visit_Call(self, node: cst.Call) -> None:
+        if isinstance(node.func, cst.Attribute) and node.func.attr.value == ADD_CAPACITY:
+            self._add_capacity(node)
+            return
         qualified = self.resolve(node.func)
-        if qualified not in self.calls:
+        if qualified == ECS_CLUSTER:
+            self._cluster_capacity(node)
+            return
+        if qualified not in (GROUP, CFN_GROUP):
             return
         is_l1 = qualified == CFN_GROUP
         keyword = L1_KEYWORD if is_l1 else L2_KEYWORD
@@ -292,6 +371,59 @@ groups = [autoscaling.AutoScalingGroup(self, name, vpc=vpc) for name in names]
         else:
             value = f"[{self.ref(NOTIFICATION)}(topic={topic})]"
         self.report(message, [self.set_keyword(node, keyword, value), insert], anchor=self.current_statement, node=node)
+
+    def _add_capacity(self, node: cst.Call) -> None:
+        """`<cluster>.add_capacity("<Id>", ...)`: the group ECS makes, its topic made in the cluster."""
+        cluster = dotted_name(node.func.value)
+        if cluster is None:
+            return
+        try:
+            value = assigned_once(self, cluster)
+        except Unknown:
+            return  # not provably an ecs.Cluster: another class may have an add_capacity
+        if not isinstance(value, cst.Call) or self.resolve(value.func) != ECS_CLUSTER:
+            return
+        id_arg = layout.argument(node, 0, "id")
+        place = (cluster, derive_id(id_arg.value, "Notifications", "CapacityNotifications")) if id_arg else None
+        self._capacity_notifications(node, f"{code(node.func)}(...)", place)
+
+    def _cluster_capacity(self, node: cst.Call) -> None:
+        """`ecs.Cluster(..., capacity=...)`: the group ECS makes from AddCapacityOptions."""
+        capacity = layout.keyword_arg(node, "capacity")
+        if capacity is None:
+            return
+        what = f"{code(node.func)}(capacity=...)"
+        options = capacity.value
+        if not isinstance(options, cst.Call) or self.resolve(options.func) != ADD_CAPACITY_OPTIONS:
+            self.report_without_fix(
+                f"{what}: the Auto Scaling group it makes may lack notifications ({self.code})",
+                "cdkfix cannot read `capacity=` (not an `AddCapacityOptions(...)` call)",
+                node,
+            )
+            return
+        self._capacity_notifications(options, what, scope_and_id(node, "CapacityNotifications", "CapacityNotifications"))
+
+    def _capacity_notifications(self, target: cst.Call, what: str, place: tuple[str, str] | None) -> None:
+        """`notifications=` on `target` (an add_capacity or AddCapacityOptions call) and a new topic
+        at `place` (scope, id source) before the statement, as on an AutoScalingGroup."""
+        message = f"{what}: the Auto Scaling group ECS makes has no notifications for all scaling events ({self.code})"
+        stated = layout.keyword_arg(target, L2_KEYWORD)
+        if stated is not None:
+            missing = self._missing_events(stated.value, False)
+            if missing:
+                self.report_without_fix(message, _CHOSEN.format(missing=", ".join(missing)), target)
+            return
+        if layout.has_double_star(target):
+            self.report_without_fix(message, f"a `**` splat may set `{L2_KEYWORD}`", target)
+            return
+        if place is None or not in_plain_statement(self):
+            self.report_without_fix(message, "no plain scope, id and statement to put a new topic next to", target)
+            return
+        scope, new_id = place
+        topic = self.unique_name("capacity_notifications")
+        insert = self.insert_before(self.current_statement, f"{topic} = {self.ref(TOPIC)}({scope}, {new_id}, enforce_ssl=True)")
+        value = f"[{self.ref(NOTIFICATION)}(topic={topic})]"
+        self.report(message, [self.set_keyword(target, L2_KEYWORD, value), insert], anchor=self.current_statement, node=target)
 
     def _missing_events(self, value: cst.BaseExpression, is_l1: bool) -> list[str]:
         """The required events a stated list provably does not name (all of them for an empty
