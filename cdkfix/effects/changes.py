@@ -28,7 +28,9 @@ BEHAVIOUR_PROPERTIES: dict[str, tuple[str, ...]] = {
     ),
     "AWS::ECS::Service": ("DesiredCount", "HealthCheckGracePeriodSeconds"),
     "AWS::ApplicationAutoScaling::ScalableTarget": ("MinCapacity", "MaxCapacity"),
-    "AWS::AutoScaling::AutoScalingGroup": ("MinSize", "MaxSize", "DesiredCapacity", "HealthCheckType"),
+    "AWS::AutoScaling::AutoScalingGroup": ("MinSize", "MaxSize", "DesiredCapacity", "HealthCheckType", "HealthCheckGracePeriod"),
+    # Whether a deregistering or unhealthy instance keeps its in-flight requests, and how long.
+    "AWS::ElasticLoadBalancing::LoadBalancer": ("ConnectionDrainingPolicy",),
 }
 # Container health checks live inside a task definition's container definitions.
 CONTAINER_BEHAVIOUR = ("HealthCheck",)
