@@ -167,143 +167,76 @@ class _ReportOnly(Rule):
     default = False
 
 
-class AwsSolutionsSm2(_ReportOnly):
-    code = "AwsSolutions-SM2"
-    name = "awssolutions-sagemaker-notebook-kms"
-    title = "SageMaker notebook instance storage without a KMS key"
-    issue = (
-        "cdk-nag AwsSolutions-SM2: The SageMaker notebook instance does not have an encrypted storage volume. "
-        "Without `kms_key_id` the notebook's ML storage volume is encrypted with an AWS owned key only: no key "
-        "policy of yours decides who can use the data, and CloudTrail shows no use of the key."
-    )
-    no_fix = f"KmsKeyId is create-only: {_LOST}; copy the work out first, then recreate the notebook with `kms_key_id`"
-    fix = (
-        "Reports a `sagemaker.CfnNotebookInstance` without `kms_key_id` without a fix: " + no_fix + ". A call that "
-        "states `kms_key_id` (any value) is left alone; a `**` splat that may hold it is reported without a fix."
-    )
-    impact = "Notebook data at rest under a key you do not control."
-    calls = frozenset({NOTEBOOK})
-    examples = [
-        Example(
-            name="module alias: reported without a fix",
-            before=f"from aws_cdk import aws_sagemaker as sagemaker\n\nsagemaker.CfnNotebookInstance({_NOTEBOOK_ARGS})\n",
-            flagged=True,
+SAGEMAKER_RULES = [
+    ValueRule(
+        code="AwsSolutions-SM2",
+        name="awssolutions-sagemaker-notebook-kms",
+        title="SageMaker notebook instance storage without a KMS key",
+        cause="The SageMaker notebook instance does not have an encrypted storage volume.",
+        why=(
+            "Without `kms_key_id` the notebook's ML storage volume is encrypted with an AWS owned key only: no key "
+            "policy of yours decides who can use the data, and CloudTrail shows no use of the key."
         ),
-        Example(
-            name="import aws_cdk as cdk: reported without a fix",
-            before=f"import aws_cdk as cdk\n\nself.notebook = cdk.aws_sagemaker.CfnNotebookInstance({_NOTEBOOK_ARGS})\n",
-            flagged=True,
+        impact="Notebook data at rest under a key you do not control.",
+        constructs=(NOTEBOOK,),
+        keyword="kms_key_id",
+        # Any key passes (cdk-nag checks only that `KmsKeyId` is there): only its absence is flagged.
+        flagged=(),
+        absent=True,
+        value=None,
+        no_fix=f"KmsKeyId is create-only: {_LOST}; copy the work out first, then recreate the notebook with `kms_key_id`",
+        keep='"arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"',
+        args=_NOTEBOOK_ARGS,
+        safety_note="No fix is written.",
+        examples=[
+            Example(
+                name="a key of the stack: left alone",
+                before="from aws_cdk import aws_kms as kms, aws_sagemaker as sagemaker\n\n"
+                'key = kms.Key(self, "NotebookKey", enable_key_rotation=True)\n'
+                f"sagemaker.CfnNotebookInstance({_NOTEBOOK_ARGS}, kms_key_id=key.key_id)\n",
+            ),
+        ],
+    ),
+    ValueRule(
+        code="AwsSolutions-SM3",
+        name="awssolutions-sagemaker-notebook-internet",
+        title="SageMaker notebook instance with direct internet access",
+        cause="The SageMaker notebook instance has direct internet access enabled.",
+        why=(
+            "`DirectInternetAccess` defaults to \"Enabled\": the notebook reaches (and code run in it sends data to) "
+            "the internet through SageMaker's own network, outside your VPC's controls."
         ),
-        Example(
-            name="class imported by name: reported without a fix",
-            before=f"from aws_cdk.aws_sagemaker import CfnNotebookInstance\n\nCfnNotebookInstance({_NOTEBOOK_ARGS})\n",
-            flagged=True,
+        impact="Notebook code and data can reach the internet outside the VPC.",
+        constructs=(NOTEBOOK,),
+        keyword="direct_internet_access",
+        flagged=('"Enabled"',),
+        # cdk-nag passes "Disabled" only (SageMakerNotebookNoDirectInternetAccess.ts).
+        flagged_if=lambda value: value != "Disabled",
+        flagged_text='any literal but "Disabled"',
+        absent=True,
+        value=None,
+        no_fix=(
+            f"DirectInternetAccess is create-only: {_LOST}. \"Disabled\" also needs `subnet_id` and "
+            "`security_group_ids` (create-only too), and the notebook then reaches package repositories and "
+            "SageMaker's APIs only through a NAT gateway or VPC endpoints of that subnet: a network choice cdkfix "
+            "cannot make"
         ),
-        Example(
-            name="a key: left alone",
-            before="from aws_cdk import aws_kms as kms, aws_sagemaker as sagemaker\n\n"
-            'key = kms.Key(self, "NotebookKey", enable_key_rotation=True)\n'
-            f"sagemaker.CfnNotebookInstance({_NOTEBOOK_ARGS}, kms_key_id=key.key_id)\n",
-        ),
-        Example(
-            name="a `**` splat may hold the keyword: reported without a fix",
-            before=f"from aws_cdk import aws_sagemaker as sagemaker\n\n\ndef build(self, props):\n    sagemaker.CfnNotebookInstance({_NOTEBOOK_ARGS}, **props)\n",
-            flagged=True,
-        ),
-        Example(
-            name="a run-time key beside a `**` splat: left alone",
-            before=f"from aws_cdk import aws_sagemaker as sagemaker\n\n\ndef build(self, key, props):\n    sagemaker.CfnNotebookInstance({_NOTEBOOK_ARGS}, kms_key_id=key, **props)\n",
-        ),
-    ]
+        keep='"Disabled"',
+        args=_NOTEBOOK_ARGS,
+        safety_note="No fix is written.",
+        examples=[
+            Example(
+                name="\"Disabled\" in a subnet: left alone",
+                before="from aws_cdk import aws_ec2 as ec2, aws_sagemaker as sagemaker\n\n"
+                'group = ec2.SecurityGroup(self, "NotebookGroup", vpc=vpc)\n'
+                f'sagemaker.CfnNotebookInstance({_NOTEBOOK_ARGS}, direct_internet_access="Disabled", '
+                "subnet_id=vpc.private_subnets[0].subnet_id, security_group_ids=[group.security_group_id])\n",
+            ),
+        ],
+    ),
+]
 
-    def visit_Call(self, node: cst.Call) -> None:
-        if self.resolve(node.func) != NOTEBOOK or layout.keyword_arg(node, "kms_key_id") is not None:
-            return
-        what = code(node.func)
-        if layout.has_double_star(node):
-            self.report_without_fix(
-                f"{what} may lack `kms_key_id` (SM2)",
-                f"a `**` splat may set `kms_key_id`: cdkfix cannot see its keywords; without it: {self.no_fix}",
-                node,
-            )
-            return
-        self.report_without_fix(f"{what} without `kms_key_id` ({self.title})", self.no_fix, node)
-
-
-class AwsSolutionsSm3(_ReportOnly):
-    code = "AwsSolutions-SM3"
-    name = "awssolutions-sagemaker-notebook-internet"
-    title = "SageMaker notebook instance with direct internet access"
-    issue = (
-        "cdk-nag AwsSolutions-SM3: The SageMaker notebook instance has direct internet access enabled. "
-        "`DirectInternetAccess` defaults to \"Enabled\": the notebook reaches (and code run in it sends data to) the "
-        "internet through SageMaker's own network, outside your VPC's controls."
-    )
-    no_fix = (
-        f"DirectInternetAccess is create-only: {_LOST}. \"Disabled\" also needs `subnet_id` and "
-        "`security_group_ids` (create-only too), and the notebook then reaches package repositories and SageMaker's "
-        "APIs only through a NAT gateway or VPC endpoints of that subnet: a network choice cdkfix cannot make"
-    )
-    fix = (
-        "Reports a `sagemaker.CfnNotebookInstance` without `direct_internet_access`, or with a literal other than "
-        "\"Disabled\", without a fix: " + no_fix + ". \"Disabled\" and a run-time value are left alone; a `**` splat "
-        "that may hold the keyword is reported without a fix."
-    )
-    impact = "Notebook code and data can reach the internet outside the VPC."
-    calls = frozenset({NOTEBOOK})
-    examples = [
-        Example(
-            name="absent (default Enabled), module alias: reported without a fix",
-            before=f"from aws_cdk import aws_sagemaker as sagemaker\n\nsagemaker.CfnNotebookInstance({_NOTEBOOK_ARGS})\n",
-            flagged=True,
-        ),
-        Example(
-            name="\"Enabled\", import aws_cdk as cdk: reported without a fix",
-            before=f"import aws_cdk as cdk\n\ncdk.aws_sagemaker.CfnNotebookInstance({_NOTEBOOK_ARGS}, direct_internet_access='Enabled')\n",
-            flagged=True,
-        ),
-        Example(
-            name="class imported by name: reported without a fix",
-            before=f"from aws_cdk.aws_sagemaker import CfnNotebookInstance\n\nCfnNotebookInstance({_NOTEBOOK_ARGS})\n",
-            flagged=True,
-        ),
-        Example(
-            name="\"Disabled\" in a subnet: left alone",
-            before="from aws_cdk import aws_ec2 as ec2, aws_sagemaker as sagemaker\n\n"
-            'group = ec2.SecurityGroup(self, "NotebookGroup", vpc=vpc)\n'
-            f'sagemaker.CfnNotebookInstance({_NOTEBOOK_ARGS}, direct_internet_access="Disabled", '
-            "subnet_id=vpc.private_subnets[0].subnet_id, security_group_ids=[group.security_group_id])\n",
-        ),
-        Example(
-            name="a run-time value: left alone",
-            before=f"from aws_cdk import aws_sagemaker as sagemaker\n\n\ndef build(self, access):\n    sagemaker.CfnNotebookInstance({_NOTEBOOK_ARGS}, direct_internet_access=access)\n",
-        ),
-        Example(
-            name="a `**` splat may hold the keyword: reported without a fix",
-            before=f"from aws_cdk import aws_sagemaker as sagemaker\n\n\ndef build(self, props):\n    sagemaker.CfnNotebookInstance({_NOTEBOOK_ARGS}, **props)\n",
-            flagged=True,
-        ),
-    ]
-
-    def visit_Call(self, node: cst.Call) -> None:
-        if self.resolve(node.func) != NOTEBOOK:
-            return
-        what = code(node.func)
-        arg = layout.keyword_arg(node, "direct_internet_access")
-        if arg is not None:
-            value = string_value(arg.value)
-            if value is None or value == "Disabled":
-                return  # compliant, or a run-time value cdkfix does not guess
-            self.report_without_fix(f"{what} with `direct_internet_access={code(arg.value)}` ({self.title})", self.no_fix, arg.value)
-            return
-        if layout.has_double_star(node):
-            self.report_without_fix(
-                f"{what} may lack `direct_internet_access` (SM3)",
-                f"a `**` splat may set `direct_internet_access`: cdkfix cannot see its keywords; without it: {self.no_fix}",
-                node,
-            )
-            return
-        self.report_without_fix(f"{what} without `direct_internet_access` ({self.title})", self.no_fix, node)
+value_rule.declare(SAGEMAKER_RULES, globals())
 
 
 # --- DocumentDB credentials ----------------------------------------------------------------------
