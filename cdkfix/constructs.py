@@ -89,6 +89,30 @@ def dict_element(mapping: cst.Dict, key: str) -> cst.DictElement | None:
     return None
 
 
+def props_field(node: cst.BaseExpression, names: tuple[str, ...], absent: object = None) -> object:
+    """The value a props object gives one of `names`: a keyword of a call (`LogsProperty(
+    broker_logs=...)`) or a key of a dict literal (`{"brokerLogs": ...}`, what jsii hands
+    CloudFormation); `absent` when the call or dict does not write it; None when `node` is
+    neither (a name, a run-time value) or holds a `**` splat (it may write it)."""
+    if isinstance(node, cst.Call):
+        if layout.has_double_star(node):
+            return None
+        for name in names:
+            arg = layout.keyword_arg(node, name)
+            if arg is not None:
+                return arg.value
+        return absent
+    if isinstance(node, cst.Dict):
+        if any(not isinstance(item, cst.DictElement) for item in node.elements):
+            return None
+        for name in names:
+            item = dict_element(node, name)
+            if item is not None:
+                return item.value
+        return absent
+    return None
+
+
 def literal_value(node: cst.SimpleString) -> str | bytes:
     """`node.evaluated_value`, without compiling the literal when its text is its value.
 

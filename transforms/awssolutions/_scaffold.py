@@ -6,13 +6,15 @@ Not a rule: the registry imports this module and finds no Rule in it.
 
 from __future__ import annotations
 
+from typing import Callable
+
 import libcst as cst
 
 from cdkfix import layout
 from cdkfix.constructs import code, construct_id, derive_id
 from cdkfix.names import dotted_name
 from cdkfix.rule import Rule
-from cdkfix.traverse import visit_readonly
+from cdkfix.traverse import nodes_within, visit_readonly
 # Following a name to its value lives in transforms/_bindings.py (one rule for what binds a
 # name); these two stay importable from here for the rules that import them from _scaffold.
 from cdkfix.transforms._bindings import assigned_once, self_attribute_value  # noqa: F401
@@ -160,3 +162,30 @@ def bucket_lifetime(rule: Rule, node: cst.Call) -> str | None:
             return None  # a call or expression: evaluating it twice is not the same value
         text += f", {keyword}={code(arg.value)}"
     return text
+
+
+def attribute_settings(
+    rule: Rule, name: str | None, attribute: str, ours: set[str], others: Callable[[str | None], bool] = lambda _: False
+) -> tuple[list[str], list[str]]:
+    """The `<owner>.<attribute> = ...` assignments (an escape hatch: `api.node.default_child.log_config
+    = ...`) where the construct's `name` is visible (its function, or its class for a `self.`
+    attribute, else the module): (those whose owner is one of `ours`, those cdkfix cannot tie to
+    any construct: owner neither ours nor `others(owner)`), as source text of their targets.
+    A rule leaves a construct with a setting of its own alone (also how a second run sees its
+    fix), and reports one without a fix when a setting may be its own."""
+    if name is not None and name.startswith("self."):
+        where = rule.enclosing(cst.ClassDef) or rule.context.module
+    else:
+        where = rule.enclosing(cst.FunctionDef) or rule.context.module
+    tied, untied = [], []
+    for assign in nodes_within(where, cst.Assign):
+        for target in assign.targets:
+            value = target.target
+            if not isinstance(value, cst.Attribute) or value.attr.value != attribute:
+                continue
+            owner = dotted_name(value.value)
+            if owner in ours:
+                tied.append(code(value))
+            elif not others(owner):
+                untied.append(code(value))
+    return tied, untied

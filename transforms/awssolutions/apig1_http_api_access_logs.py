@@ -42,9 +42,8 @@ from cdkfix import layout
 from cdkfix.constructs import code
 from cdkfix.names import dotted_name
 from cdkfix.rule import Example, Rule
-from cdkfix.traverse import nodes_within
 
-from cdkfix.transforms.awssolutions._scaffold import in_plain_statement, scope_and_id
+from cdkfix.transforms.awssolutions._scaffold import attribute_settings, in_plain_statement, scope_and_id
 
 HTTP_API = "aws_cdk.aws_apigatewayv2.HttpApi"
 HTTP_STAGE = "aws_cdk.aws_apigatewayv2.HttpStage"
@@ -227,7 +226,12 @@ def visit_http(rule: Rule, node: cst.Call, qualified: str) -> None:
         rule.report_without_fix(message, "the call is not made in a plain statement a log group can follow", node)
         return
     bound = dotted_name(rule.bound_target(node))
-    tied, untied = _settings_assignments(rule, f"{bound}{stage_of}" if bound else "")
+    # `<name>.node.default_child.access_log_settings` of another name is another stage's; an owner
+    # held in a plain name (or an expression) may be this stage.
+    ours = {f"{bound}{stage_of}{_ESCAPE_HATCH}"} if bound else set()
+    tied, untied = attribute_settings(
+        rule, bound, "access_log_settings", ours, lambda owner: owner is not None and owner.endswith(_ESCAPE_HATCH)
+    )
     if tied:
         return  # the user's escape hatch, or this fix on a second run
     if untied:
@@ -251,28 +255,3 @@ def visit_http(rule: Rule, node: cst.Call, qualified: str) -> None:
         f"destination_arn={group}.log_group_arn, format={FORMAT_SOURCE})",
     ])
     rule.report(message, [*bind, rule.insert_after(rule.current_statement, source)], node=node)
-
-
-def _settings_assignments(rule: Rule, stage: str) -> tuple[list[str], list[str]]:
-    """The `<x>.access_log_settings = ...` assignments where the stage's name is visible (its
-    function, or its class for a `self.` attribute, else the module): (those that set this
-    stage's, those cdkfix cannot tie to any named stage), as source text of their targets."""
-    if stage.startswith("self."):
-        where = rule.enclosing(cst.ClassDef) or rule.context.module
-    else:
-        where = rule.enclosing(cst.FunctionDef) or rule.context.module
-    ours = {f"{stage}{_ESCAPE_HATCH}"} if stage else set()
-    tied, untied = [], []
-    for assign in nodes_within(where, cst.Assign):
-        for target in assign.targets:
-            value = target.target
-            if not isinstance(value, cst.Attribute) or value.attr.value != "access_log_settings":
-                continue
-            owner = dotted_name(value.value)
-            if owner in ours:
-                tied.append(code(value))
-            elif owner is None or not owner.endswith(_ESCAPE_HATCH):
-                # `<name>.node.default_child.access_log_settings` is another named stage's; an
-                # owner held in a plain name (or an expression) may be this stage.
-                untied.append(code(value))
-    return tied, untied

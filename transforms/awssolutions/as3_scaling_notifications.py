@@ -51,7 +51,7 @@ from __future__ import annotations
 import libcst as cst
 
 from cdkfix import layout
-from cdkfix.constructs import code, derive_id, string_value
+from cdkfix.constructs import code, derive_id, props_field, string_value
 from cdkfix.names import dotted_name
 from cdkfix.rule import Category, Example, Kind, Rule, Safety
 from cdkfix.transforms._bindings import assigned_once
@@ -440,9 +440,16 @@ ecs.Cluster(self, "F", vpc=vpc)
             named |= events
         return [event for event in REQUIRED if event not in named]
 
+    def _props_field(self, config: cst.BaseExpression, names: tuple[str, ...], props: str) -> object:
+        """`props_field` of a call to `props` (another call is unreadable) or a dict literal;
+        `_ABSENT` when not written."""
+        if isinstance(config, cst.Call) and self.resolve(config.func) != props:
+            return None
+        return props_field(config, names, _ABSENT)
+
     def _l2_events(self, config: cst.BaseExpression) -> frozenset[str] | None:
         """The events one NotificationConfiguration (a call or a dict literal) names; None when unreadable."""
-        events = _field(config, ("scaling_events", "scalingEvents"), self, NOTIFICATION)
+        events = self._props_field(config, ("scaling_events", "scalingEvents"), NOTIFICATION)
         if events is _ABSENT:
             return SCALING_EVENTS_TYPES["ALL"]  # CDK's default
         if not isinstance(events, cst.BaseExpression):
@@ -455,7 +462,7 @@ ecs.Cluster(self, "F", vpc=vpc)
     def _l1_events(self, config: cst.BaseExpression) -> frozenset[str] | None:
         """The notification types one NotificationConfigurationProperty (a call or a dict literal)
         names; None when unreadable."""
-        types = _field(config, ("notification_types", "notificationTypes"), self, CFN_NOTIFICATION)
+        types = self._props_field(config, ("notification_types", "notificationTypes"), CFN_NOTIFICATION)
         if types is _ABSENT:
             return frozenset()  # cdk-nag: no types, no event
         if not isinstance(types, (cst.List, cst.Tuple)):
@@ -470,24 +477,3 @@ ecs.Cluster(self, "F", vpc=vpc)
 
 
 _ABSENT = object()
-
-
-def _field(node: cst.BaseExpression, names: tuple[str, ...], rule: Rule, call: str):
-    """The value of keyword (a call to `call`) or key (a dict literal) `names` in `node`;
-    `_ABSENT` when not written; None when `node` is neither or holds a `**` splat."""
-    if isinstance(node, cst.Call):
-        if rule.resolve(node.func) != call or layout.has_double_star(node):
-            return None
-        for name in names:
-            arg = layout.keyword_arg(node, name)
-            if arg is not None:
-                return arg.value
-        return _ABSENT
-    if isinstance(node, cst.Dict):
-        if any(not isinstance(item, cst.DictElement) for item in node.elements):
-            return None
-        for item in node.elements:
-            if isinstance(item.key, cst.SimpleString) and item.key.evaluated_value in names:
-                return item.value
-        return _ABSENT
-    return None

@@ -61,9 +61,8 @@ from cdkfix import layout
 from cdkfix.constructs import code
 from cdkfix.names import dotted_name
 from cdkfix.rule import Category, Example, Kind, Rule, Safety
-from cdkfix.traverse import nodes_within
 
-from cdkfix.transforms.awssolutions._scaffold import in_plain_statement, scope_and_id
+from cdkfix.transforms.awssolutions._scaffold import attribute_settings, in_plain_statement, scope_and_id
 
 GRAPHQL_API = "aws_cdk.aws_appsync.GraphqlApi"
 CFN_GRAPHQL_API = "aws_cdk.aws_appsync.CfnGraphQLApi"
@@ -347,12 +346,10 @@ cfn_api.log_config = appsync.CfnGraphQLApi.LogConfigProperty(cloud_watch_logs_ro
             self.report_without_fix(message, "the API is not made in a plain statement a log role can follow", node)
             return
         bound = dotted_name(self.bound_target(node))
-        if bound is not None:
-            tied, untied = self._log_configs(bound, is_l1)
-            if tied:
-                return  # the user's escape hatch, or this fix on a second run
-        else:
-            untied = self._log_configs("", is_l1)[1]
+        ours = {f"{bound}{_ESCAPE_HATCH}", bound} if bound is not None else set()
+        tied, untied = attribute_settings(self, bound, "log_config", ours)
+        if tied:
+            return  # the user's escape hatch, or this fix on a second run
         if untied:
             self.report_without_fix(
                 message,
@@ -385,25 +382,6 @@ cfn_api.log_config = appsync.CfnGraphQLApi.LogConfigProperty(cloud_watch_logs_ro
             f"field_log_level=\"{FIELD_LOG_LEVEL}\")",
         ])
         self.report(message, [*bind, self.insert_after(self.current_statement, source)], node=node)
-
-    def _log_configs(self, api: str, is_l1: bool) -> tuple[list[str], list[str]]:
-        """The `<x>.log_config = ...` assignments where the API's name is visible (its function,
-        or its class for a `self.` attribute, else the module): (those that set this API's,
-        those cdkfix cannot tie to it), as source text of their targets."""
-        if api.startswith("self."):
-            where = self.enclosing(cst.ClassDef) or self.context.module
-        else:
-            where = self.enclosing(cst.FunctionDef) or self.context.module
-        ours = {f"{api}{_ESCAPE_HATCH}", api} if api else set()
-        tied, untied = [], []
-        for assign in nodes_within(where, cst.Assign):
-            for target in assign.targets:
-                value = target.target
-                if not isinstance(value, cst.Attribute) or value.attr.value != "log_config":
-                    continue
-                owner = dotted_name(value.value)
-                (tied if owner in ours else untied).append(code(value))
-        return tied, untied
 
 
 def _excludes_verbose_content(value: cst.BaseExpression) -> bool:

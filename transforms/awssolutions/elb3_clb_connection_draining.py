@@ -40,7 +40,7 @@ from cdkfix.names import dotted_name
 from cdkfix.rule import Category, Example, Kind, Rule, Safety
 from cdkfix.traverse import nodes_within
 
-from cdkfix.transforms.awssolutions._scaffold import in_plain_statement
+from cdkfix.transforms.awssolutions._scaffold import attribute_settings, in_plain_statement
 
 LOAD_BALANCER = "aws_cdk.aws_elasticloadbalancing.LoadBalancer"
 CFN_LOAD_BALANCER = "aws_cdk.aws_elasticloadbalancing.CfnLoadBalancer"
@@ -258,17 +258,7 @@ other.add_property_override("ConnectionDrainingPolicy.Enabled", True)
         if lb is not None:
             ours = {lb} if is_l1 else {f"{lb}{_ESCAPE_HATCH}"}
         others = self._other_load_balancers(where, lb)
-        tied, untied = [], []
-        for assign in nodes_within(where, cst.Assign):
-            for target in assign.targets:
-                value = target.target
-                if not isinstance(value, cst.Attribute) or value.attr.value != KEYWORD:
-                    continue
-                owner = dotted_name(value.value)
-                if owner in ours:
-                    tied.append(code(value))
-                elif owner not in others:
-                    untied.append(code(value))
+        tied, untied = attribute_settings(self, lb, KEYWORD, ours, others.__contains__)
         for call in nodes_within(where, cst.Call):
             func = call.func
             if isinstance(func, cst.Attribute) and func.attr.value == "add_property_override" and call.args:

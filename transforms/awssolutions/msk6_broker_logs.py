@@ -34,7 +34,7 @@ from __future__ import annotations
 import libcst as cst
 
 from cdkfix import layout
-from cdkfix.constructs import code
+from cdkfix.constructs import code, props_field
 from cdkfix.rule import Category, Example, Kind, Rule, Safety
 
 from cdkfix.transforms.awssolutions._scaffold import binding, in_plain_statement, scope_and_id
@@ -276,39 +276,16 @@ def _all_disabled(value: cst.BaseExpression) -> bool:
     """True when `value` (a LoggingInfoProperty call or a dict literal) provably enables no broker
     log destination: each destination it writes has a literal `enabled=False`. False when one is
     enabled or when any part is not literal (cdkfix cannot tell: the user's choice stands)."""
-    broker_logs = _field(value, ("broker_logs", "brokerLogs"))
+    broker_logs = props_field(value, ("broker_logs", "brokerLogs"))
     if broker_logs is None:
         return False
     for names in DESTINATIONS:
-        destination = _field(broker_logs, names, absent=cst.Name("None"))
+        destination = props_field(broker_logs, names, absent=cst.Name("None"))
         if destination is None:
             return False  # unreadable
         if isinstance(destination, cst.Name) and destination.value == "None":
             continue  # not written
-        enabled = _field(destination, ("enabled",))
+        enabled = props_field(destination, ("enabled",))
         if not (isinstance(enabled, cst.Name) and enabled.value == "False"):
             return False
     return True
-
-
-def _field(node: cst.BaseExpression, names: tuple[str, ...], absent: cst.BaseExpression | None = None):
-    """The value of keyword (property call) or key (dict literal) `names` in `node`; `absent` when
-    the call or dict does not write it; None when `node` is neither (a name, a run-time value) or
-    holds a `**` splat."""
-    if isinstance(node, cst.Call):
-        if layout.has_double_star(node):
-            return None
-        for name in names:
-            arg = layout.keyword_arg(node, name)
-            if arg is not None:
-                return arg.value
-        return absent
-    if isinstance(node, cst.Dict):
-        if any(not isinstance(item, cst.DictElement) for item in node.elements):
-            return None
-        for item in node.elements:
-            key = item.key
-            if isinstance(key, cst.SimpleString) and key.evaluated_value in names:
-                return item.value
-        return absent
-    return None
