@@ -349,3 +349,35 @@ def test_runtime_built_by_hand_with_a_listing_layer_is_reported():
     )
     fixed, records = _run(source)
     assert fixed == source and [r.status for r in records] == [FixStatus.NO_FIX] and "only for a `Runtime.X`" in records[0].detail
+
+
+# --- the asset's bundling image names the old runtime --------------------------------------
+
+BUNDLED = (
+    "from aws_cdk import BundlingOptions\n"
+    "from aws_cdk import aws_lambda as lambda_\n\n"
+    'lambda_.Function(self, "F", runtime=lambda_.Runtime.PYTHON_3_12, handler="i.h",\n'
+    '    code=lambda_.Code.from_asset("src", bundling=BundlingOptions(image=lambda_.Runtime.{image}.bundling_image,\n'
+    '        command=["bash", "-c", "pip install -r requirements.txt -t /asset-output"])))\n'
+)
+
+
+def test_a_bundling_image_of_the_old_runtime_moves_with_it():
+    # Seen in m1yag1/stonksfeed.com: the runtime moved to 3.14 while the dependencies were
+    # still built in the 3.12 image (native wheels for the wrong Python).
+    source = BUNDLED.format(image="PYTHON_3_12")
+    records = _fixed_twice(lambda s: _run(s), source, source.replace("PYTHON_3_12", "PYTHON_3_14"))
+    assert "the asset's bundling image moves to python3.14 too" in records[0].message
+
+
+def test_a_bundling_image_of_another_runtime_is_left_alone():
+    source = BUNDLED.format(image="PYTHON_3_11")
+    fixed, records = _run(source)
+    assert fixed == source.replace("runtime=lambda_.Runtime.PYTHON_3_12", "runtime=lambda_.Runtime.PYTHON_3_14")
+    assert "bundling image" not in records[0].message
+
+
+def test_pinned_bundling_image_gets_the_same_string_form(pinned):
+    source = BUNDLED.format(image="PYTHON_3_12")
+    string_form = 'lambda_.Runtime("python3.14", lambda_.RuntimeFamily.PYTHON)'
+    _fixed_twice(pinned, source, source.replace("lambda_.Runtime.PYTHON_3_12", string_form))

@@ -258,6 +258,8 @@ class L1LatestRuntime(Rule):
         "`Runtime(\"python3.8\", ...)` and the `runtime=\"python3.9\"` string of `aws_lambda.CfnFunction` (a literal "
         "or a constant assigned once) become the newest string. A layer bound in the file whose "
         "`compatible_runtimes=[...]` lacks the new runtime gets it appended (CDK refuses the function otherwise). "
+        "A `Runtime.<OLD>.bundling_image` written in the function's own `code=` or `bundling=` argument moves to "
+        "the new runtime with it (the asset's dependencies are built in that image). "
         "Reported without a fix: a runtime from a run-time value (a parameter, `props.runtime`), a `**` splat, "
         "layers cdkfix cannot see, a family whose newest runtime is deprecated (dotnetcore: a change of family "
         "is a human choice), a pinned project whose newest runtime has no RuntimeFamily member in aws-cdk-lib's "
@@ -598,15 +600,40 @@ def second(scope):
             self._pinned(node, source, statement, runtimes, current[0], newest, replacement, pin, message, layers)
             return
         written = f"{code(source.value)}.{replacement}"
-        change = self.change(source, lambda updated: updated.with_changes(attr=cst.Name(replacement)), statement)
+
+        def renamed(updated: cst.CSTNode) -> cst.CSTNode:
+            return updated.with_changes(attr=cst.Name(replacement))
+
+        change = self.change(source, renamed, statement)
+        images = [self.change(image, renamed) for image in self._bundling_images(node, source.attr.value)]
         # The finding is the function's: its statement is the anchor even when the edit is at
         # the constant's assignment (the report shows, and the fast path looks for, the node there).
         self.report(
-            f"{what} on {current[0]}, not {newest} ({self.title}){_layer_note(layers, newest)}",
-            [change, *self._extend_layers(layers, lambda: written)],
+            f"{what} on {current[0]}, not {newest} ({self.title}){_layer_note(layers, newest)}{_image_note(images, newest)}",
+            [change, *images, *self._extend_layers(layers, lambda: written)],
             anchor=self.current_statement,
             node=node,
         )
+
+    def _bundling_images(self, function: cst.Call, current: str) -> list[cst.Attribute]:
+        """The `Runtime.<current>` of each `Runtime.<current>.bundling_image` written in the
+        function's own `code=` or `bundling=` argument: the asset is built (its dependencies
+        installed, native ones compiled) in the old runtime's image, so it moves with the runtime."""
+        wanted = f"{RUNTIME}.{current}"
+        found: list[cst.Attribute] = []
+        rule = self
+
+        class _Images(cst.CSTVisitor):
+            def visit_Attribute(self, node: cst.Attribute) -> None:
+                if node.attr.value == "bundling_image" and isinstance(node.value, cst.Attribute):
+                    if rule.resolve(node.value) == wanted:
+                        found.append(node.value)
+
+        for keyword in ("code", "bundling"):
+            arg = layout.keyword_arg(function, keyword)
+            if arg is not None:
+                arg.value.visit(_Images())
+        return found
 
     def _pinned(self, node, attribute, statement, runtimes, current, newest, replacement, pin, message, layers) -> None:
         """The project's aws-cdk-lib may lack `Runtime.<replacement>`: write the runtime the way
@@ -640,11 +667,12 @@ def second(scope):
             return cst.parse_expression(written())
 
         change = self.change(attribute, rewrite, statement)
+        images = [self.change(image, rewrite) for image in self._bundling_images(node, attribute.attr.value)]
         self.report(
             f"{callee(node)} on {current}, not {newest} ({self.title}); written as "
             f'`Runtime("{newest}", RuntimeFamily.{family})` because the project requires aws-cdk-lib{pin}, '
-            f"which may lack Runtime.{replacement}{_layer_note(layers, newest)}",
-            [change, *self._extend_layers(layers, written)],
+            f"which may lack Runtime.{replacement}{_layer_note(layers, newest)}{_image_note(images, newest)}",
+            [change, *images, *self._extend_layers(layers, written)],
             anchor=self.current_statement,
             node=node,
         )
@@ -827,6 +855,12 @@ def _layer_note(layers, newest: str) -> str:
         return ""
     names = ", ".join(f"`{what}`" for _, _, what in layers)
     return f"; {newest} added to the compatible runtimes of the layer {names} (its code must run on {newest})"
+
+
+def _image_note(images, newest: str) -> str:
+    if not images:
+        return ""
+    return f"; the asset's bundling image moves to {newest} too (its dependencies are built for the runtime they run on)"
 
 
 def _string_like(literal: cst.CSTNode, value: str) -> cst.CSTNode:
