@@ -42,6 +42,9 @@ REST_APIS = (
     "aws_cdk.aws_apigateway.SpecRestApi",
 )
 STAGE_OPTIONS = "aws_cdk.aws_apigateway.StageOptions"
+# A stage made apart from its API (`RestApi(deploy=False)` + Deployment + Stage): its logging
+# keywords are the StageOptions ones, on the Stage itself.
+STAGE = "aws_cdk.aws_apigateway.Stage"
 LOGGING_INFO = "aws_cdk.aws_apigateway.MethodLoggingLevel.INFO"
 LOG_DESTINATION = "aws_cdk.aws_apigateway.LogGroupLogDestination"
 CLF = "aws_cdk.aws_apigateway.AccessLogFormat.clf"
@@ -144,13 +147,17 @@ class _StageLoggingRule(Rule):
     safety = Safety.UNSAFE
     groups = ("AwsSolutions",)
     default = False
-    calls = frozenset(REST_APIS)
+    calls = frozenset(REST_APIS) | {STAGE}
     # The StageOptions keywords this rule writes; any of them present: the user chose.
     owns: tuple[str, ...] = ()
     short = ""
 
     def visit_Call(self, node: cst.Call) -> None:
-        if self.resolve(node.func) not in REST_APIS:
+        qualified = self.resolve(node.func)
+        if qualified == STAGE:
+            self._separate_stage(node)
+            return
+        if qualified not in REST_APIS:
             return
         what = callee(node)
         if layout.has_double_star(node):
@@ -178,6 +185,26 @@ class _StageLoggingRule(Rule):
         if edits is None:
             return
         self.report(message, [*edits, ensure_cloud_watch_role(self, node)], anchor=self.current_statement, node=node)
+
+    def _separate_stage(self, node: cst.Call) -> None:
+        """A `Stage(...)` made apart from its API: left alone when it states one of the rule's
+        keywords, else reported without a fix. Its API (through `deployment=`) may be anywhere,
+        and logging needs the account's CloudWatch role, which only the RestApi call can make
+        (`cloud_watch_role=True`): the fix belongs to the user."""
+        if any(layout.keyword_arg(node, key) is not None for key in self.owns):
+            return
+        what = callee(node)
+        keywords = ", ".join(f"`{key}=`" for key in self.owns)
+        if layout.has_double_star(node):
+            self.report_without_fix(f"{what} may lack {self.short} ({self.code})", f"a `**` splat may set {keywords}", node)
+            return
+        self.report_without_fix(
+            f"{what} without {self.short} ({self.title})",
+            f"a stage made apart from its API: state {keywords} on it (the StageOptions keywords) and make sure the "
+            "account has API Gateway's CloudWatch Logs role (`cloud_watch_role=True` on the RestApi), which cdkfix "
+            "does not write for an API it cannot tie to this stage",
+            node,
+        )
 
     def _named_options(self, name: cst.Name, node: cst.Call, message: str) -> NamedOptions | None:
         """The StageOptions call `deploy_options=<name>` stands for, when the fix may edit it: the
@@ -326,6 +353,17 @@ class Apig6StageLogging(_StageLoggingRule):
             ),
             flagged=True,
         ),
+        Example(
+            name="reported without a fix: a Stage made apart from its API",
+            before=(
+                "from aws_cdk import aws_apigateway as apigw\n\n"
+                'api = apigw.RestApi(self, "Api", deploy=False)\n'
+                'api.root.add_method("GET", apigw.MockIntegration())\n'
+                'deployment = apigw.Deployment(self, "Deployment", api=api)\n'
+                'apigw.Stage(self, "Prod", deployment=deployment, stage_name="prod")\n'
+            ),
+            flagged=True,
+        ),
     ]
 
     def build(self, node: cst.Call, message: str, named: NamedOptions | None) -> list:
@@ -338,7 +376,7 @@ class Apig1AccessLogging(_StageLoggingRule):
     title = "API stage without access logging"
     short = "access logging"
     owns = ("access_log_destination", "access_log_format")
-    calls = frozenset(REST_APIS) | http_access_logs.HTTP_CALLS
+    calls = frozenset(REST_APIS) | {STAGE} | http_access_logs.HTTP_CALLS
     issue = (
         "cdk-nag AwsSolutions-APIG1: The API does not have access logging enabled. Without access logs there is no "
         "record of who called the API, when, from where and with which result."
@@ -507,6 +545,17 @@ class Apig1AccessLogging(_StageLoggingRule):
             flagged=True,
         ),
         *http_access_logs.EXAMPLES,
+        Example(
+            name="reported without a fix: a Stage made apart from its API",
+            before=(
+                "from aws_cdk import aws_apigateway as apigw\n\n"
+                'api = apigw.RestApi(self, "Api", deploy=False)\n'
+                'api.root.add_method("GET", apigw.MockIntegration())\n'
+                'deployment = apigw.Deployment(self, "Deployment", api=api)\n'
+                'apigw.Stage(self, "Prod", deployment=deployment, stage_name="prod")\n'
+            ),
+            flagged=True,
+        ),
     ]
 
     def visit_Call(self, node: cst.Call) -> None:
