@@ -250,6 +250,20 @@ class _StageLoggingRule(Rule):
         raise NotImplementedError
 
 
+# Both rules' example of a Stage made apart from its API (reported without a fix).
+SEPARATE_STAGE = Example(
+    name="reported without a fix: a Stage made apart from its API",
+    before=(
+        "from aws_cdk import aws_apigateway as apigw\n\n"
+        'api = apigw.RestApi(self, "Api", deploy=False)\n'
+        'api.root.add_method("GET", apigw.MockIntegration())\n'
+        'deployment = apigw.Deployment(self, "Deployment", api=api)\n'
+        'apigw.Stage(self, "Prod", deployment=deployment, stage_name="prod")\n'
+    ),
+    flagged=True,
+)
+
+
 _METHOD = 'resource.root.add_method("GET", apigw.MockIntegration())\n'
 
 
@@ -353,17 +367,7 @@ class Apig6StageLogging(_StageLoggingRule):
             ),
             flagged=True,
         ),
-        Example(
-            name="reported without a fix: a Stage made apart from its API",
-            before=(
-                "from aws_cdk import aws_apigateway as apigw\n\n"
-                'api = apigw.RestApi(self, "Api", deploy=False)\n'
-                'api.root.add_method("GET", apigw.MockIntegration())\n'
-                'deployment = apigw.Deployment(self, "Deployment", api=api)\n'
-                'apigw.Stage(self, "Prod", deployment=deployment, stage_name="prod")\n'
-            ),
-            flagged=True,
-        ),
+        SEPARATE_STAGE,
     ]
 
     def build(self, node: cst.Call, message: str, named: NamedOptions | None) -> list:
@@ -545,17 +549,7 @@ class Apig1AccessLogging(_StageLoggingRule):
             flagged=True,
         ),
         *http_access_logs.EXAMPLES,
-        Example(
-            name="reported without a fix: a Stage made apart from its API",
-            before=(
-                "from aws_cdk import aws_apigateway as apigw\n\n"
-                'api = apigw.RestApi(self, "Api", deploy=False)\n'
-                'api.root.add_method("GET", apigw.MockIntegration())\n'
-                'deployment = apigw.Deployment(self, "Deployment", api=api)\n'
-                'apigw.Stage(self, "Prod", deployment=deployment, stage_name="prod")\n'
-            ),
-            flagged=True,
-        ),
+        SEPARATE_STAGE,
     ]
 
     def visit_Call(self, node: cst.Call) -> None:
