@@ -146,6 +146,24 @@ def log_bucket_pair(
     return bucket, source
 
 
+LOG_GROUP = "aws_cdk.aws_logs.LogGroup"
+
+
+def log_group_source(rule: Rule, variable: str, scope: str, new_id: str, retention: str | None, extra: str = "") -> str:
+    """`<variable> = logs.LogGroup(<scope>, <id>, <extra>, retention=<retention>)`: the statement
+    of a new log group a fix writes. `retention` is source (None: not written, CDK's default);
+    `extra` are keywords before it. In a destroyable run the group goes with the stack
+    (`removal_policy=RemovalPolicy.DESTROY`), else CDK-B1 would fix it on the next run."""
+    keywords = [scope, new_id]
+    if extra:
+        keywords.append(extra)
+    if retention is not None:
+        keywords.append(f"retention={retention}")
+    if rule.destroyable_selected:
+        keywords.append(f"removal_policy={rule.ref(DESTROY)}")
+    return f"{variable} = {rule.ref(LOG_GROUP)}({', '.join(keywords)})"
+
+
 def bucket_lifetime(rule: Rule, node: cst.Call) -> str | None:
     """The keywords that make a new log bucket go with the stack when `node`'s construct does;
     None when one of them is not a plain name or literal (evaluating it twice may differ)."""

@@ -43,16 +43,14 @@ from cdkfix.constructs import code
 from cdkfix.names import dotted_name
 from cdkfix.rule import Example, Rule
 
-from cdkfix.transforms.awssolutions._scaffold import attribute_settings, in_plain_statement, scope_and_id
+from cdkfix.transforms.awssolutions._scaffold import attribute_settings, in_plain_statement, log_group_source, scope_and_id
 
 HTTP_API = "aws_cdk.aws_apigatewayv2.HttpApi"
 HTTP_STAGE = "aws_cdk.aws_apigatewayv2.HttpStage"
 WEB_SOCKET_STAGE = "aws_cdk.aws_apigatewayv2.WebSocketStage"
 HTTP_CALLS = frozenset({HTTP_API, HTTP_STAGE, WEB_SOCKET_STAGE})
 ACCESS_LOG_SETTINGS = "aws_cdk.aws_apigatewayv2.CfnStage.AccessLogSettingsProperty"
-LOG_GROUP = "aws_cdk.aws_logs.LogGroup"
 ONE_YEAR = "aws_cdk.aws_logs.RetentionDays.ONE_YEAR"
-DESTROY = "aws_cdk.RemovalPolicy.DESTROY"
 _ESCAPE_HATCH = ".node.default_child"
 
 # API Gateway developer guide, "Configure logging for HTTP APIs", example JSON format.
@@ -248,9 +246,8 @@ def visit_http(rule: Rule, node: cst.Call, qualified: str) -> None:
         return
     target, bind = found
     group = rule.unique_name(f"{target.rsplit('.', 1)[-1]}_access_logs")
-    lifetime = f", removal_policy={rule.ref(DESTROY)}" if rule.destroyable_selected else ""
     source = "\n".join([
-        f"{group} = {rule.ref(LOG_GROUP)}({place[0]}, {place[1]}, retention={rule.ref(ONE_YEAR)}{lifetime})",
+        log_group_source(rule, group, place[0], place[1], rule.ref(ONE_YEAR)),
         f"{target}{stage_of}{_ESCAPE_HATCH}.access_log_settings = {rule.ref(ACCESS_LOG_SETTINGS)}("
         f"destination_arn={group}.log_group_arn, format={FORMAT_SOURCE})",
     ])

@@ -34,7 +34,7 @@ from cdkfix.traverse import nodes_within
 
 from cdkfix.transforms._bindings import local_assignment, name_uses
 from cdkfix.transforms.awssolutions import apig1_http_api_access_logs as http_access_logs
-from cdkfix.transforms.awssolutions._scaffold import binding, callee, in_plain_statement, scope_and_id
+from cdkfix.transforms.awssolutions._scaffold import binding, callee, in_plain_statement, log_group_source, scope_and_id
 
 REST_APIS = (
     "aws_cdk.aws_apigateway.RestApi",
@@ -48,7 +48,6 @@ STAGE = "aws_cdk.aws_apigateway.Stage"
 LOGGING_INFO = "aws_cdk.aws_apigateway.MethodLoggingLevel.INFO"
 LOG_DESTINATION = "aws_cdk.aws_apigateway.LogGroupLogDestination"
 CLF = "aws_cdk.aws_apigateway.AccessLogFormat.clf"
-LOG_GROUP = "aws_cdk.aws_logs.LogGroup"
 ONE_YEAR = "aws_cdk.aws_logs.RetentionDays.ONE_YEAR"
 DESTROY = "aws_cdk.RemovalPolicy.DESTROY"
 
@@ -586,11 +585,7 @@ class Apig1AccessLogging(_StageLoggingRule):
                 return None
         name = binding(self, node)
         variable = self.unique_name(f"{name.rsplit('.', 1)[-1]}_access_logs" if name else "access_logs")
-        lifetime = f", removal_policy={self.ref(DESTROY)}" if self.destroyable_selected else ""
-        insert = self.insert_before(
-            anchor,
-            f"{variable} = {self.ref(LOG_GROUP)}({scope}, {new_id}, retention={self.ref(ONE_YEAR)}{lifetime})",
-        )
+        insert = self.insert_before(anchor, log_group_source(self, variable, scope, new_id, self.ref(ONE_YEAR)))
         inner = {
             "access_log_destination": f"{self.ref(LOG_DESTINATION)}({variable})",
             "access_log_format": f"{self.ref(CLF)}()",

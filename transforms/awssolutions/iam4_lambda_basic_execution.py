@@ -36,7 +36,7 @@ from cdkfix.traverse import visit_readonly
 from cdkfix.transforms._bindings import assignments_in, binds_otherwise
 
 from cdkfix.transforms.iam_broad_managed_policy import BROAD_POLICIES
-from cdkfix.transforms.awssolutions._scaffold import binding, callee, in_plain_statement, scope_and_id
+from cdkfix.transforms.awssolutions._scaffold import binding, callee, in_plain_statement, log_group_source, scope_and_id
 from cdkfix.transforms.awssolutions.iam4_custom_resource_roles import CONSTRUCTS, fix_construct_role
 
 FUNCTION = "aws_cdk.aws_lambda.Function"
@@ -72,7 +72,6 @@ _ADDS_PERMISSIONS = frozenset({"add_to_policy", "add_to_principal_policy", "atta
 # A use under these may run many times, later, or not at all (the role's functions, the grants).
 _DEFERRED_SCOPES = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
 _LOOPS = (cst.For, cst.While, cst.FunctionDef, cst.ClassDef, cst.Lambda, *_DEFERRED_SCOPES)
-LOG_GROUP = "aws_cdk.aws_logs.LogGroup"
 ROLE = "aws_cdk.aws_iam.Role"
 SERVICE_PRINCIPAL = "aws_cdk.aws_iam.ServicePrincipal"
 DESTROY = "aws_cdk.RemovalPolicy.DESTROY"
@@ -1244,9 +1243,8 @@ handler = lambda_.Function(
         retention = layout.keyword_arg(node, "log_retention")
         group = self.unique_name(f"{base}_logs")
         scope, logs_id = place_logs
-        kept = f", retention={dotted_name(retention.value)}" if retention is not None else ""
-        lifetime = f", removal_policy={self.ref(DESTROY)}" if self.destroyable_selected else ""
-        return group, [f"{group} = {self.ref(LOG_GROUP)}({scope}, {logs_id}{kept}{lifetime})"]
+        kept = dotted_name(retention.value) if retention is not None else None
+        return group, [log_group_source(self, group, scope, logs_id, kept)]
 
     def log_group_edits(self, node: cst.Call, group: str, statement: cst.BaseStatement) -> list:
         """`log_group=<group>` on the function when it names none, `log_retention=` removed (it moved to the group)."""

@@ -37,13 +37,12 @@ from cdkfix import layout
 from cdkfix.constructs import code, props_field
 from cdkfix.rule import Category, Example, Kind, Rule, Safety
 
-from cdkfix.transforms.awssolutions._scaffold import binding, in_plain_statement, scope_and_id
+from cdkfix.transforms.awssolutions._scaffold import binding, in_plain_statement, log_group_source, scope_and_id
 
 CLUSTER = "aws_cdk.aws_msk.CfnCluster"
 LOGGING_INFO = "aws_cdk.aws_msk.CfnCluster.LoggingInfoProperty"
 BROKER_LOGS = "aws_cdk.aws_msk.CfnCluster.BrokerLogsProperty"
 CLOUD_WATCH_LOGS = "aws_cdk.aws_msk.CfnCluster.CloudWatchLogsProperty"
-LOG_GROUP = "aws_cdk.aws_logs.LogGroup"
 ONE_YEAR = "aws_cdk.aws_logs.RetentionDays.ONE_YEAR"
 DESTROY = "aws_cdk.RemovalPolicy.DESTROY"
 KEYWORD = "logging_info"
@@ -260,10 +259,8 @@ kafka = msk.CfnCluster({_args("msk")}, logging_info=msk.CfnCluster.LoggingInfoPr
         scope, new_id = place
         name = binding(self, node)
         variable = self.unique_name(f"{name.rsplit('.', 1)[-1]}_broker_logs" if name else "broker_logs")
-        group, retention = self.ref(LOG_GROUP), self.ref(ONE_YEAR)
-        lifetime = f", removal_policy={self.ref(DESTROY)}" if self.destroyable_selected else ""
         insert = self.insert_before(
-            self.current_statement, f"{variable} = {group}({scope}, {new_id}, retention={retention}{lifetime})"
+            self.current_statement, log_group_source(self, variable, scope, new_id, self.ref(ONE_YEAR))
         )
         value = (
             f"{self.ref(LOGGING_INFO)}(broker_logs={self.ref(BROKER_LOGS)}(cloud_watch_logs="

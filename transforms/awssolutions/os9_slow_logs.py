@@ -53,13 +53,12 @@ from cdkfix.constructs import code, construct_id, string_value
 from cdkfix.names import dotted_name
 from cdkfix.rule import Category, Example, Kind, Rule, Safety
 
-from cdkfix.transforms.awssolutions._scaffold import in_plain_statement, scope_and_id
+from cdkfix.transforms.awssolutions._scaffold import in_plain_statement, log_group_source, scope_and_id
 from cdkfix.transforms.awssolutions.os7_zone_awareness import CFN_DOMAIN, DOMAIN
 
 LOGGING_OPTIONS = "aws_cdk.aws_opensearchservice.LoggingOptions"
 LOG_PUBLISHING = "aws_cdk.aws_opensearchservice.CfnDomain.LogPublishingOptionProperty"
 _L1_SLOW = ("SEARCH_SLOW_LOGS", "INDEX_SLOW_LOGS")
-LOG_GROUP = "aws_cdk.aws_logs.LogGroup"
 ONE_MONTH = "aws_cdk.aws_logs.RetentionDays.ONE_MONTH"
 RESOURCE_POLICY = "aws_cdk.aws_logs.ResourcePolicy"
 POLICY_STATEMENT = "aws_cdk.aws_iam.PolicyStatement"
@@ -516,13 +515,12 @@ opensearch.CfnDomain(self, "C", log_publishing_options={"SEARCH_SLOW_LOGS": sear
         search_logs = self.unique_name(f"{base}_slow_search_logs")
         index_logs = self.unique_name(f"{base}_slow_index_logs")
         policy = self.unique_name(f"{base}_logs_policy")
-        lifetime = f", removal_policy={self.ref(DESTROY)}" if self.destroyable_selected else ""
         retention = self.ref(ONE_MONTH)
         arns = ", ".join(f"{group}.log_group_arn" for group in (search_logs, index_logs, *named_groups))
         before = "\n".join(
             [
-                f"{search_logs} = {self.ref(LOG_GROUP)}({scope}, {places[1]}, retention={retention}{lifetime})",
-                f"{index_logs} = {self.ref(LOG_GROUP)}({scope}, {index_id[1]}, retention={retention}{lifetime})",
+                log_group_source(self, search_logs, scope, places[1], retention),
+                log_group_source(self, index_logs, scope, index_id[1], retention),
                 f"{policy} = {self.ref(RESOURCE_POLICY)}({scope}, {policy_id[1]}, policy_statements=["
                 f"{self.ref(POLICY_STATEMENT)}(principals=[{self.ref(SERVICE_PRINCIPAL)}(\"es.amazonaws.com\")], "
                 f"actions=[\"logs:PutLogEvents\", \"logs:CreateLogStream\"], resources=[{arns}])])",

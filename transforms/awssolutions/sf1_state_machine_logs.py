@@ -25,12 +25,11 @@ from cdkfix.keyword_rule import KeywordRule, declare
 from cdkfix.names import dotted_name
 from cdkfix.rule import Category, Example, Kind, Rule, Safety
 
-from cdkfix.transforms.awssolutions._scaffold import binding, callee, in_plain_statement, scope_and_id
+from cdkfix.transforms.awssolutions._scaffold import binding, callee, in_plain_statement, log_group_source, scope_and_id
 
 STATE_MACHINE = "aws_cdk.aws_stepfunctions.StateMachine"
 LOG_OPTIONS = "aws_cdk.aws_stepfunctions.LogOptions"
 LEVEL_ALL = "aws_cdk.aws_stepfunctions.LogLevel.ALL"
-LOG_GROUP = "aws_cdk.aws_logs.LogGroup"
 DESTROY = "aws_cdk.RemovalPolicy.DESTROY"
 
 
@@ -178,8 +177,7 @@ sfn.StateMachine(
         name = binding(self, node)
         group = self.unique_name(f"{name.rsplit('.', 1)[-1]}_logs" if name else "state_machine_logs")
         scope, logs_id = place
-        lifetime = f", removal_policy={self.ref(DESTROY)}" if self.destroyable_selected else ""
-        insert = self.insert_before(self.current_statement, f"{group} = {self.ref(LOG_GROUP)}({scope}, {logs_id}{lifetime})")
+        insert = self.insert_before(self.current_statement, log_group_source(self, group, scope, logs_id, None))
         options = f"{self.ref(LOG_OPTIONS)}(destination={group}, level={self.ref(LEVEL_ALL)})"
         self.report(message, [self.set_keyword(node, "logs", options), insert], node=node)
 
