@@ -415,16 +415,13 @@ def value_rule(spec: ValueRule, module: str) -> type[Rule]:
             return
         what = source_of(node.func)
         message = f"{what} with `{one.keyword}={source_of(found)}` ({one.title})"
-        reason = one.no_fix if one.value is None else one.not_fixed_on.get(construct, "")
-        if not reason and one.passes_with and any(arg.star == "**" for arg in node.args):
-            reason = (
+        splat = ""
+        if one.passes_with and any(arg.star == "**" for arg in node.args):
+            splat = (
                 "a `**` splat may hold " + " or ".join(f"`{keyword}`" for keyword in one.passes_with)
                 + ", with which cdk-nag passes: cdkfix cannot tell"
             )
-        if not reason:
-            reason = next(
-                (why for keyword, why in one.blocked_by.items() if layout.keyword_arg(node, keyword) is not None), ""
-            )
+        reason = _refusal(node, construct, one, splat)
         if reason:
             self.report_without_fix(message, reason, found)
             return
@@ -449,11 +446,7 @@ def value_rule(spec: ValueRule, module: str) -> type[Rule]:
             )
             return
         message = f"{what} without `{one.keyword}` ({one.title})"
-        reason = one.no_fix if one.value is None else one.not_fixed_on.get(construct, "")
-        if not reason:
-            reason = next(
-                (why for keyword, why in one.blocked_by.items() if layout.keyword_arg(node, keyword) is not None), ""
-            )
+        reason = _refusal(node, construct, one)
         if reason:
             self.report_without_fix(message, reason, node)
             return
@@ -491,6 +484,15 @@ def declare(specs: Sequence[ValueRule], namespace: dict) -> None:
     for spec in specs:
         rule = value_rule(spec, namespace["__name__"])
         namespace[rule.__name__] = rule
+
+
+def _refusal(node: cst.Call, construct: str, one: ValueRule, also: str = "") -> str:
+    """Why the fix is not written for this call ("" when it is): no `value` at all, a construct of
+    `not_fixed_on`, then `also` (a reason the caller found), then a `blocked_by` keyword present."""
+    reason = one.no_fix if one.value is None else one.not_fixed_on.get(construct, "")
+    return reason or also or next(
+        (why for keyword, why in one.blocked_by.items() if layout.keyword_arg(node, keyword) is not None), ""
+    )
 
 
 # --- generated examples ---------------------------------------------------------------------
