@@ -72,9 +72,10 @@ FIX_TEXT = (
     "`cross_region_replication_buckets=`, a `**` splat, a call with no plain scope, id and statement."
 )
 IMPACT_TEXT = (
-    " On a pipeline: the pipeline gets a new artifact store. Its old ArtifactsBucket (RETAIN) leaves the stack but "
-    "stays in the account, orphaned; executions running during the deployment keep their artifacts there, so let "
-    "them finish first; and the pipeline's roles are granted the new bucket instead of the old one."
+    " On a pipeline: the pipeline gets a new artifact store, and its roles are granted the new bucket instead of "
+    "the old one. The old ArtifactsBucket and its bucket policy leave the stack (the replacement listed below); the "
+    "bucket's DeletionPolicy Retain keeps it in the account, orphaned, with its objects (delete it by hand). "
+    "Executions running during the deployment keep their artifacts there: let them finish first."
 )
 
 _SYNTH = """\

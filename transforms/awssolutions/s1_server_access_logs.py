@@ -52,8 +52,8 @@ class S1ServerAccessLogs(Rule):
         + pipeline_artifacts.FIX_TEXT
     )
     impact = (
-        "UNSAFE: a new bucket, billed for the log objects S3 delivers to it (storage and requests). The bucket itself "
-        "is not replaced."
+        "UNSAFE: a new bucket, billed for the log objects S3 delivers to it (storage and requests). A bucket "
+        "of the user's is not replaced."
         + pipeline_artifacts.IMPACT_TEXT
     )
     # The pipeline's artifact bucket: CloudFormation sees the old bucket (and its policy) leave
