@@ -107,6 +107,39 @@ MOVED: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
+# A fix that gives a pipeline a new artifact bucket (AwsSolutions-S1 on the ArtifactsBucket
+# CodePipeline makes for itself): the pipeline grants its roles the same access on whichever
+# artifact bucket it has, so their IAM5 findings on `<old bucket>.Arn/*` name the new bucket
+# after: the same statements at the same paths, another resource; no valid fix avoids it (the
+# grant is CDK's, the bucket must change). {case id: (old bucket's logical ID, new one's)}.
+# Strict: findings must name the old bucket before, none after, and each one the new bucket
+# names after must be one the old bucket had at the same path.
+RETARGETED: dict[str, tuple[str, str]] = {
+    "AwsSolutions-S1-4": ("PipelineArtifactsBucketAEA9A052", "PipelineArtifacts4A9B2621"),
+    "AwsSolutions-S1-5": ("DeliveryArtifactsBucketFB10FE21", "DeliveryArtifactsC68906B1"),
+    "AwsSolutions-S1-6": ("PipelineprodPipelineArtifactsBucket9F4F6BF0", "PipelineArtifactsprodBC9E51A2"),
+}
+
+
+def _retargeted(proof: Proof, case_id: str) -> tuple[set[tuple[str, str]], list[str]]:
+    """The new findings that are the old artifact bucket's, naming the new one (RETARGETED), and
+    what is wrong with the case's entry on this proof."""
+    if case_id not in RETARGETED:
+        return set(), []
+    old, new = (f"<{logical_id}.Arn>" for logical_id in RETARGETED[case_id])
+    before, after = _nag(proof.before), _nag(proof.after)
+    failures = []
+    renamed = {(rule_id.replace(old, new), path) for rule_id, path in before if old in rule_id}
+    if not renamed:
+        failures.append(f"RETARGETED: no finding names {old} before")
+    if any(old in rule_id for rule_id, _ in after):
+        failures.append(f"RETARGETED: findings still name {old} after")
+    arrived = {(rule_id, path) for rule_id, path in after - before if new in rule_id}
+    if not arrived:
+        failures.append(f"RETARGETED: no finding names {new} after")
+    return arrived & renamed, failures
+
+
 def _moved(proof: Proof, case_id: str) -> tuple[set[tuple[str, str]], list[str]]:
     """The new findings that are CDK's own statements moved to the fix's role (MOVED), and what
     is wrong with the case's MOVED entry on this proof."""
@@ -229,7 +262,9 @@ def proof_failures(rule, case_id: str, proof: Proof) -> list[str]:
     allowed = UNAVOIDABLE.get(case_id, {})
     moved, moved_failures = _moved(proof, case_id)
     failures += moved_failures
-    new = _nag(proof.after) - _nag(proof.before) - moved
+    retargeted, retargeted_failures = _retargeted(proof, case_id)
+    failures += retargeted_failures
+    new = _nag(proof.after) - _nag(proof.before) - moved - retargeted
     if new - set(allowed):
         failures.append(f"new findings after the fix: {sorted(new - set(allowed))}")
     if set(allowed) - new:
@@ -276,6 +311,32 @@ def test_a_broken_fix_fails_the_proof(fix_effect_proofs):
     )
     safe_rule = next(rule for rule in PACK if rule.safety is Safety.SAFE)
     assert any("but is declared safe" in failure for failure in proof_failures(safe_rule, replacing[0], replacing[1]))
+
+
+
+def test_retargeted_findings_are_only_the_old_buckets(fix_effect_proofs):
+    """RETARGETED is not vacuous: without its entry the pipeline fix fails the proof (IAM5 findings
+    naming the new artifact bucket are new); with sides swapped the entry fails; a finding naming
+    the new bucket at a path where the old bucket had none is still a new finding."""
+    import dataclasses
+
+    from cdkfix.effects import NagFinding
+
+    case = "AwsSolutions-S1-4"
+    proof, rule = fix_effect_proofs[case], CASES[case]
+    assert "pipelines.CodePipeline(" in rule.examples[4].before
+    assert not proof_failures(rule, case, proof)
+    unlisted = proof_failures(rule, "x", proof)
+    assert any(failure.startswith("new findings after the fix") and "PipelineArtifacts4A9B2621" in failure for failure in unlisted)
+    swapped = proof_failures(rule, case, Proof(case, proof.after, proof.before))
+    assert "RETARGETED: no finding names <PipelineArtifactsBucketAEA9A052.Arn> before" in swapped
+    stray = NagFinding(
+        "AwsSolutions-IAM5[Resource::<PipelineArtifacts4A9B2621.Arn>/*]", "AwsSolutions-IAM5",
+        "Example/Elsewhere/Role/DefaultPolicy/Resource", "error",
+    )
+    widened = Proof(case, proof.before, dataclasses.replace(proof.after, nag=[*proof.after.nag, stray]))
+    (failure,) = proof_failures(rule, case, widened)
+    assert failure.startswith("new findings after the fix") and "Example/Elsewhere/" in failure
 
 
 def test_iam4_with_log_retention_also_removes_the_log_retention_function(fix_effect_proofs):

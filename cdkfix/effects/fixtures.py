@@ -155,6 +155,8 @@ FIXTURES: dict[str, str] = {
     "suffix": '"dev"',
     "env": '"dev"',
     "pipeline_name": '"app-pipeline"',
+    # A CodeStar connection (CDK Pipelines' CodePipelineSource.connection): an ARN only, nothing is looked up.
+    "connection_arn": '"arn:aws:codestar-connections:us-east-1:123456789012:connection/0a1b2c3d-example"',
     "names": '["web", "worker"]',
     "repository_uri": '"123456789012.dkr.ecr.us-east-1.amazonaws.com/app"',
     "tag": '"1.0"',

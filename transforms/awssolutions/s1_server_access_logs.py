@@ -17,6 +17,7 @@ from cdkfix import layout
 from cdkfix.constructs import construct_id, static_text
 from cdkfix.rule import Category, Example, Kind, Rule, Safety
 
+from cdkfix.transforms.awssolutions import s1_pipeline_artifact_bucket as pipeline_artifacts
 from cdkfix.transforms.awssolutions._scaffold import (
     BUCKET, binding, bucket_lifetime, callee, in_plain_statement, keyword_uses, log_bucket_source, scope_and_id,
 )
@@ -48,12 +49,17 @@ class S1ServerAccessLogs(Rule):
         "`server_access_logs_prefix=`, or that another bucket of the file logs to, is left alone. Reported without a "
         "fix: a `**` splat; a bucket the file passes as `log_bucket=`, or whose name or id says it holds logs; a "
         "bucket with no plain scope and id or not in a plain statement."
+        + pipeline_artifacts.FIX_TEXT
     )
     impact = (
-        "UNSAFE: a new bucket, billed for the log objects S3 delivers to it (storage and requests). The bucket itself "
-        "is not replaced."
+        "UNSAFE: a new bucket, billed for the log objects S3 delivers to it (storage and requests). A bucket "
+        "of the user's is not replaced."
+        + pipeline_artifacts.IMPACT_TEXT
     )
-    calls = frozenset({BUCKET})
+    # The pipeline's artifact bucket: CloudFormation sees the old bucket (and its policy) leave
+    # the stack and a new one come (the old one is retained, not deleted).
+    replaces = ("AWS::S3::Bucket (logical ID changes)", "AWS::S3::BucketPolicy (logical ID changes)")
+    calls = frozenset({BUCKET}) | pipeline_artifacts.PIPELINE_CALLS
     examples = [
         Example(
             name="module alias, bound to a name",
@@ -144,10 +150,16 @@ target = s3.Bucket(self, "Target", enforce_ssl=True, server_access_logs_prefix="
 logged = s3.Bucket(self, "Logged", enforce_ssl=True, server_access_logs_bucket=target)
 """,
         ),
+        # Appended: the fix-effect harness names examples by their index.
+        *pipeline_artifacts.EXAMPLES,
     ]
 
     def visit_Call(self, node: cst.Call) -> None:
-        if self.resolve(node.func) != BUCKET:
+        qualified = self.resolve(node.func)
+        if qualified in pipeline_artifacts.PIPELINE_CALLS:
+            pipeline_artifacts.visit_pipeline(self, node, qualified)
+            return
+        if qualified != BUCKET:
             return
         what = callee(node)
         if layout.has_double_star(node):
