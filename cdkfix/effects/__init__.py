@@ -54,7 +54,8 @@ __all__ = [
 ]
 
 ACCOUNT, REGION, PARTITION = "123456789012", "us-east-1", "aws"
-CONTEXT = {"@aws-cdk/core:validateAgainstDefaultRules": True}
+# No asset bundling (no Docker): an example's PythonFunction synthesizes from its folder as is.
+CONTEXT = {"@aws-cdk/core:validateAgainstDefaultRules": True, "aws:cdk:bundling-stacks": []}
 VALIDATE_PLUGIN = "CloudFormation Validate"
 NAG_PLUGIN = "AwsSolutions"
 RUNNER = Path(__file__).with_name("_runner.py")

@@ -94,6 +94,14 @@ def _graphql_definition():
         os.remove(path)
 
 
+def _handler_folder():
+    import tempfile
+    folder = tempfile.mkdtemp(prefix="fixture-handler-")
+    with open(folder + "/index.py", "w", encoding="utf-8") as handle:
+        handle.write("def handler(event, context):\\n    return None\\n")
+    return folder
+
+
 def _pipeline(scope):
     source_bucket = s3.Bucket(scope, "FixturePipelineSource", enforce_ssl=True)
     output = codepipeline.Artifact("FixtureSource")
@@ -105,6 +113,9 @@ def _pipeline(scope):
 '''
 
 FIXTURES: dict[str, str] = {
+    # A folder with a Lambda handler, for PythonFunction's `entry=` (which must exist; the harness
+    # synthesizes without bundling, as `cdk synth --exclusively`-style offline runs do).
+    "src_dir": "_handler_folder()",
     # Scopes.
     "stack": "self",
     "scope": "self",

@@ -25,6 +25,9 @@ which hands these calls here.
   account has none the deployment fails, and `WebSocketApi` has no option that makes it. So a
   `WebSocketStage` is reported without a fix, saying so.
 
+The same classes of the deprecated alpha module (`aws_cdk.aws_apigatewayv2_alpha`, what apps written
+before aws-cdk-lib 2.112 import) get the same fix: their stages are aws-cdk-lib's `CfnStage`.
+
 Left alone: `HttpApi(create_default_stage=False)` (its stages are declared elsewhere), an
 `HttpStage(access_log_settings=...)`, and a stage whose access log settings the file sets after
 it (also how a second run sees this fix). Reported without a fix: a `**` splat, a call nested in
@@ -48,7 +51,14 @@ from cdkfix.transforms.awssolutions._scaffold import attribute_settings, in_plai
 HTTP_API = "aws_cdk.aws_apigatewayv2.HttpApi"
 HTTP_STAGE = "aws_cdk.aws_apigatewayv2.HttpStage"
 WEB_SOCKET_STAGE = "aws_cdk.aws_apigatewayv2.WebSocketStage"
-HTTP_CALLS = frozenset({HTTP_API, HTTP_STAGE, WEB_SOCKET_STAGE})
+# Apps written before aws-cdk-lib 2.112 import these classes from the (deprecated) alpha module
+# aws-cdk.aws-apigatewayv2-alpha, whose last release (2.114.1a0) synthesizes with aws-cdk-lib 2.275.
+# Its stages are aws-cdk-lib's L1 `aws_apigatewayv2.CfnStage`, so the same fix applies.
+ALPHA = {
+    f"aws_cdk.aws_apigatewayv2_alpha.{stable.rsplit('.', 1)[1]}": stable
+    for stable in (HTTP_API, HTTP_STAGE, WEB_SOCKET_STAGE)
+}
+HTTP_CALLS = frozenset({HTTP_API, HTTP_STAGE, WEB_SOCKET_STAGE, *ALPHA})
 ACCESS_LOG_SETTINGS = "aws_cdk.aws_apigatewayv2.CfnStage.AccessLogSettingsProperty"
 ONE_YEAR = "aws_cdk.aws_logs.RetentionDays.ONE_YEAR"
 _ESCAPE_HATCH = ".node.default_child"
@@ -77,7 +87,7 @@ FIX_TEXT = (
     "`<api>.default_stage.node.default_child.access_log_settings = apigwv2.CfnStage.AccessLogSettingsProperty("
     "destination_arn=..., format=...)` (`<stage>.node.default_child...` for an HttpStage), with the JSON format of "
     "API Gateway's guide for HTTP APIs. The L2's `access_log_settings=` takes a jsii interface a Python user would "
-    "have to implement. HTTP APIs need no account role. Left alone: `create_default_stage=False`, "
+    "have to implement. The same on the deprecated alpha module's classes (aws_apigatewayv2_alpha). HTTP APIs need no account role. Left alone: `create_default_stage=False`, "
     "`access_log_settings=` stated or set on the stage later in the file. A `WebSocketStage` is reported without a "
     "fix: WebSocket APIs log through the account's API Gateway CloudWatch role, and the deployment fails where the "
     "account has none."
@@ -188,11 +198,39 @@ stage.access_log_settings = settings
 """,
         flagged=True,
     ),
+    Example(
+        name="HTTP API of the deprecated alpha module (aws-cdk.aws-apigatewayv2-alpha): the same fix",
+        before="""\
+import aws_cdk.aws_apigatewayv2_alpha as apigwv2
+api = apigwv2.HttpApi(self, "Api")
+""",
+        after="""\
+import aws_cdk.aws_apigatewayv2_alpha as apigwv2
+import aws_cdk.aws_logs as logs
+import aws_cdk.aws_apigatewayv2 as apigatewayv2
+api = apigwv2.HttpApi(self, "Api")
+api_access_logs = logs.LogGroup(
+    self, "ApiAccessLogs", retention=logs.RetentionDays.ONE_YEAR
+)
+api.default_stage.node.default_child.access_log_settings = (
+    apigatewayv2.CfnStage.AccessLogSettingsProperty(
+        destination_arn=api_access_logs.log_group_arn,
+        format=(
+            '{"requestId":"$context.requestId","ip":"$context.identity.sourceIp",'
+            '"requestTime":"$context.requestTime","httpMethod":"$context.httpMethod",'
+            '"routeKey":"$context.routeKey","status":"$context.status",'
+            '"protocol":"$context.protocol","responseLength":"$context.responseLength"}'
+        ),
+    )
+)
+""",
+    ),
 ]
 
 
 def visit_http(rule: Rule, node: cst.Call, qualified: str) -> None:
     """APIG1 on an aws_apigatewayv2 call (`qualified` is in HTTP_CALLS)."""
+    qualified = ALPHA.get(qualified, qualified)
     what = code(node.func)
     message = f"{what} without access logging (AwsSolutions-APIG1)"
     if qualified == WEB_SOCKET_STAGE:

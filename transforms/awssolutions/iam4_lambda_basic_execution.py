@@ -1,7 +1,7 @@
 """AwsSolutions-IAM4 for Lambda: the AWS managed AWSLambdaBasicExecutionRole becomes a role
 whose only permission is writing to the function's own log group.
 
-A `lambda_.Function` (or `DockerImageFunction`) without `role=` gets a ServiceRole with the AWS managed policy
+A `lambda_.Function` (or `DockerImageFunction`, or the alpha module's `PythonFunction`) without `role=` gets a ServiceRole with the AWS managed policy
 AWSLambdaBasicExecutionRole (logs:CreateLogGroup, CreateLogStream, PutLogEvents on every log
 group of the account), which cdk-nag 3 flags (IAMNoManagedPolicies). The function's own
 group, `/aws/lambda/<generated name>`, cannot be named in a policy the function depends on
@@ -43,7 +43,10 @@ FUNCTION = "aws_cdk.aws_lambda.Function"
 # DockerImageFunction takes the same FunctionOptions (role=, log_group=, log_retention=, vpc=, ...)
 # and CDK gives it the same ServiceRole with AWSLambdaBasicExecutionRole when `role=` is absent.
 DOCKER_IMAGE_FUNCTION = "aws_cdk.aws_lambda.DockerImageFunction"
-FUNCTIONS = frozenset({FUNCTION, DOCKER_IMAGE_FUNCTION})
+# PythonFunction (aws-cdk.aws-lambda-python-alpha, common in Python apps) is a Function that
+# bundles its entry folder: the same options, the same default ServiceRole.
+PYTHON_FUNCTION = "aws_cdk.aws_lambda_python_alpha.PythonFunction"
+FUNCTIONS = frozenset({FUNCTION, DOCKER_IMAGE_FUNCTION, PYTHON_FUNCTION})
 FROM_NAME = "aws_cdk.aws_iam.ManagedPolicy.from_aws_managed_policy_name"
 FROM_ARN = "aws_cdk.aws_iam.ManagedPolicy.from_managed_policy_arn"
 _AWS_MANAGED_ARN = re.compile(r"arn:aws[\w-]*:iam::aws:policy/(?P<name>.+)")
@@ -1169,6 +1172,29 @@ handler = lambda_.Function(
 )
 """,
             flagged=True,
+        ),
+        Example(
+            name="PythonFunction of aws-cdk.aws-lambda-python-alpha (a Function that bundles its entry folder)",
+            before="""\
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_python_alpha as lambda_python
+
+handler = lambda_python.PythonFunction(self, "Handler", entry=src_dir, runtime=lambda_.Runtime.PYTHON_3_13)
+""",
+            after="""\
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_python_alpha as lambda_python
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_iam as iam
+
+handler_logs = logs.LogGroup(self, "HandlerLogs")
+handler_role = iam.Role(
+    self, "HandlerRole", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com")
+)
+handler_logs.grant_write(handler_role)
+
+handler = lambda_python.PythonFunction(self, "Handler", entry=src_dir, runtime=lambda_.Runtime.PYTHON_3_13, role=handler_role, log_group=handler_logs)
+""",
         ),
     ]
 
