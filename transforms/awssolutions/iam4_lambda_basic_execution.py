@@ -1,7 +1,7 @@
 """AwsSolutions-IAM4 for Lambda: the AWS managed AWSLambdaBasicExecutionRole becomes a role
 whose only permission is writing to the function's own log group.
 
-A `lambda_.Function` (or `DockerImageFunction`) without `role=` gets a ServiceRole with the AWS managed policy
+A `lambda_.Function` (or `DockerImageFunction`, `NodejsFunction`, `PythonFunction`) without `role=` gets a ServiceRole with the AWS managed policy
 AWSLambdaBasicExecutionRole (logs:CreateLogGroup, CreateLogStream, PutLogEvents on every log
 group of the account), which cdk-nag 3 flags (IAMNoManagedPolicies). The function's own
 group, `/aws/lambda/<generated name>`, cannot be named in a policy the function depends on
@@ -43,7 +43,11 @@ FUNCTION = "aws_cdk.aws_lambda.Function"
 # DockerImageFunction takes the same FunctionOptions (role=, log_group=, log_retention=, vpc=, ...)
 # and CDK gives it the same ServiceRole with AWSLambdaBasicExecutionRole when `role=` is absent.
 DOCKER_IMAGE_FUNCTION = "aws_cdk.aws_lambda.DockerImageFunction"
-FUNCTIONS = frozenset({FUNCTION, DOCKER_IMAGE_FUNCTION})
+# NodejsFunction and PythonFunction (alpha) are Functions that bundle their code: the same
+# FunctionOptions, and without `role=` the same ServiceRole with AWSLambdaBasicExecutionRole
+# (found on a real app, JhonSanz/cdk-projects telegrambot_billing, where IAM4 was left silently).
+BUNDLED_FUNCTIONS = frozenset({"aws_cdk.aws_lambda_nodejs.NodejsFunction", "aws_cdk.aws_lambda_python_alpha.PythonFunction"})
+FUNCTIONS = frozenset({FUNCTION, DOCKER_IMAGE_FUNCTION, *BUNDLED_FUNCTIONS})
 FROM_NAME = "aws_cdk.aws_iam.ManagedPolicy.from_aws_managed_policy_name"
 FROM_ARN = "aws_cdk.aws_iam.ManagedPolicy.from_managed_policy_arn"
 _AWS_MANAGED_ARN = re.compile(r"arn:aws[\w-]*:iam::aws:policy/(?P<name>.+)")
@@ -193,7 +197,7 @@ class Iam4LambdaBasicExecution(Rule):
     default = False
     issue = (
         "cdk-nag AwsSolutions-IAM4: The IAM user, role, or group uses AWS managed policies. A `lambda_.Function` "
-        "without `role=` gets AWSLambdaBasicExecutionRole, which lets it create and write to every log group of the "
+        "(or DockerImageFunction, NodejsFunction, PythonFunction) without `role=` gets AWSLambdaBasicExecutionRole, which lets it create and write to every log group of the "
         "account, not only its own; a policy attached with `ManagedPolicy.from_aws_managed_policy_name(...)` (or "
         "an `arn:aws:iam::aws:policy/...` ARN) grants what AWS chose for every customer, not what the role uses."
     )
