@@ -102,6 +102,16 @@ def _handler_folder():
     return folder
 
 
+def _node_handler_folder():
+    import tempfile
+    folder = tempfile.mkdtemp(prefix="fixture-node-handler-")
+    with open(folder + "/index.js", "w", encoding="utf-8") as handle:
+        handle.write("exports.handler = async () => null;\\n")
+    with open(folder + "/package-lock.json", "w", encoding="utf-8") as handle:
+        handle.write('{"name": "handler", "lockfileVersion": 3, "requires": true, "packages": {}}\\n')
+    return folder
+
+
 def _pipeline(scope):
     source_bucket = s3.Bucket(scope, "FixturePipelineSource", enforce_ssl=True)
     output = codepipeline.Artifact("FixtureSource")
@@ -116,6 +126,10 @@ FIXTURES: dict[str, str] = {
     # A folder with a Lambda handler, for PythonFunction's `entry=` (which must exist; the harness
     # synthesizes without bundling, as `cdk synth --exclusively`-style offline runs do).
     "src_dir": "_handler_folder()",
+    # NodejsFunction's entry file and lock file (both must exist).
+    "js_folder": "_node_handler_folder()",
+    "js_entry": 'js_folder + "/index.js"',
+    "js_lock": 'js_folder + "/package-lock.json"',
     # Scopes.
     "stack": "self",
     "scope": "self",

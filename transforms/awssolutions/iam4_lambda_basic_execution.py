@@ -1,7 +1,7 @@
 """AwsSolutions-IAM4 for Lambda: the AWS managed AWSLambdaBasicExecutionRole becomes a role
 whose only permission is writing to the function's own log group.
 
-A `lambda_.Function` (or `DockerImageFunction`, or the alpha module's `PythonFunction`) without `role=` gets a ServiceRole with the AWS managed policy
+A `lambda_.Function` (or `DockerImageFunction`, `NodejsFunction`, `PythonFunction`) without `role=` gets a ServiceRole with the AWS managed policy
 AWSLambdaBasicExecutionRole (logs:CreateLogGroup, CreateLogStream, PutLogEvents on every log
 group of the account), which cdk-nag 3 flags (IAMNoManagedPolicies). The function's own
 group, `/aws/lambda/<generated name>`, cannot be named in a policy the function depends on
@@ -43,10 +43,11 @@ FUNCTION = "aws_cdk.aws_lambda.Function"
 # DockerImageFunction takes the same FunctionOptions (role=, log_group=, log_retention=, vpc=, ...)
 # and CDK gives it the same ServiceRole with AWSLambdaBasicExecutionRole when `role=` is absent.
 DOCKER_IMAGE_FUNCTION = "aws_cdk.aws_lambda.DockerImageFunction"
-# PythonFunction (aws-cdk.aws-lambda-python-alpha, common in Python apps) is a Function that
-# bundles its entry folder: the same options, the same default ServiceRole.
-PYTHON_FUNCTION = "aws_cdk.aws_lambda_python_alpha.PythonFunction"
-FUNCTIONS = frozenset({FUNCTION, DOCKER_IMAGE_FUNCTION, PYTHON_FUNCTION})
+# NodejsFunction and PythonFunction (alpha) are Functions that bundle their code: the same
+# FunctionOptions, and without `role=` the same ServiceRole with AWSLambdaBasicExecutionRole
+# (found on a real app, JhonSanz/cdk-projects telegrambot_billing, where IAM4 was left silently).
+BUNDLED_FUNCTIONS = frozenset({"aws_cdk.aws_lambda_nodejs.NodejsFunction", "aws_cdk.aws_lambda_python_alpha.PythonFunction"})
+FUNCTIONS = frozenset({FUNCTION, DOCKER_IMAGE_FUNCTION, *BUNDLED_FUNCTIONS})
 FROM_NAME = "aws_cdk.aws_iam.ManagedPolicy.from_aws_managed_policy_name"
 FROM_ARN = "aws_cdk.aws_iam.ManagedPolicy.from_managed_policy_arn"
 _AWS_MANAGED_ARN = re.compile(r"arn:aws[\w-]*:iam::aws:policy/(?P<name>.+)")
@@ -196,7 +197,7 @@ class Iam4LambdaBasicExecution(Rule):
     default = False
     issue = (
         "cdk-nag AwsSolutions-IAM4: The IAM user, role, or group uses AWS managed policies. A `lambda_.Function` "
-        "without `role=` gets AWSLambdaBasicExecutionRole, which lets it create and write to every log group of the "
+        "(or DockerImageFunction, NodejsFunction, PythonFunction) without `role=` gets AWSLambdaBasicExecutionRole, which lets it create and write to every log group of the "
         "account, not only its own; a policy attached with `ManagedPolicy.from_aws_managed_policy_name(...)` (or "
         "an `arn:aws:iam::aws:policy/...` ARN) grants what AWS chose for every customer, not what the role uses."
     )
@@ -1194,6 +1195,49 @@ handler_role = iam.Role(
 handler_logs.grant_write(handler_role)
 
 handler = lambda_python.PythonFunction(self, "Handler", entry=src_dir, runtime=lambda_.Runtime.PYTHON_3_13, role=handler_role, log_group=handler_logs)
+""",
+        ),
+        Example(
+            # A build image named in `bundling=` keeps CDK from building its own esbuild image with Docker
+            # when the function is made (no esbuild installed): the example synthesizes offline.
+            name="NodejsFunction (a Function that bundles its entry with esbuild)",
+            before="""\
+from aws_cdk import DockerImage
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_nodejs as lambda_nodejs
+
+handler = lambda_nodejs.NodejsFunction(
+    self,
+    "Handler",
+    entry=js_entry,
+    deps_lock_file_path=js_lock,
+    runtime=lambda_.Runtime.NODEJS_22_X,
+    bundling=lambda_nodejs.BundlingOptions(docker_image=DockerImage.from_registry("public.ecr.aws/sam/build-nodejs22.x")),
+)
+""",
+            after="""\
+from aws_cdk import DockerImage
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_nodejs as lambda_nodejs
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_iam as iam
+
+handler_logs = logs.LogGroup(self, "HandlerLogs")
+handler_role = iam.Role(
+    self, "HandlerRole", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com")
+)
+handler_logs.grant_write(handler_role)
+
+handler = lambda_nodejs.NodejsFunction(
+    self,
+    "Handler",
+    entry=js_entry,
+    deps_lock_file_path=js_lock,
+    runtime=lambda_.Runtime.NODEJS_22_X,
+    bundling=lambda_nodejs.BundlingOptions(docker_image=DockerImage.from_registry("public.ecr.aws/sam/build-nodejs22.x")),
+    role=handler_role,
+    log_group=handler_logs,
+)
 """,
         ),
     ]
