@@ -19,6 +19,7 @@ from cdkfix.keyword_rule import KeywordRule, declare
 from cdkfix.rule import Example, Kind, Safety
 from cdkfix.value_rule import ValueRule
 from cdkfix.transforms._s3 import is_website_bucket
+from cdkfix.transforms.awssolutions import ec28_ec29_bastion_host as bastion
 
 UNSAFE, SAFE = Safety.UNSAFE, Safety.SAFE
 
@@ -135,6 +136,7 @@ RULES = [
         args=_INSTANCE_ARGS,
         safety=UNSAFE,
         safety_note="Unsafe: detailed monitoring is billed per metric.",
+        handoff=bastion.DETAILED_MONITORING,
     ),
     KeywordRule(
         code="AwsSolutions-EC29",
@@ -150,6 +152,7 @@ RULES = [
         args=_INSTANCE_ARGS,
         safety=UNSAFE,
         safety_note="Unsafe: terminating the instance (and deleting the stack) fails until the protection is removed.",
+        handoff=bastion.TERMINATION_PROTECTION,
     ),
     KeywordRule(
         code="AwsSolutions-RDS10",
