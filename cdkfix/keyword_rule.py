@@ -126,6 +126,8 @@ def _fix_text(spec: KeywordRule) -> str:
     if blocked:
         text += "; a call with " + "; or with ".join(blocked) + " is reported without a fix"
     text += "; a `**` splat that may hold it (or a splat in the props call) is reported without a fix."
+    if spec.handoff is not None:
+        text += spec.handoff.fix_text  # before the safety note, which holds for both shapes
     if spec.safety_note:
         text += f" {spec.safety_note}"
     return text
@@ -225,7 +227,7 @@ def keyword_rule(spec: KeywordRule, module: str) -> type[Rule]:
         "safety": spec.safety,
         "replaces": spec.replaces,
         "issue": f"cdk-nag {spec.code}: {spec.cause} {spec.why}",
-        "fix": _fix_text(spec) + (spec.handoff.fix_text if spec.handoff else ""),
+        "fix": _fix_text(spec),
         "impact": spec.impact,
         # The splat examples come last so that the indexes of the others (the fix-effect
         # harness's example ids) stay what they were.

@@ -151,7 +151,12 @@ RULES = [
         value="True",
         args=_INSTANCE_ARGS,
         safety=UNSAFE,
-        safety_note="Unsafe: terminating the instance (and deleting the stack) fails until the protection is removed.",
+        safety_note=(
+            "Unsafe: terminating the instance fails until the protection is removed, and so do deleting the stack and "
+            "the clean-up of a deployment that replaces the instance (the old one keeps running). An instance on a "
+            "`latest_*` image, as a BastionHostLinux's is by default, is replaced when a newer AMI is published: its "
+            "image ID is an SSM parameter resolved at each deployment."
+        ),
         handoff=bastion.TERMINATION_PROTECTION,
     ),
     KeywordRule(
