@@ -19,6 +19,11 @@ What a generated rule does with a call to one of its constructs:
   the inner keywords it lacks are added; anything else (a variable) -> reported without a fix;
 - otherwise the keyword is added. Values are written with `{aws_cdk.qualified.Name}`
   placeholders, spelt through `Rule.ref` so imports follow the file's own style.
+
+A `Handoff` serves constructs that raise the same cdk-nag finding but take no such keyword
+(`ec2.BastionHostLinux` has no `detailed_monitoring=`: EC28 is fixed on its instance through the
+escape hatch): their calls go to the handoff's own visit, written in a small module of its own,
+and its fix text and examples are appended, so one code stays one rule with one explain page.
 """
 
 from __future__ import annotations
@@ -36,6 +41,18 @@ from cdkfix.names import CONVENTIONAL_ALIASES
 from cdkfix.rule import Category, Example, Kind, Rule, Safety
 
 _PLACEHOLDER = re.compile(r"\{(aws_cdk(?:\.\w+)+)\}")
+
+
+@dataclass(frozen=True)
+class Handoff:
+    """Constructs a KeywordRule hands to other code: `visit(rule, call, qualified name)` is called
+    for a call to one of `calls` instead of the keyword logic. `fix_text` is appended to the rule's
+    fix, `examples` after all of its own (the existing examples keep their indexes)."""
+
+    calls: frozenset[str]
+    visit: Callable[[Rule, cst.Call, str], None]
+    fix_text: str
+    examples: Sequence[Example] = ()
 
 
 @dataclass(frozen=True)
@@ -77,6 +94,8 @@ class KeywordRule:
     examples: Sequence[Example] = ()  # more examples, after the generated ones
     groups: tuple[str, ...] = ("AwsSolutions",)
     default: bool = False
+    # Constructs with the same finding that take no such keyword, served by another module.
+    handoff: Handoff | None = None
 
 
 def _fill(rule: Rule, source: str) -> str:
@@ -107,6 +126,8 @@ def _fix_text(spec: KeywordRule) -> str:
     if blocked:
         text += "; a call with " + "; or with ".join(blocked) + " is reported without a fix"
     text += "; a `**` splat that may hold it (or a splat in the props call) is reported without a fix."
+    if spec.handoff is not None:
+        text += spec.handoff.fix_text  # before the safety note, which holds for both shapes
     if spec.safety_note:
         text += f" {spec.safety_note}"
     return text
@@ -122,7 +143,11 @@ def keyword_rule(spec: KeywordRule, module: str) -> type[Rule]:
     label = spec.code.split("-", 1)[-1]
 
     def visit_Call(self: Rule, node: cst.Call) -> None:
-        if self.resolve(node.func) not in spec.constructs:
+        qualified = self.resolve(node.func)
+        if spec.handoff is not None and qualified in spec.handoff.calls:
+            spec.handoff.visit(self, node, qualified)
+            return
+        if qualified not in spec.constructs:
             return
         what = source_of(node.func)
         if layout.keyword_arg(node, spec.keyword) is not None and spec.inside is None:
@@ -206,10 +231,13 @@ def keyword_rule(spec: KeywordRule, module: str) -> type[Rule]:
         "impact": spec.impact,
         # The splat examples come last so that the indexes of the others (the fix-effect
         # harness's example ids) stay what they were.
-        "examples": [*generated_examples(spec), *spec.examples, *splat_examples(spec)],
+        # A handoff's examples after all of those, for the same reason.
+        "examples": [
+            *generated_examples(spec), *spec.examples, *splat_examples(spec), *(spec.handoff.examples if spec.handoff else ()),
+        ],
         "groups": spec.groups,
         "default": spec.default,
-        "calls": frozenset(spec.constructs),
+        "calls": frozenset(spec.constructs) | (spec.handoff.calls if spec.handoff else frozenset()),
         "spec": spec,
         "visit_Call": visit_Call,
     }

@@ -31,9 +31,13 @@ def test_there_are_declarations_with_and_without_props_objects():
 @pytest.mark.parametrize("rule", DECLARED, ids=_ids)
 def test_the_splat_examples_come_last(rule):
     # The fix-effect harness names examples by index: the generated splat examples must not
-    # move the declaration's own examples.
+    # move the declaration's own examples; a handoff's examples (keyword_rule.Handoff) come after
+    # them, so adding a handoff moves none of the existing ones.
     splats = splat_examples(rule.spec)
-    assert rule.examples[-len(splats):] == splats
+    handed = list(rule.spec.handoff.examples) if rule.spec.handoff else []
+    end = len(rule.examples) - len(handed)
+    assert rule.examples[end - len(splats):end] == splats
+    assert rule.examples[end:] == handed
     assert splats[0].flagged and splats[0].after is None
 
 

@@ -19,6 +19,7 @@ from cdkfix.keyword_rule import KeywordRule, declare
 from cdkfix.rule import Example, Kind, Safety
 from cdkfix.value_rule import ValueRule
 from cdkfix.transforms._s3 import is_website_bucket
+from cdkfix.transforms.awssolutions import ec28_ec29_bastion_host as bastion
 
 UNSAFE, SAFE = Safety.UNSAFE, Safety.SAFE
 
@@ -135,6 +136,7 @@ RULES = [
         args=_INSTANCE_ARGS,
         safety=UNSAFE,
         safety_note="Unsafe: detailed monitoring is billed per metric.",
+        handoff=bastion.DETAILED_MONITORING,
     ),
     KeywordRule(
         code="AwsSolutions-EC29",
@@ -149,7 +151,13 @@ RULES = [
         value="True",
         args=_INSTANCE_ARGS,
         safety=UNSAFE,
-        safety_note="Unsafe: terminating the instance (and deleting the stack) fails until the protection is removed.",
+        safety_note=(
+            "Unsafe: terminating the instance fails until the protection is removed, and so do deleting the stack and "
+            "the clean-up of a deployment that replaces the instance (the old one keeps running). An instance on a "
+            "`latest_*` image, as a BastionHostLinux's is by default, is replaced when a newer AMI is published: its "
+            "image ID is an SSM parameter resolved at each deployment."
+        ),
+        handoff=bastion.TERMINATION_PROTECTION,
     ),
     KeywordRule(
         code="AwsSolutions-RDS10",
