@@ -199,7 +199,8 @@ S3_HEAD = "from aws_cdk import aws_s3 as s3, aws_s3_notifications as s3n, aws_la
 IAM4 = "AwsSolutions-IAM4"
 HANDLER = (
     "CDK's BucketNotificationsHandler is a raw function with no log group option: a role of your own can let it "
-    "log only on a wildcard log-group ARN (IAM5) or not at all; `notifications_handler_role=` is your choice"
+    "log only on a wildcard log-group ARN (IAM5) or not at all; `notifications_handler_role=` is your choice (one "
+    "CDK cannot change: `role.without_policy_updates()` or an imported role, else CDK adds the managed policy to it)"
 )
 
 
@@ -247,14 +248,59 @@ def test_notifications_on_a_name_of_another_scope_are_not_this_buckets():
     assert _run(source, IAM4) == []
 
 
-def test_handler_role_given_or_no_notifications_left_alone():
-    source = S3_HEAD + (
-        'bucket = s3.Bucket(self, "Uploads", notifications_handler_role=role)\n'
+IMPORTED = 'iam.Role.from_role_arn(self, "Imported", "arn:aws:iam::123456789012:role/notifications")'
+MADE = 'iam.Role(self, "Made", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))'
+GIVEN = (
+    "CDK adds AWSLambdaBasicExecutionRole to the `notifications_handler_role=` it is given; only a role it cannot "
+    "change (`role.without_policy_updates()`, or one imported with `iam.Role.from_role_arn`) escapes it, and then "
+    "you grant its logging (a wildcard log-group ARN: IAM5) or none"
+)
+
+
+@pytest.mark.parametrize(
+    "binding, role",
+    [
+        ("", IMPORTED),
+        ("", IMPORTED.replace("from_role_arn", "from_role_name").replace("arn:aws:iam::123456789012:role/", "")),
+        ("", MADE + ".without_policy_updates()"),
+        (f"role = {IMPORTED}\n", "role"),
+        (f"made = {MADE}\nrole = made.without_policy_updates()\n", "role"),
+    ],
+)
+def test_handler_role_cdk_cannot_change_or_no_notifications_left_alone(binding, role):
+    source = "from aws_cdk import aws_iam as iam\n" + S3_HEAD + binding + (
+        f'bucket = s3.Bucket(self, "Uploads", notifications_handler_role={role})\n'
         "bucket.add_event_notification(s3.EventType.OBJECT_CREATED, s3n.SqsDestination(queue))\n"
         'quiet = s3.Bucket(self, "Quiet")\n'
         "quiet.grant_read(role)\n"
     )
     assert _run(source, IAM4) == []
+
+
+@pytest.mark.parametrize(
+    "binding, role, verb",
+    [
+        (f"role = {MADE}\n", "role", "gets"),
+        ("", MADE, "gets"),
+        ("", "props.role", "may get"),
+        ("\n\ndef build(self, role):\n", "role", "may get"),
+    ],
+)
+def test_handler_role_cdk_changes_reported(binding, role, verb):
+    indent = "    " if binding.endswith(":\n") else ""
+    body = (
+        f'bucket = s3.Bucket(self, "Uploads", notifications_handler_role={role})\n'
+        "bucket.add_event_notification(s3.EventType.OBJECT_CREATED, s3n.SqsDestination(queue))\n"
+    )
+    source = "from aws_cdk import aws_iam as iam\n" + S3_HEAD + binding + "".join(indent + line + "\n" for line in body.splitlines())
+    records = _run(source, IAM4)
+    assert [(message, detail) for _, _, _, message, detail in records] == [
+        (
+            f"s3.Bucket with notifications (`bucket.add_event_notification`): its `notifications_handler_role={role}` "
+            f"{verb} the AWS managed AWSLambdaBasicExecutionRole from CDK (IAM4)",
+            GIVEN,
+        )
+    ]
 
 
 def test_bucket_splat_reported_as_unknown_class_imported_by_name():
@@ -271,3 +317,61 @@ def test_bucket_splat_reported_as_unknown_class_imported_by_name():
             "a `**` splat may set `notifications_handler_role`: cdkfix cannot see its keywords",
         )
     ]
+
+
+# --- synthesis: cdk-nag 3 flags what is reported, and not what is left alone -------------------
+
+NAG_CASES = [
+    # (source, the rule reports it, (cdk-nag rule, construct path) expected or not)
+    (ECS_HEAD + SERVICE.format(""), "AwsSolutions-ECS4", ("AwsSolutions-ECS4", "Case/EcsDefaultClusterMnL3mNNYN/Resource"), True),
+    (ECS_HEAD + SERVICE.format(""), "AwsSolutions-VPC7", ("AwsSolutions-VPC7", "Case/EcsDefaultClusterMnL3mNNYN/Vpc/Resource"), True),
+    (
+        "from aws_cdk import aws_ec2 as ec2\n" + ECS_HEAD
+        + 'vpc = ec2.Vpc(self, "Net", max_azs=2, nat_gateways=0)\n'
+        + 'cluster = ecs.Cluster(self, "Cluster", vpc=vpc, container_insights_v2=ecs.ContainerInsights.ENABLED)\n'
+        + SERVICE.format(", cluster=cluster"),
+        "AwsSolutions-ECS4", ("AwsSolutions-ECS4", "Case/Cluster/Resource"), False,
+    ),
+    (EMR_HEAD + EMR_CLUSTER.format(""), "AwsSolutions-EMR4", ("AwsSolutions-EMR4", "Case/Cluster"), True),
+    (EMR_HEAD + EMR_CLUSTER.format(""), "AwsSolutions-EMR5", ("AwsSolutions-EMR5", "Case/Cluster"), True),
+    (EMR_HEAD + EMR_CLUSTER.format(""), "AwsSolutions-EMR2", ("AwsSolutions-EMR2", "Case/Cluster"), True),
+    (EMR_HEAD + EMR_CLUSTER.format(', log_uri="s3://logs/emr/"'), "AwsSolutions-EMR2", ("AwsSolutions-EMR2", "Case/Cluster"), False),
+    (
+        "from aws_cdk import aws_sqs as sqs\n" + S3_HEAD
+        + 'queue = sqs.Queue(self, "Queue", enforce_ssl=True)\n'
+        + 'bucket = s3.Bucket(self, "Uploads")\n'
+        + "bucket.add_event_notification(s3.EventType.OBJECT_CREATED, s3n.SqsDestination(queue))\n",
+        IAM4, (IAM4, "Case/BucketNotificationsHandler050a0587b7544547bf325f094a3db834/Role/Resource"), True,
+    ),
+    (
+        "from aws_cdk import aws_iam as iam, aws_sqs as sqs\n" + S3_HEAD
+        + 'queue = sqs.Queue(self, "Queue", enforce_ssl=True)\n'
+        + f"role = {MADE}\n"
+        + 'bucket = s3.Bucket(self, "Uploads", notifications_handler_role=role)\n'
+        + "bucket.add_event_notification(s3.EventType.OBJECT_CREATED, s3n.SqsDestination(queue))\n",
+        IAM4, (IAM4, "Case/Made/Resource"), True,
+    ),
+    (
+        "from aws_cdk import aws_iam as iam, aws_sqs as sqs\n" + S3_HEAD
+        + 'queue = sqs.Queue(self, "Queue", enforce_ssl=True)\n'
+        + f"role = {MADE}.without_policy_updates()\n"
+        + 'bucket = s3.Bucket(self, "Uploads", notifications_handler_role=role)\n'
+        + "bucket.add_event_notification(s3.EventType.OBJECT_CREATED, s3n.SqsDestination(queue))\n",
+        IAM4, None, False,
+    ),
+]
+
+
+@pytest.mark.synth
+@pytest.mark.parametrize("source, code, finding, reported", NAG_CASES)
+def test_cdk_nag_agrees(source, code, finding, reported):
+    pytest.importorskip("cdk_nag")
+    from nag_support import synth_with_nag
+
+    records = _run(source, code)
+    assert bool(records) == reported
+    findings, _ = synth_with_nag(source)
+    if finding is None:  # no IAM4 at all: the handler runs as the user's role
+        assert not any(rule == code for rule, _ in findings), findings
+    else:
+        assert (finding in findings) == reported, sorted(findings)

@@ -10,6 +10,14 @@ make the bucket's `BucketNotifications`, whose custom resource runs the stack's 
 managed AWSLambdaBasicExecutionRole (aws-s3/lib/notifications-resource/notifications-resource-handler.js),
 which cdk-nag flags as IAM4 on the handler's role.
 
+The handler adds AWSLambdaBasicExecutionRole to the role it is GIVEN as well
+(`this.role = props.role ?? new Role(...); this.role.addManagedPolicy(...)`): cdk-nag then flags
+the user's role. Only a role CDK cannot change escapes it: an imported one
+(`iam.Role.from_role_arn` / `from_role_name`, whose `addManagedPolicy` does nothing and which is no
+resource of the stack) or `role.without_policy_updates()`. So `notifications_handler_role=`
+holding (or naming a name bound once to) one of those is left alone; an `iam.Role(...)` is reported;
+anything else (a parameter, an attribute) is reported as unknown.
+
 No fix: the handler is a raw CfnFunction with no log group option, so a role cdkfix wrote could
 let it log only with `logs:CreateLogStream` / `logs:PutLogEvents` on a wildcard log-group ARN (an
 AwsSolutions-IAM5 for an IAM4) or not at all, and which of the two (or a role the user already
@@ -32,6 +40,7 @@ from cdkfix.names import dotted_name
 from cdkfix.rule import Rule
 from cdkfix.traverse import nodes_within
 
+from cdkfix.transforms._bindings import single_binding
 from cdkfix.transforms.awssolutions._scaffold import BUCKET, binding
 
 NOTIFICATION_METHODS = ("add_event_notification", "add_object_created_notification", "add_object_removed_notification")
@@ -39,21 +48,40 @@ EVENT_SOURCES = frozenset({
     "aws_cdk.aws_lambda_event_sources.S3EventSource",
     "aws_cdk.aws_lambda_event_sources.S3EventSourceV2",
 })
+ROLE = "aws_cdk.aws_iam.Role"
+IMPORTED_ROLES = frozenset({"aws_cdk.aws_iam.Role.from_role_arn", "aws_cdk.aws_iam.Role.from_role_name"})
 _NO_FIX = (
     "CDK's BucketNotificationsHandler is a raw function with no log group option: a role of your own can let it "
-    "log only on a wildcard log-group ARN (IAM5) or not at all; `notifications_handler_role=` is your choice"
+    "log only on a wildcard log-group ARN (IAM5) or not at all; `notifications_handler_role=` is your choice (one "
+    "CDK cannot change: `role.without_policy_updates()` or an imported role, else CDK adds the managed policy to it)"
+)
+_GIVEN = (
+    "CDK adds AWSLambdaBasicExecutionRole to the `notifications_handler_role=` it is given; only a role it cannot "
+    "change (`role.without_policy_updates()`, or one imported with `iam.Role.from_role_arn`) escapes it, and then "
+    "you grant its logging (a wildcard log-group ARN: IAM5) or none"
 )
 
 
 def report_bucket_notifications(rule: Rule, node: cst.Call) -> None:
     """Report `node` (an `s3.Bucket(...)` call) when the file gives it notifications and no
     `notifications_handler_role=`."""
-    if layout.keyword_arg(node, "notifications_handler_role") is not None:
-        return  # the user's role: its own policies are for the role's construct to answer
+    given = layout.keyword_arg(node, "notifications_handler_role")
+    role = "unknown" if given is None else _role_kind(rule, given.value)
+    if role == "immutable":
+        return  # CDK cannot attach the managed policy: no IAM4 on it
     how = _notifications(rule, node)
     if how is None:
         return
     what = code(node.func)
+    if given is not None:
+        verb = "gets" if role == "role" else "may get"
+        rule.report_without_fix(
+            f"{what} with notifications ({how}): its `notifications_handler_role={code(given.value)}` {verb} the AWS "
+            "managed AWSLambdaBasicExecutionRole from CDK (IAM4)",
+            _GIVEN,
+            node,
+        )
+        return
     if layout.has_double_star(node):
         rule.report_without_fix(
             f"{what} with notifications ({how}) may get CDK's BucketNotificationsHandler role with the AWS managed "
@@ -93,3 +121,21 @@ def _notifications(rule: Rule, node: cst.Call) -> str | None:
         if rule.resolve(func) in EVENT_SOURCES and call.args and dotted_name(call.args[0].value) == name:
             return f"`{code(func)}({name}, ...)`"
     return None
+
+
+def _role_kind(rule: Rule, value: cst.BaseExpression) -> str:
+    """"immutable" (imported, or `.without_policy_updates()`: CDK's `addManagedPolicy` does nothing),
+    "role" (an `iam.Role(...)`: CDK attaches the policy) or "unknown"; a name bound once is followed."""
+    if isinstance(value, (cst.Name, cst.Attribute)) and not isinstance(value, cst.Call):
+        found = single_binding(rule, value)
+        if found is not None:
+            value = found[1]
+    if not isinstance(value, cst.Call):
+        return "unknown"
+    func = value.func
+    if isinstance(func, cst.Attribute) and func.attr.value == "without_policy_updates":
+        return "immutable"
+    qualified = rule.resolve(func)
+    if qualified in IMPORTED_ROLES:
+        return "immutable"
+    return "role" if qualified == ROLE else "unknown"

@@ -245,9 +245,11 @@ class Iam4LambdaBasicExecution(Rule):
         "docs/awssolutions-iam4-constructs.md. "
         "An `s3.Bucket(...)` the file gives notifications (`add_event_notification`, "
         "`add_object_created_notification`, `add_object_removed_notification`, `lambda_event_sources.S3EventSource`, "
-        "`event_bridge_enabled=True`) without `notifications_handler_role=` is reported without a fix, once per bucket "
-        "call: CDK's BucketNotificationsHandler has no log group option, so its own role could log only on a wildcard "
-        "log-group ARN (IAM5) or not at all (docs/awssolutions-reported.md)."
+        "`event_bridge_enabled=True`) is reported without a fix, once per bucket call, unless its "
+        "`notifications_handler_role=` is a role CDK cannot change (imported with `iam.Role.from_role_arn` / "
+        "`from_role_name`, or `.without_policy_updates()`; CDK adds AWSLambdaBasicExecutionRole to any other): CDK's "
+        "BucketNotificationsHandler has no log group option, so its own role could log only on a wildcard log-group "
+        "ARN (IAM5) or not at all (docs/awssolutions-reported.md)."
     )
     impact = (
         "UNSAFE: the function logs to a new log group (retained, two years' retention by default) from the next "
@@ -1210,10 +1212,11 @@ class Uploads(Stack):
             flagged=True,
         ),
         Example(
-            name="left alone: notifications_handler_role= given; a bucket without notifications",
+            name="left alone: notifications_handler_role= a role CDK cannot change (imported); a bucket without notifications",
             before="""\
 import aws_cdk as cdk
 
+handler_role = cdk.aws_iam.Role.from_role_arn(self, "HandlerRole", "arn:aws:iam::123456789012:role/notifications")
 bucket = cdk.aws_s3.Bucket(self, "Uploads", notifications_handler_role=handler_role)
 bucket.add_event_notification(cdk.aws_s3.EventType.OBJECT_CREATED, cdk.aws_s3_notifications.SqsDestination(queue))
 quiet = cdk.aws_s3.Bucket(self, "Quiet")
@@ -1225,6 +1228,17 @@ quiet = cdk.aws_s3.Bucket(self, "Quiet")
 from aws_cdk import aws_s3 as s3, aws_s3_notifications as s3n
 
 bucket = s3.Bucket(self, "Uploads", **bucket_options)
+bucket.add_event_notification(s3.EventType.OBJECT_CREATED, s3n.SqsDestination(queue))
+""",
+            flagged=True,
+        ),
+        Example(
+            name="reported without a fix: notifications_handler_role= an iam.Role, to which CDK adds the managed policy too",
+            before="""\
+from aws_cdk import aws_iam as iam, aws_s3 as s3, aws_s3_notifications as s3n
+
+handler_role = iam.Role(self, "HandlerRole", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
+bucket = s3.Bucket(self, "Uploads", notifications_handler_role=handler_role)
 bucket.add_event_notification(s3.EventType.OBJECT_CREATED, s3n.SqsDestination(queue))
 """,
             flagged=True,
