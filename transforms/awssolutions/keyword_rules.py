@@ -17,7 +17,7 @@ import libcst as cst
 
 from cdkfix import layout
 from cdkfix import value_rule
-from cdkfix.keyword_rule import KeywordRule, declare
+from cdkfix.keyword_rule import KeywordRule, declare, splat_examples
 from cdkfix.rule import Example, Kind, Safety
 from cdkfix.value_rule import ValueRule
 from cdkfix.transforms._s3 import is_website_bucket
@@ -1324,9 +1324,10 @@ class AwssolutionsEcs4Rule(_ECS4_DECLARED):
         "without a fix (a `**` splat that may hold `cluster=`: reported as unknown)."
     )
     calls = _ECS4_DECLARED.calls | ECS_PATTERN_SERVICES
-    # Appended: the indexes of the declared examples (the fix-effect harness's ids) stay.
+    # After the declaration's own examples (the fix-effect harness names examples by index), before the
+    # generated splat examples, which come last in every declared rule (and have no fixed text to prove).
     examples = [
-        *_ECS4_DECLARED.examples,
+        *_ECS4_DECLARED.examples[: -len(splat_examples(_ECS4_DECLARED.spec))],
         Example(
             name="an ecs_patterns service without cluster= or vpc=: the default cluster reported without a fix",
             before=_ECS4_PATTERNS + _ECS4_SERVICE.format(""),
@@ -1347,6 +1348,7 @@ class AwssolutionsEcs4Rule(_ECS4_DECLARED):
             before=_ECS4_PATTERNS + "options = {}\n" + _ECS4_SERVICE.format(", **options"),
             flagged=True,
         ),
+        *splat_examples(_ECS4_DECLARED.spec),
     ]
 
     def visit_Call(self, node: cst.Call) -> None:

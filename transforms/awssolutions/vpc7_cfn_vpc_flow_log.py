@@ -256,10 +256,9 @@ class Vpc7FlowLogs(_KeywordFix):
     )
     calls = _KeywordFix.calls | {CFN_VPC} | ECS_PATTERN_SERVICES
     # After the declaration's own examples (the fix-effect harness names examples by index), before the
-    # generated splat examples, which come last in every declared rule (and have no fixed text to prove);
-    # the ecs_patterns ones (issue 14) at the very end, so that every earlier index keeps its meaning.
+    # generated splat examples, which come last in every declared rule (and have no fixed text to prove).
     examples = [
-        *_KeywordFix.examples[: -len(splat_examples(SPEC))], *_CFN_EXAMPLES, *splat_examples(SPEC), *_PATTERN_EXAMPLES
+        *_KeywordFix.examples[: -len(splat_examples(SPEC))], *_CFN_EXAMPLES, *_PATTERN_EXAMPLES, *splat_examples(SPEC)
     ]
 
     def visit_Call(self, node: cst.Call) -> None:
