@@ -207,3 +207,33 @@ def attribute_settings(
             elif not others(owner):
                 untied.append(code(value))
     return tied, untied
+
+
+# --- the ecs_patterns services that make CDK's default cluster (ECS4 and VPC7, issue 14) ---
+
+# aws-cdk-lib 2.275, aws-ecs-patterns/lib/base/*-base.js: each of these bases sets
+# `this.cluster = props.cluster || this.getDefaultCluster(this, props.vpc)`, which makes (once per
+# stack) `new ecs.Cluster(stack, "EcsDefaultClusterMnL3mNNYN" + (vpc ? vpc.node.id : ""), {vpc})`:
+# a cluster without Container Insights, and with no `vpc` a new ec2.Vpc without a flow log.
+ECS_PATTERN_SERVICES = frozenset(
+    f"aws_cdk.aws_ecs_patterns.{name}"
+    for name in (
+        "ApplicationLoadBalancedEc2Service", "ApplicationLoadBalancedFargateService",
+        "ApplicationMultipleTargetGroupsEc2Service", "ApplicationMultipleTargetGroupsFargateService",
+        "NetworkLoadBalancedEc2Service", "NetworkLoadBalancedFargateService",
+        "NetworkMultipleTargetGroupsEc2Service", "NetworkMultipleTargetGroupsFargateService",
+        "QueueProcessingEc2Service", "QueueProcessingFargateService",
+        "ScheduledEc2Task", "ScheduledFargateTask",
+    )
+)
+
+
+def default_cluster(call: cst.Call) -> str | None:
+    """What an ecs_patterns service call leaves to CDK: None (`cluster=` given: the user's cluster),
+    "splat" (no `cluster=`, a `**` splat that may hold it: unknown), "cluster" (the default cluster,
+    in the `vpc=` given) or "cluster and vpc" (the default cluster in a new default VPC)."""
+    if layout.keyword_arg(call, "cluster") is not None:
+        return None
+    if layout.has_double_star(call):
+        return "splat"
+    return "cluster" if layout.keyword_arg(call, "vpc") is not None else "cluster and vpc"

@@ -38,6 +38,8 @@ from cdkfix.transforms._bindings import assignments_in, binds_otherwise
 from cdkfix.transforms.iam_broad_managed_policy import BROAD_POLICIES
 from cdkfix.transforms.awssolutions._scaffold import binding, callee, in_plain_statement, log_group_source, scope_and_id
 from cdkfix.transforms.awssolutions.iam4_custom_resource_roles import CONSTRUCTS, fix_construct_role
+from cdkfix.transforms.awssolutions.iam4_bucket_notifications import report_bucket_notifications
+from cdkfix.transforms.awssolutions._scaffold import BUCKET
 
 FUNCTION = "aws_cdk.aws_lambda.Function"
 # DockerImageFunction takes the same FunctionOptions (role=, log_group=, log_retention=, vpc=, ...)
@@ -244,7 +246,14 @@ class Iam4LambdaBasicExecution(Rule):
         "body naming no other singleton (the first one's role and group then serve all; the later ones are not "
         "reported again); reported without a fix otherwise, and with "
         "`vpc=` (or BucketDeployment's `use_efs=`), a `**` splat, or one Provider framework role given and not the other. "
-        "docs/awssolutions-iam4-constructs.md."
+        "docs/awssolutions-iam4-constructs.md. "
+        "An `s3.Bucket(...)` the file gives notifications (`add_event_notification`, "
+        "`add_object_created_notification`, `add_object_removed_notification`, `lambda_event_sources.S3EventSource`, "
+        "`event_bridge_enabled=True`) is reported without a fix, once per bucket call, unless its "
+        "`notifications_handler_role=` is a role CDK cannot change (imported with `iam.Role.from_role_arn` / "
+        "`from_role_name`, or `.without_policy_updates()`; CDK adds AWSLambdaBasicExecutionRole to any other): CDK's "
+        "BucketNotificationsHandler has no log group option, so its own role could log only on a wildcard log-group "
+        "ARN (IAM5) or not at all (docs/awssolutions-reported.md)."
     )
     impact = (
         "UNSAFE: the function logs to a new log group (retained, two years' retention by default) from the next "
@@ -263,7 +272,7 @@ class Iam4LambdaBasicExecution(Rule):
     )
     # The Policy: the LogRetention custom resource's role policy goes, the new role's comes.
     replaces = ("AWS::IAM::Policy (logical ID changes)", "AWS::IAM::Role (logical ID changes)")
-    calls = frozenset({*FUNCTIONS, FROM_NAME, FROM_ARN, *CONSTRUCTS})
+    calls = frozenset({*FUNCTIONS, FROM_NAME, FROM_ARN, *CONSTRUCTS, BUCKET})
     examples = [
         Example(
             name="module alias, bound to a name",
@@ -1240,6 +1249,70 @@ handler = lambda_nodejs.NodejsFunction(
 )
 """,
         ),
+        # Appended (issue 14): the indexes above are the fix-effect harness's example ids.
+        Example(
+            name="reported without a fix, once: a bucket with two notifications and no notifications_handler_role=",
+            before="""\
+from aws_cdk import aws_s3 as s3, aws_s3_notifications as s3n
+
+bucket = s3.Bucket(self, "Uploads", enforce_ssl=True)
+bucket.add_object_created_notification(s3n.SqsDestination(queue), s3.NotificationKeyFilter(prefix="in/"))
+bucket.add_object_removed_notification(s3n.SqsDestination(queue))
+""",
+            flagged=True,
+        ),
+        Example(
+            name="reported without a fix: a self. bucket notified in another method; event_bridge_enabled=True",
+            before="""\
+from aws_cdk import Stack
+from aws_cdk.aws_s3 import Bucket, EventType
+from aws_cdk.aws_s3_notifications import SnsDestination
+
+
+class Uploads(Stack):
+    def __init__(self, scope, construct_id):
+        super().__init__(scope, construct_id)
+        self.bucket = Bucket(self, "Uploads")
+        Bucket(self, "Events", event_bridge_enabled=True)
+        self.notify()
+
+    def notify(self):
+        self.bucket.add_event_notification(EventType.OBJECT_CREATED, SnsDestination(self.topic))
+""",
+            flagged=True,
+        ),
+        Example(
+            name="left alone: notifications_handler_role= a role CDK cannot change (imported); a bucket without notifications",
+            before="""\
+import aws_cdk as cdk
+
+handler_role = cdk.aws_iam.Role.from_role_arn(self, "HandlerRole", "arn:aws:iam::123456789012:role/notifications")
+bucket = cdk.aws_s3.Bucket(self, "Uploads", notifications_handler_role=handler_role)
+bucket.add_event_notification(cdk.aws_s3.EventType.OBJECT_CREATED, cdk.aws_s3_notifications.SqsDestination(queue))
+quiet = cdk.aws_s3.Bucket(self, "Quiet")
+""",
+        ),
+        Example(
+            name="reported without a fix: a `**` splat that may hold notifications_handler_role=",
+            before="""\
+from aws_cdk import aws_s3 as s3, aws_s3_notifications as s3n
+
+bucket = s3.Bucket(self, "Uploads", **bucket_options)
+bucket.add_event_notification(s3.EventType.OBJECT_CREATED, s3n.SqsDestination(queue))
+""",
+            flagged=True,
+        ),
+        Example(
+            name="reported without a fix: notifications_handler_role= an iam.Role, to which CDK adds the managed policy too",
+            before="""\
+from aws_cdk import aws_iam as iam, aws_s3 as s3, aws_s3_notifications as s3n
+
+handler_role = iam.Role(self, "HandlerRole", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
+bucket = s3.Bucket(self, "Uploads", notifications_handler_role=handler_role)
+bucket.add_event_notification(s3.EventType.OBJECT_CREATED, s3n.SqsDestination(queue))
+""",
+            flagged=True,
+        ),
     ]
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -1249,6 +1322,9 @@ handler = lambda_nodejs.NodejsFunction(
             return
         if qualified in CONSTRUCTS:
             fix_construct_role(self, node, qualified)
+            return
+        if qualified == BUCKET:
+            report_bucket_notifications(self, node)  # CDK's BucketNotificationsHandler role (issue 14)
             return
         if qualified not in FUNCTIONS:
             return

@@ -13,9 +13,11 @@ and create-only properties (replacement) are unsafe and need --unsafe-fixes.
 
 from __future__ import annotations
 
+import libcst as cst
+
 from cdkfix import layout
 from cdkfix import value_rule
-from cdkfix.keyword_rule import KeywordRule, declare
+from cdkfix.keyword_rule import KeywordRule, declare, splat_examples
 from cdkfix.rule import Example, Kind, Safety
 from cdkfix.value_rule import ValueRule
 from cdkfix.transforms._s3 import is_website_bucket
@@ -1303,3 +1305,87 @@ VALUE_RULES += [
 ]
 
 value_rule.declare(VALUE_RULES, globals())
+
+
+# --- ECS4 on the default cluster an ecs_patterns service makes (issue 14) --------------------
+
+from cdkfix.transforms.awssolutions._scaffold import ECS_PATTERN_SERVICES, callee, default_cluster  # noqa: E402
+
+_ECS4_PATTERNS = "from aws_cdk import aws_ecs as ecs, aws_ecs_patterns as ecs_patterns\n\n"
+_ECS4_SERVICE = (
+    'ecs_patterns.ApplicationLoadBalancedFargateService(self, "Service", task_image_options='
+    'ecs_patterns.ApplicationLoadBalancedTaskImageOptions(image=ecs.ContainerImage.from_registry("nginx")){})\n'
+)
+_ECS4_DECLARED = AwssolutionsEcs4Rule  # noqa: F821 (defined by declare(RULES, globals()) above)
+
+
+class AwssolutionsEcs4Rule(_ECS4_DECLARED):
+    """AwsSolutions-ECS4 (declared as a KeywordRule: `container_insights_v2` on an `ecs.Cluster`),
+    and the default cluster an `ecs_patterns` service without `cluster=` makes (CDK's stack
+    singleton `EcsDefaultClusterMnL3mNNYN...`, no Container Insights): reported without a fix at
+    the service's call, since passing a cluster replaces the default cluster (and its VPC)."""
+
+    fix = (
+        _ECS4_DECLARED.fix
+        + " An `ecs_patterns` service (ApplicationLoadBalanced*, NetworkLoadBalanced*, *MultipleTargetGroups*, "
+        "QueueProcessing*, Scheduled*Task; Fargate and EC2) without `cluster=` gets CDK's default cluster: reported "
+        "without a fix (a `**` splat that may hold `cluster=`: reported as unknown)."
+    )
+    calls = _ECS4_DECLARED.calls | ECS_PATTERN_SERVICES
+    # After the declaration's own examples (the fix-effect harness names examples by index), before the
+    # generated splat examples, which come last in every declared rule (and have no fixed text to prove).
+    examples = [
+        *_ECS4_DECLARED.examples[: -len(splat_examples(_ECS4_DECLARED.spec))],
+        Example(
+            name="an ecs_patterns service without cluster= or vpc=: the default cluster reported without a fix",
+            before=_ECS4_PATTERNS + _ECS4_SERVICE.format(""),
+            flagged=True,
+        ),
+        Example(
+            name="an ecs_patterns service with vpc= only: the default cluster (in that VPC) reported without a fix",
+            before="from aws_cdk.aws_ecs_patterns import QueueProcessingFargateService\nfrom aws_cdk import aws_ecs as ecs\n\n"
+            'QueueProcessingFargateService(self, "Worker", vpc=vpc, image=ecs.ContainerImage.from_registry("worker"))\n',
+            flagged=True,
+        ),
+        Example(
+            name="an ecs_patterns service with cluster=: left alone",
+            before=_ECS4_PATTERNS + _ECS4_SERVICE.format(", cluster=cluster"),
+        ),
+        Example(
+            name="an ecs_patterns service with a `**` splat that may hold cluster=: reported without a fix",
+            before=_ECS4_PATTERNS + "options = {}\n" + _ECS4_SERVICE.format(", **options"),
+            flagged=True,
+        ),
+        *splat_examples(_ECS4_DECLARED.spec),
+    ]
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if self.resolve(node.func) not in ECS_PATTERN_SERVICES:
+            super().visit_Call(node)
+            return
+        made = default_cluster(node)
+        if made is None:
+            return  # the user's cluster
+        what = callee(node)
+        if made == "splat":
+            self.report_without_fix(
+                f"{what} may make CDK's default ECS cluster, without Container Insights (ECS4)",
+                "a `**` splat may set `cluster`: cdkfix cannot see its keywords",
+                node,
+            )
+            return
+        if made == "cluster":
+            why = (
+                "pass `cluster=` (an `ecs.Cluster` with container insights, in this `vpc`): replaces the default cluster"
+            )
+        else:
+            why = (
+                "pass `cluster=` (an `ecs.Cluster` with container insights, in a VPC with flow logs): replaces the "
+                "default cluster and VPC"
+            )
+        self.report_without_fix(
+            f"{what} without `cluster=` makes CDK's default ECS cluster, without Container Insights (ECS4)", why, node
+        )
+
+
+del _ECS4_DECLARED  # the registry keeps every Rule class of the module: the base would be a second ECS4

@@ -46,7 +46,14 @@ from cdkfix.names import dotted_name
 from cdkfix.rule import Example, Kind, Safety
 from cdkfix.traverse import nodes_within
 
-from cdkfix.transforms.awssolutions._scaffold import binding, in_plain_statement, scope_and_id
+from cdkfix.transforms.awssolutions._scaffold import (
+    ECS_PATTERN_SERVICES,
+    binding,
+    callee,
+    default_cluster,
+    in_plain_statement,
+    scope_and_id,
+)
 
 CFN_VPC = "aws_cdk.aws_ec2.CfnVPC"
 FLOW_LOG = "aws_cdk.aws_ec2.FlowLog"
@@ -208,6 +215,29 @@ def network(self, flow_target):
     ),
 ]
 
+_PATTERNS = "from aws_cdk import aws_ecs as ecs, aws_ecs_patterns as ecs_patterns\n\n"
+_SERVICE = (
+    'ecs_patterns.ApplicationLoadBalancedFargateService(self, "Service", task_image_options='
+    'ecs_patterns.ApplicationLoadBalancedTaskImageOptions(image=ecs.ContainerImage.from_registry("nginx")){})\n'
+)
+_PATTERN_EXAMPLES = [
+    Example(
+        name="an ecs_patterns service without cluster= or vpc=: the default VPC reported without a fix",
+        before=_PATTERNS + _SERVICE.format(""),
+        flagged=True,
+    ),
+    Example(
+        name="an ecs_patterns service with vpc= or cluster=: left alone",
+        before=_PATTERNS + _SERVICE.format(", vpc=vpc") + _SERVICE.format(", cluster=cluster").replace('"Service"', '"Other"'),
+    ),
+    Example(
+        name="an ecs_patterns service with a `**` splat that may hold cluster= or vpc=: reported without a fix",
+        before="from aws_cdk.aws_ecs_patterns import ScheduledFargateTask\n\n"
+        'ScheduledFargateTask(self, "Nightly", **options)\n',
+        flagged=True,
+    ),
+]
+
 
 class Vpc7FlowLogs(_KeywordFix):
     __doc__ = __doc__
@@ -219,15 +249,24 @@ class Vpc7FlowLogs(_KeywordFix):
         "(CloudWatch Logs, all traffic), on the VPC cdk-nag ties it to by its `Ref` (aws-cdk-lib has no "
         "`FlowLogResourceType.from_vpc_id`; the import makes no resource). Left alone: a CfnVPC whose name a flow log "
         "call of the file uses. Reported without a fix: a CfnVPC not bound to a name, a `**` splat, a scope or id "
-        "that is not plain, a call not in a plain statement, a file with a flow log cdkfix cannot tie to a VPC."
+        "that is not plain, a call not in a plain statement, a file with a flow log cdkfix cannot tie to a VPC. "
+        "An `ecs_patterns` service without `cluster=` or `vpc=` gets CDK's default cluster in a new VPC without a flow "
+        "log: reported without a fix (passing a cluster replaces the default cluster and VPC; a `**` splat that may "
+        "hold either: reported as unknown)."
     )
-    calls = _KeywordFix.calls | {CFN_VPC}
+    calls = _KeywordFix.calls | {CFN_VPC} | ECS_PATTERN_SERVICES
     # After the declaration's own examples (the fix-effect harness names examples by index), before the
     # generated splat examples, which come last in every declared rule (and have no fixed text to prove).
-    examples = [*_KeywordFix.examples[: -len(splat_examples(SPEC))], *_CFN_EXAMPLES, *splat_examples(SPEC)]
+    examples = [
+        *_KeywordFix.examples[: -len(splat_examples(SPEC))], *_CFN_EXAMPLES, *_PATTERN_EXAMPLES, *splat_examples(SPEC)
+    ]
 
     def visit_Call(self, node: cst.Call) -> None:
-        if self.resolve(node.func) != CFN_VPC:
+        qualified = self.resolve(node.func)
+        if qualified in ECS_PATTERN_SERVICES:
+            self._default_vpc(node)
+            return
+        if qualified != CFN_VPC:
             super().visit_Call(node)
             return
         what = code(node.func)
@@ -262,6 +301,29 @@ class Vpc7FlowLogs(_KeywordFix):
         )
         source = f"{self.ref(FLOW_LOG)}({scope}, {new_id}, resource_type={self.ref(FROM_VPC)}({vpc}))"
         self.report(message, [self.insert_after(self.current_statement, source)], node=node)
+
+    def _default_vpc(self, node: cst.Call) -> None:
+        """An ecs_patterns service without `cluster=` or `vpc=`: CDK's default cluster comes with a new
+        VPC of its own, without a flow log; only passing a cluster (in a VPC with flow logs) changes it."""
+        if layout.keyword_arg(node, "vpc") is not None:
+            return  # the user's VPC (this rule sees its own call), whatever the cluster
+        made = default_cluster(node)
+        if made is None:
+            return  # the user's cluster, in the user's VPC
+        what = callee(node)
+        if made == "splat":
+            self.report_without_fix(
+                f"{what} may make CDK's default ECS cluster in a new VPC, without a flow log (VPC7)",
+                "a `**` splat may set `cluster` or `vpc`: cdkfix cannot see its keywords",
+                node,
+            )
+            return
+        self.report_without_fix(
+            f"{what} without `cluster=` or `vpc=` makes CDK's default ECS cluster in a new VPC, without a flow log (VPC7)",
+            "pass `cluster=` (an `ecs.Cluster` with container insights, in a VPC with flow logs): replaces the default "
+            "cluster and VPC",
+            node,
+        )
 
     def _flow_logs(self) -> list[cst.Call]:
         """The file's calls that make a flow log: FlowLog, CfnFlowLog, `<vpc>.add_flow_log(...)`."""
