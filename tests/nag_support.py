@@ -13,6 +13,17 @@ from pathlib import Path
 def synth_with_nag(source: str, context: dict | None = None) -> tuple[set[tuple[str, str]], dict]:
     """(cdk-nag AwsSolutions findings as (rule, construct path), template) of `source` run with
     `self` bound to a stack "Case" in us-east-1 of account 123456789012."""
+
+    def build(cdk, app):
+        stack = cdk.Stack(app, "Case", env=cdk.Environment(account="123456789012", region="us-east-1"))
+        exec(compile(source, "case.py", "exec"), {"self": stack, "__name__": "case"})
+
+    return synth_app_with_nag(build, "Case", context)
+
+
+def synth_app_with_nag(build, stack_name: str, context: dict | None = None) -> tuple[set[tuple[str, str]], dict]:
+    """(cdk-nag AwsSolutions findings as (rule, construct path), the template of `stack_name`) of
+    an App with cdk-nag as a validation plugin, in which `build(cdk, app)` makes the stacks."""
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
     import aws_cdk as cdk
     from cdk_nag import AwsSolutionsChecks
@@ -20,8 +31,7 @@ def synth_with_nag(source: str, context: dict | None = None) -> tuple[set[tuple[
     outdir = tempfile.mkdtemp(prefix="cdkfix-nag-")
     app = cdk.App(outdir=outdir, context=context or {})
     cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
-    stack = cdk.Stack(app, "Case", env=cdk.Environment(account="123456789012", region="us-east-1"))
-    exec(compile(source, "case.py", "exec"), {"self": stack, "__name__": "case"})
+    build(cdk, app)
     try:
         app.synth()
     except Exception:
@@ -33,4 +43,4 @@ def synth_with_nag(source: str, context: dict | None = None) -> tuple[set[tuple[
         for violation in plugin["violations"]
         for construct in violation["violatingConstructs"]
     }
-    return findings, json.loads((Path(outdir) / "Case.template.json").read_text())
+    return findings, json.loads((Path(outdir) / f"{stack_name}.template.json").read_text())

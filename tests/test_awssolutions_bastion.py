@@ -4,10 +4,6 @@ the setting written through the escape hatch, as a `Handoff` of the ec2.Instance
 from __future__ import annotations
 
 import inspect
-import json
-import os
-import tempfile
-from pathlib import Path
 
 import pytest
 
@@ -17,6 +13,8 @@ from cdkfix.records import FixStatus
 from cdkfix.registry import all_rules, rules_by_code
 from cdkfix.testing import fix_source
 from cdkfix.transforms.awssolutions import ec28_ec29_bastion_host as bastion
+
+from nag_support import synth_app_with_nag
 
 CODES = ("AwsSolutions-EC28", "AwsSolutions-EC29")
 
@@ -177,28 +175,13 @@ def test_declarations_without_a_handoff_are_unchanged():
 def _nag_app(source: str) -> tuple[set[tuple[str, str]], dict]:
     """The app's stack class built in an App with cdk-nag AwsSolutions on: (findings as (rule,
     construct path), template). The module's own `app = cdk.App()` lines are not run."""
-    os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
-    import aws_cdk as cdk
-    from cdk_nag import AwsSolutionsChecks
 
-    namespace: dict = {"__name__": "repro"}
-    exec(compile(source.split("\napp = cdk.App()")[0], "app.py", "exec"), namespace)
-    outdir = tempfile.mkdtemp(prefix="cdkfix-nag-")
-    app = cdk.App(outdir=outdir)
-    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
-    namespace["Bastion"](app, "Bastion", env=cdk.Environment(account="123456789012", region="us-east-1"))
-    try:
-        app.synth()
-    except Exception:
-        pass  # cdk-nag's errors fail synthesis after the report is written
-    report = json.loads((Path(outdir) / "validation-report.json").read_text())
-    findings = {
-        (violation["ruleName"].split("[", 1)[0], construct["constructPath"])
-        for plugin in report["pluginReports"]
-        for violation in plugin["violations"]
-        for construct in violation["violatingConstructs"]
-    }
-    return findings, json.loads((Path(outdir) / "Bastion.template.json").read_text())
+    def build(cdk, app):
+        namespace: dict = {"__name__": "repro"}
+        exec(compile(source.split("\napp = cdk.App()")[0], "app.py", "exec"), namespace)
+        namespace["Bastion"](app, "Bastion", env=cdk.Environment(account="123456789012", region="us-east-1"))
+
+    return synth_app_with_nag(build, "Bastion")
 
 
 @pytest.mark.synth

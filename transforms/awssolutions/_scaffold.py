@@ -237,3 +237,12 @@ def default_cluster(call: cst.Call) -> str | None:
     if layout.has_double_star(call):
         return "splat"
     return "cluster" if layout.keyword_arg(call, "vpc") is not None else "cluster and vpc"
+
+
+# The examples of ECS4 and VPC7 on an ecs_patterns service's default cluster (one text for both):
+# an import line, and a service whose `{}` takes more keywords (`, vpc=vpc`).
+ECS_PATTERN_EXAMPLE_IMPORTS = "from aws_cdk import aws_ecs as ecs, aws_ecs_patterns as ecs_patterns\n\n"
+ECS_PATTERN_EXAMPLE_SERVICE = (
+    'ecs_patterns.ApplicationLoadBalancedFargateService(self, "Service", task_image_options='
+    'ecs_patterns.ApplicationLoadBalancedTaskImageOptions(image=ecs.ContainerImage.from_registry("nginx")){})\n'
+)

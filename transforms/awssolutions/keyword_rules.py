@@ -1309,13 +1309,12 @@ value_rule.declare(VALUE_RULES, globals())
 
 # --- ECS4 on the default cluster an ecs_patterns service makes (issue 14) --------------------
 
-from cdkfix.transforms.awssolutions._scaffold import ECS_PATTERN_SERVICES, callee, default_cluster  # noqa: E402
-
-_ECS4_PATTERNS = "from aws_cdk import aws_ecs as ecs, aws_ecs_patterns as ecs_patterns\n\n"
-_ECS4_SERVICE = (
-    'ecs_patterns.ApplicationLoadBalancedFargateService(self, "Service", task_image_options='
-    'ecs_patterns.ApplicationLoadBalancedTaskImageOptions(image=ecs.ContainerImage.from_registry("nginx")){})\n'
+from cdkfix.transforms.awssolutions._scaffold import (  # noqa: E402
+    ECS_PATTERN_EXAMPLE_IMPORTS, ECS_PATTERN_EXAMPLE_SERVICE, ECS_PATTERN_SERVICES, callee, default_cluster,
 )
+
+_ECS4_PATTERNS = ECS_PATTERN_EXAMPLE_IMPORTS
+_ECS4_SERVICE = ECS_PATTERN_EXAMPLE_SERVICE
 _ECS4_DECLARED = AwssolutionsEcs4Rule  # noqa: F821 (defined by declare(RULES, globals()) above)
 
 

@@ -47,6 +47,8 @@ from cdkfix.rule import Example, Kind, Safety
 from cdkfix.traverse import nodes_within
 
 from cdkfix.transforms.awssolutions._scaffold import (
+    ECS_PATTERN_EXAMPLE_IMPORTS,
+    ECS_PATTERN_EXAMPLE_SERVICE,
     ECS_PATTERN_SERVICES,
     binding,
     callee,
@@ -215,11 +217,8 @@ def network(self, flow_target):
     ),
 ]
 
-_PATTERNS = "from aws_cdk import aws_ecs as ecs, aws_ecs_patterns as ecs_patterns\n\n"
-_SERVICE = (
-    'ecs_patterns.ApplicationLoadBalancedFargateService(self, "Service", task_image_options='
-    'ecs_patterns.ApplicationLoadBalancedTaskImageOptions(image=ecs.ContainerImage.from_registry("nginx")){})\n'
-)
+_PATTERNS = ECS_PATTERN_EXAMPLE_IMPORTS
+_SERVICE = ECS_PATTERN_EXAMPLE_SERVICE
 _PATTERN_EXAMPLES = [
     Example(
         name="an ecs_patterns service without cluster= or vpc=: the default VPC reported without a fix",
