@@ -94,22 +94,37 @@ def _graphql_definition():
         os.remove(path)
 
 
-def _handler_folder():
-    import tempfile
-    folder = tempfile.mkdtemp(prefix="fixture-handler-")
-    with open(folder + "/index.py", "w", encoding="utf-8") as handle:
-        handle.write("def handler(event, context):\\n    return None\\n")
+def _fixture_folder(name, files):
+    # One folder per machine for a function's code: written only when a file is missing or
+    # differs, and then atomically (the harness's processes synthesize at the same time and
+    # hash these files), so no temporary folder is left behind per synthesis.
+    import os, tempfile
+    folder = os.path.join(tempfile.gettempdir(), name)
+    os.makedirs(folder, exist_ok=True)
+    for file_name, text in files.items():
+        path = os.path.join(folder, file_name)
+        try:
+            with open(path, encoding="utf-8") as handle:
+                if handle.read() == text:
+                    continue
+        except OSError:
+            pass
+        partial = f"{path}.{os.getpid()}.tmp"
+        with open(partial, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(partial, path)
     return folder
+
+
+def _handler_folder():
+    return _fixture_folder("cdkfix-fixture-python-handler", {"index.py": "def handler(event, context):\\n    return None\\n"})
 
 
 def _node_handler_folder():
-    import tempfile
-    folder = tempfile.mkdtemp(prefix="fixture-node-handler-")
-    with open(folder + "/index.js", "w", encoding="utf-8") as handle:
-        handle.write("exports.handler = async () => null;\\n")
-    with open(folder + "/package-lock.json", "w", encoding="utf-8") as handle:
-        handle.write('{"name": "handler", "lockfileVersion": 3, "requires": true, "packages": {}}\\n')
-    return folder
+    return _fixture_folder("cdkfix-fixture-node-handler", {
+        "index.js": "exports.handler = async () => null;\\n",
+        "package-lock.json": '{"name": "handler", "lockfileVersion": 3, "requires": true, "packages": {}}\\n',
+    })
 
 
 def _pipeline(scope):
