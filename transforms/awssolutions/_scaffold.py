@@ -182,6 +182,14 @@ def bucket_lifetime(rule: Rule, node: cst.Call) -> str | None:
     return text
 
 
+def name_scope(rule: Rule, name: str | None) -> cst.CSTNode:
+    """Where the construct bound to `name` (at the call being visited) is visible: its class for a
+    `self.` attribute (any method may use it), else its function, else the module."""
+    if name is not None and name.startswith("self."):
+        return rule.enclosing(cst.ClassDef) or rule.context.module
+    return rule.enclosing(cst.FunctionDef) or rule.context.module
+
+
 def attribute_settings(
     rule: Rule, name: str | None, attribute: str, ours: set[str], others: Callable[[str | None], bool] = lambda _: False
 ) -> tuple[list[str], list[str]]:
@@ -191,12 +199,8 @@ def attribute_settings(
     any construct: owner neither ours nor `others(owner)`), as source text of their targets.
     A rule leaves a construct with a setting of its own alone (also how a second run sees its
     fix), and reports one without a fix when a setting may be its own."""
-    if name is not None and name.startswith("self."):
-        where = rule.enclosing(cst.ClassDef) or rule.context.module
-    else:
-        where = rule.enclosing(cst.FunctionDef) or rule.context.module
     tied, untied = [], []
-    for assign in nodes_within(where, cst.Assign):
+    for assign in nodes_within(name_scope(rule, name), cst.Assign):
         for target in assign.targets:
             value = target.target
             if not isinstance(value, cst.Attribute) or value.attr.value != attribute:

@@ -40,7 +40,7 @@ from cdkfix.names import dotted_name
 from cdkfix.rule import Category, Example, Kind, Rule, Safety
 from cdkfix.traverse import nodes_within
 
-from cdkfix.transforms.awssolutions._scaffold import attribute_settings, in_plain_statement
+from cdkfix.transforms.awssolutions._scaffold import attribute_settings, in_plain_statement, name_scope
 
 LOAD_BALANCER = "aws_cdk.aws_elasticloadbalancing.LoadBalancer"
 CFN_LOAD_BALANCER = "aws_cdk.aws_elasticloadbalancing.CfnLoadBalancer"
@@ -250,10 +250,7 @@ other.add_property_override("ConnectionDrainingPolicy.Enabled", True)
         A `<x>.connection_draining_policy = ...` whose owner is another load balancer bound in
         the file is neither; an `add_property_override` of ConnectionDrainingPolicy always counts
         as untied (cdk-nag does not see it)."""
-        if lb is not None and lb.startswith("self."):
-            where = self.enclosing(cst.ClassDef) or self.context.module
-        else:
-            where = self.enclosing(cst.FunctionDef) or self.context.module
+        where = name_scope(self, lb)
         ours = set()
         if lb is not None:
             ours = {lb} if is_l1 else {f"{lb}{_ESCAPE_HATCH}"}

@@ -41,7 +41,7 @@ from cdkfix.rule import Rule
 from cdkfix.traverse import nodes_within
 
 from cdkfix.transforms._bindings import single_binding
-from cdkfix.transforms.awssolutions._scaffold import BUCKET, binding
+from cdkfix.transforms.awssolutions._scaffold import BUCKET, binding, name_scope
 
 NOTIFICATION_METHODS = ("add_event_notification", "add_object_created_notification", "add_object_removed_notification")
 EVENT_SOURCES = frozenset({
@@ -110,11 +110,7 @@ def _notifications(rule: Rule, node: cst.Call) -> str | None:
     name = binding(rule, node)
     if name is None:
         return None
-    if name.startswith("self."):
-        where = rule.enclosing(cst.ClassDef) or rule.context.module
-    else:
-        where = rule.enclosing(cst.FunctionDef) or rule.context.module
-    for call in nodes_within(where, cst.Call):
+    for call in nodes_within(name_scope(rule, name), cst.Call):
         func = call.func
         if isinstance(func, cst.Attribute) and func.attr.value in NOTIFICATION_METHODS and dotted_name(func.value) == name:
             return f"`{name}.{func.attr.value}`"

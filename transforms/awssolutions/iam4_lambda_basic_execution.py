@@ -36,10 +36,11 @@ from cdkfix.traverse import visit_readonly
 from cdkfix.transforms._bindings import assignments_in, binds_otherwise
 
 from cdkfix.transforms.iam_broad_managed_policy import BROAD_POLICIES
-from cdkfix.transforms.awssolutions._scaffold import binding, callee, in_plain_statement, log_group_source, scope_and_id
+from cdkfix.transforms.awssolutions._scaffold import (
+    BUCKET, binding, callee, in_plain_statement, log_group_source, scope_and_id,
+)
 from cdkfix.transforms.awssolutions.iam4_custom_resource_roles import CONSTRUCTS, fix_construct_role
 from cdkfix.transforms.awssolutions.iam4_bucket_notifications import report_bucket_notifications
-from cdkfix.transforms.awssolutions._scaffold import BUCKET
 
 FUNCTION = "aws_cdk.aws_lambda.Function"
 # DockerImageFunction takes the same FunctionOptions (role=, log_group=, log_retention=, vpc=, ...)

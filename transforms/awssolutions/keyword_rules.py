@@ -1313,8 +1313,6 @@ from cdkfix.transforms.awssolutions._scaffold import (  # noqa: E402
     ECS_PATTERN_EXAMPLE_IMPORTS, ECS_PATTERN_EXAMPLE_SERVICE, ECS_PATTERN_SERVICES, callee, default_cluster,
 )
 
-_ECS4_PATTERNS = ECS_PATTERN_EXAMPLE_IMPORTS
-_ECS4_SERVICE = ECS_PATTERN_EXAMPLE_SERVICE
 _ECS4_DECLARED = AwssolutionsEcs4Rule  # noqa: F821 (defined by declare(RULES, globals()) above)
 
 
@@ -1337,7 +1335,7 @@ class AwssolutionsEcs4Rule(_ECS4_DECLARED):
         *_ECS4_DECLARED.examples[: -len(splat_examples(_ECS4_DECLARED.spec))],
         Example(
             name="an ecs_patterns service without cluster= or vpc=: the default cluster reported without a fix",
-            before=_ECS4_PATTERNS + _ECS4_SERVICE.format(""),
+            before=ECS_PATTERN_EXAMPLE_IMPORTS + ECS_PATTERN_EXAMPLE_SERVICE.format(""),
             flagged=True,
         ),
         Example(
@@ -1348,11 +1346,11 @@ class AwssolutionsEcs4Rule(_ECS4_DECLARED):
         ),
         Example(
             name="an ecs_patterns service with cluster=: left alone",
-            before=_ECS4_PATTERNS + _ECS4_SERVICE.format(", cluster=cluster"),
+            before=ECS_PATTERN_EXAMPLE_IMPORTS + ECS_PATTERN_EXAMPLE_SERVICE.format(", cluster=cluster"),
         ),
         Example(
             name="an ecs_patterns service with a `**` splat that may hold cluster=: reported without a fix",
-            before=_ECS4_PATTERNS + "options = {}\n" + _ECS4_SERVICE.format(", **options"),
+            before=ECS_PATTERN_EXAMPLE_IMPORTS + "options = {}\n" + ECS_PATTERN_EXAMPLE_SERVICE.format(", **options"),
             flagged=True,
         ),
         *splat_examples(_ECS4_DECLARED.spec),

@@ -217,17 +217,17 @@ def network(self, flow_target):
     ),
 ]
 
-_PATTERNS = ECS_PATTERN_EXAMPLE_IMPORTS
-_SERVICE = ECS_PATTERN_EXAMPLE_SERVICE
 _PATTERN_EXAMPLES = [
     Example(
         name="an ecs_patterns service without cluster= or vpc=: the default VPC reported without a fix",
-        before=_PATTERNS + _SERVICE.format(""),
+        before=ECS_PATTERN_EXAMPLE_IMPORTS + ECS_PATTERN_EXAMPLE_SERVICE.format(""),
         flagged=True,
     ),
     Example(
         name="an ecs_patterns service with vpc= or cluster=: left alone",
-        before=_PATTERNS + _SERVICE.format(", vpc=vpc") + _SERVICE.format(", cluster=cluster").replace('"Service"', '"Other"'),
+        before=ECS_PATTERN_EXAMPLE_IMPORTS
+        + ECS_PATTERN_EXAMPLE_SERVICE.format(", vpc=vpc")
+        + ECS_PATTERN_EXAMPLE_SERVICE.format(", cluster=cluster").replace('"Service"', '"Other"'),
     ),
     Example(
         name="an ecs_patterns service with a `**` splat that may hold cluster= or vpc=: reported without a fix",
