@@ -264,8 +264,6 @@ def _role_source(body: str, role: str = "", params: str = "") -> str:
          'not assumed by `iam.ServicePrincipal("lambda.amazonaws.com")`'),
         (_FN.format(extra=""), f'iam.Role(scope, "Role", managed_policies=[{_BASIC}], **props)', "not bound to an `iam.Role(...)` without a `**` splat"),
         (_FN.format(extra=""), f'make_role(scope, managed_policies=[{_BASIC}])', "it is not in the `managed_policies=` list of an `iam.Role(...)`"),
-        (_FN.format(extra=""), f'iam.Role(scope, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"), managed_policies=[{_BASIC}, custom_policy])',
-         "the role keeps another managed policy in `managed_policies=`"),
     ],
 )
 def test_iam4_reports_a_hand_made_role_without_a_fix(body, role, reason):
@@ -275,6 +273,33 @@ def test_iam4_reports_a_hand_made_role_without_a_fix(body, role, reason):
     # The managed policy's finding (a `**` splat on the function is a finding of its own too).
     (detail,) = [detail for _, _, detail in records if "need logs on their own log groups only" in detail]
     assert reason in detail
+
+
+def test_iam4_on_a_hand_made_role_keeps_its_other_managed_policies():
+    # Only AWSLambdaBasicExecutionRole's logging is replaced: a custom policy in the list and one added
+    # by `add_managed_policy` stay (an AWS managed one would stay too, reported as its own IAM4).
+    listed = _role_source(
+        _FN.format(extra=""),
+        f'iam.Role(scope, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"), managed_policies=[custom_policy, {_BASIC}, other_policy])',
+    )
+    fixed, records = _run(listed, "AwsSolutions-IAM4")
+    assert [status for _, status, _ in records] == [FixStatus.APPLIED]
+    assert fixed == listed.replace(f", {_BASIC}, other_policy]", ", other_policy]").replace(
+        "    lambda_.Function(", '    function_logs = logs.LogGroup(scope, "FnLogs")\n    function_logs.grant_write(role)\n    lambda_.Function('
+    ).replace("role=role)", "role=role, log_group=function_logs)")
+    added = (
+        "from aws_cdk import aws_iam as iam, aws_lambda as lambda_, aws_logs as logs\n\n\n"
+        "def build(scope):\n"
+        "    role = iam.Role(scope, 'R', assumed_by=iam.ServicePrincipal('lambda.amazonaws.com'), managed_policies=[custom_policy])\n"
+        f"    role.add_managed_policy({_BASIC})\n"
+        f"    {_FN.format(extra='')}\n"
+    )
+    fixed, records = _run(added, "AwsSolutions-IAM4")
+    assert [status for _, status, _ in records] == [FixStatus.APPLIED]
+    assert fixed == added.replace(f"    role.add_managed_policy({_BASIC})\n", "").replace(
+        "    lambda_.Function(", '    function_logs = logs.LogGroup(scope, "FnLogs")\n    function_logs.grant_write(role)\n    lambda_.Function('
+    ).replace("role=role)", "role=role, log_group=function_logs)")
+    assert _run(fixed, "AwsSolutions-IAM4") == (fixed, [])
 
 
 @pytest.mark.parametrize(
@@ -291,9 +316,6 @@ def test_iam4_reports_a_hand_made_role_without_a_fix(body, role, reason):
          "it is not the only argument of `add_managed_policy(...)`"),
         (f"from aws_cdk import aws_iam as iam\n\ndef build(scope):\n    done = role.add_managed_policy({_BASIC})\n",
          "`add_managed_policy(...)` is not a statement of its own"),
-        ("from aws_cdk import aws_iam as iam\n\ndef build(scope):\n"
-         "    role = iam.Role(scope, 'R', assumed_by=iam.ServicePrincipal('lambda.amazonaws.com'), managed_policies=[policy])\n"
-         f"    role.add_managed_policy({_BASIC})\n", "the role has other managed policies (`managed_policies=`)"),
         (f"from aws_cdk import aws_iam as iam\n\ndef build(scope):\n    policies = [{_BASIC}]\n", "it is not in the `managed_policies=` list"),
     ],
 )

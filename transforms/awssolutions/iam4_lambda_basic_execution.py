@@ -225,14 +225,14 @@ class Iam4LambdaBasicExecution(Rule):
         "a `log_group=` that is not a plain name; no plain scope, id and statement. "
         "AWSLambdaBasicExecutionRole on a role made by hand (an element of `iam.Role(..., managed_policies=[...])`, "
         "or the only argument of a `<role>.add_managed_policy(...)` statement) is fixed when the role is assumed by "
-        "`iam.ServicePrincipal(\"lambda.amazonaws.com\")`, bound once to a local name in a function body, has no other "
-        "managed policy, and every use of the name is the `role=` of a `lambda_.Function` this rule could fix as above, "
+        "`iam.ServicePrincipal(\"lambda.amazonaws.com\")`, bound once to a local name in a function body, and every use of the name is the `role=` of a `lambda_.Function` this rule could fix as above, "
         "a statement or inline policy added to it (`add_to_policy`, `add_to_principal_policy`, `attach_inline_policy`) "
         "or a grant to it (`<resource>.grant_*(role)`): the managed policy goes (the `managed_policies=` keyword or the "
-        "`add_managed_policy` statement), and before each function's statement its group (a new `logs.LogGroup` as "
+        "`add_managed_policy` statement; only its element when the list names other managed policies, which stay, each "
+        "reported as below), and before each function's statement its group (a new `logs.LogGroup` as "
         "above, or its own plain `log_group=`) gets `<group>.grant_write(<role>)`. Any other use of the role (passed "
         "to another construct, `role_arn` read, returned, stored on `self`, in a loop, a comprehension or a nested "
-        "function), a `self.` or module-level role, or another managed policy it keeps: reported without a fix, "
+        "function), or a `self.` or module-level role: reported without a fix, "
         "with the condition that failed. Every other `ManagedPolicy.from_aws_managed_policy_name(...)` / "
         "`from_managed_policy_arn(..., \"arn:aws:iam::aws:policy/...\")` "
         "is reported without a fix: which actions on which resources the role's code uses is run-time behaviour "
@@ -709,7 +709,7 @@ def add_handler(scope, vpc):
             flagged=True,
         ),
         Example(
-            name="reported without a fix: the role keeps AWSLambdaVPCAccessExecutionRole",
+            name="the role's other managed policies stay (an AWS managed one is reported as its own IAM4)",
             before="""\
 from aws_cdk import aws_iam as iam, aws_lambda as lambda_
 
@@ -721,7 +721,7 @@ def add_handler(scope):
         assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
         managed_policies=[
             iam.ManagedPolicy.from_aws_managed_policy_name("service-role/AWSLambdaBasicExecutionRole"),
-            iam.ManagedPolicy.from_aws_managed_policy_name("service-role/AWSLambdaVPCAccessExecutionRole"),
+            iam.ManagedPolicy.from_managed_policy_name(scope, "TeamBoundary", "team-boundary"),
         ],
     )
     lambda_.Function(
@@ -733,7 +733,32 @@ def add_handler(scope):
         role=role,
     )
 """,
-            flagged=True,
+            after="""\
+from aws_cdk import aws_iam as iam, aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+
+
+def add_handler(scope):
+    role = iam.Role(
+        scope,
+        "Role",
+        assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+        managed_policies=[
+            iam.ManagedPolicy.from_managed_policy_name(scope, "TeamBoundary", "team-boundary"),
+        ],
+    )
+    function_logs = logs.LogGroup(scope, "HandlerLogs")
+    function_logs.grant_write(role)
+    lambda_.Function(
+        scope,
+        "Handler",
+        runtime=lambda_.Runtime.PYTHON_3_13,
+        handler="index.handler",
+        code=lambda_.Code.from_inline("def handler(event, context): pass"),
+        role=role,
+        log_group=function_logs,
+    )
+""",
         ),
         Example(
             name="a BucketDeployment's function: a role and log group of its own",
@@ -1443,8 +1468,9 @@ bucket.add_event_notification(s3.EventType.OBJECT_CREATED, s3n.SqsDestination(qu
             if not (isinstance(keyword, cst.Arg) and keyword.keyword is not None and keyword.keyword.value == "managed_policies"
                     and isinstance(role_call, cst.Call) and self.resolve(role_call.func) == ROLE):
                 return "it is not in the `managed_policies=` list of an `iam.Role(...)`"
-            if len(grand.elements) != 1:
-                return "the role keeps another managed policy in `managed_policies=`, which its functions may need"
+            # Other managed policies stay on the role (each its own IAM4 finding, reported): only the
+            # logging this one grants is replaced, so only this element goes.
+            index = next(i for i, element in enumerate(grand.elements) if element is parent)
             target = self.bound_target(role_call)
             if not isinstance(target, cst.Name):
                 where = f"`{code(target)}`" if target is not None else "no plain name"
@@ -1489,10 +1515,6 @@ bucket.add_event_notification(s3.EventType.OBJECT_CREATED, s3n.SqsDestination(qu
             principal.value, SERVICE_PRINCIPAL) else None
         if service is None or string_value(service.value) != "lambda.amazonaws.com":
             return "the role is not assumed by `iam.ServicePrincipal(\"lambda.amazonaws.com\")` alone"
-        if add_statement is not None:
-            policies = layout.keyword_arg(role_call, "managed_policies")
-            if policies is not None and not (isinstance(policies.value, cst.List) and not policies.value.elements):
-                return "the role has other managed policies (`managed_policies=`), which its functions may need"
         uses = _RoleUses(variable)
         visit_readonly(function.body, uses)
         functions: list[tuple[cst.Call, cst.SimpleStatementLine]] = []
@@ -1503,8 +1525,10 @@ bucket.add_event_notification(s3.EventType.OBJECT_CREATED, s3n.SqsDestination(qu
         if not functions:
             return f"no `lambda_.Function(..., role={variable})` in this function uses the role"
         # The fix: the managed policy goes; each function logs to a group of its own, granted to the role.
-        if add_statement is None:
+        if add_statement is None and len(grand.elements) == 1:
             edits = [self.change(role_call, lambda updated: layout.remove_keyword(updated, "managed_policies"), role_statement)]
+        elif add_statement is None:
+            edits = [self.change(grand, lambda updated: layout.remove_element(updated, index), role_statement)]
         else:
             edits = [self.change(add_statement, lambda updated: cst.RemovalSentinel.REMOVE, add_statement)]
         for call, statement in functions:
