@@ -50,7 +50,13 @@ DOCKER_IMAGE_FUNCTION = "aws_cdk.aws_lambda.DockerImageFunction"
 # FunctionOptions, and without `role=` the same ServiceRole with AWSLambdaBasicExecutionRole
 # (found on a real app, JhonSanz/cdk-projects telegrambot_billing, where IAM4 was left silently).
 BUNDLED_FUNCTIONS = frozenset({"aws_cdk.aws_lambda_nodejs.NodejsFunction", "aws_cdk.aws_lambda_python_alpha.PythonFunction"})
-FUNCTIONS = frozenset({FUNCTION, DOCKER_IMAGE_FUNCTION, *BUNDLED_FUNCTIONS})
+# SingletonFunction takes FunctionProps too (role=, log_group=, ...) and makes one Function per uuid
+# in the stack, whose ServiceRole without `role=` is the same AWSLambdaBasicExecutionRole one (found
+# on evalnew6b, aws-analytics-reference-architecture's dataviz app, where IAM4 was left silently).
+# A second SingletonFunction of the same uuid in the stack reuses the first's function and ignores
+# its props: the role and group the fix makes for it are left unused, and nothing breaks.
+SINGLETON_FUNCTION = "aws_cdk.aws_lambda.SingletonFunction"
+FUNCTIONS = frozenset({FUNCTION, DOCKER_IMAGE_FUNCTION, SINGLETON_FUNCTION, *BUNDLED_FUNCTIONS})
 FROM_NAME = "aws_cdk.aws_iam.ManagedPolicy.from_aws_managed_policy_name"
 FROM_ARN = "aws_cdk.aws_iam.ManagedPolicy.from_managed_policy_arn"
 _AWS_MANAGED_ARN = re.compile(r"arn:aws[\w-]*:iam::aws:policy/(?P<name>.+)")
@@ -1338,6 +1344,43 @@ bucket = s3.Bucket(self, "Uploads", notifications_handler_role=handler_role)
 bucket.add_event_notification(s3.EventType.OBJECT_CREATED, s3n.SqsDestination(queue))
 """,
             flagged=True,
+        ),
+        Example(
+            name="lambda_.SingletonFunction (dataviz_redshift_cdk): the same fix as a Function",
+            before="""\
+from aws_cdk import aws_lambda as lambda_
+
+loader = lambda_.SingletonFunction(
+    self,
+    "Loader",
+    uuid="b438edeb-8cd4-4c42-9d4b-4fb4c5a4b6f1",
+    runtime=lambda_.Runtime.PYTHON_3_13,
+    handler="index.handler",
+    code=lambda_.Code.from_inline("def handler(event, context): pass"),
+)
+""",
+            after="""\
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_iam as iam
+
+loader_logs = logs.LogGroup(self, "LoaderLogs")
+loader_role = iam.Role(
+    self, "LoaderRole", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com")
+)
+loader_logs.grant_write(loader_role)
+
+loader = lambda_.SingletonFunction(
+    self,
+    "Loader",
+    uuid="b438edeb-8cd4-4c42-9d4b-4fb4c5a4b6f1",
+    runtime=lambda_.Runtime.PYTHON_3_13,
+    handler="index.handler",
+    code=lambda_.Code.from_inline("def handler(event, context): pass"),
+    role=loader_role,
+    log_group=loader_logs,
+)
+""",
         ),
     ]
 
