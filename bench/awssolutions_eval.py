@@ -97,7 +97,25 @@ def _last_details() -> list[str]:
     return _LAST_DETAILS[-1] if _LAST_DETAILS else []
 
 
+_DUMMY_ENV = {"CDK_DEFAULT_ACCOUNT": "123456789012", "CDK_DEFAULT_REGION": "us-east-1"}
+
+
 def evaluate(app_root: Path, python: str, timeout: float, select: str, details: bool = False) -> dict:
+    # The dummy environment one app may need is that app's only: restored however the app ends
+    # (a skipped app returns early), else every later app that reads CDK_DEFAULT_ACCOUNT becomes
+    # environment-specific and may need look-ups it cannot do offline.
+    saved = {name: os.environ.get(name) for name in _DUMMY_ENV}
+    try:
+        return _evaluate(app_root, python, timeout, select, details)
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _evaluate(app_root: Path, python: str, timeout: float, select: str, details: bool) -> dict:
     row: dict = {"app": app_root.name}
     with tempfile.TemporaryDirectory(prefix="cdkfix-eval-") as temp:
         work = Path(temp)
@@ -107,7 +125,7 @@ def evaluate(app_root: Path, python: str, timeout: float, select: str, details: 
             # `cdk synth` with credentials sets these and many apps read them
             # (os.environ["CDK_DEFAULT_ACCOUNT"]); dummy values keep synthesis offline. Only on
             # such a failure: an environment makes stacks env-specific (AZ look-ups).
-            os.environ.update(CDK_DEFAULT_ACCOUNT="123456789012", CDK_DEFAULT_REGION="us-east-1")
+            os.environ.update(_DUMMY_ENV)
             row["dummy_env"] = True
             before, errors_before = _synth(copy, python, timeout, work)
         details_before = _last_details()
@@ -138,8 +156,6 @@ def evaluate(app_root: Path, python: str, timeout: float, select: str, details: 
         )
         if details:
             row.update(details_before=details_before, details_after=_last_details() if after.ok else [])
-    os.environ.pop("CDK_DEFAULT_ACCOUNT", None)
-    os.environ.pop("CDK_DEFAULT_REGION", None)
     return row
 
 

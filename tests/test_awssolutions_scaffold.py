@@ -389,10 +389,24 @@ def build(scope):
          "`credentials=` is not `Credentials.from_generated_secret(...)`"),
         ('dbs = [rds.DatabaseInstance(self, name, vpc=vpc, engine=engine) for name in names]\n', "no plain statement"),
         ('rds.DatabaseCluster(self, "Db", **props)\n', "a `**` splat"),
+        # The rotation's ingress rule goes into the stack of each of the database's security groups:
+        # one of another stack (here a free name, as a parameter is) would make a dependency cycle.
+        ('rds.DatabaseInstance(self, "Db", vpc=vpc, engine=engine, security_groups=[shared_sg])\n',
+         "`shared_sg` in `security_groups=` is not a security group made in the database's scope: the rotation adds"),
+        ('rds.DatabaseCluster(self, "Db", engine=engine, instance_props=rds.InstanceProps(vpc=vpc, security_groups=[rds_sg]))\n',
+         "`rds_sg` in `security_groups=` is not a security group made in the database's scope"),
+        ('rds.DatabaseCluster(self, "Db", engine=engine, instance_props=props)\n',
+         "`instance_props=` is not a plain `InstanceProps(...)`: it may hold `security_groups=`"),
+        ('rds.DatabaseInstance(self, "Db", vpc=vpc, engine=engine, security_groups=groups)\n',
+         "`security_groups=groups` is not a list cdkfix can read"),
+        ('sg = ec2.SecurityGroup(network, "Sg", vpc=vpc)\nrds.DatabaseInstance(self, "Db", vpc=vpc, engine=engine, security_groups=[sg])\n',
+         "`sg` in `security_groups=` is not a security group made in the database's scope"),
+        ('sg = ec2.SecurityGroup(self, "Sg", vpc=vpc)\nsg = other\nrds.DatabaseInstance(self, "Db", vpc=vpc, engine=engine, security_groups=[sg])\n',
+         "`sg` in `security_groups=` is not a security group made in the database's scope"),
     ],
 )
 def test_smg4_reports_without_a_fix(statement, reason):
-    source = f"from aws_cdk import aws_rds as rds\n\n{statement}"
+    source = f"from aws_cdk import aws_ec2 as ec2, aws_rds as rds\n\n{statement}"
     assert reason in _no_fix(source, "AwsSolutions-SMG4")
 
 
@@ -407,6 +421,30 @@ other = rds.DatabaseInstance(self, "Other", vpc=vpc, engine=engine)
     fixed, records = _run(source, "AwsSolutions-SMG4")
     assert fixed == source + "other.add_rotation_single_user()\n"
     assert [(code, status) for code, status, _ in records] == [("AwsSolutions-SMG4", FixStatus.APPLIED)]
+
+
+def test_smg4_rotates_a_database_whose_security_groups_are_made_in_its_scope():
+    # As `self.` attributes, imported by id, and written in the call: each is in the database's stack.
+    source = """\
+from aws_cdk import aws_ec2 as ec2, aws_rds as rds
+
+
+class Db(Stack):
+    def __init__(self, scope, construct_id, vpc):
+        super().__init__(scope, construct_id)
+        self.sg = ec2.SecurityGroup(self, "Sg", vpc=vpc)
+        imported = ec2.SecurityGroup.from_security_group_id(self, "Imported", "sg-12345678")
+        self.db = rds.DatabaseCluster(
+            self,
+            "Db",
+            engine=engine,
+            instance_props=rds.InstanceProps(vpc=vpc, security_groups=[self.sg, imported, ec2.SecurityGroup(self, "Own", vpc=vpc)]),
+        )
+"""
+    fixed, records = _run(source, "AwsSolutions-SMG4")
+    assert fixed == source + "\n        self.db.add_rotation_single_user()\n"
+    assert [(code, status) for code, status, _ in records] == [("AwsSolutions-SMG4", FixStatus.APPLIED)]
+    assert _run(fixed, "AwsSolutions-SMG4") == (fixed, [])
 
 
 # --- SF1 / SF2 --------------------------------------------------------------------------------

@@ -6,6 +6,13 @@ rotation schedule, which cdk-nag 3 flags (SecretsManagerRotationEnabled). For th
 CDK offers the hosted rotation for the database's own engine: `add_rotation_single_user()`
 (the Secrets Manager rotation application for that engine, in the database's VPC and subnets,
 allowed to reach the database). A generic `Secret` has no engine cdkfix could know: not fixed.
+
+"Allowed to reach the database" is an ingress rule CDK adds to each of the database's security
+groups, from the rotation function's own security group (made in the database's stack). CDK puts
+that rule in the stack of the security group: a group passed in from another stack (a network
+stack's `rds_sg`) would then refer to this stack while this stack refers to it, a dependency
+cycle `cdk synth` refuses (found on a real app, evalnew6a). Only groups cdkfix can see made in the
+database's own scope are fixed; any other `security_groups=` is reported without a fix.
 """
 
 from __future__ import annotations
@@ -16,11 +23,22 @@ from cdkfix import layout
 from cdkfix.names import dotted_name
 from cdkfix.rule import Category, Example, Kind, Rule, Safety
 
+from cdkfix.constructs import code
+from cdkfix.transforms._bindings import assigned_once
+from cdkfix.transforms.nag_v3._common import Unknown
 from cdkfix.transforms.awssolutions._scaffold import binding, callee, in_plain_statement
 
 DATABASES = ("aws_cdk.aws_rds.DatabaseInstance", "aws_cdk.aws_rds.DatabaseCluster")
 GENERATED = "aws_cdk.aws_rds.Credentials.from_generated_secret"
 _ROTATIONS = frozenset({"add_rotation_single_user", "add_rotation_multi_user", "add_rotation_schedule"})
+INSTANCE_PROPS = "aws_cdk.aws_rds.InstanceProps"
+# A security group these make in the database's own scope lives in the database's stack.
+SECURITY_GROUPS = ("aws_cdk.aws_ec2.SecurityGroup", "aws_cdk.aws_ec2.SecurityGroup.from_security_group_id")
+_OTHER_STACK = (
+    "the rotation adds an ingress rule from its function's security group to each of the database's security groups, "
+    "in the stack of that group: a group of another stack would refer to this one while this one refers to it (a "
+    "dependency cycle)"
+)
 
 
 class _Rotated(cst.CSTVisitor):
@@ -57,7 +75,9 @@ class Smg4DatabaseSecretRotation(Rule):
         "A bare construct statement is bound to a new variable first. A database the file already rotates "
         "(`add_rotation_single_user`, `add_rotation_multi_user`, `<database>.secret.add_rotation_schedule`) is left "
         "alone. Reported without a fix: a `**` splat; other `credentials=` (a password, an existing secret: cdkfix "
-        "cannot tell whether there is a secret it may rotate); a database not in a plain statement."
+        "cannot tell whether there is a secret it may rotate); `security_groups=` (also in `instance_props=`) with a "
+        "group cdkfix cannot see made in the database's own scope (the rotation's ingress rule would go into that "
+        "group's stack: a group of another stack makes a dependency cycle); a database not in a plain statement."
     )
     impact = (
         "UNSAFE: the admin password changes every 30 days: a client that read it once (not from the secret at each "
@@ -135,6 +155,42 @@ db = rds.DatabaseInstance(self, "Db", vpc=vpc, engine=rds.DatabaseInstanceEngine
 db.add_rotation_multi_user("App", secret=app_secret)
 """,
         ),
+        Example(
+            name="a security group made in the database's scope",
+            before="""\
+from aws_cdk import aws_ec2 as ec2, aws_rds as rds
+
+db_security_group = ec2.SecurityGroup(self, "DbSecurityGroup", vpc=vpc)
+db = rds.DatabaseInstance(
+    self, "Db", vpc=vpc, engine=rds.DatabaseInstanceEngine.POSTGRES, security_groups=[db_security_group]
+)
+""",
+            after="""\
+from aws_cdk import aws_ec2 as ec2, aws_rds as rds
+
+db_security_group = ec2.SecurityGroup(self, "DbSecurityGroup", vpc=vpc)
+db = rds.DatabaseInstance(
+    self, "Db", vpc=vpc, engine=rds.DatabaseInstanceEngine.POSTGRES, security_groups=[db_security_group]
+)
+
+db.add_rotation_single_user()
+""",
+        ),
+        Example(
+            name="reported: a security group passed in from another stack",
+            before="""\
+from aws_cdk import Stack, aws_rds as rds
+
+
+class DatabaseStack(Stack):
+    def __init__(self, scope, construct_id, vpc, db_security_group, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        self.db = rds.DatabaseInstance(
+            self, "Db", vpc=vpc, engine=rds.DatabaseInstanceEngine.POSTGRES, security_groups=[db_security_group]
+        )
+""",
+            flagged=True,
+        ),
     ]
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -149,6 +205,10 @@ db.add_rotation_multi_user("App", secret=app_secret)
         if credentials is not None and not self.is_call_to(credentials.value, GENERATED):
             self.report_without_fix(message, "`credentials=` is not `Credentials.from_generated_secret(...)`: cdkfix cannot tell whether there is a secret it may rotate", node)
             return
+        foreign = self._foreign_security_group(node)
+        if foreign is not None:
+            self.report_without_fix(message, f"{foreign}: {_OTHER_STACK}", node)
+            return
         if not in_plain_statement(self):
             self.report_without_fix(message, "no plain statement to put the rotation after", node)
             return
@@ -162,6 +222,44 @@ db.add_rotation_multi_user("App", secret=app_secret)
         reference, edits = found
         edits.append(self.insert_after(self.current_statement, f"{reference}.add_rotation_single_user()"))
         self.report(message, edits, node=node)
+
+    def _foreign_security_group(self, node: cst.Call) -> str | None:
+        """Why a security group the database is given may live in another stack (None: it has
+        none of its own, or each is made in the database's own scope). `security_groups=` of the
+        call, and of `instance_props=rds.InstanceProps(...)` (a DatabaseCluster's older form)."""
+        calls = [node]
+        props = layout.keyword_arg(node, "instance_props")
+        if props is not None:
+            if not self.is_call_to(props.value, INSTANCE_PROPS):
+                return "`instance_props=` is not a plain `InstanceProps(...)`: it may hold `security_groups=`"
+            calls.append(props.value)
+        scope = layout.argument(node, 0, "scope")
+        for call in calls:
+            groups = layout.keyword_arg(call, "security_groups")
+            if groups is None:
+                continue
+            if not isinstance(groups.value, (cst.List, cst.Tuple)):
+                return f"`security_groups={code(groups.value)}` is not a list cdkfix can read"
+            for element in groups.value.elements:
+                if not self._made_here(element.value, scope):
+                    return f"`{code(element.value)}` in `security_groups=` is not a security group made in the database's scope"
+        return None
+
+    def _made_here(self, value: cst.BaseExpression, scope: cst.Arg | None) -> bool:
+        """`value` (or what a name bound once stands for) is `ec2.SecurityGroup(<the database's
+        scope>, ...)`: the same scope expression (`self`), so the same stack."""
+        if isinstance(value, (cst.Name, cst.Attribute)):
+            name = dotted_name(value)
+            if name is None:
+                return False
+            try:
+                value = assigned_once(self, name)
+            except Unknown:
+                return False
+        if not isinstance(value, cst.Call) or not self.is_call_to(value, *SECURITY_GROUPS):
+            return False
+        own = layout.argument(value, 0, "scope")
+        return scope is not None and own is not None and code(own.value) == code(scope.value)
 
     def _rotated(self, reference: str) -> bool:
         return bool({reference, f"{reference}.secret"} & self.module_facts("rotated receivers", _Rotated).receivers)
