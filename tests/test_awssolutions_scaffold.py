@@ -303,6 +303,24 @@ def test_iam4_on_a_hand_made_role_keeps_its_other_managed_policies():
 
 
 @pytest.mark.parametrize(
+    "role, statement, reason",
+    [
+        (f'iam.Role(scope, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"), managed_policies=[{_BASIC}, other, {_BASIC}])',
+         "", "in the role's `managed_policies=` more than once"),
+        (f'iam.Role(scope, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"), managed_policies=[{_BASIC}])',
+         f"role.add_managed_policy({_BASIC})", "names AWSLambdaBasicExecutionRole too"),
+    ],
+)
+def test_iam4_on_a_hand_made_role_with_the_policy_twice_is_reported(role, statement, reason):
+    # Fixing one of two attachments would leave the other (and its finding); fixing both would give
+    # the function two log groups (a removal index out of range, before this refusal).
+    source = _role_source("\n".join(line for line in (statement, _FN.format(extra="")) if line), role)
+    fixed, records = _run(source, "AwsSolutions-IAM4")
+    assert fixed == source and [status for _, status, _ in records] == [FixStatus.NO_FIX, FixStatus.NO_FIX]
+    assert any(reason in detail for _, _, detail in records)
+
+
+@pytest.mark.parametrize(
     "source, reason",
     [
         (f"from aws_cdk import aws_iam as iam\n\nrole = iam.Role(self, 'R', assumed_by=iam.ServicePrincipal('lambda.amazonaws.com'), managed_policies=[{_BASIC}])\n",

@@ -79,6 +79,7 @@ _MANAGED_DEFAULT = (
     "(or `grant_*` calls) scoped to the resources it uses"
 )
 BASIC = "service-role/AWSLambdaBasicExecutionRole"
+_CUSTOMER = "<customer managed>"  # what _aws_managed_name returns for a policy that is not AWS managed
 # What a role bound to a local name may be used for, besides its functions' `role=`, for the fix to
 # know what it needs: these only give it permissions (grants to it are `<resource>.grant_*(role)`).
 _ADDS_PERMISSIONS = frozenset({"add_to_policy", "add_to_principal_policy", "attach_inline_policy"})
@@ -1470,21 +1471,38 @@ loader = lambda_.SingletonFunction(
             edits.append(self.change(node, lambda updated: layout.remove_keyword(updated, "log_retention"), statement))
         return edits
 
-    def _managed_policy(self, node: cst.Call, qualified: str) -> None:
-        """An AWS managed policy the code names itself: reported, never fixed (see _MANAGED_WHY)."""
+    def _aws_managed_name(self, node: cst.Call, qualified: str | None = None) -> str | None:
+        """The AWS managed policy `node` names (`from_aws_managed_policy_name(...)` or
+        `from_managed_policy_arn(..., "arn:aws:iam::aws:policy/...")`): its name, None when it is
+        not a literal, _CUSTOMER for anything else."""
+        qualified = qualified if qualified is not None else self.resolve(node.func)
         if qualified == FROM_NAME:
-            if layout.has_double_star(node):
-                message = f"{callee(node)}(...) attaches an AWS managed policy (IAM4)"
-                self.report_without_fix(message, f"a `**` splat names it; {_MANAGED_DEFAULT}", node)
-                return
             arg = layout.argument(node, 0, "managed_policy_name")
-            name = string_value(arg.value) if arg is not None else None
-        else:
+            return string_value(arg.value) if arg is not None else None
+        if qualified == FROM_ARN:
             arg = layout.argument(node, 2, "managed_policy_arn")
             match = _AWS_MANAGED_ARN.fullmatch(string_value(arg.value) or "") if arg is not None else None
-            if match is None:
-                return  # a customer managed policy, or an ARN cdkfix cannot read: no IAM4 finding it can tell
-            name = match.group("name")
+            return match.group("name") if match is not None else _CUSTOMER
+        return _CUSTOMER
+
+    def _basic_elements(self, policies: cst.BaseExpression) -> int:
+        """How many elements of a `managed_policies=[...]` list name AWSLambdaBasicExecutionRole."""
+        if not isinstance(policies, cst.List):
+            return 0
+        return sum(
+            1 for element in policies.elements
+            if isinstance(element.value, cst.Call) and self._aws_managed_name(element.value) == BASIC
+        )
+
+    def _managed_policy(self, node: cst.Call, qualified: str) -> None:
+        """An AWS managed policy the code names itself: reported, never fixed (see _MANAGED_WHY)."""
+        if qualified == FROM_NAME and layout.has_double_star(node):
+            message = f"{callee(node)}(...) attaches an AWS managed policy (IAM4)"
+            self.report_without_fix(message, f"a `**` splat names it; {_MANAGED_DEFAULT}", node)
+            return
+        name = self._aws_managed_name(node, qualified)
+        if name is _CUSTOMER:
+            return  # a customer managed policy, or an ARN cdkfix cannot read: no IAM4 finding it can tell
         if name in BROAD_POLICIES and "CDK-A1" in self.context.selected:
             return  # CDK-A1 (selected) fixes or reports PowerUserAccess / AdministratorAccess itself: one finding, not two
         what = f"{callee(node)}({name!r})" if name is not None else f"{callee(node)}(<a name cdkfix cannot read>)"
@@ -1513,6 +1531,8 @@ loader = lambda_.SingletonFunction(
                 return "it is not in the `managed_policies=` list of an `iam.Role(...)`"
             # Other managed policies stay on the role (each its own IAM4 finding, reported): only the
             # logging this one grants is replaced, so only this element goes.
+            if self._basic_elements(grand) != 1:
+                return "AWSLambdaBasicExecutionRole is in the role's `managed_policies=` more than once"
             index = next(i for i, element in enumerate(grand.elements) if element is parent)
             target = self.bound_target(role_call)
             if not isinstance(target, cst.Name):
@@ -1558,6 +1578,10 @@ loader = lambda_.SingletonFunction(
             principal.value, SERVICE_PRINCIPAL) else None
         if service is None or string_value(service.value) != "lambda.amazonaws.com":
             return "the role is not assumed by `iam.ServicePrincipal(\"lambda.amazonaws.com\")` alone"
+        if add_statement is not None:
+            policies = layout.keyword_arg(role_call, "managed_policies")
+            if policies is not None and self._basic_elements(policies.value):
+                return "the role's `managed_policies=` names AWSLambdaBasicExecutionRole too"
         uses = _RoleUses(variable)
         visit_readonly(function.body, uses)
         functions: list[tuple[cst.Call, cst.SimpleStatementLine]] = []
