@@ -24,6 +24,8 @@ A `Handoff` serves constructs that raise the same cdk-nag finding but take no su
 (`ec2.BastionHostLinux` has no `detailed_monitoring=`: EC28 is fixed on its instance through the
 escape hatch): their calls go to the handoff's own visit, written in a small module of its own,
 and its fix text and examples are appended, so one code stays one rule with one explain page.
+A rule may have several handoffs (EC28: the bastion, and the L1 `ec2.CfnInstance`, whose
+property is spelt otherwise), each for its own calls, appended in the order given.
 """
 
 from __future__ import annotations
@@ -94,8 +96,8 @@ class KeywordRule:
     examples: Sequence[Example] = ()  # more examples, after the generated ones
     groups: tuple[str, ...] = ("AwsSolutions",)
     default: bool = False
-    # Constructs with the same finding that take no such keyword, served by another module.
-    handoff: Handoff | None = None
+    # Constructs with the same finding that take no such keyword, each served by another module.
+    handoffs: tuple[Handoff, ...] = ()
 
 
 def _fill(rule: Rule, source: str) -> str:
@@ -126,8 +128,7 @@ def _fix_text(spec: KeywordRule) -> str:
     if blocked:
         text += "; a call with " + "; or with ".join(blocked) + " is reported without a fix"
     text += "; a `**` splat that may hold it (or a splat in the props call) is reported without a fix."
-    if spec.handoff is not None:
-        text += spec.handoff.fix_text  # before the safety note, which holds for both shapes
+    text += "".join(handoff.fix_text for handoff in spec.handoffs)  # before the safety note, which holds for every shape
     if spec.safety_note:
         text += f" {spec.safety_note}"
     return text
@@ -144,8 +145,9 @@ def keyword_rule(spec: KeywordRule, module: str) -> type[Rule]:
 
     def visit_Call(self: Rule, node: cst.Call) -> None:
         qualified = self.resolve(node.func)
-        if spec.handoff is not None and qualified in spec.handoff.calls:
-            spec.handoff.visit(self, node, qualified)
+        handoff = next((handoff for handoff in spec.handoffs if qualified in handoff.calls), None)
+        if handoff is not None:
+            handoff.visit(self, node, qualified)
             return
         if qualified not in spec.constructs:
             return
@@ -231,13 +233,13 @@ def keyword_rule(spec: KeywordRule, module: str) -> type[Rule]:
         "impact": spec.impact,
         # The splat examples come last so that the indexes of the others (the fix-effect
         # harness's example ids) stay what they were.
-        # A handoff's examples after all of those, for the same reason.
+        # The handoffs' examples after all of those, in their order, for the same reason.
         "examples": [
-            *generated_examples(spec), *spec.examples, *splat_examples(spec), *(spec.handoff.examples if spec.handoff else ()),
+            *generated_examples(spec), *spec.examples, *splat_examples(spec), *(example for handoff in spec.handoffs for example in handoff.examples),
         ],
         "groups": spec.groups,
         "default": spec.default,
-        "calls": frozenset(spec.constructs) | (spec.handoff.calls if spec.handoff else frozenset()),
+        "calls": frozenset(spec.constructs).union(*(handoff.calls for handoff in spec.handoffs)),
         "spec": spec,
         "visit_Call": visit_Call,
     }

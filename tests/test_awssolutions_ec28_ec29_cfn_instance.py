@@ -84,17 +84,16 @@ def test_a_splat_is_reported_without_a_fix():
 
 
 def test_the_bastion_shape_is_still_the_bastion_modules():
-    for code, handoff in (
-        ("AwsSolutions-EC28", cfn_instance.DETAILED_MONITORING),
-        ("AwsSolutions-EC29", cfn_instance.TERMINATION_PROTECTION),
+    for code, handoffs in (
+        ("AwsSolutions-EC28", (bastion.DETAILED_MONITORING, cfn_instance.DETAILED_MONITORING)),
+        ("AwsSolutions-EC29", (bastion.TERMINATION_PROTECTION, cfn_instance.TERMINATION_PROTECTION)),
     ):
         rule = rules_by_code()[code]
-        assert rule.spec.handoff is handoff
+        assert rule.spec.handoffs == handoffs
         assert {bastion.BASTION, cfn_instance.CFN_INSTANCE, "aws_cdk.aws_ec2.Instance"} <= rule.calls
-    # The bastion's examples keep their indexes; the CfnInstance ones come after them.
-    assert list(cfn_instance.DETAILED_MONITORING.examples[: len(bastion.DETAILED_MONITORING.examples)]) == list(
-        bastion.DETAILED_MONITORING.examples
-    )
+        # The bastion's examples keep their indexes; the CfnInstance ones come after them.
+        bastion_examples, instance_examples = (list(handoff.examples) for handoff in handoffs)
+        assert rule.examples[-len(bastion_examples) - len(instance_examples):] == bastion_examples + instance_examples
 
 
 def _nag(source: str) -> tuple[set[tuple[str, str]], dict]:

@@ -34,7 +34,7 @@ def test_the_splat_examples_come_last(rule):
     # move the declaration's own examples; a handoff's examples (keyword_rule.Handoff) come after
     # them, so adding a handoff moves none of the existing ones.
     splats = splat_examples(rule.spec)
-    handed = list(rule.spec.handoff.examples) if rule.spec.handoff else []
+    handed = [example for handoff in rule.spec.handoffs for example in handoff.examples]
     end = len(rule.examples) - len(handed)
     assert rule.examples[end - len(splats):end] == splats
     assert rule.examples[end:] == handed

@@ -14,9 +14,8 @@ replaced; the safety is the Instance rule's (unsafe: billed metrics / a terminat
 Left alone: the keyword present with any value (the user's choice, and a second run). Reported
 without a fix: a `**` splat, which may hold it.
 
-Not a rule: each Handoff below is the bastion's, with CfnInstance added to its calls, its visit
-dispatching by construct, and the CfnInstance examples after the bastion's (their indexes keep
-their meaning); keyword_rules.py declares EC28/EC29 with these.
+Not a rule: keyword_rules.py declares EC28/EC29 with the bastion's handoff and then these (the
+CfnInstance examples come after the bastion's, whose indexes keep their meaning).
 """
 
 from __future__ import annotations
@@ -28,16 +27,12 @@ from cdkfix.constructs import code
 from cdkfix.keyword_rule import Handoff
 from cdkfix.rule import Example, Rule
 
-from cdkfix.transforms.awssolutions import ec28_ec29_bastion_host as bastion
 
 CFN_INSTANCE = "aws_cdk.aws_ec2.CfnInstance"
 
 
-def _visit(attribute: str, title: str, bastion_handoff: Handoff):
+def _visit(attribute: str, title: str):
     def visit(rule: Rule, node: cst.Call, qualified: str) -> None:
-        if qualified != CFN_INSTANCE:
-            bastion_handoff.visit(rule, node, qualified)
-            return
         if layout.keyword_arg(node, attribute) is not None:
             return  # the user's value, or this fix on a second run
         message = f"{code(node.func)} without `{attribute}` ({title})"
@@ -90,18 +85,14 @@ _TEXT = (
 )
 
 
-def _with_cfn_instance(handoff: Handoff, attribute: str, title: str) -> Handoff:
+def _handoff(attribute: str, title: str) -> Handoff:
     return Handoff(
-        calls=handoff.calls | {CFN_INSTANCE},
-        visit=_visit(attribute, title, handoff),
-        fix_text=handoff.fix_text + _TEXT.format(attribute=attribute),
-        examples=(*handoff.examples, *_examples(attribute)),
+        calls=frozenset({CFN_INSTANCE}),
+        visit=_visit(attribute, title),
+        fix_text=_TEXT.format(attribute=attribute),
+        examples=_examples(attribute),
     )
 
 
-DETAILED_MONITORING = _with_cfn_instance(
-    bastion.DETAILED_MONITORING, "monitoring", "EC2 instance without detailed monitoring"
-)
-TERMINATION_PROTECTION = _with_cfn_instance(
-    bastion.TERMINATION_PROTECTION, "disable_api_termination", "EC2 instance without termination protection"
-)
+DETAILED_MONITORING = _handoff("monitoring", "EC2 instance without detailed monitoring")
+TERMINATION_PROTECTION = _handoff("disable_api_termination", "EC2 instance without termination protection")

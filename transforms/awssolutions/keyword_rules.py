@@ -21,7 +21,8 @@ from cdkfix.keyword_rule import KeywordRule, declare, splat_examples
 from cdkfix.rule import Example, Kind, Safety
 from cdkfix.value_rule import ValueRule
 from cdkfix.transforms._s3 import is_website_bucket
-from cdkfix.transforms.awssolutions import ec28_ec29_cfn_instance as instance_shapes
+from cdkfix.transforms.awssolutions import ec28_ec29_bastion_host as bastion
+from cdkfix.transforms.awssolutions import ec28_ec29_cfn_instance as cfn_instance
 
 UNSAFE, SAFE = Safety.UNSAFE, Safety.SAFE
 
@@ -138,7 +139,7 @@ RULES = [
         args=_INSTANCE_ARGS,
         safety=UNSAFE,
         safety_note="Unsafe: detailed monitoring is billed per metric.",
-        handoff=instance_shapes.DETAILED_MONITORING,  # BastionHostLinux and CfnInstance
+        handoffs=(bastion.DETAILED_MONITORING, cfn_instance.DETAILED_MONITORING),
     ),
     KeywordRule(
         code="AwsSolutions-EC29",
@@ -159,7 +160,7 @@ RULES = [
             "`latest_*` image, as a BastionHostLinux's is by default, is replaced when a newer AMI is published: its "
             "image ID is an SSM parameter resolved at each deployment."
         ),
-        handoff=instance_shapes.TERMINATION_PROTECTION,  # BastionHostLinux and CfnInstance
+        handoffs=(bastion.TERMINATION_PROTECTION, cfn_instance.TERMINATION_PROTECTION),
     ),
     KeywordRule(
         code="AwsSolutions-RDS10",
